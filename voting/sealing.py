@@ -12,6 +12,7 @@ Pure: the standard library and the ``cryptography`` package only. Every primitiv
   vote id as associated data.
 - Party pseudonyms: HMAC-SHA256 under a settings secret, per vote (unlinkable across votes).
 - Signed tree heads: Ed25519 over ``canonical_json`` of the head fields, domain-separated.
+  The fields are ``HEAD_FIELDS``: vote id, size, root, time and the manifest hash.
 - Receipt codes: 10 Crockford base32 characters of the entry hash, e.g. ``7K3QD-M9XAF``.
 """
 
@@ -222,13 +223,14 @@ def party_pseudonym(secret: bytes, vote_id: str, party_id: str) -> str:
 
 # --- signed tree heads --------------------------------------------------------------------------
 
-HEAD_FIELDS = ("vote", "size", "root", "time")
+HEAD_FIELDS = ("vote", "size", "root", "time", "manifest")
 _HEAD_PREFIX = b"gongzhi-tree-head/1\x00"
 
 
 def tree_head_message(head: dict) -> bytes:
     """The signed bytes of a tree head: a domain prefix, then canonical JSON of exactly the fields
-    ``vote``, ``size``, ``root``, ``time`` (a ``signature`` key, if present, is left out)."""
+    ``vote``, ``size``, ``root``, ``time``, ``manifest`` (a ``signature`` key, if present, is
+    left out). ``manifest`` is the hash of the vote's fixed setup (``voting.verify``)."""
     extra = sorted(k for k in head if k not in HEAD_FIELDS and k != "signature")
     missing = [k for k in HEAD_FIELDS if k not in head]
     if missing or extra:

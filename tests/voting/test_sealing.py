@@ -197,7 +197,13 @@ def test_pseudonym_stable_keyed_and_per_vote():
 
 
 def _head():
-    return {"vote": "vote-1", "size": 10, "root": "ab" * 32, "time": "2026-11-24T10:00:00+08:00"}
+    return {
+        "vote": "vote-1",
+        "size": 10,
+        "root": "ab" * 32,
+        "time": "2026-11-24T10:00:00+08:00",
+        "manifest": "cd" * 32,
+    }
 
 
 def test_tree_head_signature_verifies():
@@ -212,7 +218,8 @@ def test_tree_head_signature_verifies():
 
 
 @pytest.mark.parametrize(
-    "field,value", [("vote", "vote-2"), ("size", 11), ("root", "cd" * 32), ("time", "x")]
+    "field,value",
+    [("vote", "vote-2"), ("size", 11), ("root", "cd" * 32), ("time", "x"), ("manifest", "00" * 32)],
 )
 def test_tree_head_tamper_fails(field, value):
     """Signed tree head: changing any signed field breaks the signature."""

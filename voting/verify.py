@@ -1,0 +1,922 @@
+"""The public verifier of a vote's bulletin board (DOMAIN.md section 1, Verifiability).
+
+Run ``python -m voting.verify FILE`` on a published export: it prints ``OK: <summary>`` and exits
+0, or prints ``FAIL: <the first discrepancy, in a plain sentence>`` and exits 1 (2 if the file
+cannot be read). ``--key B64`` pins the signing key published elsewhere (e.g. on the notice);
+``--receipt CODE`` also checks one voter's receipt (code ``XXXXX-XXXXX`` or the 64-hex entry
+hash). It needs only the standard library, ``cryptography`` and ``voting.merkle``,
+``voting.sealing``, ``voting.tally``; no Django.
+
+The producer side (the Django app) builds exports with the helpers at the end of this module
+(``make_entry``, ``entry_leaf``, ``make_head``, ``build_export`` ...), so the two cannot drift.
+
+Export format ``gongzhi-board/1``
+=================================
+
+A JSON object with exactly these keys (no others)::
+
+    {"format": "gongzhi-board/1",
+     "vote": {"id": str, "estate": str, "title": str, "matter": int 1..9},
+     "electorate": {"heads": int, "area": "10000.00",
+                    "parties": [{"pseudonym": str, "area": "300.00"}, ...]},
+     "signing_key": "<base64, raw 32-byte Ed25519 public key>",
+     "vote_public_key": "<base64, raw 32-byte X25519 public key>",
+     "vote_private_key": "<base64, raw 32-byte X25519 private key>" | null,
+     "entries": [{"n": 0, "pseudonym": str, "area": "98.12", "heads": 1,
+                  "sealed_choice": "<base64>", "channel": "online" | "paper" | "proxy",
+                  "time": "2026-11-24T10:00:00+08:00", "supersedes": null | int}, ...],
+     "heads": [{"vote": str, "size": int, "root": "<64 hex>", "time": str,
+                "manifest": "<64 hex>", "signature": "<base64>"}, ...],
+     "consistency": [{"from": int, "to": int, "proof": ["<64 hex>", ...]}, ...],
+     "result": {...voting.tally.result_to_json output...} | null}
+
+Rules (each checked, in this order; the first broken one is reported):
+
+1. Format. Areas are strings in m² with exactly 2 decimals; times are ISO 8601 with seconds and
+   a UTC offset; base64 is standard with padding; hex is lowercase. Entry ``n`` is its position
+   (0, 1, 2, ...). ``vote_private_key`` and ``result`` are null while the vote is open (the board
+   is then checked up to, not including, decryption) and both present once it is closed.
+2. Signed tree heads. Each head is for this vote, signed with Ed25519 by ``signing_key`` over
+   ``voting.sealing.tree_head_message`` (a domain prefix and the canonical JSON of ``vote``,
+   ``size``, ``root``, ``time``, ``manifest``). ``manifest`` is ``manifest_hash``: SHA-256 of the
+   canonical JSON of the format, vote, electorate and vote public key, so the matter, the frozen
+   electorate (every party and area, voting or not) and the ballot key are signed in every head.
+3. The tree. Entry leaf bytes are ``canonical_json(entry)`` (``entry_leaf``), hashed as RFC 9162
+   leaves; every head's root is the MTH of the first ``size`` entries. Head sizes and times do
+   not decrease, no entry is later than a head that covers it, and the last head covers every
+   entry.
+4. Consistency. For each two consecutive heads of different sizes there is one RFC 9162
+   consistency proof, in order, and it verifies between their signed roots.
+5. Weights. Party pseudonyms are unique; ``electorate.heads`` is the number of parties and
+   ``electorate.area`` their summed area. Every entry's pseudonym is a party of the electorate,
+   its ``area`` is that party's area and its ``heads`` is 1 (a party is one head whatever its
+   units, SPC interpretation Art. 9). Entry times do not decrease.
+6. Changed ballots. ``supersedes`` names an earlier entry of the same pseudonym; no entry is
+   superseded twice, and each party that voted has exactly one entry that is not superseded: its
+   counted ballot (DOMAIN s1: the latest ballot counts, every ballot stays on the board).
+7. Decryption. The private key belongs to ``vote_public_key``; every entry's sealed choice opens
+   (HPKE, info ``voting.sealing.ballot_context(vote id, pseudonym)``) to agree, oppose or abstain.
+8. Recount. ``voting.tally`` over the electorate and the counted ballots gives exactly ``result``.
+
+The signing key in the export is trusted unless ``--key`` pins it: compare it with the key the
+portal publishes outside the export.
+
+Privacy: once the private key is published, every entry's choice is readable next to its
+pseudonym and area. Pseudonyms are per vote (HMAC), but a party with a distinctive area can be
+recognised by whoever knows the areas of the estate. That is the design of DOMAIN.md section 1
+(publish the key at close); hiding individual choices needs a homomorphic tally or a mix-net
+(Helios, Belenios), which this format does not do.
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import binascii
+import hashlib
+import json
+import re
+import sys
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
+
+from voting import tally as tally_mod
+from voting.merkle import MerkleTree, leaf_hash, verify_consistency, verify_inclusion
+from voting.sealing import (
+    SealingError,
+    ballot_context,
+    canonical_json,
+    normalize_receipt_code,
+    open_choice,
+    receipt_code,
+    seal_choice,
+    sign_tree_head,
+    verify_tree_head,
+    vote_public_key,
+)
+
+FORMAT = "gongzhi-board/1"
+TOP_FIELDS = (
+    "format",
+    "vote",
+    "electorate",
+    "signing_key",
+    "vote_public_key",
+    "vote_private_key",
+    "entries",
+    "heads",
+    "consistency",
+    "result",
+)
+VOTE_FIELDS = ("id", "estate", "title", "matter")
+ELECTORATE_FIELDS = ("heads", "area", "parties")
+PARTY_FIELDS = ("pseudonym", "area")
+ENTRY_FIELDS = ("n", "pseudonym", "area", "heads", "sealed_choice", "channel", "time", "supersedes")
+HEAD_FIELDS = ("vote", "size", "root", "time", "manifest", "signature")
+CONSISTENCY_FIELDS = ("from", "to", "proof")
+CHANNELS = ("online", "paper", "proxy")
+CHOICES = tuple(c.value for c in tally_mod.Choice)
+
+MAX_PROBLEMS = 50
+
+_HEX64 = re.compile(r"[0-9a-f]{64}")
+_TIME = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?(Z|[+-]\d{2}:\d{2})")
+
+
+@dataclass
+class VerifyReport:
+    ok: bool
+    problems: list[str] = field(default_factory=list)
+    summary: dict = field(default_factory=dict)
+
+
+class _Problems(list):
+    def add(self, message: str) -> None:
+        if len(self) < MAX_PROBLEMS:
+            self.append(message)
+
+
+# --- small parsers ----------------------------------------------------------------------------
+
+
+def _is_int(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _show(value: object) -> str:
+    text = json.dumps(value, ensure_ascii=False) if not isinstance(value, bytes) else repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def _keys(where: str, obj: object, keys: Sequence[str], problems: _Problems) -> bool:
+    if not isinstance(obj, dict):
+        problems.add(f"{where} is not a JSON object")
+        return False
+    missing = [k for k in keys if k not in obj]
+    extra = sorted(str(k) for k in obj if k not in keys)
+    if missing:
+        problems.add(f"{where} has no {missing[0]!r}")
+    if extra:
+        problems.add(f"{where} has an unknown key {extra[0]!r}")
+    return not missing and not extra
+
+
+def _area(text: object) -> int | None:
+    """An area string with exactly 2 decimals, in centi-m²; None if not canonical."""
+    if not isinstance(text, str):
+        return None
+    try:
+        value = tally_mod.parse_area(text)
+    except ValueError:
+        return None
+    return value if tally_mod.format_area(value) == text else None
+
+
+def _time(text: object) -> datetime | None:
+    if not isinstance(text, str) or not _TIME.fullmatch(text):
+        return None
+    try:
+        return datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+
+
+def _b64(text: object, size: int | None = None) -> bytes | None:
+    if not isinstance(text, str):
+        return None
+    try:
+        raw = base64.b64decode(text, validate=True)
+    except (binascii.Error, ValueError):
+        return None
+    if size is not None and len(raw) != size:
+        return None
+    if base64.b64encode(raw).decode("ascii") != text:
+        return None
+    return raw
+
+
+def _hex(text: object) -> bytes | None:
+    if not isinstance(text, str) or not _HEX64.fullmatch(text):
+        return None
+    return bytes.fromhex(text)
+
+
+def _b64s(raw: bytes) -> str:
+    return base64.b64encode(raw).decode("ascii")
+
+
+# --- shared by producer and verifier ----------------------------------------------------------
+
+
+def entry_leaf(entry: dict) -> bytes:
+    """The leaf bytes of a board entry: canonical JSON of exactly ``ENTRY_FIELDS``."""
+    if set(entry) != set(ENTRY_FIELDS):
+        raise ValueError(f"a board entry has exactly the fields {ENTRY_FIELDS}")
+    return canonical_json(entry)
+
+
+def entry_hash(entry: dict) -> bytes:
+    """RFC 9162 leaf hash of an entry: SHA-256(0x00 || entry_leaf(entry)); the voter's receipt."""
+    return leaf_hash(entry_leaf(entry))
+
+
+def electorate_json(parties: Iterable[tuple[str, int]]) -> dict:
+    """The export's ``electorate`` from (pseudonym, area in centi-m²) pairs, in the given order."""
+    rows = [{"pseudonym": p, "area": tally_mod.format_area(a)} for p, a in parties]
+    total = sum(tally_mod.parse_area(r["area"]) for r in rows)
+    return {"heads": len(rows), "area": tally_mod.format_area(total), "parties": rows}
+
+
+def manifest_hash(vote: dict, electorate: dict, vote_public_key_b64: str) -> str:
+    """Hex SHA-256 of what is fixed when the vote opens; signed in every tree head."""
+    data = {
+        "format": FORMAT,
+        "vote": vote,
+        "electorate": electorate,
+        "vote_public_key": vote_public_key_b64,
+    }
+    return hashlib.sha256(canonical_json(data)).hexdigest()
+
+
+# --- the verifier -------------------------------------------------------------------------------
+
+
+@dataclass
+class _Board:
+    vote_id: str
+    matter: int
+    signing_key: bytes
+    vote_public_key: bytes
+    vote_private_key: bytes | None
+    party_area: dict[str, int]
+    entries: list[dict]
+    entry_area: list[int]
+    entry_time: list[datetime]
+    sealed: list[bytes]
+    leaf_hashes: list[bytes]
+    heads: list[dict]
+    head_root: list[bytes]
+    head_time: list[datetime]
+    consistency: list[tuple[int, int, list[bytes]]]
+    manifest: str
+
+
+def _check_format(data: object, problems: _Problems) -> _Board | None:
+    if not isinstance(data, dict):
+        problems.add("the export is not a JSON object")
+        return None
+    if data.get("format") != FORMAT:
+        problems.add(f"the export's format is {_show(data.get('format'))}, expected {FORMAT!r}")
+        return None
+    if not _keys("the export", data, TOP_FIELDS, problems):
+        return None
+
+    vote = data["vote"]
+    if _keys("vote", vote, VOTE_FIELDS, problems):
+        if not isinstance(vote["id"], str) or not vote["id"]:
+            problems.add("vote.id is not a non-empty string")
+        for key in ("estate", "title"):
+            if not isinstance(vote[key], str):
+                problems.add(f"vote.{key} is not a string")
+        if not _is_int(vote["matter"]) or vote["matter"] not in tally_mod.MATTERS:
+            problems.add(f"vote.matter is {_show(vote['matter'])}, not a matter number 1..9")
+
+    party_area: dict[str, int] = {}
+    electorate = data["electorate"]
+    if _keys("electorate", electorate, ELECTORATE_FIELDS, problems):
+        if not _is_int(electorate["heads"]):
+            problems.add("electorate.heads is not an integer")
+        if _area(electorate["area"]) is None:
+            problems.add(f"electorate.area {_show(electorate['area'])} is not an area like 98.12")
+        if not isinstance(electorate["parties"], list):
+            problems.add("electorate.parties is not a list")
+        else:
+            for i, party in enumerate(electorate["parties"]):
+                where = f"electorate party {i}"
+                if not _keys(where, party, PARTY_FIELDS, problems):
+                    continue
+                if not isinstance(party["pseudonym"], str) or not party["pseudonym"]:
+                    problems.add(f"{where} has no pseudonym string")
+                    continue
+                area = _area(party["area"])
+                if area is None:
+                    problems.add(f"{where}: area {_show(party['area'])} is not like 98.12")
+                elif party["pseudonym"] in party_area:
+                    problems.add(f"{where}: pseudonym {party['pseudonym']} appears twice")
+                else:
+                    party_area[party["pseudonym"]] = area
+
+    keys = {}
+    for name in ("signing_key", "vote_public_key"):
+        keys[name] = _b64(data[name], 32)
+        if keys[name] is None:
+            problems.add(f"{name} is not a base64 32-byte raw key")
+    private = None
+    if data["vote_private_key"] is not None:
+        private = _b64(data["vote_private_key"], 32)
+        if private is None:
+            problems.add("vote_private_key is not a base64 32-byte raw key")
+    if (data["vote_private_key"] is None) != (data["result"] is None):
+        problems.add(
+            "vote_private_key and result must both be null (vote still open) or both be given"
+        )
+    if data["result"] is not None and not isinstance(data["result"], dict):
+        problems.add("result is not a JSON object")
+
+    entries = data["entries"]
+    entry_area: list[int] = []
+    entry_time: list[datetime] = []
+    sealed: list[bytes] = []
+    leaf_hashes: list[bytes] = []
+    if not isinstance(entries, list):
+        problems.add("entries is not a list")
+        entries = []
+    for i, entry in enumerate(entries):
+        where = f"entry at position {i}"
+        if not _keys(where, entry, ENTRY_FIELDS, problems):
+            continue
+        if entry["n"] != i or not _is_int(entry["n"]):
+            problems.add(
+                f"{where} is numbered {_show(entry['n'])}: entries must be numbered 0, 1, 2, ... "
+                "in order, so an entry was removed, inserted or reordered"
+            )
+        where = f"entry {i}"
+        if not isinstance(entry["pseudonym"], str) or not entry["pseudonym"]:
+            problems.add(f"{where}: pseudonym is not a non-empty string")
+        area = _area(entry["area"])
+        if area is None:
+            problems.add(f"{where}: area {_show(entry['area'])} is not an area like 98.12")
+        entry_area.append(area or 0)
+        if not _is_int(entry["heads"]):
+            problems.add(f"{where}: heads is not an integer")
+        raw = _b64(entry["sealed_choice"])
+        if not raw:
+            problems.add(f"{where}: sealed_choice is not base64")
+        sealed.append(raw or b"")
+        if entry["channel"] not in CHANNELS:
+            problems.add(f"{where}: channel {_show(entry['channel'])} is not one of {CHANNELS}")
+        when = _time(entry["time"])
+        if when is None:
+            problems.add(f"{where}: time {_show(entry['time'])} is not ISO 8601 with an offset")
+        entry_time.append(when or datetime.min)
+        sup = entry["supersedes"]
+        if sup is not None and not _is_int(sup):
+            problems.add(f"{where}: supersedes is neither null nor an entry number")
+        try:
+            leaf_hashes.append(leaf_hash(entry_leaf(entry)))
+        except ValueError as exc:
+            problems.add(f"{where} cannot be encoded as canonical JSON: {exc}")
+
+    heads = data["heads"]
+    head_root: list[bytes] = []
+    head_time: list[datetime] = []
+    if not isinstance(heads, list) or not heads:
+        problems.add("heads is not a non-empty list of signed tree heads")
+        heads = []
+    for i, head in enumerate(heads):
+        where = f"signed head {i}"
+        if not _keys(where, head, HEAD_FIELDS, problems):
+            continue
+        if not _is_int(head["size"]) or head["size"] < 0:
+            problems.add(f"{where}: size is not a non-negative integer")
+        root = _hex(head["root"])
+        if root is None:
+            problems.add(f"{where}: root is not 64 lowercase hex digits")
+        head_root.append(root or b"")
+        if _hex(head["manifest"]) is None:
+            problems.add(f"{where}: manifest is not 64 lowercase hex digits")
+        when = _time(head["time"])
+        if when is None:
+            problems.add(f"{where}: time {_show(head['time'])} is not ISO 8601 with an offset")
+        head_time.append(when or datetime.min)
+        if not isinstance(head["signature"], str) or not isinstance(head["vote"], str):
+            problems.add(f"{where}: vote and signature must be strings")
+
+    consistency: list[tuple[int, int, list[bytes]]] = []
+    if not isinstance(data["consistency"], list):
+        problems.add("consistency is not a list")
+    else:
+        for i, item in enumerate(data["consistency"]):
+            where = f"consistency proof {i}"
+            if not _keys(where, item, CONSISTENCY_FIELDS, problems):
+                continue
+            if not (_is_int(item["from"]) and _is_int(item["to"])):
+                problems.add(f"{where}: from and to are not integers")
+                continue
+            proof = item["proof"] if isinstance(item["proof"], list) else [None]
+            hashes = [_hex(p) for p in proof]
+            if any(h is None for h in hashes):
+                problems.add(f"{where}: proof is not a list of 64-hex hashes")
+                continue
+            consistency.append((item["from"], item["to"], hashes))
+
+    if problems:
+        return None
+    try:
+        manifest = manifest_hash(vote, electorate, data["vote_public_key"])
+    except ValueError as exc:
+        problems.add(f"the vote or electorate cannot be encoded as canonical JSON: {exc}")
+        return None
+    return _Board(
+        vote_id=vote["id"],
+        matter=vote["matter"],
+        signing_key=keys["signing_key"],
+        vote_public_key=keys["vote_public_key"],
+        vote_private_key=private,
+        party_area=party_area,
+        entries=entries,
+        entry_area=entry_area,
+        entry_time=entry_time,
+        sealed=sealed,
+        leaf_hashes=leaf_hashes,
+        heads=heads,
+        head_root=head_root,
+        head_time=head_time,
+        consistency=consistency,
+        manifest=manifest,
+    )
+
+
+def _check_heads(board: _Board, problems: _Problems) -> None:
+    for i, head in enumerate(board.heads):
+        if head["vote"] != board.vote_id:
+            problems.add(f"signed head {i} is for vote {_show(head['vote'])}, not this vote")
+        elif not verify_tree_head(board.signing_key, head, head["signature"]):
+            problems.add(
+                f"signed head {i} (size {head['size']}): the signature does not verify with "
+                "the published signing key"
+            )
+        elif head["manifest"] != board.manifest:
+            problems.add(
+                f"signed head {i} (size {head['size']}) signs another vote setup: the vote, "
+                "electorate or vote public key in the export differs from what was signed"
+            )
+
+
+def _check_tree(board: _Board, problems: _Problems) -> MerkleTree:
+    tree = MerkleTree(board.leaf_hashes)
+    n = len(board.entries)
+    confirmed = 0  # entries 0..confirmed-1 match a signed root
+    prev_size, prev_time = 0, None
+    for i, head in enumerate(board.heads):
+        size, when = head["size"], board.head_time[i]
+        if size < prev_size:
+            problems.add(f"signed head {i} has size {size}, smaller than the head before it")
+            continue
+        if prev_time is not None and when < prev_time:
+            problems.add(f"signed head {i} is dated {head['time']}, before the head before it")
+        prev_size, prev_time = size, when
+        if size > n:
+            problems.add(
+                f"signed head {i} covers {size} entries but the board has only {n}: "
+                f"entries {n}-{size - 1} were removed"
+            )
+            continue
+        if tree.root(size) != board.head_root[i]:
+            lo, hi = confirmed, size - 1
+            if lo == hi:
+                problems.add(
+                    f"entry {lo}: tree root does not match signed head {i} (size {size}); "
+                    "the entry was changed, inserted or reordered after it was signed"
+                )
+            else:
+                problems.add(
+                    f"signed head {i} (size {size}): the tree rebuilt from the entries does not "
+                    f"match its root; an entry among {lo}-{hi} was changed, removed, inserted "
+                    "or reordered after it was signed"
+                )
+            continue
+        confirmed = max(confirmed, size)
+        if size and board.entry_time[size - 1] > when:
+            problems.add(
+                f"signed head {i} is dated {head['time']}, before entry {size - 1} it covers "
+                f"({board.entries[size - 1]['time']})"
+            )
+    last = board.heads[-1]["size"] if board.heads else 0
+    if not problems and last != n:
+        problems.add(
+            f"entries {last}-{n - 1} are not covered by any signed head (the last signed head "
+            f"has size {last})"
+        )
+    return tree
+
+
+def _check_consistency(board: _Board, problems: _Problems) -> None:
+    pairs = []
+    for i in range(1, len(board.heads)):
+        a, b = board.heads[i - 1]["size"], board.heads[i]["size"]
+        if a != b:
+            pairs.append((i - 1, i))
+    proofs = board.consistency
+    index_of: dict[tuple[int, int], int] = {}
+    for k, (a, b, _) in enumerate(proofs):
+        index_of.setdefault((a, b), k)
+    expected = set()
+    for k, (i, j) in enumerate(pairs):
+        a, b = board.heads[i]["size"], board.heads[j]["size"]
+        expected.add((a, b))
+        if k < len(proofs) and proofs[k][:2] == (a, b):
+            if not verify_consistency(a, b, board.head_root[i], board.head_root[j], proofs[k][2]):
+                problems.add(
+                    f"consistency proof {k} from signed head {i} (size {a}) to {j} (size {b}) "
+                    "does not verify: the later head does not extend the earlier one"
+                )
+        elif (a, b) in index_of:
+            problems.add(
+                f"consistency proof {index_of[a, b]} (size {a} to {b}) is out of order: it "
+                f"should be proof {k}, between signed heads {i} and {j}"
+            )
+        else:
+            problems.add(f"no consistency proof from signed head {i} (size {a}) to {j} (size {b})")
+    for k, (a, b, _) in enumerate(proofs):
+        if (a, b) not in expected:
+            problems.add(
+                f"consistency proof {k} (size {a} to {b}) does not join two consecutive signed "
+                "heads"
+            )
+        elif index_of[a, b] != k:
+            problems.add(f"consistency proof {k} (size {a} to {b}) is given twice")
+
+
+def _check_weights(data: dict, board: _Board, problems: _Problems) -> None:
+    electorate = data["electorate"]
+    total = sum(board.party_area.values())
+    if electorate["heads"] != len(board.party_area):
+        problems.add(
+            f"electorate.heads is {electorate['heads']} but it lists "
+            f"{len(board.party_area)} parties (one head each)"
+        )
+    if _area(electorate["area"]) != total:
+        problems.add(
+            f"electorate.area is {electorate['area']} but its parties add up to "
+            f"{tally_mod.format_area(total)}"
+        )
+    for i, entry in enumerate(board.entries):
+        party = board.party_area.get(entry["pseudonym"])
+        if party is None:
+            problems.add(f"entry {i}: pseudonym {entry['pseudonym']} is not in the electorate")
+        elif board.entry_area[i] != party:
+            problems.add(
+                f"entry {i}: area {entry['area']} does not match the electorate's "
+                f"{tally_mod.format_area(party)} for its party"
+            )
+        if entry["heads"] != 1:
+            problems.add(f"entry {i}: heads is {entry['heads']}, but a party is one head")
+        if i and board.entry_time[i] < board.entry_time[i - 1]:
+            problems.add(f"entry {i}: time {entry['time']} is before entry {i - 1}'s")
+
+
+def _check_supersedes(board: _Board, problems: _Problems) -> dict[str, int]:
+    """Returns each party's counted entry (the one no later entry supersedes)."""
+    superseded_by: dict[int, int] = {}
+    for i, entry in enumerate(board.entries):
+        s = entry["supersedes"]
+        if s is None:
+            continue
+        if not 0 <= s < i:
+            problems.add(f"entry {i} supersedes entry {s}, which is not an earlier entry")
+        elif board.entries[s]["pseudonym"] != entry["pseudonym"]:
+            problems.add(f"entry {i} supersedes entry {s}, which is another party's ballot")
+        elif s in superseded_by:
+            problems.add(
+                f"entry {i} supersedes entry {s}, already superseded by {superseded_by[s]}"
+            )
+        else:
+            superseded_by[s] = i
+    current: dict[str, int] = {}
+    for i, entry in enumerate(board.entries):
+        if i in superseded_by:
+            continue
+        p = entry["pseudonym"]
+        if p in current:
+            problems.add(
+                f"entry {i}: its party already has ballot {current[p]} that nothing supersedes; "
+                "a party votes once, and a changed ballot must supersede the previous one"
+            )
+        else:
+            current[p] = i
+    return current
+
+
+def _open_all(board: _Board, problems: _Problems) -> list[str | None]:
+    if vote_public_key(board.vote_private_key) != board.vote_public_key:
+        problems.add("the published vote private key does not belong to the vote public key")
+        return []
+    key = X25519PrivateKey.from_private_bytes(board.vote_private_key)
+    choices: list[str | None] = []
+    for i, entry in enumerate(board.entries):
+        context = ballot_context(board.vote_id, entry["pseudonym"])
+        try:
+            choice = open_choice(board.sealed[i], key, context=context)
+        except SealingError:
+            problems.add(
+                f"entry {i}: the sealed choice does not open with the vote key for this vote "
+                "and pseudonym"
+            )
+            choices.append(None)
+            continue
+        if choice not in CHOICES:
+            problems.add(f"entry {i}: the sealed choice is {_show(choice)}, not one of {CHOICES}")
+        choices.append(choice)
+    return choices
+
+
+def _first_difference(published: object, recount: object, path: str = "") -> str | None:
+    if isinstance(published, dict) and isinstance(recount, dict):
+        for key in sorted(set(published) | set(recount), key=str):
+            where = f"{path}.{key}" if path else str(key)
+            if key not in published:
+                return f"{where} is missing"
+            if key not in recount:
+                return f"{where} is not part of a result"
+            diff = _first_difference(published[key], recount[key], where)
+            if diff:
+                return diff
+        return None
+    if published != recount or type(published) is not type(recount):
+        return f"{path} is {_show(published)} in the export but {_show(recount)} in the recount"
+    return None
+
+
+def _recount(board: _Board, current: dict[str, int], choices: list) -> dict:
+    ballots = {p: choices[i] for p, i in current.items()}
+    return tally_mod.result_to_json(tally_mod.tally(board.matter, board.party_area, ballots))
+
+
+def verify_export(data: dict, *, signing_key: bytes | None = None) -> VerifyReport:
+    """Check an export against every rule of the format (module docstring), in order.
+
+    ``problems`` lists the discrepancies of the first rule that fails (the first is the one to
+    report); ``summary`` describes the board as far as it was checked. ``signing_key`` (raw)
+    pins the key the export must be signed with.
+    """
+    problems = _Problems()
+    summary: dict = {}
+
+    def done() -> VerifyReport:
+        return VerifyReport(ok=not problems, problems=list(problems), summary=summary)
+
+    board = _check_format(data, problems)
+    if board is None:
+        return done()
+    summary.update(
+        vote=board.vote_id,
+        title=data["vote"]["title"],
+        estate=data["vote"]["estate"],
+        matter=board.matter,
+        entries=len(board.entries),
+        heads=len(board.heads),
+        closed=board.vote_private_key is not None,
+    )
+    if signing_key is not None and signing_key != board.signing_key:
+        problems.add("the export is signed with another key than the one given to check against")
+        return done()
+    _check_heads(board, problems)
+    if problems:
+        return done()
+    tree = _check_tree(board, problems)
+    if problems:
+        return done()
+    summary["root"] = tree.root().hex()
+    _check_consistency(board, problems)
+    if problems:
+        return done()
+    _check_weights(data, board, problems)
+    if problems:
+        return done()
+    current = _check_supersedes(board, problems)
+    if problems:
+        return done()
+    summary["ballots"] = len(current)
+    summary["superseded"] = len(board.entries) - len(current)
+    channels = {c: 0 for c in CHANNELS}
+    for i in current.values():
+        channels[board.entries[i]["channel"]] += 1
+    summary["channels"] = channels
+    if board.vote_private_key is None:
+        return done()
+    choices = _open_all(board, problems)
+    if problems:
+        return done()
+    recount = _recount(board, current, choices)
+    summary["result"] = recount
+    diff = _first_difference(data["result"], recount)
+    if diff:
+        problems.add(f"the published result differs from the recount: {diff}")
+    return done()
+
+
+# --- receipts -----------------------------------------------------------------------------------
+
+
+def receipt_for_entry(entry: dict) -> dict:
+    """What the voter keeps: the short code and the full entry hash (hex)."""
+    h = entry_hash(entry)
+    return {"code": receipt_code(h), "entry_hash": h.hex()}
+
+
+def check_receipt(data: dict, receipt: str) -> tuple[bool, str]:
+    """Look a receipt (code or 64-hex entry hash) up in a verified export and prove its inclusion
+    under the last signed head (RFC 9162 s2.1.3). Returns (found, a plain sentence)."""
+    receipt = receipt.strip()
+    full = _hex(receipt.lower())
+    code = None if full else normalize_receipt_code(receipt)
+    if full is None and code is None:
+        return False, f"{receipt!r} is neither a receipt code like ABCDE-FGHJK nor an entry hash"
+    entries = data["entries"]
+    hashes = [entry_hash(e) for e in entries]
+    matches = [i for i, h in enumerate(hashes) if (h == full if full else receipt_code(h) == code)]
+    if not matches:
+        return False, f"receipt {receipt}: no entry on the board has this receipt"
+    if len(matches) > 1:
+        return False, f"receipt {receipt}: entries {matches} share this code; give the entry hash"
+    i = matches[0]
+    head = data["heads"][-1]
+    tree = MerkleTree(hashes)
+    proof = tree.inclusion_proof(i, head["size"])
+    if not verify_inclusion(hashes[i], i, head["size"], proof, bytes.fromhex(head["root"])):
+        return False, f"receipt {receipt}: entry {i} is not included under the last signed head"
+    later = [j for j, e in enumerate(entries) if e["supersedes"] == i]
+    status = (
+        f"it was replaced by the party's later ballot, entry {later[0]}"
+        if later
+        else "it is the party's counted ballot"
+    )
+    return True, (
+        f"receipt {receipt_code(hashes[i])}: entry {i} ({entries[i]['channel']}, "
+        f"{entries[i]['time']}) is on the board, proven by an inclusion proof of {len(proof)} "
+        f"hashes under signed head {len(data['heads']) - 1} (size {head['size']}); {status}"
+    )
+
+
+# --- command line -------------------------------------------------------------------------------
+
+
+def _summary_line(summary: dict) -> str:
+    parts = [
+        f"vote {summary['vote']} ({summary['title']}): {summary['entries']} entries, "
+        f"{summary['ballots']} ballots counted ("
+        + ", ".join(f"{n} {c}" for c, n in summary["channels"].items())
+        + f"), {summary['heads']} signed heads, root {summary['root']}"
+    ]
+    result = summary.get("result")
+    if result is None:
+        parts.append("vote still open: choices sealed, no result yet")
+    else:
+        p, t = result["participating"], result["total"]
+        parts.append(
+            f"result {result['outcome']} ({result['rule']} matter {summary['matter']}): "
+            f"agree {result['agree']['heads']} heads / {result['agree']['area']} m², "
+            f"oppose {result['oppose']['heads']} / {result['oppose']['area']} m², "
+            f"abstain {result['abstain']['heads']} / {result['abstain']['area']} m²; "
+            f"participation {p['heads']}/{t['heads']} heads, {p['area']}/{t['area']} m²"
+        )
+    return "; ".join(parts)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m voting.verify",
+        description="Verify a Gongzhi vote bulletin board export (gongzhi-board/1).",
+    )
+    parser.add_argument("file", help="the export (JSON)")
+    parser.add_argument("--key", help="the portal's signing key (base64) to pin")
+    parser.add_argument("--receipt", help="also check a receipt: code XXXXX-XXXXX or entry hash")
+    args = parser.parse_args(list(sys.argv[1:] if argv is None else argv))
+    try:
+        with open(args.file, "rb") as f:
+            raw = f.read()
+    except OSError as exc:
+        print(f"error: cannot read {args.file}: {exc.strerror}", file=sys.stderr)
+        return 2
+    try:
+        data = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        print(f"FAIL: the file is not UTF-8 JSON ({exc})")
+        return 1
+    pinned = None
+    if args.key is not None:
+        pinned = _b64(args.key, 32)
+        if pinned is None:
+            print("error: --key is not a base64 32-byte Ed25519 public key", file=sys.stderr)
+            return 2
+    report = verify_export(data, signing_key=pinned)
+    if not report.ok:
+        print(f"FAIL: {report.problems[0]}")
+        return 1
+    print(f"OK: {_summary_line(report.summary)}")
+    if args.receipt is not None:
+        found, message = check_receipt(data, args.receipt)
+        print(("OK: " if found else "FAIL: ") + message)
+        return 0 if found else 1
+    return 0
+
+
+# --- producer helpers (used by the Django side and the tests) -----------------------------------
+
+
+def seal_for_entry(choice: str, vote_public_key_raw: bytes, vote_id: str, pseudonym: str) -> bytes:
+    """Seal a choice for the board entry of ``pseudonym`` in vote ``vote_id``."""
+    return seal_choice(choice, vote_public_key_raw, context=ballot_context(vote_id, pseudonym))
+
+
+def make_entry(
+    *,
+    n: int,
+    pseudonym: str,
+    area: int,
+    sealed_choice: bytes,
+    channel: str,
+    time: str,
+    supersedes: int | None = None,
+) -> dict:
+    """A board entry (``area`` in centi-m²; ``time`` ISO 8601 with offset, set when ``n`` is
+    assigned, under the same lock, so times do not decrease along the board)."""
+    if channel not in CHANNELS:
+        raise ValueError(f"channel must be one of {CHANNELS}")
+    if _time(time) is None:
+        raise ValueError("time must be ISO 8601 with seconds and an offset")
+    return {
+        "n": n,
+        "pseudonym": pseudonym,
+        "area": tally_mod.format_area(area),
+        "heads": 1,
+        "sealed_choice": _b64s(sealed_choice),
+        "channel": channel,
+        "time": time,
+        "supersedes": supersedes,
+    }
+
+
+def make_head(
+    signing_key: Ed25519PrivateKey,
+    *,
+    vote_id: str,
+    tree: MerkleTree,
+    size: int,
+    time: str,
+    manifest: str,
+) -> dict:
+    """A signed tree head over the first ``size`` entries of ``tree``."""
+    head = {
+        "vote": vote_id,
+        "size": size,
+        "root": tree.root(size).hex(),
+        "time": time,
+        "manifest": manifest,
+    }
+    head["signature"] = sign_tree_head(signing_key, head)
+    return head
+
+
+def make_consistency(tree: MerkleTree, old_size: int, new_size: int) -> dict:
+    return {
+        "from": old_size,
+        "to": new_size,
+        "proof": [h.hex() for h in tree.consistency_proof(old_size, new_size)],
+    }
+
+
+def consistency_chain(tree: MerkleTree, heads: Sequence[dict]) -> list[dict]:
+    """The export's ``consistency``: one proof per consecutive pair of heads of different size."""
+    return [
+        make_consistency(tree, a["size"], b["size"])
+        for a, b in zip(heads, heads[1:], strict=False)
+        if a["size"] != b["size"]
+    ]
+
+
+def build_export(
+    *,
+    vote: dict,
+    electorate: dict,
+    signing_key: bytes,
+    vote_public_key: bytes,
+    vote_private_key: bytes | None,
+    entries: Sequence[dict],
+    heads: Sequence[dict],
+    result: dict | None,
+) -> dict:
+    """Assemble an export (keys raw bytes; ``electorate`` from ``electorate_json``); the
+    consistency proofs are computed here from the entries."""
+    tree = MerkleTree(entry_hash(e) for e in entries)
+    return {
+        "format": FORMAT,
+        "vote": dict(vote),
+        "electorate": electorate,
+        "signing_key": _b64s(signing_key),
+        "vote_public_key": _b64s(vote_public_key),
+        "vote_private_key": None if vote_private_key is None else _b64s(vote_private_key),
+        "entries": list(entries),
+        "heads": list(heads),
+        "consistency": consistency_chain(tree, heads),
+        "result": result,
+    }
+
+
+if __name__ == "__main__":
+    sys.exit(main())
