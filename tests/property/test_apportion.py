@@ -191,16 +191,12 @@ def test_apportion_rejects_bad_input(total, weights, message):
     assert isinstance(info.value, ValueError)
 
 
-def test_large_scope_is_fast_enough_and_exact():
-    """100,000 units: exact and well under a second (full figure in bench/apportion.py)."""
-    import time
-
+def test_large_scope_is_exact():
+    """100,000 units: shares still sum exactly (speed is measured in bench/apportion.py)."""
     weights = [(f"{i // 1000}-{i % 1000:04d}", 5000 + (i * 7919) % 9000) for i in range(100_000)]
-    t0 = time.perf_counter()
     shares = apportion(987_654_321, weights)
-    elapsed = time.perf_counter() - t0
     assert sum(shares) == 987_654_321
-    assert elapsed < 1.0
+    assert len(shares) == 100_000
 
 
 # --- to_fen / from_fen ------------------------------------------------------------------

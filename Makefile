@@ -1,0 +1,81 @@
+# Gongzhi: `make run` serves the portal with its worker; `make test` runs every check.
+# Both do the whole set-up first (system packages when root, .venv, requirements, migrations).
+
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+MANAGE := $(PY) manage.py
+SYSTEM_PACKAGES := fonts-wqy-zenhei poppler-utils libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 gettext chromium
+export DJANGO_SETTINGS_MODULE ?= portal.settings.dev
+
+.PHONY: messages-update run test setup system venv messages migrate demo logins totp lint check pytest test-pg clean bench
+
+run: setup demo
+	@$(MANAGE) demo_logins
+	@echo "Serving http://127.0.0.1:8000 (web and worker; Ctrl-C stops both)"
+	$(VENV)/bin/honcho -f Procfile.dev start
+
+test: setup lint check pytest
+
+setup: system venv messages migrate
+
+# System packages (Pango and a CJK font for WeasyPrint, poppler for PDF checks, gettext,
+# Chromium for browser tests): installed when missing and running as root.
+system:
+	@missing=""; for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = "0" ]; then \
+	    echo "Installing system packages:$$missing"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	  else echo "Missing system packages (run as root or install them):$$missing"; exit 1; fi; \
+	fi
+
+venv: $(VENV)/.installed
+
+$(VENV)/.installed: requirements.txt
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -r requirements.txt
+	@touch $@
+
+messages: venv
+	@$(MANAGE) compilemessages -v0 --ignore=.venv
+
+migrate: venv
+	@$(MANAGE) migrate -v0
+
+demo: migrate
+	@$(MANAGE) load_demo_data
+
+logins:
+	@$(MANAGE) demo_logins
+
+totp:
+	@$(MANAGE) demo_totp $(EMAIL)
+
+lint: venv
+	$(VENV)/bin/ruff check .
+
+check: venv
+	DJANGO_SETTINGS_MODULE=portal.settings.test $(MANAGE) check
+	DJANGO_SETTINGS_MODULE=portal.settings.test $(MANAGE) makemigrations --check --dry-run
+	DJANGO_SETTINGS_MODULE=portal.settings.production SECRET_KEY=check-deploy-$$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n') ALLOWED_HOSTS=portal.example.cn \
+	  $(MANAGE) check --deploy --fail-level WARNING
+
+pytest: venv
+	$(VENV)/bin/pytest -q -n 2 $(PYTEST_ARGS)
+
+# The suite against PostgreSQL (DATABASE_URL defaults to the local server's `test` database).
+test-pg: setup
+	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/test} $(VENV)/bin/pytest -q -n 2 $(PYTEST_ARGS)
+
+bench: setup
+	@for f in bench/*.py; do echo "== $$f"; $(PY) $$f || exit 1; done
+
+clean:
+	rm -rf $(VENV) db.sqlite3 var static_collected node_modules
+
+# Refresh the Chinese catalogue from the code and templates (then translate the new entries).
+messages-update: venv
+	$(MANAGE) makemessages -l zh_Hans --add-location=file --no-obsolete \
+	  --ignore=.venv --ignore=node_modules --ignore=tests --ignore=bench --ignore=static_collected --ignore=var

@@ -1,0 +1,67 @@
+"""allauth adapter: phone numbers live on the user model; codes go out by the SMS backend."""
+
+import phonenumbers
+from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.fields import PhoneField
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+from .models import User
+from .sms import send_sms
+
+
+class AccountAdapter(DefaultAccountAdapter):
+    def send_verification_code_sms(self, user, phone: str, code: str, **kwargs):
+        send_sms(phone, _("Gongzhi verification code: %(code)s") % {"code": code})
+
+    def send_unknown_account_sms(self, phone: str, **kwargs):
+        send_sms(phone, _("No Gongzhi account uses this phone number."))
+
+    def set_phone(self, user, phone: str, verified: bool):
+        user.phone = phone
+        user.phone_verified = verified
+        user.save(update_fields=["phone", "phone_verified"])
+
+    def get_phone(self, user):
+        if user.phone:
+            return user.phone, user.phone_verified
+        return None
+
+    def set_phone_verified(self, user, phone: str):
+        self.set_phone(user, phone, True)
+
+    def get_user_by_phone(self, phone: str):
+        return User.objects.filter(phone=phone).order_by("pk").first()
+
+    def populate_username(self, request, user):
+        if not user.username:
+            user.username = user.phone or user.email
+
+    def phone_form_field(self, **kwargs):
+        return MainlandPhoneField(**kwargs)
+
+    def clean_phone(self, phone: str) -> str:
+        return normalise_phone(phone)
+
+
+def normalise_phone(value: str) -> str:
+    """Mainland mobile numbers may be typed without +86; store them in E.164 form."""
+    value = (value or "").replace(" ", "").replace("-", "")
+    if value and not value.startswith("+"):
+        value = "+86" + value.removeprefix("0086")
+    return value
+
+
+class MainlandPhoneField(PhoneField):
+    def to_python(self, value):
+        value = super().to_python(value)
+        if not value:
+            return value
+        value = normalise_phone(value)
+        try:
+            parsed = phonenumbers.parse(value, "CN")
+        except phonenumbers.NumberParseException:
+            raise ValidationError(_("Enter a valid mobile phone number."), code="invalid_phone")
+        if not phonenumbers.is_valid_number(parsed):
+            raise ValidationError(_("Enter a valid mobile phone number."), code="invalid_phone")
+        return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)

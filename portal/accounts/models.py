@@ -1,0 +1,39 @@
+"""Portal users: sign in with a verified mobile phone number or email address."""
+
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class PortalUserManager(UserManager):
+    def _create_user(self, username, email, password, **extra_fields):
+        username = username or extra_fields.get("phone") or email
+        return super()._create_user(username, email, password, **extra_fields)
+
+    def create_user(self, username=None, email=None, password=None, **extra_fields):
+        return super().create_user(username, email, password, **extra_fields)
+
+
+class User(AbstractUser):
+    """A person who signs in. ``username`` is an internal handle; people log in by phone or email."""
+
+    phone = models.CharField(_("mobile phone"), max_length=20, blank=True, null=True, unique=True)
+    phone_verified = models.BooleanField(_("phone verified"), default=False)
+    display_name = models.CharField(_("name"), max_length=100, blank=True)
+
+    objects = PortalUserManager()
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["email"], condition=~Q(email=""), name="accounts_user_unique_email"
+            )
+        ]
+
+    def __str__(self):
+        return (
+            self.display_name or self.get_full_name() or self.phone or self.email or self.username
+        )

@@ -1,0 +1,69 @@
+"""The append-only log of governance events (who, what, when, on which object).
+
+Rows are written by :func:`portal.audit.log_event` only, never updated or deleted: the model,
+its queryset and the admin all refuse it.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class AppendOnlyError(Exception):
+    """Raised on any attempt to change or remove an audit event."""
+
+
+class AuditQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise AppendOnlyError("The audit log is append-only.")
+
+    def delete(self):
+        raise AppendOnlyError("The audit log is append-only.")
+
+    _raw_delete = delete
+
+    def bulk_update(self, *args, **kwargs):
+        raise AppendOnlyError("The audit log is append-only.")
+
+
+class AuditEvent(models.Model):
+    at = models.DateTimeField(_("time"), default=timezone.now, db_index=True, editable=False)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("actor"),
+        editable=False,
+    )
+    actor_label = models.CharField(_("actor"), max_length=200, blank=True, editable=False)
+    action = models.CharField(_("action"), max_length=80, db_index=True, editable=False)
+    object_type = models.CharField(_("object type"), max_length=80, blank=True, editable=False)
+    object_id = models.CharField(_("object id"), max_length=64, blank=True, editable=False)
+    object_repr = models.CharField(_("object"), max_length=300, blank=True, editable=False)
+    jurisdiction_path = models.CharField(
+        _("jurisdiction"), max_length=255, blank=True, db_index=True, editable=False
+    )
+    details = models.JSONField(_("details"), default=dict, blank=True, editable=False)
+
+    objects = AuditQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit log")
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["object_type", "object_id"])]
+        default_permissions = ("view",)
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.object_repr}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None or not self._state.adding:
+            raise AppendOnlyError("The audit log is append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("The audit log is append-only.")

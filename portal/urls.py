@@ -1,0 +1,35 @@
+"""The roof: every app's URLs wired together. Wagtail serves whatever is left (last)."""
+
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from django.views.i18n import JavaScriptCatalog
+from wagtail import urls as wagtail_urls
+from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.documents import urls as wagtaildocs_urls
+
+from portal.core import views as core_views
+
+urlpatterns = [
+    path("django-admin/", admin.site.urls),
+    path("admin/", include(wagtailadmin_urls)),
+    path("documents/", include(wagtaildocs_urls)),
+    path("accounts/", include("allauth.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
+    path("theme/", core_views.set_theme, name="set_theme"),
+    path("my/", include("property.registry.urls")),
+    path("votes/", include("voting.urls")),
+    path("fund/", include("property.fund.urls")),
+    path("credit/", include("property.credit.urls")),
+    path("dashboard/", include("portal.dashboards.urls")),
+    path("api/", include("portal.api.urls")),
+    path("", include("cms.urls")),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+urlpatterns += [path("", include(wagtail_urls))]

@@ -1,0 +1,287 @@
+"""The registry: estates, buildings, units, owner parties, persons and ownership history.
+
+Counting rules (DOMAIN.md §1, SPC interpretation 2009 No.7 Art. 8-9): a unit's area is its
+exclusive-part area (registered, else surveyed, else contract); an **owner party** is one person
+or the co-owners of a unit together; the developer is one party holding its unsold units; heads
+are distinct parties. The selectors in ``property.registry.selectors`` compute the figures.
+"""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from stdnum.cn import ric
+
+from portal.core.crypto import decrypt_text, encrypt_text, keyed_hash
+from portal.organisations.models import Jurisdiction, Organisation, OrgKind
+
+
+class Estate(models.Model):
+    """One managed area (物业管理区域): the unit of voting and of the fund."""
+
+    jurisdiction = models.OneToOneField(
+        Jurisdiction,
+        on_delete=models.PROTECT,
+        related_name="estate",
+        verbose_name=_("jurisdiction node"),
+    )
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    company = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="managed_estates",
+        limit_choices_to={"kind": OrgKind.PROPERTY_COMPANY},
+        verbose_name=_("property company"),
+    )
+    contract_start = models.DateField(_("contract start"), null=True, blank=True)
+    contract_end = models.DateField(_("contract end"), null=True, blank=True)
+    assembly_holds_fund = models.BooleanField(
+        _("owners' assembly holds the fund"),
+        default=False,
+        help_text=_("If set, the owners' committee applies for emergency use of the fund."),
+    )
+
+    class Meta:
+        verbose_name = _("estate")
+        verbose_name_plural = _("estates")
+        ordering = ["code"]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def governing_node(self) -> Jurisdiction:
+        return self.jurisdiction
+
+    def owners_committee(self) -> Organisation | None:
+        return Organisation.objects.filter(
+            kind=OrgKind.OWNERS_COMMITTEE, jurisdiction_id=self.jurisdiction_id
+        ).first()
+
+
+class Building(models.Model):
+    estate = models.ForeignKey(
+        Estate, on_delete=models.CASCADE, related_name="buildings", verbose_name=_("estate")
+    )
+    code = models.CharField(_("building"), max_length=20)
+    name = models.CharField(_("name"), max_length=60, blank=True)
+
+    class Meta:
+        verbose_name = _("building")
+        verbose_name_plural = _("buildings")
+        ordering = ["estate", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["estate", "code"], name="unique_building_code")
+        ]
+
+    def __str__(self):
+        return self.name or self.code
+
+    @property
+    def governing_node(self):
+        return self.estate.jurisdiction
+
+
+class UnitUse(models.TextChoices):
+    RESIDENTIAL = "residential", _("Residential")
+    COMMERCIAL = "commercial", _("Commercial")
+    PARKING = "parking", _("Parking")
+
+
+class AreaSource(models.TextChoices):
+    REGISTERED = "registered", _("Registered")
+    SURVEYED = "surveyed", _("Surveyed")
+    CONTRACT = "contract", _("Contract")
+
+
+class Unit(models.Model):
+    """An owned flat, shop or garage, with its exclusive-part area in m² (2 places)."""
+
+    estate = models.ForeignKey(
+        Estate, on_delete=models.CASCADE, related_name="units", verbose_name=_("estate")
+    )
+    building = models.ForeignKey(
+        Building, on_delete=models.CASCADE, related_name="units", verbose_name=_("building")
+    )
+    code = models.CharField(
+        _("unit code"), max_length=30, help_text=_("Building-stairwell-room, e.g. 3-2-1501")
+    )
+    stairwell = models.CharField(_("stairwell"), max_length=10, blank=True)
+    use = models.CharField(
+        _("use"), max_length=12, choices=UnitUse.choices, default=UnitUse.RESIDENTIAL
+    )
+    area = models.DecimalField(
+        _("exclusive-part area (m²)"),
+        max_digits=10,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0.01"))],
+    )
+    area_source = models.CharField(
+        _("area source"), max_length=12, choices=AreaSource.choices, default=AreaSource.REGISTERED
+    )
+
+    class Meta:
+        verbose_name = _("unit")
+        verbose_name_plural = _("units")
+        ordering = ["estate", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["estate", "code"], name="unique_unit_code"),
+            models.CheckConstraint(condition=Q(area__gt=0), name="unit_area_positive"),
+        ]
+
+    def __str__(self):
+        return self.code
+
+    @property
+    def governing_node(self):
+        return self.estate.jurisdiction
+
+
+def validate_identity_number(value: str) -> str:
+    """Mainland resident identity card number (GB 11643) with its check digit."""
+    try:
+        return ric.validate(value)
+    except Exception:  # stdnum raises several ValidationError subclasses
+        raise ValidationError(
+            _("This is not a valid identity card number."), code="invalid_identity"
+        )
+
+
+def mask_identity(number: str) -> str:
+    return number[:4] + "*" * (len(number) - 8) + number[-4:] if len(number) > 8 else "****"
+
+
+class PersonQuerySet(models.QuerySet):
+    def by_identity(self, number: str):
+        return self.filter(identity_hash=keyed_hash(ric.compact(number)))
+
+
+class Person(models.Model):
+    """A natural person known to the registry. The identity number is stored only encrypted
+    (``identity_encrypted``) with a keyed hash for look-up and a masked form for display."""
+
+    name = models.CharField(_("name"), max_length=60)
+    identity_encrypted = models.TextField(_("identity number (encrypted)"), editable=False)
+    identity_hash = models.CharField(max_length=64, unique=True, editable=False)
+    identity_masked = models.CharField(_("identity number"), max_length=18, editable=False)
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="person",
+        verbose_name=_("portal account"),
+        help_text=_("Set when the person's ownership claim is verified."),
+    )
+
+    objects = PersonQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("person")
+        verbose_name_plural = _("persons")
+
+    def __str__(self):
+        return f"{self.name} ({self.identity_masked})"
+
+    def set_identity(self, number: str) -> None:
+        number = validate_identity_number(number)
+        self.identity_encrypted = encrypt_text(number)
+        self.identity_hash = keyed_hash(number)
+        self.identity_masked = mask_identity(number)
+
+    def identity_number(self) -> str:
+        return decrypt_text(self.identity_encrypted)
+
+
+class PartyKind(models.TextChoices):
+    PERSON = "person", _("Person")
+    CO_OWNERS = "co_owners", _("Co-owners")
+    DEVELOPER = "developer", _("Developer")
+    ORGANISATION = "organisation", _("Organisation")
+
+
+class OwnerParty(models.Model):
+    """One head in an estate's vote: a person, co-owners together, or the developer."""
+
+    estate = models.ForeignKey(
+        Estate, on_delete=models.CASCADE, related_name="parties", verbose_name=_("estate")
+    )
+    kind = models.CharField(
+        _("kind"), max_length=14, choices=PartyKind.choices, default=PartyKind.PERSON
+    )
+    label = models.CharField(_("name"), max_length=200)
+    members = models.ManyToManyField(
+        Person, related_name="parties", blank=True, verbose_name=_("members")
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="parties",
+        verbose_name=_("organisation"),
+    )
+    key = models.CharField(
+        max_length=64,
+        editable=False,
+        help_text="Identity of the party within its estate: the sorted members' hashes, or the developer.",
+    )
+
+    class Meta:
+        verbose_name = _("owner party")
+        verbose_name_plural = _("owner parties")
+        constraints = [
+            models.UniqueConstraint(fields=["estate", "key"], name="unique_party_per_estate")
+        ]
+
+    def __str__(self):
+        return self.label
+
+    @property
+    def governing_node(self):
+        return self.estate.jurisdiction
+
+    @staticmethod
+    def key_for(*, identity_hashes=(), developer: bool = False, organisation_id=None) -> str:
+        import hashlib
+
+        if developer:
+            return "developer"
+        if organisation_id:
+            return f"org-{organisation_id}"
+        return hashlib.sha256("|".join(sorted(identity_hashes)).encode()).hexdigest()
+
+
+class Ownership(models.Model):
+    """Who held which unit from when to when; ``end`` is empty for the current holder."""
+
+    unit = models.ForeignKey(
+        Unit, on_delete=models.CASCADE, related_name="ownerships", verbose_name=_("unit")
+    )
+    party = models.ForeignKey(
+        OwnerParty, on_delete=models.PROTECT, related_name="ownerships", verbose_name=_("party")
+    )
+    start = models.DateField(_("from"))
+    end = models.DateField(_("until"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("ownership")
+        verbose_name_plural = _("ownerships")
+        ordering = ["unit", "start"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit"], condition=Q(end__isnull=True), name="one_current_owner_per_unit"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.unit} · {self.party}"

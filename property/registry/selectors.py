@@ -1,0 +1,78 @@
+"""Read-side of the registry: the figures the voting and fund modules rely on."""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Sum
+
+from voting.tally import party_areas
+
+from .models import Estate, OwnerParty, Ownership, Unit
+
+
+def current_ownerships(estate: Estate):
+    return Ownership.objects.filter(unit__estate=estate, end__isnull=True)
+
+
+def electorate_rows(estate: Estate) -> list[tuple[str, Decimal, int]]:
+    """(unit code, area, party id) for every unit with a current holder, ordered by unit code."""
+    return list(
+        current_ownerships(estate)
+        .order_by("unit__code")
+        .values_list("unit__code", "unit__area", "party_id")
+    )
+
+
+@dataclass(frozen=True)
+class EstateTotals:
+    units: int
+    heads: int
+    area: Decimal
+
+
+def estate_totals(estate: Estate) -> EstateTotals:
+    """Heads = distinct parties holding units; area = sum of all units' exclusive-part areas
+    (DOMAIN.md §1 "Counting"). Computed by the same pure rule the tally uses."""
+    rows = electorate_rows(estate)
+    areas = party_areas((str(party), int(area * 100)) for _, area, party in rows)
+    total_area = Unit.objects.filter(estate=estate).aggregate(a=Sum("area"))["a"] or Decimal("0.00")
+    return EstateTotals(units=len(rows), heads=len(areas), area=total_area)
+
+
+def parties_of_user(user, estate: Estate | None = None):
+    """Owner parties the user belongs to through their verified person record."""
+    if not user.is_authenticated:
+        return OwnerParty.objects.none()
+    qs = OwnerParty.objects.filter(members__user=user, ownerships__end__isnull=True).distinct()
+    if estate is not None:
+        qs = qs.filter(estate=estate)
+    return qs
+
+
+def units_of_user(user):
+    if not user.is_authenticated:
+        return Unit.objects.none()
+    return (
+        Unit.objects.filter(ownerships__end__isnull=True, ownerships__party__members__user=user)
+        .select_related("estate", "building")
+        .distinct()
+    )
+
+
+def estates_of_user(user):
+    if not user.is_authenticated:
+        return Estate.objects.none()
+    return Estate.objects.filter(
+        units__ownerships__end__isnull=True, units__ownerships__party__members__user=user
+    ).distinct()
+
+
+def is_verified_owner(user, estate: Estate | None = None, unit: Unit | None = None) -> bool:
+    if not user.is_authenticated:
+        return False
+    qs = Ownership.objects.filter(end__isnull=True, party__members__user=user)
+    if unit is not None:
+        qs = qs.filter(unit=unit)
+    elif estate is not None:
+        qs = qs.filter(unit__estate=estate)
+    return qs.exists()
