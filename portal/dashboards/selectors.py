@@ -1,0 +1,275 @@
+"""Read-side of the supervision dashboards: a node's indicators and its children's, by path prefix.
+
+Every figure is aggregated in the database over the node's subtree and grouped by the child
+node each row falls under: ``Substr(<jurisdiction path>, 1, (depth + 1) * steplen)`` is the
+path of the child (materialised path, django-treebeard), so one query per indicator group
+answers the node and all of its children at once — never a query per estate.
+
+The domain apps are read only (their models' querysets, their pure rule modules); nothing here
+writes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models.functions import Substr
+from django.utils.translation import gettext_lazy as _
+
+from portal.organisations.models import LEVEL_DEPTH, Jurisdiction, Level
+from property.registry.models import Estate, OwnerParty, Unit
+
+ESTATE_DEPTH = LEVEL_DEPTH[Level.ESTATE]
+STEP = Jurisdiction.steplen
+ZERO = Decimal("0.00")
+
+
+# ---- indicators ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Indicator:
+    """One figure of a dashboard. ``kind``: count, area (m²), money (yuan), percent.
+
+    Additive figures are summed from children to parents; a ratio is computed afterwards from
+    the summed figures by ``ratio`` (numerator key, denominator key).
+    """
+
+    key: str
+    label: str
+    kind: str = "count"
+    ratio: tuple[str, str] | None = None
+
+
+INDICATORS: list[Indicator] = [
+    Indicator("estates", _("Estates")),
+    Indicator("managed_estates", _("Estates with a property company")),
+    Indicator("units", _("Units")),
+    Indicator("area", _("Exclusive-part area (m²)"), "area"),
+    Indicator("parties", _("Owner parties")),
+    Indicator("verified_parties", _("Parties with a verified owner")),
+    Indicator(
+        "verified_share",
+        _("Owners verified (%)"),
+        "percent",
+        ratio=("verified_parties", "parties"),
+    ),
+]
+
+
+def indicator_keys() -> list[str]:
+    return [i.key for i in INDICATORS]
+
+
+def percent(numerator, denominator) -> Decimal | None:
+    """numerator / denominator as a percentage with one place (half up); None when 0/0."""
+    if not denominator:
+        return None
+    return (Decimal(numerator) * 100 / Decimal(denominator)).quantize(
+        Decimal("0.1"), rounding=ROUND_HALF_UP
+    )
+
+
+# ---- grouping by path prefix -----------------------------------------------------------------
+
+
+def group_length(node: Jurisdiction) -> int:
+    """Length of the path prefix that names the child a row belongs to (the node itself for an
+    estate node, which has no children)."""
+    return (node.depth + 1) * STEP if node.depth < ESTATE_DEPTH else len(node.path)
+
+
+def grouped(qs: QuerySet, path_field: str, prefix: str, length: int, **aggregates) -> dict:
+    """Aggregate ``qs`` restricted to the subtree under ``prefix``, one row per path prefix of
+    ``length`` characters (the child each row falls under, or the estate with the estate length).
+
+    Rows that sit on a node shorter than ``length`` group under that node's own path.
+    """
+    rows = (
+        qs.filter(**{f"{path_field}__startswith": prefix})
+        .annotate(_g=Substr(path_field, 1, length))
+        .order_by()
+        .values("_g")
+        .annotate(**aggregates)
+    )
+    return {row.pop("_g"): row for row in rows}
+
+
+def registry_figures(prefix: str, length: int) -> dict[str, dict]:
+    """Estates, units, area and owner parties (verified or not) per child prefix: 3 queries."""
+    out: dict[str, dict] = {}
+
+    def merge(rows: dict[str, dict]) -> None:
+        for prefix, values in rows.items():
+            out.setdefault(prefix, {}).update(values)
+
+    merge(
+        grouped(
+            Estate.objects.all(),
+            "jurisdiction__path",
+            prefix,
+            length,
+            estates=Count("id"),
+            managed_estates=Count("id", filter=Q(company__isnull=False)),
+        )
+    )
+    merge(
+        grouped(
+            Unit.objects.all(),
+            "estate__jurisdiction__path",
+            prefix,
+            length,
+            units=Count("id"),
+            area=Sum("area"),
+        )
+    )
+    merge(
+        grouped(
+            OwnerParty.objects.filter(ownerships__end__isnull=True),
+            "estate__jurisdiction__path",
+            prefix,
+            length,
+            parties=Count("id", distinct=True),
+            verified_parties=Count("id", distinct=True, filter=Q(members__user__isnull=False)),
+        )
+    )
+    return out
+
+
+# Each source answers {path prefix: {indicator key: value}} for (subtree prefix, group length).
+FIGURE_SOURCES: list[Callable[[str, int], dict[str, dict]]] = [registry_figures]
+
+
+def figures_by_prefix(prefix: str, length: int) -> dict[str, dict]:
+    """Every source's raw figures under ``prefix`` grouped by path prefixes of ``length``."""
+    by_prefix: dict[str, dict] = {}
+    for source in FIGURE_SOURCES:
+        for key, values in source(prefix, length).items():
+            by_prefix.setdefault(key, {}).update(values)
+    return by_prefix
+
+
+# ---- the dashboard of a node -----------------------------------------------------------------
+
+
+@dataclass
+class Row:
+    node: Jurisdiction
+    figures: dict
+
+
+@dataclass
+class NodeDashboard:
+    node: Jurisdiction
+    total: dict
+    children: list[Row]
+    # chart and breakdown data: name -> list of (label, value...) rows
+    breakdowns: dict = field(default_factory=dict)
+    # further lists shown under the charts: dicts of title, template, items
+    lists: list = field(default_factory=list)
+
+
+def _finish(figures: dict) -> dict:
+    """Fill missing additive figures with zero and compute the ratios."""
+    done = {}
+    for ind in INDICATORS:
+        if ind.ratio:
+            continue
+        value = figures.get(ind.key)
+        if ind.kind in ("area", "money"):
+            value = Decimal(value or 0).quantize(ZERO)
+        elif value is None:
+            value = 0
+        done[ind.key] = value
+    for ind in INDICATORS:
+        if ind.ratio:
+            num, den = ind.ratio
+            done[ind.key] = percent(done.get(num, 0), done.get(den, 0))
+    return done
+
+
+def _sum(rows: list[dict]) -> dict:
+    total: dict = {}
+    for figures in rows:
+        for key, value in figures.items():
+            if value is None:
+                continue
+            total[key] = total.get(key, 0) + value
+    return total
+
+
+def children_of(node: Jurisdiction) -> list[Jurisdiction]:
+    if node.depth >= ESTATE_DEPTH:
+        return []
+    return list(node.get_children().order_by("path"))
+
+
+def node_dashboard(node: Jurisdiction) -> NodeDashboard:
+    """The indicators of the node's subtree and of each child's subtree (drill-down rows).
+
+    Queries: the children (1) plus each figure source's grouped queries, whatever the size of
+    the subtree.
+    """
+    by_prefix = figures_by_prefix(node.path, group_length(node))
+    children = children_of(node)
+    rows = [Row(child, _finish(by_prefix.get(child.path, {}))) for child in children]
+    raw_total = _sum(list(by_prefix.values()))
+    return NodeDashboard(node=node, total=_finish(raw_total), children=rows)
+
+
+def estate_figures(estates: list[Estate], prefix: str = "") -> dict[int, dict]:
+    """Indicators of each given estate (by estate id), aggregated in one pass per source over the
+    subtree ``prefix`` (the common ancestor's path; "" for the whole city)."""
+    by_prefix = figures_by_prefix(prefix, ESTATE_DEPTH * STEP)
+    return {e.pk: _finish(by_prefix.get(e.jurisdiction.path, {})) for e in estates}
+
+
+def children_chart(dash: NodeDashboard) -> dict | None:
+    """Chart data comparing the children (units and verified parties); the children table on
+    the page carries the same figures as its text alternative."""
+    if not dash.children:
+        return None
+    return {
+        "type": "bar",
+        "title": str(_("Units and verified owner parties by area")),
+        "headers": [str(_("Name")), str(_("Units")), str(_("Parties with a verified owner"))],
+        "rows": [
+            [r.node.name, r.figures["units"], r.figures["verified_parties"]] for r in dash.children
+        ],
+    }
+
+
+# ---- the resident's and the company's dashboards ---------------------------------------------
+
+# Figures that make no sense for one estate on the company dashboard.
+COMPANY_HIDDEN = {"estates", "managed_estates"}
+
+
+def resident_overview(user) -> dict:
+    """An owner's own things: units (with their estates). Domain sections add votes, ledger and
+    notices; each links to the page of the app that owns it."""
+    from property.registry.selectors import estates_of_user, units_of_user
+
+    units = list(units_of_user(user).order_by("estate__code", "code"))
+    estates = list(estates_of_user(user).select_related("jurisdiction").order_by("code"))
+    return {"units": units, "estates": estates}
+
+
+def company_overview(company_ids) -> dict:
+    """A company's estates with each estate's figures (one aggregation pass per source)."""
+    from portal.organisations.models import Organisation
+
+    companies = list(Organisation.objects.filter(pk__in=company_ids).order_by("name"))
+    estates = list(
+        Estate.objects.filter(company_id__in=company_ids)
+        .select_related("jurisdiction", "company")
+        .order_by("code")
+    )
+    figures = estate_figures(estates) if estates else {}
+    return {
+        "companies": companies,
+        "estates": [(e, figures[e.pk]) for e in estates],
+    }

@@ -1,0 +1,116 @@
+"""Dashboards: the landing page, a node's supervision dashboard and its exports, the resident's
+and the company's own dashboards. Views stay thin: figures come from ``selectors``."""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from portal.organisations.models import Jurisdiction, OrgKind
+from portal.permissions import highest_level_path, organisation_ids
+
+from . import exports, selectors
+
+
+def node_view(view):
+    """Load the node named by ``code`` once and check ``dashboards.view_node`` on it:
+    anonymous visitors are sent to sign in, staff outside the node's scope get 403."""
+
+    @wraps(view)
+    def wrapper(request, code, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        node = get_object_or_404(Jurisdiction, code=code)
+        if not request.user.has_perm("dashboards.view_node", node):
+            raise PermissionDenied
+        return view(request, node, *args, **kwargs)
+
+    return wrapper
+
+
+@login_required
+def landing(request):
+    """Send each user to their own dashboard: government staff to their highest governed node,
+    company staff to the company dashboard, an owners' committee to its estate, owners to theirs."""
+    user = request.user
+    path = highest_level_path(user)
+    if path is None and organisation_ids(user, OrgKind.OWNERS_COMMITTEE):
+        path = highest_level_path(user, kinds=[OrgKind.OWNERS_COMMITTEE])
+    if path is not None:
+        node = Jurisdiction.objects.get(path=path)
+        return redirect("dashboards:node", code=node.code)
+    if organisation_ids(user, OrgKind.PROPERTY_COMPANY):
+        return redirect("dashboards:company")
+    return redirect("dashboards:me")
+
+
+def _crumbs(request, node: Jurisdiction) -> list[tuple[Jurisdiction, bool]]:
+    """The node's ancestors, each with whether the user may open its dashboard."""
+    return [(a, request.user.has_perm("dashboards.view_node", a)) for a in node.get_ancestors()]
+
+
+@node_view
+def node_dashboard(request, node):
+    dash = selectors.node_dashboard(node)
+    return render(
+        request,
+        "dashboards/node.html",
+        {
+            "dash": dash,
+            "node": node,
+            "crumbs": _crumbs(request, node),
+            "indicators": selectors.INDICATORS,
+            "children_chart": selectors.children_chart(dash),
+        },
+    )
+
+
+def _filename(node: Jurisdiction, ext: str) -> str:
+    return f"dashboard-{node.code}.{ext}"
+
+
+@node_view
+def export_csv(request, node):
+    tables = exports.dashboard_tables(selectors.node_dashboard(node))
+    # BOM so that spreadsheet programs read the Chinese text as UTF-8.
+    body = "\ufeff" + exports.to_csv(tables)
+    response = HttpResponse(body, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{_filename(node, "csv")}"'
+    return response
+
+
+@node_view
+def export_xlsx(request, node):
+    tables = exports.dashboard_tables(selectors.node_dashboard(node))
+    response = HttpResponse(
+        exports.to_xlsx(tables),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{_filename(node, "xlsx")}"'
+    return response
+
+
+@login_required
+def me(request):
+    """The resident's dashboard: their units, votes, fund ledger and notices."""
+    context = selectors.resident_overview(request.user)
+    return render(request, "dashboards/me.html", context)
+
+
+@login_required
+def company(request):
+    """The property company's dashboard: its estates with their figures, rating and records."""
+    company_ids = organisation_ids(request.user, OrgKind.PROPERTY_COMPANY)
+    if not company_ids:
+        raise PermissionDenied(_("This page is for property company staff."))
+    context = selectors.company_overview(company_ids)
+    context["indicators"] = [
+        i for i in selectors.INDICATORS if i.key not in selectors.COMPANY_HIDDEN
+    ]
+    return render(request, "dashboards/company.html", context)
