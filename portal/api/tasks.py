@@ -1,0 +1,116 @@
+"""Nightly open-data export for the city data platform (django-q2).
+
+``export_open_data()`` writes every public dataset of the API as ``<name>.json`` and
+``<name>.csv`` into ``settings.OPEN_DATA_DIR`` (default ``var/open-data/``), plus an
+``index.json`` listing the files with their row counts and SHA-256 digests. The rows are exactly
+those of the public API endpoints (same functions, same serializers), so the files never hold
+anything the API would not publish. Files are replaced atomically.
+
+``ensure_schedules()`` registers the job once, daily at 02:30 Asia/Shanghai; the worker calls it at
+start-up (``manage.py ensure_schedules``).
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import os
+import tempfile
+from datetime import datetime, time, timedelta
+from pathlib import Path
+
+from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
+from django.utils import timezone
+
+SCHEDULE_NAME = "api: nightly open-data export"
+
+
+def open_data_dir() -> Path:
+    return Path(getattr(settings, "OPEN_DATA_DIR", None) or settings.VAR_DIR / "open-data")
+
+
+def public_datasets():
+    """(dataset name, view class) of every public list endpoint."""
+    from . import views
+
+    return [(cls.dataset, cls) for cls in views.OpenDataList.__subclasses__() if cls.dataset]
+
+
+def _flatten(row: dict, prefix: str = "") -> dict:
+    flat = {}
+    for key, value in row.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, dict):
+            flat.update(_flatten(value, f"{name}."))
+        elif isinstance(value, list):
+            flat[name] = json.dumps(value, ensure_ascii=False, cls=DjangoJSONEncoder)
+        else:
+            flat[name] = "" if value is None else value
+    return flat
+
+
+def to_csv(rows: list[dict]) -> str:
+    flat = [_flatten(r) for r in rows]
+    fields: list[str] = []
+    for r in flat:
+        fields.extend(k for k in r if k not in fields)
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=fields, restval="")
+    writer.writeheader()
+    writer.writerows(flat)
+    return out.getvalue()
+
+
+def _write(path: Path, data: bytes) -> str:
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    with os.fdopen(fd, "wb") as fh:
+        fh.write(data)
+    os.replace(tmp, path)
+    return hashlib.sha256(data).hexdigest()
+
+
+def export_open_data(directory: str | Path | None = None) -> dict:
+    """Write every public dataset as JSON and CSV; return the index (also written)."""
+    target = Path(directory) if directory else open_data_dir()
+    target.mkdir(parents=True, exist_ok=True)
+    index = {"generated_at": timezone.localtime().isoformat(), "datasets": []}
+    for name, view in public_datasets():
+        rows = json.loads(
+            json.dumps(
+                view.serializer_class(view.rows(), many=True).data,
+                cls=DjangoJSONEncoder,
+                ensure_ascii=False,
+            )
+        )
+        body = json.dumps(
+            {"dataset": name, "generated_at": index["generated_at"], "rows": rows},
+            ensure_ascii=False,
+            indent=1,
+        ).encode()
+        files = {
+            f"{name}.json": _write(target / f"{name}.json", body),
+            # BOM so that spreadsheet programs read the Chinese text as UTF-8.
+            f"{name}.csv": _write(target / f"{name}.csv", ("\ufeff" + to_csv(rows)).encode()),
+        }
+        index["datasets"].append({"name": name, "rows": len(rows), "files": files})
+    _write(target / "index.json", json.dumps(index, ensure_ascii=False, indent=1).encode())
+    return index
+
+
+def ensure_schedules() -> None:
+    """Register the nightly export once (idempotent; safe at every worker start)."""
+    from django_q.models import Schedule
+
+    tomorrow = timezone.localdate() + timedelta(days=1)
+    first = timezone.make_aware(datetime.combine(tomorrow, time(2, 30)))
+    defaults = {
+        "func": "portal.api.tasks.export_open_data",
+        "schedule_type": Schedule.DAILY,
+        "repeats": -1,
+    }
+    Schedule.objects.update_or_create(
+        name=SCHEDULE_NAME, defaults=defaults, create_defaults={**defaults, "next_run": first}
+    )

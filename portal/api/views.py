@@ -1,0 +1,126 @@
+"""Open-data API, version 1.
+
+Public endpoints (anyone, anonymous rate limit) publish figures only; staff endpoints (token or
+session of a government staff member) are scoped to the user's governed subtrees like the
+dashboards. Interim vote counts and personal data never leave through here.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Q
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import extend_schema
+from rest_framework import generics
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
+from rest_framework.views import APIView
+
+from portal.dashboards import selectors as dash
+from portal.organisations.models import Jurisdiction
+from portal.permissions import governed_paths
+from property.registry.models import Estate
+
+from . import serializers as s
+from .permissions import IsGovernmentStaff
+
+
+class PublicMixin:
+    """Read-only open data: no authentication needed, the anonymous rate limit applies."""
+
+    permission_classes = [AllowAny]
+    authentication_classes: list = []
+    throttle_classes = [AnonRateThrottle]
+
+
+class OpenDataList(PublicMixin, generics.GenericAPIView):
+    """A public list: ``rows()`` gives every row (plain dicts) for the API page and for the
+    nightly open-data export alike; subclasses name their ``dataset`` and serializer."""
+
+    dataset = ""
+    filter_backends: list = []
+
+    @classmethod
+    def rows(cls, request=None) -> list[dict]:
+        raise NotImplementedError
+
+    def get(self, request, version=None):
+        page = self.paginate_queryset(self.rows(request))
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+
+class PublicEstates(OpenDataList):
+    """Estates with their property company, units and exclusive-part area (ordered by code)."""
+
+    dataset = "estates"
+    serializer_class = s.PublicEstateSerializer
+
+    @classmethod
+    def rows(cls, request=None) -> list[dict]:
+        return dash.public_estate_rows()
+
+
+class StaffMixin:
+    permission_classes = [IsGovernmentStaff]
+    throttle_classes = [UserRateThrottle]
+
+
+def _node_row(node: Jurisdiction, figures: dict) -> dict:
+    return {"code": node.code, "name": node.name, "level": node.level, "figures": figures}
+
+
+class StaffNodeDashboard(StaffMixin, APIView):
+    """The dashboard figures of a node in the caller's scope, with its children's figures."""
+
+    @extend_schema(responses=s.NodeDashboardSerializer, operation_id="staff_node_dashboard")
+    def get(self, request, code: str, version=None):
+        node = get_object_or_404(Jurisdiction, code=code)
+        if not request.user.has_perm("dashboards.view_node", node):
+            raise PermissionDenied("This node is outside your jurisdiction.")
+        board = dash.node_dashboard(node)
+        data = _node_row(node, board.total)
+        data["children"] = [_node_row(r.node, r.figures) for r in board.children]
+        return Response(s.NodeDashboardSerializer(data).data)
+
+
+class StaffEstates(StaffMixin, generics.GenericAPIView):
+    """Estates in the caller's scope with their indicators (paginated, ordered by code)."""
+
+    serializer_class = s.EstateFiguresSerializer
+    filter_backends: list = []
+
+    def get_queryset(self):
+        q = Q(pk__in=[])
+        for path in governed_paths(self.request.user):
+            q |= Q(jurisdiction__path__startswith=path)
+        return Estate.objects.filter(q).select_related("jurisdiction", "company").order_by("code")
+
+    @extend_schema(operation_id="staff_estates")
+    def get(self, request, version=None):
+        page = self.paginate_queryset(self.get_queryset())
+        prefix = _common_prefix([e.jurisdiction.path for e in page])
+        figures = dash.estate_figures(page, prefix=prefix)
+        rows = [
+            {
+                "code": e.code,
+                "name": e.name,
+                "node": e.jurisdiction.code,
+                "company": e.company.name if e.company else None,
+                "company_credit_code": e.company.credit_code if e.company else None,
+                "figures": figures[e.pk],
+            }
+            for e in page
+        ]
+        return self.get_paginated_response(self.get_serializer(rows, many=True).data)
+
+
+def _common_prefix(paths: list[str]) -> str:
+    """The longest whole-node path prefix shared by all paths ("" when none)."""
+    if not paths:
+        return ""
+    first, last = min(paths), max(paths)
+    n = 0
+    while n < len(first) and n < len(last) and first[n] == last[n]:
+        n += 1
+    return first[: n - n % Jurisdiction.steplen]
