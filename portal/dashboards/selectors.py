@@ -204,7 +204,12 @@ def _sum(rows: list[dict]) -> dict:
 def children_of(node: Jurisdiction) -> list[Jurisdiction]:
     if node.depth >= ESTATE_DEPTH:
         return []
-    return list(node.get_children().order_by("path"))
+    # By path rather than get_children(), which trusts a possibly stale ``numchild``.
+    return list(
+        Jurisdiction.objects.filter(path__startswith=node.path, depth=node.depth + 1).order_by(
+            "path"
+        )
+    )
 
 
 def node_dashboard(node: Jurisdiction) -> NodeDashboard:
