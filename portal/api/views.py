@@ -24,6 +24,7 @@ from property.registry.models import Estate
 
 from . import serializers as s
 from .permissions import IsGovernmentStaff
+from .schema import PortalAutoSchema
 
 
 class PublicMixin:
@@ -32,9 +33,10 @@ class PublicMixin:
     permission_classes = [AllowAny]
     authentication_classes: list = []
     throttle_classes = [AnonRateThrottle]
+    schema = PortalAutoSchema()
 
 
-class OpenDataList(PublicMixin, generics.GenericAPIView):
+class OpenDataList(PublicMixin, generics.ListAPIView):
     """A public list: ``rows()`` gives every row (plain dicts) for the API page and for the
     nightly open-data export alike; subclasses name their ``dataset`` and serializer."""
 
@@ -45,9 +47,8 @@ class OpenDataList(PublicMixin, generics.GenericAPIView):
     def rows(cls, request=None) -> list[dict]:
         raise NotImplementedError
 
-    def get(self, request, version=None):
-        page = self.paginate_queryset(self.rows(request))
-        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+    def get_queryset(self):
+        return self.rows(self.request)
 
 
 class PublicEstates(OpenDataList):
@@ -64,6 +65,7 @@ class PublicEstates(OpenDataList):
 class StaffMixin:
     permission_classes = [IsGovernmentStaff]
     throttle_classes = [UserRateThrottle]
+    schema = PortalAutoSchema()
 
 
 def _node_row(node: Jurisdiction, figures: dict) -> dict:
@@ -84,7 +86,7 @@ class StaffNodeDashboard(StaffMixin, APIView):
         return Response(s.NodeDashboardSerializer(data).data)
 
 
-class StaffEstates(StaffMixin, generics.GenericAPIView):
+class StaffEstates(StaffMixin, generics.ListAPIView):
     """Estates in the caller's scope with their indicators (paginated, ordered by code)."""
 
     serializer_class = s.EstateFiguresSerializer
@@ -97,7 +99,10 @@ class StaffEstates(StaffMixin, generics.GenericAPIView):
         return Estate.objects.filter(q).select_related("jurisdiction", "company").order_by("code")
 
     @extend_schema(operation_id="staff_estates")
-    def get(self, request, version=None):
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    def list(self, request, *args, **kwargs):
         page = self.paginate_queryset(self.get_queryset())
         prefix = _common_prefix([e.jurisdiction.path for e in page])
         figures = dash.estate_figures(page, prefix=prefix)
