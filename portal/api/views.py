@@ -7,6 +7,8 @@ dashboards. Interim vote counts and personal data never leave through here.
 
 from __future__ import annotations
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
@@ -48,7 +50,12 @@ class OpenDataList(PublicMixin, generics.ListAPIView):
         raise NotImplementedError
 
     def get_queryset(self):
-        return self.rows(self.request)
+        """The rows, kept for ``OPEN_DATA_CACHE_SECONDS`` (default 60): open data changes slowly
+        and every page of a list is then cut from one computation."""
+        seconds = getattr(settings, "OPEN_DATA_CACHE_SECONDS", 60)
+        if not seconds:
+            return self.rows(self.request)
+        return cache.get_or_set(f"api:open-data:{self.dataset}", self.rows, seconds)
 
 
 class PublicEstates(OpenDataList):
