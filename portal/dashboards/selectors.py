@@ -263,19 +263,31 @@ def estate_figures(estates: list[Estate], prefix: str = "") -> dict[int, dict]:
     return {e.pk: _finish(by_prefix.get(e.jurisdiction.path, {})) for e in estates}
 
 
-def children_chart(dash: NodeDashboard) -> dict | None:
-    """Chart data comparing the children (units and verified parties); the children table on
-    the page carries the same figures as its text alternative."""
+# Indicators compared between the children of a node, one bar chart each.
+CHILD_CHARTS = ["units", "verified_share"]
+
+
+def children_charts(dash: NodeDashboard) -> list[dict]:
+    """Chart data comparing the children on a few indicators; the children table on the page
+    carries the same figures as their text alternative."""
     if not dash.children:
-        return None
-    return {
-        "type": "bar",
-        "title": str(_("Units and verified owner parties by area")),
-        "headers": [str(_("Name")), str(_("Units")), str(_("Parties with a verified owner"))],
-        "rows": [
-            [r.node.name, r.figures["units"], r.figures["verified_parties"]] for r in dash.children
-        ],
-    }
+        return []
+    by_key = {i.key: i for i in INDICATORS}
+    charts = []
+    for key in CHILD_CHARTS:
+        ind = by_key.get(key)
+        if ind is None:
+            continue
+        charts.append(
+            {
+                "key": key,
+                "type": "bar",
+                "title": str(ind.label),
+                "headers": [str(_("Name")), str(ind.label)],
+                "rows": [[r.node.name, r.figures.get(key)] for r in dash.children],
+            }
+        )
+    return charts
 
 
 # ---- the resident's and the company's dashboards ---------------------------------------------

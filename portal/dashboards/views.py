@@ -66,7 +66,7 @@ def node_dashboard(request, node):
             "node": node,
             "crumbs": _crumbs(request, node),
             "indicators": selectors.INDICATORS,
-            "children_chart": selectors.children_chart(dash),
+            "children_charts": selectors.children_charts(dash),
         },
     )
 
