@@ -35,7 +35,8 @@ def estate_totals(estate: Estate) -> EstateTotals:
     (DOMAIN.md §1 "Counting"). Computed by the same pure rule the tally uses."""
     rows = electorate_rows(estate)
     areas = party_areas((str(party), int(area * 100)) for _, area, party in rows)
-    total_area = Unit.objects.filter(estate=estate).aggregate(a=Sum("area"))["a"] or Decimal("0.00")
+    total_area = Unit.objects.filter(estate=estate).aggregate(a=Sum("area"))["a"] or Decimal("0")
+    total_area = Decimal(total_area).quantize(Decimal("0.01"))  # SQLite's SUM drops the places
     return EstateTotals(units=len(rows), heads=len(areas), area=total_area)
 
 
