@@ -22,6 +22,7 @@ class ClaimForm(forms.Form):
     unit_codes = forms.CharField(
         label=_("Unit code(s)"),
         max_length=300,
+        widget=forms.TextInput(attrs={"list": "unit-code-options", "autocomplete": "off"}),
         help_text=_("As on your property certificate, e.g. 3-2-1501; several separated by commas."),
     )
     name = forms.CharField(label=_("Your name"), max_length=60)

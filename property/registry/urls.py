@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.my_property, name="my_property"),
     path("claims/", views.claim_list, name="claim_list"),
     path("claims/new/", views.claim_new, name="claim_new"),
+    path("claims/units/", views.claim_unit_codes, name="claim_unit_codes"),
     path("claims/<int:pk>/proof/", views.claim_proof, name="claim_proof"),
     path("estates/", views.estate_list, name="estate_list"),
     path("estates/<slug:code>/", views.estate_detail, name="estate_detail"),

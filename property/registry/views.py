@@ -10,7 +10,7 @@ from pathlib import PurePath
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -89,6 +89,17 @@ def claim_new(request):
             )
             return redirect("registry:claim_list")
     return render(request, "registry/claim_form.html", {"form": form})
+
+
+@login_required
+def claim_unit_codes(request):
+    """Unit codes of one estate (JSON), to suggest in the claim form. Codes are not personal."""
+    if not request.user.has_perm("registry.submit_claim"):
+        raise PermissionDenied
+    estate = get_object_or_404(Estate, pk=request.GET.get("estate") or 0)
+    return JsonResponse(
+        {"units": list(estate.units.order_by("code").values_list("code", flat=True))}
+    )
 
 
 @login_required

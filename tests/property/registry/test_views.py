@@ -135,6 +135,7 @@ def _urls(world, claim):
         "my_property": reverse("registry:my_property"),
         "claim_list": reverse("registry:claim_list"),
         "claim_new": reverse("registry:claim_new"),
+        "claim_unit_codes": reverse("registry:claim_unit_codes") + f"?estate={world.estates[0].pk}",
         "claim_proof": reverse("registry:claim_proof", args=[claim.pk]),
         "estate_list": reverse("registry:estate_list"),
         "estate_detail": reverse("registry:estate_detail", args=[e]),
@@ -253,3 +254,16 @@ def test_estate_page_totals_and_staff_import_with_dry_run(client, world):
     assert 'role="alert"' in page
     export = client.get(reverse("registry:estate_export", args=[estate.code, "xlsx"]))
     assert export.status_code == 200 and export.content[:2] == b"PK"
+
+
+def test_claim_form_suggests_unit_codes_of_the_chosen_estate(client, world):
+    """The claim form's script asks for the unit codes of the picked estate (no personal data)."""
+    registered_unit(world.estates[0], "1-101")
+    registered_unit(world.estates[1], "2-202")
+    client.force_login(make_user())
+    page = client.get(reverse("registry:claim_new")).content.decode()
+    assert "default/registry/claim.js" in page and 'list="unit-code-options"' in page
+    url = reverse("registry:claim_unit_codes")
+    data = client.get(url, {"estate": world.estates[0].pk}).json()
+    assert data == {"units": ["1-101"]}
+    assert client.get(url, {"estate": 999999}).status_code == 404
