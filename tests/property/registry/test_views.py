@@ -267,3 +267,38 @@ def test_claim_form_suggests_unit_codes_of_the_chosen_estate(client, world):
     data = client.get(url, {"estate": world.estates[0].pk}).json()
     assert data == {"units": ["1-101"]}
     assert client.get(url, {"estate": 999999}).status_code == 404
+
+
+def test_registry_pages_fully_translated(client, world):
+    """Every registry page reads in Chinese by default: no English phrase left untranslated."""
+    from tests.portal.test_themes_i18n import ALLOWED_LATIN, visible_text
+
+    estate = world.estates[0]
+    unit, person = registered_unit(estate)
+    claim = submit_claim(estate, [unit], person, number=identity_number(999))
+    pages = []
+    client.force_login(claim.user)
+    pages += [reverse("registry:my_property"), reverse("registry:claim_list")]
+    pages += [reverse("registry:claim_new")]
+    client_pages = [(claim.user, p) for p in pages]
+    member = company_staff(world, 0)
+    for name, args in [
+        ("estate_list", []),
+        ("estate_detail", [estate.code]),
+        ("claim_queue", [estate.code]),
+        ("claim_review", [estate.code, claim.pk]),
+        ("estate_import", [estate.code]),
+    ]:
+        client_pages.append((member, reverse(f"registry:{name}", args=args)))
+    import re
+
+    for user, path in client_pages:
+        client.force_login(user)
+        html = client.get(path).content.decode()
+        leftovers = []
+        for line in visible_text(html).splitlines():
+            for run in re.findall(r"[A-Za-z][A-Za-z'’]+(?:[ ,.:;-]+[A-Za-z][A-Za-z'’]+)+", line):
+                words = set(run.replace(",", " ").replace(".", " ").split())
+                if not words <= ALLOWED_LATIN | {"JPG", "PNG", "PDF", "CSV", "XLSX"}:
+                    leftovers.append(run)
+        assert not leftovers, f"untranslated on {path}: {leftovers}"
