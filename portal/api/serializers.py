@@ -3,7 +3,7 @@ whole, so no personal data (names, identity numbers, phones of persons) can slip
 
 from rest_framework import serializers
 
-from portal.dashboards.selectors import INDICATORS
+from portal.dashboards.selectors import visible_indicators
 
 
 def _figure_field(indicator):
@@ -20,7 +20,7 @@ def _figure_field(indicator):
 FiguresSerializer = type(
     "FiguresSerializer",
     (serializers.Serializer,),
-    {i.key: _figure_field(i) for i in INDICATORS},
+    {i.key: _figure_field(i) for i in visible_indicators()},
 )
 
 
@@ -57,3 +57,77 @@ class PublicEstateSerializer(serializers.Serializer):
     company_credit_code = serializers.CharField(allow_null=True)
     units = serializers.IntegerField()
     area = serializers.DecimalField(max_digits=16, decimal_places=2)
+
+
+class NoticeSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+    category = serializers.CharField()
+    organisation = serializers.CharField(allow_null=True, help_text="issuing organisation")
+    jurisdiction = serializers.CharField(
+        allow_null=True, help_text="target node code; null: city-wide"
+    )
+    jurisdiction_name = serializers.CharField(allow_null=True)
+    publication_date = serializers.DateField(allow_null=True)
+    expire_at = serializers.DateTimeField(allow_null=True)
+    summary = serializers.CharField(allow_blank=True)
+    url = serializers.CharField()
+
+
+class RatingSerializer(serializers.Serializer):
+    company = serializers.CharField(help_text="property company name")
+    credit_code = serializers.CharField(help_text="unified social credit code")
+    year = serializers.IntegerField()
+    quarter = serializers.IntegerField()
+    as_of = serializers.DateField()
+    score = serializers.DecimalField(max_digits=6, decimal_places=2)
+    grade = serializers.CharField()
+    blacklisted = serializers.BooleanField()
+    districts = serializers.ListField(child=serializers.CharField())
+
+
+class CompanyHistorySerializer(serializers.Serializer):
+    company = serializers.CharField()
+    credit_code = serializers.CharField()
+    ratings = RatingSerializer(many=True)
+
+
+class WeightSerializer(serializers.Serializer):
+    heads = serializers.IntegerField()
+    area = serializers.DecimalField(max_digits=16, decimal_places=2, help_text="m²")
+
+
+class TallySerializer(serializers.Serializer):
+    """The tally JSON of a final vote (voting.tally.result_to_json): figures only."""
+
+    rule = serializers.CharField()
+    total = WeightSerializer()
+    participating = WeightSerializer()
+    agree = WeightSerializer()
+    oppose = WeightSerializer()
+    abstain = WeightSerializer()
+    participation_met = serializers.BooleanField()
+    approved = serializers.BooleanField()
+    outcome = serializers.CharField()
+
+
+class VoteResultSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    estate = serializers.CharField(help_text="estate code")
+    estate_name = serializers.CharField()
+    title = serializers.CharField()
+    matter = serializers.IntegerField()
+    opens_at = serializers.DateTimeField()
+    closes_at = serializers.DateTimeField()
+    finalised_at = serializers.DateTimeField(allow_null=True)
+    outcome = serializers.CharField()
+    result = TallySerializer()
+
+
+class FundEstateSerializer(serializers.Serializer):
+    estate = serializers.CharField(help_text="estate code")
+    name = serializers.CharField()
+    accounts = serializers.IntegerField(help_text="unit ledgers")
+    balance = serializers.DecimalField(max_digits=16, decimal_places=2, help_text="yuan")
+    refill_due = serializers.IntegerField(help_text="ledgers below the refill threshold")
+    open_requests = serializers.IntegerField()

@@ -25,6 +25,8 @@ from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.utils import timezone
 
+from portal.dashboards import domains
+
 SCHEDULE_NAME = "api: nightly open-data export"
 
 
@@ -36,7 +38,11 @@ def public_datasets():
     """(dataset name, view class) of every public list endpoint."""
     from . import views
 
-    return [(cls.dataset, cls) for cls in views.OpenDataList.__subclasses__() if cls.dataset]
+    return [
+        (cls.dataset, cls)
+        for cls in views.OpenDataList.__subclasses__()
+        if cls.dataset and (cls.needs is None or domains.available(cls.needs))
+    ]
 
 
 def _flatten(row: dict, prefix: str = "") -> dict:

@@ -4,6 +4,8 @@ versioned endpoints under /api/v1/ (URL path versioning)."""
 from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from portal.dashboards import domains
+
 from . import views
 
 app_name = "api"
@@ -21,3 +23,27 @@ urlpatterns = [
         name="staff-node",
     ),
 ]
+
+# Each domain's public endpoints, when its app is present (see portal.dashboards.domains).
+if domains.available(domains.CMS):
+    urlpatterns.append(re_path(V + r"notices/$", views.PublicNotices.as_view(), name="notices"))
+if domains.available(domains.CREDIT):
+    urlpatterns += [
+        re_path(V + r"ratings/$", views.PublicRatings.as_view(), name="ratings"),
+        re_path(
+            V + r"ratings/history/$", views.PublicRatingHistory.as_view(), name="rating-history"
+        ),
+        re_path(
+            V + r"ratings/(?P<credit_code>[^/]+)/$",
+            views.PublicCompanyRatings.as_view(),
+            name="company-ratings",
+        ),
+    ]
+if domains.available(domains.VOTING):
+    urlpatterns.append(
+        re_path(V + r"votes/results/$", views.PublicVoteResults.as_view(), name="vote-results")
+    )
+if domains.available(domains.FUND):
+    urlpatterns.append(
+        re_path(V + r"fund/estates/$", views.PublicFundEstates.as_view(), name="fund-estates")
+    )

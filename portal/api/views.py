@@ -19,6 +19,7 @@ from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
 from rest_framework.views import APIView
 
+from portal.dashboards import domains
 from portal.dashboards import selectors as dash
 from portal.organisations.models import Jurisdiction
 from portal.permissions import governed_paths
@@ -43,6 +44,7 @@ class OpenDataList(PublicMixin, generics.ListAPIView):
     nightly open-data export alike; subclasses name their ``dataset`` and serializer."""
 
     dataset = ""
+    needs: str | None = None  # the domain selectors module the rows come from
     filter_backends: list = []
 
     @classmethod
@@ -67,6 +69,160 @@ class PublicEstates(OpenDataList):
     @classmethod
     def rows(cls, request=None) -> list[dict]:
         return dash.public_estate_rows()
+
+
+class PublicNotices(OpenDataList):
+    """Published, unexpired public notices, newest first (cms)."""
+
+    needs = domains.CMS
+    dataset = "notices"
+    serializer_class = s.NoticeSerializer
+
+    @classmethod
+    def rows(cls, request=None) -> list[dict]:
+        from cms.selectors import visible_notices
+
+        return [
+            {
+                "id": page.pk,
+                "title": page.title,
+                "category": page.category,
+                "organisation": page.organisation.name if page.organisation else None,
+                "jurisdiction": page.jurisdiction.code if page.jurisdiction else None,
+                "jurisdiction_name": page.jurisdiction.name if page.jurisdiction else None,
+                "publication_date": page.publication_date,
+                "expire_at": page.expire_at,
+                "summary": page.summary,
+                "url": page.get_full_url() or page.url or "",
+            }
+            for page in visible_notices()
+        ]
+
+
+def _published_ratings(credit_code: str | None = None) -> list[dict]:
+    """Ratings of the published quarters only (credit ``Publication``), newest quarter first,
+    then by score; optionally of one company."""
+    from property.credit.models import Publication, Rating
+    from property.credit.selectors import company_districts
+
+    publications = {p.as_of: p for p in Publication.objects.all()}
+    qs = Rating.objects.filter(as_of__in=list(publications)).select_related("company")
+    if credit_code is not None:
+        qs = qs.filter(company__credit_code=credit_code)
+    ratings = list(qs.order_by("-as_of", "-score", "company__name"))
+    districts = company_districts({r.company_id for r in ratings})
+    return [
+        {
+            "company": r.company.name,
+            "credit_code": r.company.credit_code,
+            "year": publications[r.as_of].year,
+            "quarter": publications[r.as_of].quarter,
+            "as_of": r.as_of,
+            "score": r.score,
+            "grade": r.grade,
+            "blacklisted": r.blacklisted,
+            "districts": sorted(districts.get(r.company_id, [])),
+        }
+        for r in ratings
+    ]
+
+
+class PublicRatings(OpenDataList):
+    """The latest published quarter's company ratings, by score (credit)."""
+
+    needs = domains.CREDIT
+    dataset = "ratings"
+    serializer_class = s.RatingSerializer
+
+    @classmethod
+    def rows(cls, request=None) -> list[dict]:
+        rows = _published_ratings()
+        if not rows:
+            return []
+        latest = rows[0]["as_of"]
+        return [r for r in rows if r["as_of"] == latest]
+
+
+class PublicRatingHistory(OpenDataList):
+    """Every published quarter's company ratings (the rating history), newest quarter first."""
+
+    needs = domains.CREDIT
+    dataset = "rating_history"
+    serializer_class = s.RatingSerializer
+
+    @classmethod
+    def rows(cls, request=None) -> list[dict]:
+        return _published_ratings()
+
+
+class PublicCompanyRatings(PublicMixin, APIView):
+    """One company's ratings in every published quarter (newest first)."""
+
+    @extend_schema(responses=s.CompanyHistorySerializer, operation_id="company_ratings")
+    def get(self, request, credit_code: str, version=None):
+        from portal.organisations.models import Organisation, OrgKind
+
+        company = get_object_or_404(
+            Organisation, kind=OrgKind.PROPERTY_COMPANY, credit_code=credit_code
+        )
+        data = {
+            "company": company.name,
+            "credit_code": company.credit_code,
+            "ratings": _published_ratings(company.credit_code),
+        }
+        return Response(s.CompanyHistorySerializer(data).data)
+
+
+class PublicVoteResults(OpenDataList):
+    """Results of final votes (after the publicity period): the tally figures only, never a
+    ballot, a party or a person; votes that are not final are not listed."""
+
+    needs = domains.VOTING
+    dataset = "vote_results"
+    serializer_class = s.VoteResultSerializer
+
+    @classmethod
+    def rows(cls, request=None) -> list[dict]:
+        from voting.models import Vote, VoteStatus
+        from voting.selectors import final_result
+
+        votes = (
+            Vote.objects.filter(status=VoteStatus.FINAL)
+            .select_related("estate")
+            .order_by("-finalised_at", "-pk")
+        )
+        rows = []
+        for vote in votes:
+            result = final_result(vote)
+            if result is None:
+                continue
+            rows.append(
+                {
+                    "id": vote.pk,
+                    "estate": vote.estate.code,
+                    "estate_name": vote.estate.name,
+                    "title": vote.title,
+                    "matter": vote.matter,
+                    "opens_at": vote.opens_at,
+                    "closes_at": vote.closes_at,
+                    "finalised_at": vote.finalised_at,
+                    "outcome": vote.outcome,
+                    "result": result,
+                }
+            )
+        return rows
+
+
+class PublicFundEstates(OpenDataList):
+    """Maintenance fund statistics per estate: ledgers, balance, refills due, open requests."""
+
+    needs = domains.FUND
+    dataset = "fund_estates"
+    serializer_class = s.FundEstateSerializer
+
+    @classmethod
+    def rows(cls, request=None) -> list[dict]:
+        return dash.public_fund_rows()
 
 
 class StaffMixin:

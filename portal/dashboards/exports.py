@@ -10,7 +10,7 @@ from decimal import Decimal
 import tablib
 from django.utils.translation import gettext as _
 
-from .selectors import INDICATORS, NodeDashboard
+from .selectors import NodeDashboard, visible_indicators
 
 
 @dataclass
@@ -33,15 +33,16 @@ def cell(value) -> str | int:
 
 def dashboard_tables(dash: NodeDashboard) -> list[Table]:
     """The node's figures and its children's, then each breakdown (chart) table."""
-    headers = [_("Level"), _("Code"), _("Name")] + [str(i.label) for i in INDICATORS]
+    indicators = visible_indicators()
+    headers = [_("Level"), _("Code"), _("Name")] + [str(i.label) for i in indicators]
     rows = [
         [dash.node.get_level_display(), dash.node.code, dash.node.name]
-        + [cell(dash.total.get(i.key)) for i in INDICATORS]
+        + [cell(dash.total.get(i.key)) for i in indicators]
     ]
     for row in dash.children:
         rows.append(
             [row.node.get_level_display(), row.node.code, row.node.name]
-            + [cell(row.figures.get(i.key)) for i in INDICATORS]
+            + [cell(row.figures.get(i.key)) for i in indicators]
         )
     tables = [Table(str(_("Indicators")), headers, rows)]
     for chart in dash.breakdowns.values():

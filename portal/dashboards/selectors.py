@@ -1,12 +1,14 @@
 """Read-side of the supervision dashboards: a node's indicators and its children's, by path prefix.
 
-Every figure is aggregated in the database over the node's subtree and grouped by the child
-node each row falls under: ``Substr(<jurisdiction path>, 1, (depth + 1) * steplen)`` is the
-path of the child (materialised path, django-treebeard), so one query per indicator group
-answers the node and all of its children at once — never a query per estate.
+Every figure is aggregated in the database over the node's subtree, per estate (``GROUP BY
+estate_id``) or by the path prefix of a jurisdiction (``Substr(path, 1, (depth + 1) * steplen)``),
+and rolled up to the child node each row falls under (materialised paths, django-treebeard): a
+fixed number of queries answers the node and all of its children, never a query per estate.
 
-The domain apps are read only (their models' querysets, their pure rule modules); nothing here
-writes.
+Sources, one per domain: the registry (estates, units, parties), voting (votes open, counted and
+passed, turnout over time), the fund (balances, refill flags, emergency requests), credit (the
+rating of the companies managing the estates) and the CMS (notices). The domain apps are only
+read (their selectors, their models' querysets); nothing here writes.
 """
 
 from __future__ import annotations
@@ -15,11 +17,15 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, QuerySet, Sum
+from django.db.models import BigIntegerField, Count, F, Q, QuerySet, Sum
+from django.db.models.functions import Cast, Round, Substr
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from portal.organisations.models import LEVEL_DEPTH, Jurisdiction, Level
 from property.registry.models import Estate, OwnerParty, Ownership, Unit
+
+from . import domains
 
 ESTATE_DEPTH = LEVEL_DEPTH[Level.ESTATE]
 STEP = Jurisdiction.steplen
@@ -41,6 +47,9 @@ class Indicator:
     label: str
     kind: str = "count"
     ratio: tuple[str, str] | None = None
+    # hidden figures feed a ratio but are not shown, exported or published
+    hidden: bool = False
+    group: str = "registry"
 
 
 INDICATORS: list[Indicator] = [
@@ -56,11 +65,56 @@ INDICATORS: list[Indicator] = [
         "percent",
         ratio=("verified_parties", "parties"),
     ),
+    Indicator("votes_open", _("Votes open"), group="voting"),
+    Indicator("votes_counted", _("Votes counted"), group="voting"),
+    Indicator("votes_passed", _("Votes passed"), group="voting"),
+    Indicator("turnout_part", "participating area of counted votes (centi-m²)", hidden=True),
+    Indicator("turnout_total", "total area of counted votes (centi-m²)", hidden=True),
+    Indicator(
+        "turnout_area",
+        _("Turnout by area in counted votes (%)"),
+        "percent",
+        ratio=("turnout_part", "turnout_total"),
+        group="voting",
+    ),
+    Indicator("fund_balance", _("Maintenance fund balance (yuan)"), "money", group="fund"),
+    Indicator("fund_accounts", _("Unit ledgers"), group="fund"),
+    Indicator("refill_due", _("Ledgers due for a refill"), group="fund"),
+    Indicator("fund_requests_open", _("Fund requests open"), group="fund"),
+    Indicator("emergency_pending", _("Emergency requests awaiting a decision"), group="fund"),
+    Indicator("companies", _("Property companies"), group="credit"),
+    Indicator("companies_blacklisted", _("Companies on the blacklist"), group="credit"),
+    Indicator("notices", _("Notices published"), group="notices"),
 ]
+
+# Figures a source gives for the whole node, overriding the sum of its children's (for counts of
+# things that can span children, such as companies managing estates in several districts).
+TOTAL = "__total__"
+
+
+GROUPS = {
+    "registry": _("Estates, units and owners"),
+    "voting": _("Owner voting"),
+    "fund": _("Maintenance fund"),
+    "credit": _("Property companies"),
+    "notices": _("Notices"),
+}
+
+
+def indicator_groups() -> list[tuple[str, list[Indicator]]]:
+    """The visible indicators under their group titles, in order."""
+    return [
+        (title, [i for i in visible_indicators() if i.group == key])
+        for key, title in GROUPS.items()
+    ]
+
+
+def visible_indicators() -> list[Indicator]:
+    return [i for i in INDICATORS if not i.hidden]
 
 
 def indicator_keys() -> list[str]:
-    return [i.key for i in INDICATORS]
+    return [i.key for i in visible_indicators()]
 
 
 def percent(numerator, denominator) -> Decimal | None:
@@ -128,6 +182,16 @@ def rollup(rows, scope: Scope, estate_field: str = "estate_id") -> dict[str, dic
     return out
 
 
+def centi_sum(field: str, **extra):
+    """An exact sum of a 2-place decimal column in hundredths, on every database (SQLite keeps
+    decimals as floating point): round each value x100 to an integer, then sum integers."""
+    return Sum(Cast(Round(F(field) * 100), output_field=BigIntegerField()), **extra)
+
+
+def from_centi(value) -> Decimal:
+    return (Decimal(int(value or 0)) / 100).quantize(ZERO)
+
+
 def per_estate(qs: QuerySet, scope: Scope, estate_field: str = "estate_id", **aggregates):
     """Aggregate ``qs`` per estate of the scope (one query) and roll up by path prefix."""
     rows = (
@@ -151,7 +215,7 @@ def registry_figures(scope: Scope) -> dict[str, dict]:
         target["estates"] += 1
         target["managed_estates"] += company_id is not None
     for rows in (
-        per_estate(Unit.objects.all(), scope, units=Count("id"), area=Sum("area")),
+        per_estate(Unit.objects.all(), scope, units=Count("id"), area_centi=centi_sum("area")),
         per_estate(
             Ownership.objects.filter(end__isnull=True),
             scope,
@@ -166,19 +230,281 @@ def registry_figures(scope: Scope) -> dict[str, dict]:
     ):
         for group, values in rows.items():
             out.setdefault(group, {}).update(values)
+    for values in out.values():
+        if "area_centi" in values:
+            values["area"] = from_centi(values.pop("area_centi"))
     return out
 
 
-# Each source answers {path prefix: {indicator key: value}} for a scope; domain apps add theirs.
-FIGURE_SOURCES: list[Callable[[Scope], dict[str, dict]]] = [registry_figures]
+# ---- voting ----------------------------------------------------------------------------------
 
 
-def figures_by_prefix(prefix: str, length: int) -> dict[str, dict]:
+def _months(count: int = 12) -> list[str]:
+    """The last ``count`` months up to this one, oldest first, as YYYY-MM (Asia/Shanghai)."""
+    today = timezone.localdate()
+    year, month = today.year, today.month
+    out = []
+    for _i in range(count):
+        out.append(f"{year:04d}-{month:02d}")
+        month -= 1
+        if month == 0:
+            year, month = year - 1, 12
+    return out[::-1]
+
+
+def voting_figures(scope: Scope, extras: Extras) -> dict[str, dict]:
+    """Votes open, counted (counted, publicised or final) and passed, and the turnout by area of
+    counted votes; the outcomes and turnout by month of closing over the last 12 months.
+
+    Figures come from the counted result (the tally JSON) only: choices of a vote that is not
+    yet counted are sealed and never read here. One query.
+    """
+    from voting.models import RESULT_STATUSES, VoteStatus
+    from voting.selectors import votes_in_scope
+    from voting.tally import parse_area
+
+    rows = (
+        votes_in_scope(Q(estate_id__in=scope.estate_ids()))
+        .order_by()
+        .values_list("estate_id", "status", "outcome", "closes_at", "result")
+    )
+    group_of = scope.group_of
+    months = {
+        m: {"passed": 0, "failed": 0, "invalid": 0, "part": 0, "total": 0, "hp": 0, "ht": 0}
+        for m in _months()
+    }
+    out: dict[str, dict] = {}
+    for estate_id, status, outcome, closes_at, result in rows:
+        group = group_of.get(estate_id)
+        if group is None:
+            continue
+        t = out.setdefault(
+            group,
+            {
+                "votes_open": 0,
+                "votes_counted": 0,
+                "votes_passed": 0,
+                "turnout_part": 0,
+                "turnout_total": 0,
+            },
+        )
+        if status == VoteStatus.OPEN:
+            t["votes_open"] += 1
+        if status not in RESULT_STATUSES or not result:
+            continue
+        part = parse_area(result["participating"]["area"])
+        total = parse_area(result["total"]["area"])
+        t["votes_counted"] += 1
+        t["votes_passed"] += outcome == "passed"
+        t["turnout_part"] += part
+        t["turnout_total"] += total
+        month = months.get(timezone.localtime(closes_at).strftime("%Y-%m"))
+        if month is not None:
+            if outcome in ("passed", "failed", "invalid"):
+                month[outcome] += 1
+            month["part"] += part
+            month["total"] += total
+            month["hp"] += result["participating"]["heads"]
+            month["ht"] += result["total"]["heads"]
+    extras.breakdowns["vote_outcomes"] = {
+        "type": "stack",
+        "title": _("Outcomes of counted votes by month of closing"),
+        "headers": [_("Month"), _("Passed"), _("Failed"), _("Invalid (too few took part)")],
+        "rows": [[m, v["passed"], v["failed"], v["invalid"]] for m, v in months.items()],
+    }
+    extras.breakdowns["vote_turnout"] = {
+        "type": "line",
+        "title": _("Turnout of counted votes by month of closing (%)"),
+        "headers": [_("Month"), _("By area (%)"), _("By heads (%)")],
+        "rows": [
+            [m, percent(v["part"], v["total"]), percent(v["hp"], v["ht"])]
+            for m, v in months.items()
+        ],
+    }
+    return out
+
+
+# ---- maintenance fund ------------------------------------------------------------------------
+
+# Days from submission to decision of emergency requests (calendar days), as chart buckets.
+DAY_BUCKETS = [(0, 1, "0–1"), (2, 2, "2"), (3, 3, "3"), (4, 5, "4–5"), (6, None, "6+")]
+
+
+def fund_figures(scope: Scope, extras: Extras) -> dict[str, dict]:
+    """Balances (exact sum of the unit ledgers), ledgers due for a refill (Art. 17 flag kept by
+    the fund), open requests, and emergency requests by state and by days to decide. 2 queries.
+    """
+    from property.fund.models import FundAccount, FundRequest, RequestKind, Status
+    from property.fund.selectors import OPEN_STATES, fen_sum
+
+    out = per_estate(
+        FundAccount.objects.all(),
+        scope,
+        fund_accounts=Count("id"),
+        balance_fen=fen_sum("balance"),
+        refill_due=Count("id", filter=Q(refill_due=True)),
+    )
+    for values in out.values():
+        values["fund_balance"] = from_centi(values.pop("balance_fen", 0))
+    group_of = scope.group_of
+    by_state = {s.value: 0 for s in Status if s != Status.VOTING}
+    buckets = [0] * len(DAY_BUCKETS)
+    rows = (
+        FundRequest.objects.filter(estate_id__in=scope.estate_ids())
+        .order_by()
+        .values_list("estate_id", "kind", "status", "submitted_at", "decided_at")
+    )
+    for estate_id, kind, status, submitted, decided in rows:
+        group = group_of.get(estate_id)
+        if group is None:
+            continue
+        t = out.setdefault(group, {})
+        t.setdefault("fund_requests_open", 0)
+        t.setdefault("emergency_pending", 0)
+        t["fund_requests_open"] += status in OPEN_STATES
+        if kind != RequestKind.EMERGENCY:
+            continue
+        t["emergency_pending"] += status == Status.SUBMITTED
+        if status in by_state:
+            by_state[status] += 1
+        if decided and submitted:
+            days = (timezone.localdate(decided) - timezone.localdate(submitted)).days
+            for i, (low, high, _label) in enumerate(DAY_BUCKETS):
+                if days >= low and (high is None or days <= high):
+                    buckets[i] += 1
+                    break
+    extras.breakdowns["emergency_states"] = {
+        "type": "bar",
+        "title": _("Emergency requests by state"),
+        "headers": [_("State"), _("Requests")],
+        "rows": [[str(Status(k).label), v] for k, v in by_state.items()],
+    }
+    extras.breakdowns["emergency_days"] = {
+        "type": "bar",
+        "title": _("Emergency requests by days from submission to decision"),
+        "headers": [_("Days"), _("Requests")],
+        "rows": [[label, buckets[i]] for i, (_l, _h, label) in enumerate(DAY_BUCKETS)],
+    }
+    return out
+
+
+# ---- credit ----------------------------------------------------------------------------------
+
+GRADES = ["AAA", "AA", "A", "B", "C"]
+
+
+def credit_figures(scope: Scope, extras: Extras) -> dict[str, dict]:
+    """The property companies managing estates here, by their latest rating: how many, how many
+    on the blacklist, the grade distribution and the blacklisted companies. 1 query (credit's
+    ``ratings_in_scope``). A company counts once per group and once in the total."""
+    from property.credit.selectors import ratings_in_scope
+
+    company_ids = {c for _pk, _path, c in scope.estates if c is not None}
+    if not company_ids:
+        return {}
+    ratings = {
+        r.company_id: r
+        for r in ratings_in_scope(Q(pk__in=scope.estate_ids())).select_related("company")
+    }
+    groups: dict[str, set[int]] = {}
+    for _pk, path, company_id in scope.estates:
+        if company_id is not None:
+            groups.setdefault(path[: scope.length], set()).add(company_id)
+
+    def figures(ids: set[int]) -> dict:
+        return {
+            "companies": len(ids),
+            "companies_blacklisted": sum(1 for c in ids if c in ratings and ratings[c].blacklisted),
+        }
+
+    out = {group: figures(ids) for group, ids in groups.items()}
+    out[TOTAL] = figures(company_ids)
+    grades = {g: 0 for g in GRADES}
+    unrated = 0
+    for c in company_ids:
+        if c in ratings and ratings[c].grade in grades:
+            grades[ratings[c].grade] += 1
+        else:
+            unrated += 1
+    extras.breakdowns["grades"] = {
+        "type": "pie",
+        "title": _("Credit grades of the property companies"),
+        "headers": [_("Grade"), _("Companies")],
+        "rows": [[g, n] for g, n in grades.items()] + [[str(_("Not rated")), unrated]],
+    }
+    blacklisted = sorted(
+        (r for c, r in ratings.items() if c in company_ids and r.blacklisted),
+        key=lambda r: (r.score, r.company.name),
+    )
+    extras.lists.append(
+        {
+            "title": _("Companies on the blacklist"),
+            "template": "dashboards/_blacklist.html",
+            "items": blacklisted,
+        }
+    )
+    return out
+
+
+# ---- notices ---------------------------------------------------------------------------------
+
+
+def notice_figures(scope: Scope, extras: Extras) -> dict[str, dict]:
+    """Published, unexpired notices targeted at a place in the subtree (those addressed to an
+    ancestor are not counted here; those to the whole city count on the city's dashboard).
+    A few queries (cms ``visible_notices``)."""
+    from cms.selectors import visible_notices
+
+    rows = (
+        visible_notices()
+        .filter(jurisdiction__path__startswith=scope.prefix)
+        .annotate(_g=Substr("jurisdiction__path", 1, scope.length))
+        .order_by()
+        .values("_g")
+        .annotate(notices=Count("id"))
+    )
+    out = {row["_g"]: {"notices": row["notices"]} for row in rows}
+    if len(scope.prefix) == STEP:
+        # The city's own dashboard also counts notices to the whole city (no target).
+        citywide = visible_notices().filter(jurisdiction__isnull=True).count()
+        if citywide:
+            out.setdefault(scope.prefix, {"notices": 0})["notices"] += citywide
+    return out
+
+
+@dataclass
+class Extras:
+    """What sources add besides figures: chart data (name → chart) and lists."""
+
+    breakdowns: dict = field(default_factory=dict)
+    lists: list = field(default_factory=list)
+
+
+def _registry_source(scope: Scope, extras: Extras) -> dict[str, dict]:
+    return registry_figures(scope)
+
+
+# Each source answers {path prefix: {indicator key: value}} for a scope (and may add charts and
+# lists to ``extras``); a ``TOTAL`` entry overrides the summed total of non-additive figures.
+# Each is listed with the domain selectors module it needs (see ``domains.available``).
+FIGURE_SOURCES: list[tuple[str | None, Callable[[Scope, Extras], dict[str, dict]]]] = [
+    (None, _registry_source),
+    (domains.VOTING, voting_figures),
+    (domains.FUND, fund_figures),
+    (domains.CREDIT, credit_figures),
+    (domains.CMS, notice_figures),
+]
+
+
+def figures_by_prefix(prefix: str, length: int, extras: Extras | None = None) -> dict[str, dict]:
     """Every source's raw figures under ``prefix`` grouped by path prefixes of ``length``."""
     scope = Scope.under(prefix, length)
+    extras = extras if extras is not None else Extras()
     by_prefix: dict[str, dict] = {}
-    for source in FIGURE_SOURCES:
-        for key, values in source(scope).items():
+    for needs, source in FIGURE_SOURCES:
+        if needs and not domains.available(needs):
+            continue
+        for key, values in source(scope, extras).items():
             by_prefix.setdefault(key, {}).update(values)
     return by_prefix
 
@@ -249,11 +575,19 @@ def node_dashboard(node: Jurisdiction) -> NodeDashboard:
     Queries: the children (1) plus each figure source's grouped queries, whatever the size of
     the subtree.
     """
-    by_prefix = figures_by_prefix(node.path, group_length(node))
+    extras = Extras()
+    by_prefix = figures_by_prefix(node.path, group_length(node), extras)
     children = children_of(node)
     rows = [Row(child, _finish(by_prefix.get(child.path, {}))) for child in children]
-    raw_total = _sum(list(by_prefix.values()))
-    return NodeDashboard(node=node, total=_finish(raw_total), children=rows)
+    raw_total = _sum([v for k, v in by_prefix.items() if k != TOTAL])
+    raw_total.update(by_prefix.get(TOTAL, {}))
+    return NodeDashboard(
+        node=node,
+        total=_finish(raw_total),
+        children=rows,
+        breakdowns=extras.breakdowns,
+        lists=extras.lists,
+    )
 
 
 def estate_figures(estates: list[Estate], prefix: str = "") -> dict[int, dict]:
@@ -264,7 +598,7 @@ def estate_figures(estates: list[Estate], prefix: str = "") -> dict[int, dict]:
 
 
 # Indicators compared between the children of a node, one bar chart each.
-CHILD_CHARTS = ["units", "verified_share"]
+CHILD_CHARTS = ["units", "verified_share", "fund_balance", "votes_counted"]
 
 
 def children_charts(dash: NodeDashboard) -> list[dict]:
@@ -293,21 +627,120 @@ def children_charts(dash: NodeDashboard) -> list[dict]:
 # ---- the resident's and the company's dashboards ---------------------------------------------
 
 # Figures that make no sense for one estate on the company dashboard.
-COMPANY_HIDDEN = {"estates", "managed_estates"}
+COMPANY_HIDDEN = {"estates", "managed_estates", "companies", "companies_blacklisted"}
+
+
+def _section(title, items, *, link=None, link_text=None, empty=None) -> dict:
+    return {
+        "title": title,
+        "template": "dashboards/_items.html",
+        "items": items,
+        "link": link,
+        "link_text": link_text,
+        "empty": empty,
+    }
 
 
 def resident_overview(user) -> dict:
-    """An owner's own things: units (with their estates). Domain sections add votes, ledger and
-    notices; each links to the page of the app that owns it."""
-    from property.registry.selectors import estates_of_user, units_of_user
+    """An owner's own things, each linking to the page of the app that owns it: units with
+    their fund balances, open votes with the owner's receipts, fund ledgers, estate notices."""
+    from django.urls import reverse
+
+    from property.registry.selectors import estates_of_user, parties_of_user, units_of_user
 
     units = list(units_of_user(user).order_by("estate__code", "code"))
     estates = list(estates_of_user(user).select_related("jurisdiction").order_by("code"))
-    return {"units": units, "estates": estates}
+    sections = []
+    accounts = []
+    if domains.available(domains.VOTING):
+        from voting.selectors import open_votes, party_entries
+
+        votes = []
+        for estate in estates:
+            parties = list(parties_of_user(user, estate))
+            for vote in open_votes(estate):
+                receipts = [e.receipt for p in parties for e in party_entries(vote, p)]
+                votes.append(
+                    {
+                        "label": vote.title,
+                        "url": reverse("voting:detail", args=[vote.pk]),
+                        "detail": estate.name,
+                        "when": vote.closes_at,
+                        "receipts": receipts,
+                    }
+                )
+        sections.append(
+            _section(
+                _("My open votes"),
+                votes,
+                link=reverse("voting:list"),
+                link_text=_("All votes"),
+                empty=_("No vote is open in your estates."),
+            )
+        )
+    if domains.available(domains.FUND):
+        from property.fund.selectors import owner_accounts
+
+        accounts = list(owner_accounts(user))
+        balances = {a.unit_id: a for a in accounts}
+        for unit in units:
+            account = balances.get(unit.pk)
+            unit.fund_balance = account.balance if account else None
+            unit.fund_url = reverse("fund:ledger", args=[account.pk]) if account else None
+        sections.append(
+            _section(
+                _("My fund ledgers"),
+                [
+                    {
+                        "label": f"{a.estate.name} {a.unit.code}",
+                        "url": reverse("fund:ledger", args=[a.pk]),
+                        "detail": a.balance,
+                        "flag": _("Refill due") if a.refill_due else None,
+                    }
+                    for a in accounts
+                ],
+                link=reverse("fund:my"),
+                link_text=_("My maintenance fund"),
+                empty=_("No fund ledger yet."),
+            )
+        )
+    if domains.available(domains.CMS):
+        from cms.selectors import notices_for_estate
+
+        notices = []
+        for estate in estates:
+            for page in notices_for_estate(estate, limit=5):
+                notices.append(
+                    {
+                        "label": page.title,
+                        "url": page.url,
+                        "detail": estate.name,
+                        "when": page.publication_date,
+                    }
+                )
+        sections.append(
+            _section(
+                _("Notices for my estate"),
+                notices,
+                link="/notices/",
+                link_text=_("All notices"),
+                empty=_("No notice."),
+            )
+        )
+    return {
+        "units": units,
+        "estates": estates,
+        "unit_balances": bool(accounts),
+        "sections": sections,
+    }
 
 
-def company_overview(company_ids) -> dict:
-    """A company's estates with each estate's figures (one aggregation pass per source)."""
+def company_overview(user, company_ids) -> dict:
+    """A company's estates with each estate's figures (one aggregation pass per source), its
+    current rating, records awaiting the objection window and its fund requests; each links to
+    the credit and fund pages."""
+    from django.urls import reverse
+
     from portal.organisations.models import Organisation
 
     companies = list(Organisation.objects.filter(pk__in=company_ids).order_by("name"))
@@ -317,9 +750,79 @@ def company_overview(company_ids) -> dict:
         .order_by("code")
     )
     figures = estate_figures(estates) if estates else {}
+    top_sections, sections = [], []
+    if domains.available(domains.CREDIT):
+        from property.credit.selectors import current_rating, pending_records
+
+        ratings, records = [], []
+        for company in companies:
+            url = (
+                reverse("credit:company", args=[company.credit_code])
+                if company.credit_code
+                else None
+            )
+            rating = current_rating(company)
+            ratings.append(
+                {
+                    "label": company.name,
+                    "url": url,
+                    "detail": f"{rating.score} · {rating.grade}" if rating else _("Not rated yet"),
+                    "when": rating.as_of if rating else None,
+                    "flag": _("On the blacklist") if rating and rating.blacklisted else None,
+                }
+            )
+            for record in pending_records(company):
+                records.append(
+                    {
+                        "label": record.item.description,
+                        "url": reverse("credit:mine"),
+                        "detail": f"{record.get_status_display()} · {record.points}",
+                        "when": record.objection_deadline,
+                    }
+                )
+        top_sections.append(
+            _section(
+                _("My rating"),
+                ratings,
+                link=reverse("credit:mine"),
+                link_text=_("My credit records"),
+            )
+        )
+        sections.append(
+            _section(
+                _("Records and objections"),
+                records,
+                link=reverse("credit:mine"),
+                link_text=_("My credit records"),
+                empty=_("No record awaits the objection window."),
+            )
+        )
+    if domains.available(domains.FUND):
+        from property.fund.selectors import requests_for_user
+
+        requests = [
+            {
+                "label": r.title,
+                "url": reverse("fund:request", args=[r.pk]),
+                "detail": f"{r.estate.name} · {r.get_status_display()}",
+                "when": r.submitted_at,
+            }
+            for r in requests_for_user(user)[:20]
+        ]
+        sections.append(
+            _section(
+                _("My fund requests"),
+                requests,
+                link=reverse("fund:requests"),
+                link_text=_("All fund requests"),
+                empty=_("No fund request."),
+            )
+        )
     return {
         "companies": companies,
         "estates": [(e, figures[e.pk]) for e in estates],
+        "top_sections": top_sections,
+        "sections": sections,
     }
 
 
@@ -333,7 +836,7 @@ def public_estate_rows() -> list[dict]:
         row["estate_id"]: row
         for row in Unit.objects.order_by()
         .values("estate_id")
-        .annotate(units=Count("id"), area=Sum("area"))
+        .annotate(units=Count("id"), area=centi_sum("area"))
     }
     rows = []
     for e in Estate.objects.select_related("jurisdiction", "company").order_by("code"):
@@ -349,7 +852,46 @@ def public_estate_rows() -> list[dict]:
                 "company": e.company.name if e.company else None,
                 "company_credit_code": e.company.credit_code if e.company else None,
                 "units": u.get("units", 0),
-                "area": Decimal(u.get("area") or 0).quantize(ZERO),
+                "area": from_centi(u.get("area")),
+            }
+        )
+    return rows
+
+
+def public_fund_rows() -> list[dict]:
+    """Fund statistics per estate: ledgers, exact balance, ledgers due for a refill, open
+    requests. 3 queries, figures only."""
+    from property.fund.models import FundAccount, FundRequest
+    from property.fund.selectors import OPEN_STATES, fen_sum
+
+    accounts = {
+        row["estate_id"]: row
+        for row in FundAccount.objects.order_by()
+        .values("estate_id")
+        .annotate(
+            accounts=Count("id"),
+            balance=fen_sum("balance"),
+            refill_due=Count("id", filter=Q(refill_due=True)),
+        )
+    }
+    requests = dict(
+        FundRequest.objects.filter(status__in=OPEN_STATES)
+        .order_by()
+        .values("estate_id")
+        .annotate(n=Count("id"))
+        .values_list("estate_id", "n")
+    )
+    rows = []
+    for e in Estate.objects.order_by("code").values("pk", "code", "name"):
+        a = accounts.get(e["pk"], {})
+        rows.append(
+            {
+                "estate": e["code"],
+                "name": e["name"],
+                "accounts": a.get("accounts", 0),
+                "balance": from_centi(a.get("balance")),
+                "refill_due": a.get("refill_due", 0),
+                "open_requests": requests.get(e["pk"], 0),
             }
         )
     return rows

@@ -65,7 +65,8 @@ def node_dashboard(request, node):
             "dash": dash,
             "node": node,
             "crumbs": _crumbs(request, node),
-            "indicators": selectors.INDICATORS,
+            "indicators": selectors.visible_indicators(),
+            "indicator_groups": selectors.indicator_groups(),
             "children_charts": selectors.children_charts(dash),
         },
     )
@@ -109,8 +110,8 @@ def company(request):
     company_ids = organisation_ids(request.user, OrgKind.PROPERTY_COMPANY)
     if not company_ids:
         raise PermissionDenied(_("This page is for property company staff."))
-    context = selectors.company_overview(company_ids)
+    context = selectors.company_overview(request.user, company_ids)
     context["indicators"] = [
-        i for i in selectors.INDICATORS if i.key not in selectors.COMPANY_HIDDEN
+        i for i in selectors.visible_indicators() if i.key not in selectors.COMPANY_HIDDEN
     ]
     return render(request, "dashboards/company.html", context)

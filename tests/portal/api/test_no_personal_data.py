@@ -11,6 +11,7 @@ from portal.accounts.models import User
 from portal.organisations.models import OrgKind
 from property.registry.models import OwnerParty, Person
 from tests.factories import add_units, staff
+from tests.portal.dashboards.factories import add_domain_data, domains_present, require_domains
 
 from .conftest import token_header
 
@@ -35,7 +36,7 @@ def sensitive_strings() -> set[str]:
 
 def path_values(city) -> dict[str, str]:
     """A real value for each path parameter the API uses."""
-    return {"code": city.world.city.code}
+    return {"code": city.world.city.code, "credit_code": city.world.companies[0].credit_code}
 
 
 def bodies(client, city) -> dict[str, str]:
@@ -57,6 +58,8 @@ def bodies(client, city) -> dict[str, str]:
 def test_no_personal_data_in_any_endpoint(client, city):
     w = city.world
     add_units(w.estates[0], [("8-801", "88.00", "王秘密+李隐私"), ("8-802", "66.00", "赵机密")])
+    if domains_present():
+        add_domain_data(city)
     Person.objects.filter(name="赵机密").update(phone="+8613912345678")
     secrets = sensitive_strings()
     assert "王秘密" in secrets and "+8613912345678" in secrets
@@ -65,3 +68,20 @@ def test_no_personal_data_in_any_endpoint(client, city):
     for url, body in found.items():
         for secret in secrets:
             assert secret not in body, (url, secret)
+
+
+def test_no_interim_counts_in_any_endpoint(client, city):
+    """Only final votes' figures leave through the API: open, counted-but-not-final and draft
+    votes appear nowhere (not even their titles), and no body has choices outside a final
+    vote's tally."""
+    require_domains()
+    votes = add_domain_data(city)
+    found = bodies(client, city)
+    results = json.loads(found["/api/v1/votes/results/"])["results"]
+    assert [r["id"] for r in results] == [votes["final"].pk]
+    assert results[0]["result"]["agree"] == {"heads": 3, "area": "300.00"}
+    for url, body in found.items():
+        for key in ("open", "counted", "draft"):
+            assert votes[key].title not in body, (url, key)
+        if url != "/api/v1/votes/results/":
+            assert '"agree"' not in body and '"oppose"' not in body, url

@@ -88,3 +88,173 @@ def build_city() -> City:
             expected[n.code] = fig
         expected[world.estate_nodes[i].code] = fig
     return City(world=world, owners=[owner0, owner1, owner2], expected=expected)
+
+
+DOMAIN_MODULES = (
+    "voting.selectors",
+    "property.fund.selectors",
+    "property.credit.selectors",
+    "cms.selectors",
+)
+
+
+def require_domains() -> None:
+    """Skip the calling test module until every domain app has landed."""
+    import pytest
+
+    for module in DOMAIN_MODULES:
+        pytest.importorskip(module)
+
+
+def domains_present() -> bool:
+    from importlib.util import find_spec
+
+    return all(find_spec(m) is not None for m in DOMAIN_MODULES)
+
+
+def add_domain_data(city: City) -> dict:
+    """Votes, fund ledgers and requests, ratings and notices with known figures (see
+    ``DOMAIN_EXPECTED``). Rows are written directly: this builds test records, it is not a flow.
+
+    estate 0: an open vote, a final passed vote (4 of 5 heads, 380.50 of 450.50 m²) and a counted
+    failed one (3 heads, 300.00 m²) closed this month, a draft; 6 ledgers (5 x 1,000.10 and one
+    of 10.00 due for a refill); an emergency request awaiting review and one approved 2 days
+    after it was filed; its company rated C and blacklisted in a published quarter; a notice to
+    the estate and one to its district. Plus a notice to the whole city (no target).
+    estate 1: nothing of the kind, and no company.
+    """
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from cms.demo import ensure_home
+    from cms.models import NoticePage
+    from portal.organisations.models import OrgKind
+    from property.credit.models import Publication, Rating
+    from property.fund.models import FundAccount, FundRequest, RequestKind, Status
+    from property.registry.models import Unit
+    from tests.factories import make_user, org
+    from voting.models import Vote, VoteStatus
+
+    w = city.world
+    e0 = w.estates[0]
+    now = timezone.now()
+
+    def result(part_heads, part_area, agree_heads, agree_area, outcome):
+        return {
+            "rule": "ordinary",
+            "total": {"heads": 5, "area": "450.50"},
+            "participating": {"heads": part_heads, "area": part_area},
+            "agree": {"heads": agree_heads, "area": agree_area},
+            "oppose": {"heads": part_heads - agree_heads, "area": "0.00"},
+            "abstain": {"heads": 0, "area": "0.00"},
+            "participation_met": True,
+            "approved": outcome == "passed",
+            "outcome": outcome,
+        }
+
+    def vote(title, status, **extra):
+        return Vote.objects.create(
+            estate=e0,
+            title=title,
+            matter=1,
+            motion="motion",
+            status=status,
+            opens_at=now - timedelta(days=20),
+            closes_at=extra.pop("closes_at", now - timedelta(hours=1)),
+            channels=["online"],
+            **extra,
+        )
+
+    votes = {
+        "open": vote("开放中的表决", VoteStatus.OPEN, closes_at=now + timedelta(days=5)),
+        "final": vote(
+            "已生效的表决",
+            VoteStatus.FINAL,
+            result=result(4, "380.50", 3, "300.00", "passed"),
+            outcome="passed",
+            finalised_at=now,
+        ),
+        "counted": vote(
+            "已计票的表决",
+            VoteStatus.COUNTED,
+            result=result(3, "300.00", 1, "100.00", "failed"),
+            outcome="failed",
+        ),
+        "draft": vote("草稿表决", VoteStatus.DRAFT, closes_at=now + timedelta(days=30)),
+    }
+    for i, unit in enumerate(Unit.objects.filter(estate=e0).order_by("code")):
+        low = i == 0
+        FundAccount.objects.create(
+            unit=unit,
+            estate=e0,
+            first_deposit=Decimal("1000.10"),
+            balance=Decimal("10.00") if low else Decimal("1000.10"),
+            refill_due=low,
+        )
+    filer = make_user()
+    common = dict(
+        estate=e0,
+        kind=RequestKind.EMERGENCY,
+        description="d",
+        scope="estate",
+        estimated_cost=Decimal("5000.00"),
+        contractor="某维修公司",
+        applicant=w.companies[0],
+        created_by=filer,
+    )
+    FundRequest.objects.create(title="电梯抢修", status=Status.SUBMITTED, **common)
+    FundRequest.objects.create(
+        title="屋面渗漏",
+        status=Status.APPROVED,
+        submitted_at=now - timedelta(days=2),
+        decided_at=now,
+        **common,
+    )
+    as_of = timezone.localdate() - timedelta(days=30)
+    Rating.objects.create(
+        company=w.companies[0], as_of=as_of, score=Decimal("50.00"), grade="C", blacklisted=True
+    )
+    Rating.objects.create(company=w.companies[1], as_of=as_of, score=Decimal("88.00"), grade="AAA")
+    Publication.objects.create(year=as_of.year, quarter=3, as_of=as_of, published_at=now)
+    home = ensure_home()
+    issuer = org(OrgKind.BUREAU, w.city, "发布机关")
+    for title, target in (
+        ("小区通知", w.estate_nodes[0]),
+        ("区通知", w.districts[0]),
+        ("全市通知", None),
+    ):
+        home.add_child(
+            instance=NoticePage(
+                title=title,
+                slug=f"n-{title}-{next_slug()}",
+                organisation=issuer,
+                jurisdiction=target,
+                publication_date=timezone.localdate(),
+                summary="摘要",
+            )
+        )
+    return votes
+
+
+_slugs = iter(range(1, 10**6))
+
+
+def next_slug() -> int:
+    return next(_slugs)
+
+
+# Domain figures expected from add_domain_data, for estate 0's chain and the city.
+DOMAIN_EXPECTED_E0 = dict(
+    votes_open=1,
+    votes_counted=2,
+    votes_passed=1,
+    turnout_area=Decimal("75.5"),  # (380.50 + 300.00) / (2 x 450.50)
+    fund_balance=Decimal("5010.50"),
+    fund_accounts=6,
+    refill_due=1,
+    fund_requests_open=2,
+    emergency_pending=1,
+    companies=1,
+    companies_blacklisted=1,
+)

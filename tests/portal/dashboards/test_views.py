@@ -126,7 +126,7 @@ def test_csv_export_has_the_page_figures(client, city):
     assert city_row[units_col] == "8"
     assert body[city.world.districts[0].code][units_col] == "6"
     assert body[city.world.districts[1].code][header[6]] == "200.00"  # area
-    assert city_row[header[-1]] == "42.9"
+    assert city_row[header[9]] == "42.9"  # owners verified (%)
 
 
 def test_xlsx_export_has_the_page_figures(client, city):

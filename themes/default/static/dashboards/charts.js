@@ -25,6 +25,7 @@
         series: [{
           type: "pie",
           radius: ["35%", "65%"],
+          label: { show: false },
           name: headers[1] || "",
           data: rows.map(function (r) { return { name: String(r[0]), value: number(r[1]) }; })
         }]
