@@ -34,7 +34,7 @@ def cell(value) -> str | int:
 def dashboard_tables(dash: NodeDashboard) -> list[Table]:
     """The node's figures and its children's, then each breakdown (chart) table."""
     indicators = visible_indicators()
-    headers = [_("Level"), _("Code"), _("Name")] + [str(i.label) for i in indicators]
+    headers = [_("Level"), _("Code"), _("Place")] + [str(i.label) for i in indicators]
     rows = [
         [dash.node.get_level_display(), dash.node.code, dash.node.name]
         + [cell(dash.total.get(i.key)) for i in indicators]

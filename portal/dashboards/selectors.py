@@ -617,7 +617,7 @@ def children_charts(dash: NodeDashboard) -> list[dict]:
                 "key": key,
                 "type": "bar",
                 "title": str(ind.label),
-                "headers": [str(_("Name")), str(ind.label)],
+                "headers": [str(_("Place")), str(ind.label)],
                 "rows": [[r.node.name, r.figures.get(key)] for r in dash.children],
             }
         )
