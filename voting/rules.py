@@ -36,14 +36,28 @@ def is_published(user, obj=None) -> bool:
     return obj is not None and getattr(obj, "status", "draft") != "draft"
 
 
+@rules.predicate
+def is_vote_proxy(user, obj=None) -> bool:
+    """Holds an approved proxy authorization for this vote."""
+    from .models import ProxyAuthorization, ProxyStatus, Vote
+
+    return (
+        isinstance(obj, Vote)
+        and user.is_authenticated
+        and ProxyAuthorization.objects.filter(
+            vote=obj, proxy=user, status=ProxyStatus.APPROVED
+        ).exists()
+    )
+
+
 owner = is_owner_in_estate & is_published
 watcher = is_vote_organiser | is_government_staff | (is_estate_company & is_published)
 
 rules.add_perm("voting.create_vote", is_vote_organiser)
 rules.add_perm("voting.manage_vote", is_vote_organiser)
-rules.add_perm("voting.cast", owner)
+rules.add_perm("voting.cast", owner | (is_vote_proxy & is_published))
 rules.add_perm("voting.enter_paper", is_vote_organiser)
 rules.add_perm("voting.approve_proxy", is_vote_organiser)
-rules.add_perm("voting.view_vote", owner | watcher)
+rules.add_perm("voting.view_vote", owner | watcher | is_vote_proxy)
 rules.add_perm("voting.view_result", owner | watcher)
 rules.add_perm("voting.object", owner)

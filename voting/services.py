@@ -205,7 +205,7 @@ def vote_cancel(*, actor, vote: Vote, reason: str, now: datetime | None = None) 
 # --- opening: freeze the electorate, make the keys ---------------------------------------------
 
 
-def vote_open(*, vote: Vote, actor=None, now: datetime | None = None) -> Vote:
+def vote_open(*, vote: Vote, actor=None, now: datetime | None = None, notify: bool = True) -> Vote:
     """scheduled → open, at or after ``opens_at``. Freezes the electorate (one ``VoteElector``
     per owner party currently holding units, with its summed area and unit count; totals on the
     vote), makes the vote's X25519 key pair (private key stored only wrapped), the board counter
@@ -257,7 +257,8 @@ def vote_open(*, vote: Vote, actor=None, now: datetime | None = None) -> Vote:
             obj=vote,
             details={"heads": vote.total_heads, "units": vote.total_units},
         )
-    _notify(vote, "opened")
+    if notify:
+        _notify(vote, "opened")
     return vote
 
 
@@ -553,7 +554,9 @@ def vote_count(*, vote: Vote, actor=None, now: datetime | None = None) -> Vote:
     return vote
 
 
-def vote_publicise(*, vote: Vote, actor=None, now: datetime | None = None) -> Vote:
+def vote_publicise(
+    *, vote: Vote, actor=None, now: datetime | None = None, notify: bool = True
+) -> Vote:
     """counted → publicised: the result is published for ``VOTE_PUBLICITY_DAYS`` of objection;
     the verified owners are emailed the result."""
     now = _now(now)
@@ -565,7 +568,8 @@ def vote_publicise(*, vote: Vote, actor=None, now: datetime | None = None) -> Vo
         vote.publicity_ends_at = now + timedelta(days=_setting("VOTE_PUBLICITY_DAYS"))
         vote.save(update_fields=["status", "publicised_at", "publicity_ends_at"])
         log_event(actor=actor, action="voting.publicised", obj=vote, details={})
-    _notify(vote, "result")
+    if notify:
+        _notify(vote, "result")
     return vote
 
 
