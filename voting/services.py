@@ -503,21 +503,76 @@ def vote_close(*, vote: Vote, actor=None, now: datetime | None = None) -> Vote:
     return vote
 
 
-def count_sealed(vote: Vote, private_key: bytes, rows: Iterable[tuple[str, int, bytes]]):
-    """Open each current ballot and sum heads and area per choice: (agree, oppose, abstain)."""
+def _open_chunk(private_key: bytes, vote_id: str, rows) -> tuple[tuple[int, int], ...]:
+    """Open a chunk of (pseudonym, area, sealed) rows: ((heads, area) per agree/oppose/abstain).
+    A plain function of bytes, so worker processes can run it."""
     from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 
     from .sealing import ballot_context
 
     key = X25519PrivateKey.from_private_bytes(private_key)
-    heads = {"agree": 0, "oppose": 0, "abstain": 0}
-    areas = {"agree": 0, "oppose": 0, "abstain": 0}
-    vid = vote.board_id
+    index = {"agree": 0, "oppose": 1, "abstain": 2}
+    heads, areas = [0, 0, 0], [0, 0, 0]
     for pseudonym, area, sealed in rows:
-        choice = open_choice(bytes(sealed), key, context=ballot_context(vid, pseudonym))
-        heads[choice] += 1
-        areas[choice] += area
-    return tuple(Weight(heads[c], areas[c]) for c in ("agree", "oppose", "abstain"))
+        i = index[open_choice(bytes(sealed), key, context=ballot_context(vote_id, pseudonym))]
+        heads[i] += 1
+        areas[i] += area
+    return tuple(zip(heads, areas, strict=True))
+
+
+COUNT_CHUNK = 5000
+PARALLEL_FROM = 20_000  # ballots; below this one process is faster than starting a pool
+
+
+def _chunks(rows, size):
+    chunk = []
+    for pseudonym, area, sealed in rows:
+        chunk.append((pseudonym, area, bytes(sealed)))
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def count_sealed(vote: Vote, private_key: bytes, rows, *, expected: int = 0):
+    """Open each current ballot and sum heads and area per choice: (agree, oppose, abstain).
+
+    ``rows`` is an iterator of (pseudonym, area, sealed). Large votes are opened in chunks by a
+    pool of worker processes (one per CPU), at most two chunks per worker in flight, so memory
+    stays bounded; where processes cannot be started (e.g. inside a daemonic worker) it runs
+    in this process.
+    """
+    import multiprocessing
+    import os
+    from concurrent.futures import ProcessPoolExecutor
+
+    totals = [[0, 0], [0, 0], [0, 0]]
+
+    def add(part):
+        for i, (h, a) in enumerate(part):
+            totals[i][0] += h
+            totals[i][1] += a
+
+    vid = vote.board_id
+    workers = os.cpu_count() or 1
+    parallel = (
+        expected >= PARALLEL_FROM and workers > 1 and not multiprocessing.current_process().daemon
+    )
+    if parallel:
+        ctx = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
+            pending = []
+            for chunk in _chunks(rows, COUNT_CHUNK):
+                pending.append(pool.submit(_open_chunk, private_key, vid, chunk))
+                if len(pending) >= 2 * workers:
+                    add(pending.pop(0).result())
+            for future in pending:
+                add(future.result())
+    else:
+        for chunk in _chunks(rows, COUNT_CHUNK):
+            add(_open_chunk(private_key, vid, chunk))
+    return tuple(Weight(h, a) for h, a in totals)
 
 
 def vote_count(*, vote: Vote, actor=None, now: datetime | None = None) -> Vote:
@@ -531,12 +586,11 @@ def vote_count(*, vote: Vote, actor=None, now: datetime | None = None) -> Vote:
         private = unwrap_private_key(
             bytes(vote.private_key_wrapped), keys.wrapping_key(), context=_wrap_context(vote)
         )
-        rows = (
-            Ballot.objects.filter(vote=vote)
-            .values_list("pseudonym", "area_centi", "sealed_choice")
-            .iterator(chunk_size=5000)
+        ballots = Ballot.objects.filter(vote=vote)
+        rows = ballots.values_list("pseudonym", "area_centi", "sealed_choice").iterator(
+            chunk_size=COUNT_CHUNK
         )
-        agree, oppose, abstain = count_sealed(vote, private, rows)
+        agree, oppose, abstain = count_sealed(vote, private, rows, expected=ballots.count())
         result = tally_counts(
             int(vote.matter),
             Weight(vote.total_heads, vote.total_area_centi),

@@ -390,3 +390,16 @@ def test_vote_tally_command_stdin(monkeypatch):
     out = StringIO()
     call_command("vote_tally", "-", stdout=out)
     assert json.loads(out.getvalue())["outcome"] == "invalid"
+
+
+def test_parallel_count_matches_serial(estate, monkeypatch):
+    """Counting in worker processes (large votes) gives the same figures as in one process."""
+    vote = open_vote(estate)
+    for label, choice in [("A", "agree"), ("D", "oppose"), ("B+C", "abstain")]:
+        services.ballot_cast(actor=None, vote=vote, party=party(estate, label), choice=choice)
+    monkeypatch.setattr(services, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(services, "COUNT_CHUNK", 1)
+    vote = finish(vote)
+    assert vote.result["agree"] == {"heads": 1, "area": "220.50"}
+    assert vote.result["oppose"] == {"heads": 1, "area": "60.00"}
+    assert vote.result["abstain"] == {"heads": 1, "area": "90.00"}
