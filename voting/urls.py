@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.urls import path
 
 from . import views
@@ -22,3 +23,6 @@ urlpatterns = [
     path("<int:pk>/result/", views.result, name="result"),
     path("<int:pk>/object/", views.objection, name="object"),
 ]
+
+if settings.DEBUG or getattr(settings, "GONGZHI_BENCH", False):
+    urlpatterns.append(path("_bench/baseline/", views.bench_baseline, name="bench_baseline"))

@@ -459,3 +459,21 @@ def objection(request, vote):
         "voting/form.html",
         {"form": form, "title": _("Object to the result"), "vote": vote},
     )
+
+
+# --- bench baseline (only routed when settings.DEBUG or settings.GONGZHI_BENCH) ---------------
+
+
+@login_required
+@require_POST
+def bench_baseline(request):
+    """The reference for bench/voting_cast.py: same middleware and login as casting, then one
+    INSERT (an audit event) in its own transaction."""
+    from django.db import transaction
+    from django.http import HttpResponse
+
+    from portal.audit import log_event
+
+    with transaction.atomic():
+        log_event(actor=request.user, action="bench.baseline")
+    return HttpResponse(status=204)
