@@ -11,7 +11,7 @@ export DJANGO_SETTINGS_MODULE ?= portal.settings.dev
 .PHONY: messages-update run test setup system venv messages migrate demo logins totp lint check pytest test-pg clean bench
 
 run: setup demo
-	@$(MANAGE) demo_logins
+	@$(MANAGE) demo_logins $(if $(ALL),--all)
 	@echo "Serving http://127.0.0.1:8000 (web and worker; Ctrl-C stops both)"
 	$(VENV)/bin/honcho -f Procfile.dev start
 
@@ -48,7 +48,7 @@ demo: migrate
 	@$(MANAGE) load_demo_data
 
 logins:
-	@$(MANAGE) demo_logins
+	@$(MANAGE) demo_logins $(if $(ALL),--all)
 
 totp:
 	@$(MANAGE) demo_totp $(EMAIL)

@@ -69,3 +69,9 @@ def test_catalogue_complete():
         elif entry.rstrip().endswith('msgstr ""') and not re.search(r'msgstr ""\n"', entry):
             missing.append(entry)
     assert not missing, "untranslated or fuzzy entries:\n" + "\n\n".join(missing[:10])
+
+
+def test_browser_language_does_not_override_chinese_default(client, home_page):
+    """An English browser still gets the Chinese portal until the visitor switches."""
+    page = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert '<html lang="zh-hans">' in page

@@ -2,30 +2,47 @@ from django.core.management.base import BaseCommand
 
 from portal.core import demo
 
+# One account per kind of user; `--all` lists every demo account.
+HIGHLIGHTS = [
+    "city.officer",
+    "city.approver",
+    "jinghu.officer",
+    "jinghu.approver",
+    "fanluoshan.officer",
+    "fanluoshan-sq.officer",
+    "committee.binjiang",
+    "company1",
+    "owner1.binjiang",
+    "owner2.binjiang",
+    "owner3.binjiang",
+    "owner1.zhongnan-ya",
+]
+
 
 class Command(BaseCommand):
     help = "Print the demo accounts and how to sign in with them."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--all", action="store_true", help="list every demo account")
 
     def handle(self, *args, **options):
         from portal.accounts.models import User
 
         w = self.stdout.write
-        w("Demo accounts (password for all: %s)" % demo.DEMO_PASSWORD)
+        users = User.objects.filter(email__endswith=demo.DEMO_DOMAIN).prefetch_related(
+            "memberships__organisation"
+        )
+        if not options["all"]:
+            users = users.filter(email__in=[demo.email(local) for local in HIGHLIGHTS])
+        w(f"Demo accounts — password for all: {demo.DEMO_PASSWORD}")
         w(
-            "Staff sign in with password, then a TOTP code: `make totp EMAIL=<email>` prints the current one"
+            "Staff then enter a TOTP code: `make totp` prints the current one "
+            f"(or add the secret {demo.DEMO_TOTP_SECRET} to an authenticator app)."
         )
-        w(f"(or add the secret {demo.DEMO_TOTP_SECRET} to an authenticator app).")
-        staff = User.objects.filter(
-            email__endswith=demo.DEMO_DOMAIN, memberships__isnull=False
-        ).distinct()
-        for user in staff.order_by("email")[:60]:
+        for user in users.order_by("email"):
             roles = ", ".join(
-                f"{m.organisation} ({m.get_role_display()})" for m in user.memberships.all()
+                f"{m.organisation} · {m.get_role_display()}" for m in user.memberships.all()
             )
-            w(f"  {user.email:42} {roles}")
-        owners = User.objects.filter(
-            email__endswith=demo.DEMO_DOMAIN, memberships__isnull=True, person__isnull=False
-        )
-        w("Owners (no second factor needed):")
-        for user in owners.select_related("person").order_by("email")[:40]:
-            w(f"  {user.email:42} {user.phone or '':16} {user.display_name}")
+            w(f"  {user.email:40} {user.phone or '':15} {roles or 'owner: ' + user.display_name}")
+        if not options["all"]:
+            w("  … `make logins ALL=1` lists every demo account.")
