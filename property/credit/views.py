@@ -10,8 +10,9 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -104,14 +105,19 @@ def company(request, credit_code: str):
 
 
 def report_pdf(request, credit_code: str):
-    """The company's credit report as a PDF (rendered with portal.core.pdf when available)."""
+    """The company's credit report as a signed PDF: grade, score history chart, records."""
+    from portal.core.pdf import qr_svg, render_pdf, sign_pdf
+
     company = _company(credit_code)
-    try:
-        from portal.core.pdf import render_pdf
-    except ImportError:  # the PDF helpers have not landed on this branch
-        raise Http404(_("The PDF report is not available yet."))
-    context = _company_context(company)
-    pdf = render_pdf("pdf/credit_report.html", context, base_url=request.build_absolute_uri("/"))
+    verify_url = request.build_absolute_uri(reverse("credit:company", args=[credit_code]))
+    context = {
+        **_company_context(company),
+        "title": _("Credit report: %(company)s") % {"company": company.name},
+        "issued_at": timezone.localtime(),
+        "verify_url": verify_url,
+        "qr": qr_svg(verify_url),
+    }
+    pdf = sign_pdf(render_pdf("pdf/credit/report.html", context), reason=_("Credit report"))
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="credit-{company.credit_code}.pdf"'
     return response
@@ -194,8 +200,6 @@ def record_object(request, pk: int):
 
 
 def _mine_url() -> str:
-    from django.urls import reverse
-
     return reverse("credit:mine")
 
 

@@ -231,3 +231,24 @@ def test_owner_answers_survey_once_a_year(client, world, today):
     assert answer.satisfied and answer.company == world.companies[0]
     client.force_login(make_user())
     assert client.get("/credit/survey/").status_code == 403
+
+
+def test_credit_report_pdf_has_name_grade_and_cjk_font(client, world, today):
+    """/credit/company/<code>/report.pdf: a signed PDF with the company name, its grade and the
+    embedded CJK font."""
+    from property.credit.tasks import recompute_ratings
+    from tests.pdfcheck import pdf_fonts, pdf_text, signature_valid
+
+    fill_checklist(world.companies[0], today.year)
+    add_record(world, code="G-NAT-AWARD", on=today - timedelta(days=40))
+    credit_records_activate_due(today=today)
+    recompute_ratings(today - timedelta(days=7))
+    recompute_ratings(today)
+    company = world.companies[0]
+    response = client.get(f"/credit/company/{company.credit_code}/report.pdf")
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    text = "".join(pdf_text(response.content).split())
+    assert company.name in text and "A70.00" in text
+    assert item("G-NAT-AWARD").description in text
+    assert "WenQuanYi" in pdf_fonts(response.content)
+    assert signature_valid(response.content)
