@@ -54,6 +54,16 @@ def build_city() -> City:
     owner1, _ = make_owner(e1, "3-101", "95.25")
     owner2, _ = make_owner(e1, "3-102", "104.75")
     Estate.objects.filter(pk=e1.pk).update(company=None)
+    # treebeard keeps siblings ordered by code and may have moved nodes created earlier: fetch
+    # every node again so that the world's objects carry their current paths.
+    from portal.organisations.models import Jurisdiction
+
+    fresh = Jurisdiction.objects.in_bulk()
+    world.city = fresh[world.city.pk]
+    for name in ("districts", "streets", "communities", "estate_nodes"):
+        setattr(world, name, [fresh[n.pk] for n in getattr(world, name)])
+    for estate in world.estates:
+        estate.refresh_from_db()
 
     e0_fig = dict(
         estates=1,
