@@ -1,6 +1,8 @@
 import pytest
 from django.conf import settings
 
+from tests.factories import make_world
+
 
 def pytest_collection_modifyitems(config, items):
     """Tests marked ``postgres`` (real concurrency, fault injection) run in the PostgreSQL pass
@@ -13,7 +15,6 @@ def pytest_collection_modifyitems(config, items):
         config.hook.pytest_deselected(items=deselected)
         items[:] = selected
 
-from tests.factories import make_world
 
 
 @pytest.fixture
