@@ -16,7 +16,6 @@ def pytest_collection_modifyitems(config, items):
         items[:] = selected
 
 
-
 @pytest.fixture
 def world(db):
     return make_world()
