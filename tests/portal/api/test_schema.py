@@ -34,12 +34,26 @@ def test_swagger_ui_is_served_without_inline_script(client):
     assert client.get("/api/docs/?script=").status_code == 200
 
 
+@pytest.fixture
+def keep_connection():
+    """Calls go straight to the WSGI app, so Django would close the test's database connection
+    at the end of each request; keep it open as Django's own test client does."""
+    from django.core import signals
+    from django.db import close_old_connections
+
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+
+
 @schema.parametrize()
 @settings(
     max_examples=15,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
-def test_public_endpoints_conform_to_schema(case, city, fresh_throttles):
+def test_public_endpoints_conform_to_schema(case, city, fresh_throttles, keep_connection):
     """Every public endpoint answers as its schema says, for generated parameters."""
     case.call_and_validate()
