@@ -84,7 +84,9 @@ def build(voters: int, parties_each: int):
         )
         store = SessionStore()
         store[SESSION_KEY] = str(user.pk)
-        store[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
+        store[BACKEND_SESSION_KEY] = next(
+            b for b in settings.AUTHENTICATION_BACKENDS if "rules" not in b
+        )
         store[HASH_SESSION_KEY] = user.get_session_auth_hash()
         store.create()
         sessions.append(

@@ -338,9 +338,16 @@ def ballot_cast(
     sealed = seal_for_entry(choice, bytes(vote.public_key), vote.board_id, elector.pseudonym)
     try:
         with transaction.atomic():
-            counter = BoardCounter.objects.select_for_update().get(vote=vote)
-            status, closes_at = Vote.objects.values_list("status", "closes_at").get(pk=vote.pk)
-            if status != VoteStatus.OPEN or now >= closes_at:
+            # The audit event first: it needs no lock, so the lock below is held shorter.
+            log_event(
+                actor=actor, action="voting.ballot_cast", obj=vote, details={"channel": channel}
+            )
+            counter = (
+                BoardCounter.objects.select_for_update(of=("self",))
+                .select_related("vote")
+                .get(vote=vote)
+            )
+            if counter.vote.status != VoteStatus.OPEN or now >= counter.vote.closes_at:
                 raise VoteError(_("The vote is not open."), code="closed")
             current = Ballot.objects.select_related("entry").filter(vote=vote, party=party).first()
             if current is not None:
@@ -408,12 +415,6 @@ def ballot_cast(
                 PaperBallot.objects.create(
                     vote=vote, entry=board_entry, scan=scan, entered_by=actor
                 )
-            log_event(
-                actor=actor,
-                action="voting.ballot_changed" if current else "voting.ballot_cast",
-                obj=vote,
-                details={"channel": channel},
-            )
     except IntegrityError:
         raise VoteError(
             _("This party has already voted. One ballot per party across all channels."),

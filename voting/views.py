@@ -133,7 +133,8 @@ def vote_detail(request, vote):
         "parties": parties,
         "is_organiser": is_organiser,
         "may_cast": user.has_perm("voting.cast", vote),
-        "is_owner": bool(_own_parties(user, vote)) or bool(parties_of_user(user, vote.estate)),
+        "can_cast": any(p["can_cast"] for p in parties),
+        "has_ballot": any(p["ballot"] for p in parties),
     }
     if vote.status not in (VoteStatus.DRAFT, VoteStatus.SCHEDULED, VoteStatus.CANCELLED):
         t = selectors.turnout(vote)

@@ -167,7 +167,16 @@ def test_no_interim_counts_anywhere(client, setup):
             if name == "voting:result":
                 assert response.status_code == 404, who
             text = _text(response)
-            for word in ("Oppose", "反对", "Agree", "同意"):
+            # "agree" also appears in the rule's description; oppose/abstain and the by-choice
+            # table appear only in a result.
+            for word in (
+                "Oppose",
+                "反对",
+                "Abstain",
+                "弃权",
+                "Ballots by choice",
+                "各表决意见票数",
+            ):
                 if name == "voting:paper" and response.status_code == 200:
                     continue  # the paper-entry form offers the choices, shows no counts
                 assert word not in text, (who, name, word)
