@@ -71,3 +71,13 @@ def test_reminder_only_to_parties_not_voted(estate):
     assert a_user.email not in {m.to[0] for m in mail.outbox}
     assert tasks.advance_votes()["reminded"] == 0  # once only
     assert Vote.objects.get(pk=vote.pk).reminder_sent_at is not None
+
+
+def test_emails_in_chinese_with_link(estate):
+    """The opening email is in Simplified Chinese and links to the vote."""
+    user = link_user(party(estate, "A"))
+    mail.outbox.clear()
+    vote = open_vote(estate, title="加装电梯")
+    message = next(m for m in mail.outbox if m.to == [user.email])
+    assert "加装电梯" in message.subject and "表决" in message.subject
+    assert f"/votes/{vote.pk}/" in message.body

@@ -347,3 +347,51 @@ def test_list_pages(client, setup):
         text = _text(client.get(reverse("voting:list")))
         assert ("本小区表决" in text) is sees, who
     assert vote
+
+
+def test_every_vote_page_refuses_other_estates(client, setup):
+    """Every page of a vote refuses owners and committees of another estate (403/404)."""
+    vote = open_vote(setup["estate"])
+    a = party(setup["estate"], "A")
+    entry = services.ballot_cast(
+        actor=setup["committee"],
+        vote=vote,
+        party=a,
+        choice="agree",
+        channel="paper",
+        scan=SimpleUploadedFile("b.png", PNG, "image/png"),
+    )
+    owner_d = link_user(party(setup["estate"], "D"))
+    auth = services.proxy_request(
+        actor=owner_d,
+        vote=vote,
+        party=party(setup["estate"], "D"),
+        proxy_user=make_user(),
+        document=SimpleUploadedFile("a.pdf", b"%PDF", "application/pdf"),
+    )
+    urls = [
+        reverse(name, args=[vote.pk])
+        for name in (
+            "voting:detail",
+            "voting:cast",
+            "voting:my_vote",
+            "voting:schedule",
+            "voting:extend",
+            "voting:cancel",
+            "voting:paper",
+            "voting:proxy_request",
+            "voting:proxies",
+            "voting:result",
+            "voting:object",
+        )
+    ]
+    urls += [
+        reverse("voting:paper_scan", args=[vote.pk, entry.paper.pk]),
+        reverse("voting:proxy_document", args=[vote.pk, auth.pk]),
+    ]
+    for who in ("outsider", "other_committee"):
+        client.force_login(setup[who])
+        for url in urls:
+            for method in (client.get, client.post):
+                status = method(url).status_code
+                assert status in (403, 404, 405), (who, url, status)
