@@ -198,3 +198,22 @@ def test_export_refused_before_count(client, estate):
     assert client.get(url).status_code == 404
     services.vote_close(vote=vote, now=vote.closes_at)
     assert client.get(url).status_code == 404
+
+
+def test_ensure_schedules_registers_head_signing():
+    """The worker start-up registers sign_tree_heads every minute, once."""
+    from django_q.models import Schedule
+
+    tasks.ensure_schedules()
+    tasks.ensure_schedules()
+    s = Schedule.objects.get(name=board.SCHEDULE_NAME)
+    assert s.func == "voting.board.sign_tree_heads" and s.minutes == 1
+    assert Schedule.objects.filter(name=board.SCHEDULE_NAME).count() == 1
+
+
+def test_receipt_check_detects_tampered_entry(counted):
+    """A receipt whose stored entry was altered no longer verifies under the signed head."""
+    vote, entry = counted["vote"], counted["changed"]
+    assert board.check_receipt(vote, entry.receipt).status == "included"
+    BoardEntry.objects.filter(pk=entry.pk).update(entry_hash="0" * 64)
+    assert board.check_receipt(vote, "0" * 64).status == "broken"
