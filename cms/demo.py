@@ -213,7 +213,9 @@ def _document(title: str, text: str) -> Document:
     doc = Document.objects.filter(title=title).first()
     if doc is None:
         doc = Document(title=title)
-        doc.file.save(f"notice-{zlib.crc32(title.encode())}.txt", ContentFile(text.encode()), save=False)
+        doc.file.save(
+            f"notice-{zlib.crc32(title.encode())}.txt", ContentFile(text.encode()), save=False
+        )
         doc.save()
     return doc
 

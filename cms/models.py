@@ -373,6 +373,7 @@ class NoticePage(SegmentedSearchMixin, Page):
             index.FilterField("organisation"),
             index.FilterField("publication_date"),
             index.FilterField("jurisdiction"),
+            index.FilterField("expire_at"),
         ]
     )
     parent_page_types = ["cms.NoticeIndexPage"]
