@@ -194,3 +194,19 @@ def test_community_page_has_six_domains(client, site):
     home = client.get("/").content.decode()
     assert "/communities/#party-building" in home
     assert 'id="party-building"' in client.get("/communities/").content.decode()
+
+
+@pytest.mark.django_db
+def test_cms_pages_have_no_untranslated_strings(client, site):
+    """Every CMS page speaks Chinese: no English run of words is left on the Chinese page."""
+    from tests.portal.test_themes_i18n import ALLOWED_LATIN, visible_text
+
+    notice = make_notice(site.district_sections[0], "电梯维修通知", body="三号楼电梯维修")
+    for name, url in _pages(site, notice).items():
+        html = client.get(url).content.decode()
+        leftovers = []
+        for line in visible_text(html).splitlines():
+            for run in re.findall(r"[A-Za-z][A-Za-z'’]+(?:[ ,.:;-]+[A-Za-z][A-Za-z'’]+)+", line):
+                if not set(run.replace(",", " ").replace(".", " ").split()) <= ALLOWED_LATIN:
+                    leftovers.append(run)
+        assert not leftovers, f"untranslated on {name}: {leftovers}"
