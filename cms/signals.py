@@ -28,3 +28,13 @@ def on_membership_changed(sender, instance, **kwargs):
 
     user = instance.user
     transaction.on_commit(lambda: sync_page_permissions(user=user))
+
+
+def on_page_saved(sender, instance, **kwargs):
+    """Any page saved (a new page, a new draft of a tree position): cached pages are stale."""
+    from wagtail.models import Page
+
+    from .selectors import bump_generation
+
+    if isinstance(instance, Page):
+        bump_generation()
