@@ -16,6 +16,7 @@ from django.utils.functional import SimpleLazyObject
 from portal.organisations.models import Jurisdiction, Level, Organisation, OrgKind
 from property.registry.models import Estate, Unit
 from property.registry.selectors import estate_totals, estates_of_user
+from voting import selectors as voting_selectors
 
 from .segment import segment_query
 
@@ -143,18 +144,14 @@ def home_context(request) -> dict:
 
 
 def optional_estate_sections(estate: Estate, only=("votes", "fund", "credit")) -> dict:
-    """Sections backed by the voting, fund and credit selectors (contracts.md), filled only
-    when those apps provide them; each template include says so when they do not."""
+    """Sections backed by the voting, fund and credit selectors (contracts.md). Voting's are
+    merged; the fund's and credit's are called only once those apps provide them (until then
+    their template include says the figures will appear there) — no figures are made up."""
     sections: dict = {}
     if "votes" in only:
-        try:
-            from voting import selectors as voting_selectors
-
-            sections["open_votes"] = list(voting_selectors.open_votes(estate))
-            sections["upcoming_votes"] = list(voting_selectors.upcoming_votes(estate))
-            sections["votes_available"] = True
-        except (ImportError, AttributeError):
-            sections["votes_available"] = False
+        sections["open_votes"] = list(voting_selectors.open_votes(estate))
+        sections["upcoming_votes"] = list(voting_selectors.upcoming_votes(estate))
+        sections["votes_available"] = True
     if "fund" in only:
         try:
             from property.fund import selectors as fund_selectors

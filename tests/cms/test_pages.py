@@ -210,3 +210,33 @@ def test_cms_pages_have_no_untranslated_strings(client, site):
                 if not set(run.replace(",", " ").replace(".", " ").split()) <= ALLOWED_LATIN:
                     leftovers.append(run)
         assert not leftovers, f"untranslated on {name}: {leftovers}"
+
+
+@pytest.mark.django_db
+def test_estate_and_home_pages_show_open_votes(client, site, world):
+    """The estate page (and the owner's home page) list the estate's open votes, from
+    voting.selectors; another estate's votes are not shown."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from tests.factories import make_owner
+    from voting.models import Vote, VoteStatus
+    from voting.services import vote_create
+
+    now = timezone.now()
+    vote = vote_create(
+        actor=None,
+        estate=world.estates[0],
+        title="关于更换3号楼电梯的表决",
+        matter=5,
+        motion="使用维修资金更换电梯",
+        opens_at=now + timedelta(days=8),
+        closes_at=now + timedelta(days=20),
+    )
+    Vote.objects.filter(pk=vote.pk).update(status=VoteStatus.OPEN)
+    assert "关于更换3号楼电梯的表决" in client.get(site.estate_pages[0].url).content.decode()
+    assert "关于更换3号楼电梯的表决" not in client.get(site.estate_pages[1].url).content.decode()
+    owner, _ = make_owner(world.estates[0])
+    client.force_login(owner)
+    assert "关于更换3号楼电梯的表决" in client.get("/").content.decode()
