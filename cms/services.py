@@ -12,8 +12,9 @@ Its officers (and members) get the Wagtail group ``cms:<org id>:editors`` (add a
 in the section, no publishing: they submit to the workflow); its approvers get
 ``cms:<org id>:approvers`` (add, edit, publish). Every housing bureau with a notice section
 gets a workflow "Notice publishing" with one ``GroupApprovalTask`` "Bureau approval" for its
-approvers group, assigned to that section; street sections sit below their district's section,
-so their notices go to the district bureau's approvers.
+approvers group, assigned to that section (and, for a district bureau, to the community pages of its district);
+street sections sit below their district's section, so their notices go to the district
+bureau's approvers.
 """
 
 from __future__ import annotations
@@ -112,7 +113,7 @@ def sync_page_permissions(*, user=None) -> dict:
     for page in NoticeIndexPage.objects.filter(jurisdiction__isnull=False):
         notice_sections[page.jurisdiction_id].append(page)
     community_pages = defaultdict(list)
-    for page in CommunityPage.objects.all():
+    for page in CommunityPage.objects.select_related("jurisdiction"):
         community_pages[page.jurisdiction_id].append(page)
     home = HomePage.objects.first()
 
@@ -140,7 +141,16 @@ def sync_page_permissions(*, user=None) -> dict:
         _set_page_perms(approvers, pages, APPROVER_PERMS, perms)
         org_groups[org.pk] = {"editors": editors, "approvers": approvers}
         if org.kind == OrgKind.BUREAU and sections:
-            _ensure_workflow(org, approvers, sections)
+            # A district bureau also approves the community pages of its district.
+            below = []
+            if org.jurisdiction.depth > 1:
+                below = [
+                    cp
+                    for cps in community_pages.values()
+                    for cp in cps
+                    if cp.jurisdiction.path.startswith(org.jurisdiction.path)
+                ]
+            _ensure_workflow(org, approvers, sections + below)
 
     memberships = Membership.objects.filter(active=True, organisation_id__in=org_groups)
     if user is not None:

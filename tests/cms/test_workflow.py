@@ -195,3 +195,12 @@ def test_target_outside_section_refused(people, site, world, client):
     response = client.post(url, data)
     assert response.status_code == 200
     assert not NoticePage.objects.filter(slug="out-of-bounds").exists()
+
+
+def test_community_page_changes_go_to_district_bureau(people, site):
+    """A residents' committee edits its community page; the district bureau approves it."""
+    from wagtail.models import Page as WPage
+
+    community = WPage.objects.get(pk=site.community_pages[0].pk)
+    workflow = community.get_workflow()
+    assert workflow is not None and people["bureau1"].name in workflow.name
