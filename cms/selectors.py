@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 
 from portal.organisations.models import Jurisdiction, Level, Organisation, OrgKind
+from property.credit import selectors as credit_selectors
 from property.registry.models import Estate, Unit
 from property.registry.selectors import estate_totals, estates_of_user
 from voting import selectors as voting_selectors
@@ -144,8 +145,8 @@ def home_context(request) -> dict:
 
 
 def optional_estate_sections(estate: Estate, only=("votes", "fund", "credit")) -> dict:
-    """Sections backed by the voting, fund and credit selectors (contracts.md). Voting's are
-    merged; the fund's and credit's are called only once those apps provide them (until then
+    """Sections backed by the voting, fund and credit selectors (contracts.md). Voting's and
+    credit's are merged; the fund's is called only once that app provides it (until then
     their template include says the figures will appear there) — no figures are made up."""
     sections: dict = {}
     if "votes" in only:
@@ -160,15 +161,10 @@ def optional_estate_sections(estate: Estate, only=("votes", "fund", "credit")) -
         except (ImportError, AttributeError):
             sections["fund"] = None
     if "credit" in only:
-        try:
-            from property.credit import selectors as credit_selectors
-
-            sections["rating"] = (
-                credit_selectors.current_rating(estate.company) if estate.company_id else None
-            )
-            sections["credit_available"] = True
-        except (ImportError, AttributeError):
-            sections["credit_available"] = False
+        sections["rating"] = (
+            credit_selectors.current_rating(estate.company) if estate.company_id else None
+        )
+        sections["credit_available"] = True
     return sections
 
 

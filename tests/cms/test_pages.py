@@ -240,3 +240,24 @@ def test_estate_and_home_pages_show_open_votes(client, site, world):
     owner, _ = make_owner(world.estates[0])
     client.force_login(owner)
     assert "关于更换3号楼电梯的表决" in client.get("/").content.decode()
+
+
+@pytest.mark.django_db
+def test_estate_page_shows_company_credit_grade(client, site, world):
+    """The estate page shows its company's current grade from property.credit.selectors."""
+    from datetime import timedelta
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    from property.credit.models import Rating
+
+    Rating.objects.create(
+        company=world.companies[0],
+        as_of=timezone.localdate() - timedelta(days=1),
+        score=Decimal("91.50"),
+        grade="AAA",
+    )
+    html = client.get(site.estate_pages[0].url).content.decode()
+    assert "AAA" in html and "91.50" in html
+    assert "AAA" not in client.get(site.estate_pages[1].url).content.decode()
