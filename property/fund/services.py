@@ -222,6 +222,7 @@ def fund_allocate_interest(
 def fund_reverse_entry(*, actor, entry: LedgerEntry, reason: str) -> LedgerEntry:
     """Correct a mistaken entry by posting its exact opposite (the original stays)."""
     _require(actor, "fund.book_entry", entry.estate)
+    entry = LedgerEntry.objects.select_related("account").get(pk=entry.pk)  # as booked
     if entry.kind == EntryKind.REVERSAL:
         raise FundError(_("A reversal cannot itself be reversed; post a new entry."))
     if LedgerEntry.objects.filter(reverses=entry).exists():
