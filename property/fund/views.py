@@ -191,11 +191,26 @@ def request_detail(request, req):
     )
 
 
+ACTION_PERMS = {
+    "approve": "fund.review_request",
+    "reject": "fund.review_request",
+    "advance": "fund.pay_advance",
+    "accept": "fund.accept_repair",
+    "publicise": "fund.publicise",
+    "object": "fund.file_objection",
+    "answer": "fund.answer_objection",
+    "disburse": "fund.disburse",
+}
+
+
 @require_POST
 @login_required
 def request_action(request, pk: int, action: str):
     req = get_object_or_404(FundRequest.objects.select_related("estate"), pk=pk)
-    if not request.user.has_perm("fund.view_request", req):
+    perm = ACTION_PERMS.get(action)
+    if perm is None:
+        raise Http404
+    if not request.user.has_perm(perm, req):
         raise PermissionDenied
     user, post = request.user, request.POST
     note = post.get("note", "")
