@@ -28,7 +28,7 @@ from decimal import ROUND_DOWN, Decimal
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -133,12 +133,34 @@ def _post(
             newly_due.append(acc.pk)
         acc.refill_due = due
     LedgerEntry.objects.bulk_create(entries, batch_size=2000)
-    FundAccount.objects.bulk_update(accounts, ["balance", "refill_due"], batch_size=1000)
+    _save_balances(accounts)
     if newly_due:
         from .tasks import queue_refill_notices
 
         transaction.on_commit(lambda: queue_refill_notices(newly_due))
     return entries
+
+
+def _save_balances(accounts: list[FundAccount]) -> None:
+    """Write the cached balances and refill flags back (the rows are locked by the caller).
+
+    On PostgreSQL one ``UPDATE … FROM (VALUES …)`` per 5,000 rows (Django's ``bulk_update``
+    builds CASE expressions that take seconds for 10,000 rows); elsewhere ``bulk_update``.
+    """
+    if connection.vendor != "postgresql":
+        FundAccount.objects.bulk_update(accounts, ["balance", "refill_due"], batch_size=500)
+        return
+    table = FundAccount._meta.db_table
+    with connection.cursor() as cur:
+        for i in range(0, len(accounts), 5000):
+            batch = accounts[i : i + 5000]
+            values = ", ".join(["(%s::bigint, %s::numeric, %s::boolean)"] * len(batch))
+            params = [x for a in batch for x in (a.pk, a.balance, a.refill_due)]
+            cur.execute(
+                f"UPDATE {table} AS a SET balance = v.balance, refill_due = v.due "  # noqa: S608
+                f"FROM (VALUES {values}) AS v(id, balance, due) WHERE a.id = v.id",
+                params,
+            )
 
 
 @transaction.atomic
