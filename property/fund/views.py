@@ -95,8 +95,12 @@ def statement_pdf(request, estate, year: int):
     from portal.core.pdf import render_pdf, sign_pdf
 
     ctx = selectors.annual_statement(estate, year)
+    ctx["title"] = _("Annual fund statement %(year)s · %(name)s") % {
+        "year": year,
+        "name": estate.name,
+    }
     pdf = sign_pdf(
-        render_pdf("pdf/fund_statement.html", ctx),
+        render_pdf("pdf/fund/statement.html", ctx),
         reason=_("Annual statement of the maintenance fund"),
     )
     response = HttpResponse(pdf, content_type="application/pdf")

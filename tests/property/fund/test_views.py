@@ -253,3 +253,20 @@ def test_holiday_calendar_in_admin_for_bureau_only(client, c):
     assert Holiday.objects.filter(date="2027-01-01").exists()
     client.force_login(c.street)
     assert client.get("/admin/holidays/").status_code in (302, 403)
+
+
+def test_statement_pdf_signed_with_chinese_text(client, c):
+    """The annual statement as a signed PDF: totals and each unit's balance, CJK font."""
+    from tests.pdfcheck import pdf_fonts, pdf_text, signature_valid
+
+    client.force_login(c.owner)
+    year = timezone.localdate().year
+    response = client.get(f"/fund/estate/{c.estate.code}/statement/{year}.pdf")
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    text = pdf_text(response.content)
+    acc = FundAccount.objects.get(unit=c.owner_unit)
+    assert "期末余额" in text and str(acc.balance) in text and c.owner_unit.code in text
+    assert "WenQuanYi" in pdf_fonts(response.content)
+    assert signature_valid(response.content)
+    client.force_login(c.other_owner)
+    assert client.get(f"/fund/estate/{c.estate.code}/statement/{year}.pdf").status_code == 403
