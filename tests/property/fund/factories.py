@@ -119,7 +119,10 @@ class Cast:
 
 
 def cast(world: World) -> Cast:
-    estate = world.estates[0]
+    # Fresh from the database: make_world's jurisdiction codes ("street-99", "street-100") sort
+    # as strings under node_order_by, so a later sibling can shift an earlier node's path and
+    # leave the in-memory objects of the world with stale paths.
+    estate = Estate.objects.select_related("jurisdiction").get(pk=world.estates[0].pk)
     owner, owner_unit = make_owner(estate, "1-1-0101", "89.50")
     building = Building.objects.get(estate=estate, code="1")
     Unit.objects.filter(pk=owner_unit.pk).update(building=building, stairwell="1")

@@ -240,7 +240,7 @@ def test_steps_out_of_order_are_refused(c):
         actor=c.company, request=req, final_cost=Decimal("800.00"), invoice_number="1"
     )
     services.fund_publicise(actor=c.company, request=req)
-    with pytest.raises(services.FundError, match="publicity"):
+    with pytest.raises(services.FundError):
         services.fund_disburse(actor=c.street, request=req)
     objection = services.fund_objection_file(actor=c.owner, request=req, text="费用偏高")
     later = timezone.now() + timedelta(days=4)
