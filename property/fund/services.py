@@ -413,15 +413,20 @@ def _start_vote(*, actor, request: FundRequest, now: datetime) -> None:
         return
     matter = 5 if request.kind == RequestKind.USE else 6
     opens = now + timedelta(days=int(setting("VOTE_NOTICE_DAYS")))
-    vote = vote_create(
-        actor=actor,
-        estate=request.estate,
-        title=request.title,
-        matter=matter,
-        motion=request.description,
-        opens_at=opens,
-        closes_at=opens + timedelta(days=14),
-    )
+    try:
+        vote = vote_create(
+            actor=actor,
+            estate=request.estate,
+            title=request.title,
+            matter=matter,
+            motion=request.description,
+            opens_at=opens,
+            closes_at=opens + timedelta(days=14),
+        )
+    except Exception as exc:  # voting's VoteError: a message for the user
+        if type(exc).__name__ != "VoteError":
+            raise
+        raise FundError(str(exc)) from exc
     request.vote_id = vote.pk
     request.save(update_fields=["vote_id"])
 

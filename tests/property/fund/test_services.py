@@ -413,3 +413,30 @@ def test_applicant_follows_who_holds_the_fund(c, world):
         submit(c, actor=c.committee)
     req = submit(c, actor=rc_staff, title="居委会申请")
     assert req.applicant.kind == "residents_committee"
+
+
+def test_vote_finalised_receiver_follows_the_contract(c):
+    """contracts.md: vote_finalised(sender=Vote, vote=..., outcome=...) → the receiver moves
+    the ordinary request whose vote it is; other votes are ignored."""
+    from types import SimpleNamespace
+
+    from property.fund.receivers import on_vote_finalised
+
+    req = submit(c, kind="use", category="")
+    FundRequest.objects.filter(pk=req.pk).update(vote_id=77)
+    on_vote_finalised(sender=object, vote=SimpleNamespace(pk=78), outcome="passed")
+    assert FundRequest.objects.get(pk=req.pk).status == Status.VOTING
+    on_vote_finalised(sender=object, vote=SimpleNamespace(pk=77), outcome="failed")
+    assert FundRequest.objects.get(pk=req.pk).status == Status.REJECTED
+
+
+def test_ensure_schedules_is_idempotent(db):
+    from django_q.models import Schedule
+
+    from property.fund.tasks import ensure_schedules
+
+    ensure_schedules()
+    ensure_schedules()
+    names = set(Schedule.objects.values_list("name", flat=True))
+    assert {"fund.check_review_deadlines", "fund.refill_sweep"} <= names
+    assert Schedule.objects.filter(name__startswith="fund.").count() == 2
