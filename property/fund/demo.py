@@ -49,7 +49,6 @@ def build_ledgers(estate: Estate) -> int:
         )
         for u in units
     ]
-    FundAccount.objects.bulk_create(accounts, batch_size=2000)
     balance = {a.unit_id: to_fen(a.first_deposit) for a in accounts}
     by_unit = {a.unit_id: a for a in accounts}
     entries = []
@@ -85,12 +84,16 @@ def build_ledgers(estate: Estate) -> int:
                         memo=f"{year}年度利息",
                     )
                 )
-    LedgerEntry.objects.bulk_create(entries, batch_size=5000)
+    # Balances are known before anything is written: accounts are inserted with them (one
+    # bulk insert each, no updates), then the entries that add up to them.
     limit = Decimal(str(services.setting("FUND_REFILL_THRESHOLD")))
     for a in accounts:
         a.balance = from_fen(balance[a.unit_id])
         a.refill_due = refill_due(a.balance, a.first_deposit, threshold=limit)
-    FundAccount.objects.bulk_update(accounts, ["balance", "refill_due"], batch_size=2000)
+    FundAccount.objects.bulk_create(accounts, batch_size=2000)
+    for e in entries:
+        e.account_id = e.account.pk
+    LedgerEntry.objects.bulk_create(entries, batch_size=5000)
     log_event(actor=None, action="fund.demo_ledgers", obj=estate, details={"entries": len(entries)})
     return len(entries)
 
