@@ -15,6 +15,7 @@ from django.utils.functional import SimpleLazyObject
 
 from portal.organisations.models import Jurisdiction, Level, Organisation, OrgKind
 from property.credit import selectors as credit_selectors
+from property.fund import selectors as fund_selectors
 from property.registry.models import Estate, Unit
 from property.registry.selectors import estate_totals, estates_of_user
 from voting import selectors as voting_selectors
@@ -154,12 +155,7 @@ def optional_estate_sections(estate: Estate, only=("votes", "fund", "credit")) -
         sections["upcoming_votes"] = list(voting_selectors.upcoming_votes(estate))
         sections["votes_available"] = True
     if "fund" in only:
-        try:
-            from property.fund import selectors as fund_selectors
-
-            sections["fund"] = fund_selectors.estate_fund_summary(estate)
-        except (ImportError, AttributeError):
-            sections["fund"] = None
+        sections["fund"] = fund_selectors.estate_fund_summary(estate)
     if "credit" in only:
         sections["rating"] = (
             credit_selectors.current_rating(estate.company) if estate.company_id else None
