@@ -5,10 +5,10 @@ PYTHON ?= python3.11
 VENV := .venv
 PY := $(VENV)/bin/python
 MANAGE := $(PY) manage.py
-SYSTEM_PACKAGES := fonts-wqy-zenhei poppler-utils libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 gettext chromium
+SYSTEM_PACKAGES := fonts-wqy-zenhei poppler-utils libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 gettext chromium npm
 export DJANGO_SETTINGS_MODULE ?= portal.settings.dev
 
-.PHONY: messages-update run test setup system venv messages migrate demo logins totp lint check pytest test-pg clean bench
+.PHONY: messages-update vendor run test setup system venv messages migrate demo logins totp lint check pytest test-pg clean bench
 
 run: setup demo
 	@$(MANAGE) demo_logins $(if $(ALL),--all)
@@ -17,7 +17,7 @@ run: setup demo
 
 test: setup lint check pytest
 
-setup: system venv messages migrate
+setup: system venv vendor messages migrate
 
 # System packages (Pango and a CJK font for WeasyPrint, poppler for PDF checks, gettext,
 # Chromium for browser tests): installed when missing and running as root.
@@ -31,6 +31,17 @@ system:
 	fi
 
 venv: $(VENV)/.installed
+
+# Apache ECharts from the npm registry, served as a static file (no CDN: intranet-ready).
+VENDOR_JS := themes/default/static/vendor/echarts.min.js
+vendor: $(VENDOR_JS)
+
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+
+$(VENDOR_JS): node_modules/.package-lock.json
+	@mkdir -p $(dir $@)
+	cp node_modules/echarts/dist/echarts.min.js $@
 
 $(VENV)/.installed: requirements.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
