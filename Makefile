@@ -5,7 +5,7 @@ PYTHON ?= python3.11
 VENV := .venv
 PY := $(VENV)/bin/python
 MANAGE := $(PY) manage.py
-SYSTEM_PACKAGES := fonts-wqy-zenhei poppler-utils libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 gettext chromium npm
+SYSTEM_PACKAGES := fonts-wqy-zenhei poppler-utils libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 gettext chromium
 export DJANGO_SETTINGS_MODULE ?= portal.settings.dev
 
 .PHONY: messages-update vendor run test setup system venv messages migrate demo logins totp lint check pytest test-pg clean bench
@@ -29,6 +29,8 @@ system:
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
 	  else echo "Missing system packages (run as root or install them):$$missing"; exit 1; fi; \
 	fi
+	@command -v npm >/dev/null || { [ "$$(id -u)" = "0" ] && apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null; } || { echo "npm is missing"; exit 1; }
 
 venv: $(VENV)/.installed
 
