@@ -4,9 +4,7 @@ from tests.security.matrix import Entry, public
 
 MATRIX = {
     # Language and theme switches: POST forms in every page's header, for everyone.
-    "set_language": public(
-        method="post", data={"language": "en", "next": "/"}, redirect_to="/"
-    ),
+    "set_language": public(method="post", data={"language": "en", "next": "/"}, redirect_to="/"),
     "set_theme": public(method="post", data={"theme": "care", "next": "/"}, redirect_to="/"),
     "javascript-catalog": public(),
     # Wagtail serves the public pages (home page, notices, …): public.

@@ -57,9 +57,7 @@ def test_ordinary_figures_untouched():
 def captured_console():
     """The configured console handler (settings.LOGGING), writing into a buffer."""
     handlers = [h for h in logging.getLogger().handlers if isinstance(h, logging.StreamHandler)]
-    handler = next(
-        h for h in handlers if any(isinstance(f, RedactPersonalData) for f in h.filters)
-    )
+    handler = next(h for h in handlers if any(isinstance(f, RedactPersonalData) for f in h.filters))
     buffer = io.StringIO()
     old = handler.setStream(buffer)
     try:

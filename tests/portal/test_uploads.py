@@ -96,7 +96,9 @@ def stored(tmp_path):
 
 def test_serve_private_file_is_an_inert_attachment(stored):
     """The download is an attachment with the right type, nosniff, and no caching."""
-    response = serve_private_file(RequestFactory().get("/"), stored("evidence.pdf", PDF), "证据.pdf")
+    response = serve_private_file(
+        RequestFactory().get("/"), stored("evidence.pdf", PDF), "证据.pdf"
+    )
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert response["Content-Disposition"].startswith("attachment;")

@@ -39,14 +39,10 @@ def demo(django_db_setup, django_db_blocker):
         users = {ANON: None}
         for role, email in DEMO_EMAILS.items():
             if role == COMPANY:
-                users[role] = (
-                    Membership.objects.filter(organisation=estate.company).first().user
-                )
+                users[role] = Membership.objects.filter(organisation=estate.company).first().user
             else:
                 users[role] = User.objects.get(email=email)
-        yield Demo(
-            estate=estate, other_estate=Estate.objects.get(code="zhongnan-ya"), users=users
-        )
+        yield Demo(estate=estate, other_estate=Estate.objects.get(code="zhongnan-ya"), users=users)
         transaction.set_rollback(True)
 
 

@@ -30,10 +30,14 @@ class PageScan(HTMLParser):
         for name, value in attrs:
             if name.startswith("on"):
                 self.event_handlers.append(f"<{tag} {name}=…>")
-            if name in ("href", "src", "action", "formaction") and (value or "").strip().lower().startswith("javascript:"):
+            if name in ("href", "src", "action", "formaction") and (
+                value or ""
+            ).strip().lower().startswith("javascript:"):
                 self.javascript_urls.append(f"<{tag} {name}={value}>")
         if tag == "form":
-            self._form = Form(action=a.get("action") or "", method=(a.get("method") or "get").lower())
+            self._form = Form(
+                action=a.get("action") or "", method=(a.get("method") or "get").lower()
+            )
             self.forms.append(self._form)
         elif tag in ("input", "button", "select", "textarea") and self._form is not None:
             if a.get("name"):

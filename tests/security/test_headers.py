@@ -35,9 +35,7 @@ def test_responses_carry_the_csp_header(client, home_page):
     """Pages carry django-csp's policy: scripts from the portal only, no objects, no framing."""
     for url in ("/", "/accounts/login/"):
         csp = client.get(url)["Content-Security-Policy"]
-        directives = dict(
-            (d.strip().split(" ", 1) + [""])[:2] for d in csp.split(";") if d.strip()
-        )
+        directives = dict((d.strip().split(" ", 1) + [""])[:2] for d in csp.split(";") if d.strip())
         assert directives["script-src"] == "'self'"
         assert directives["object-src"] == "'none'"
         assert directives["frame-ancestors"] == "'self'"

@@ -52,7 +52,9 @@ def judge(pattern: Pattern | None, entry: Entry, role: str, url: str, response) 
     target = urlsplit(location).path if location else ""
     where = f"{url} as {role}: {status} {location}".rstrip()
     if role in entry.statuses:
-        return None if status == entry.statuses[role] else f"expected {entry.statuses[role]}: {where}"
+        return (
+            None if status == entry.statuses[role] else f"expected {entry.statuses[role]}: {where}"
+        )
     if entry.allows(role):
         if 200 <= status < 300:
             return None
