@@ -24,6 +24,7 @@ urlpatterns = [
     path("credit/", include("property.credit.urls")),
     path("dashboard/", include("portal.dashboards.urls")),
     path("api/", include("portal.api.urls")),
+    path("", include("portal.core.urls")),
     path("", include("cms.urls")),
 ]
 

@@ -1,7 +1,8 @@
-from django.http import HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseRedirect
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
+from .signing import certificate_pem
 from .themes import THEME_COOKIE, available_themes
 
 
@@ -28,4 +29,13 @@ def set_theme(request):
             secure=request.is_secure(),
             httponly=True,
         )
+    return response
+
+
+@require_GET
+def pdf_signing_cert(request):
+    """The portal's PDF signing certificate (public), so anyone can check a signed PDF."""
+    response = HttpResponse(certificate_pem(), content_type="application/x-pem-file")
+    response["Content-Disposition"] = 'inline; filename="gongzhi-pdf-signing-cert.pem"'
+    response["Cache-Control"] = "public, max-age=3600"
     return response
