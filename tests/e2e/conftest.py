@@ -195,8 +195,10 @@ def server(tmp_path_factory):
     log.close()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
+    # Module scope: Playwright's sync API runs an asyncio loop in this thread while it is open,
+    # which would break later tests of the same worker that call asyncio.run (pyHanko).
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:

@@ -7,6 +7,15 @@ from tests.factories import make_user
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def fresh_rate_limits():
+    """allauth counts failed sign-ins per address in the cache; other tests' failures from the
+    same test address must not lock these sign-ins out."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.mark.parametrize(
     "typed", ["+8613955501234", "13955501234", "139 5550 1234", "008613955501234"]
 )
