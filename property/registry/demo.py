@@ -2,14 +2,19 @@
 
 Each estate gets buildings and units (residential, commercial, parking), a developer holding
 unsold units, multi-unit owners, co-owned units and single owners, plus a few owner accounts
-linked to their person record (verified owners). Deterministic per estate (seeded), idempotent.
+linked to their person record (verified owners, each with a verified ownership claim).
+滨江花园 (binjiang) also gets new resident accounts with pending claims for its owners'
+committee to act on: two that match the registry, one that does not.
+Deterministic per estate (seeded), idempotent.
 """
 
+import io
 import random
 import zlib
 from datetime import date
 from decimal import Decimal
 
+from django.core.files.base import ContentFile
 from stdnum.cn import ric
 
 from portal.core import demo as core_demo
@@ -19,7 +24,9 @@ from portal.organisations.models import Organisation, OrgKind
 from .models import (
     AreaSource,
     Building,
+    ClaimStatus,
     Estate,
+    OwnerClaim,
     OwnerParty,
     Ownership,
     PartyKind,
@@ -202,8 +209,90 @@ def load(stdout=None) -> None:
         )
         if not estate.units.exists():
             build_estate_registry(estate, count, seed=n + 1)
+    _demo_claims()
     if stdout:
         stdout.write(
-            f"  registry: {Estate.objects.count()} estates, {Unit.objects.count()} units, "
+            f"  registry: {OwnerClaim.objects.count()} claims, {Estate.objects.count()} estates, {Unit.objects.count()} units, "
             f"{OwnerParty.objects.count()} parties"
         )
+
+
+def _proof_png(text: str) -> ContentFile:
+    """A small PNG standing in for a photo of a property certificate."""
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (64, 40), (200, 40 + zlib.crc32(text.encode()) % 200, 60)).save(buffer, "PNG")
+    return ContentFile(buffer.getvalue(), name="certificate.png")
+
+
+PENDING_RESIDENTS = 3  # binjiang: new residents with pending claims (the last one mismatched)
+
+
+def _demo_claims() -> None:
+    """Verified claims for the demo owner accounts; pending claims in 滨江花园 (binjiang)."""
+    from portal.accounts.models import User
+
+    from . import services
+
+    for estate in Estate.objects.exclude(claims__isnull=False).order_by("code"):
+        committee = User.objects.filter(email=core_demo.email(f"committee.{estate.code}")).first()
+        owners = (
+            Person.objects.filter(user__isnull=False, parties__estate=estate)
+            .select_related("user")
+            .distinct()
+            .order_by("pk")
+        )
+        for person in owners:
+            units = list(
+                Unit.objects.filter(
+                    estate=estate, ownerships__end__isnull=True, ownerships__party__members=person
+                )
+            )
+            claim = services.claim_submit(
+                user=person.user,
+                estate=estate,
+                units=units,
+                name=person.name,
+                identity_number=person.identity_number(),
+                proof=_proof_png(person.name),
+            )
+            services.claim_verify(actor=committee, claim=claim)
+        if estate.code == "binjiang":
+            _pending_claims(estate)
+
+
+def _pending_claims(estate: Estate) -> None:
+    from . import services
+
+    rng = random.Random(20261124)
+    candidates = list(
+        OwnerParty.objects.filter(
+            estate=estate, kind=PartyKind.PERSON, members__user__isnull=True
+        ).order_by("pk")[:PENDING_RESIDENTS]
+    )
+    for n, party in enumerate(candidates, start=1):
+        person = party.members.get()
+        units = list(Unit.objects.filter(ownerships__party=party, ownerships__end__isnull=True))
+        local = f"resident{n}.{estate.code}"
+        phone = f"+86138{zlib.crc32(local.encode()) % 10000:04d}{n:04d}"
+        user = core_demo.ensure_user(local, person.name, phone=phone)
+        mismatched = n == PENDING_RESIDENTS
+        number = identity_number(rng) if mismatched else person.identity_number()
+        services.claim_submit(
+            user=user,
+            estate=estate,
+            units=units,
+            name=person.name,
+            identity_number=number,
+            proof=_proof_png(local),
+        )
+        what = "does not match the registry" if mismatched else "matches the registry"
+        core_demo.ACCOUNTS.append(
+            (
+                core_demo.email(local),
+                person.name,
+                f"resident with a pending claim for {units[0].code} in {estate.name} ({what})",
+            )
+        )
+    assert OwnerClaim.objects.filter(estate=estate, status=ClaimStatus.PENDING).exists()

@@ -145,14 +145,42 @@ class Unit(models.Model):
         return self.estate.jurisdiction
 
 
-def validate_identity_number(value: str) -> str:
-    """Mainland resident identity card number (GB 11643) with its check digit."""
+def identity_number_problem(value: str) -> str | None:
+    """Why ``value`` is not a mainland resident identity card number (GB 11643), or None.
+
+    python-stdnum checks length, digits, the ISO 7064 check digit, the birth date and the
+    6-digit region code. stdnum's full ``validate`` also refuses a region code that did not
+    exist in the holder's birth year, which rejects genuine numbers (people born before a
+    district was created were given its code later), so the region is only required to be a
+    code stdnum knows at some time.
+    """
+    from stdnum import numdb
+    from stdnum.cn import ric
+
+    number = ric.compact(value or "")
+    if len(number) != 18:
+        return "length"
+    if not number[:17].isdigit() or not (number[17].isdigit() or number[17] == "X"):
+        return "format"
+    if number[-1] != ric.calc_check_digit(number):
+        return "checksum"
     try:
-        return ric.validate(value)
-    except Exception:  # stdnum raises several ValidationError subclasses
+        ric.get_birth_date(number)
+    except Exception:  # stdnum raises InvalidComponent
+        return "birth_date"
+    if not any(props.get("county") for _part, props in numdb.get("cn/loc").info(number[:6])):
+        return "region"
+    return None
+
+
+def validate_identity_number(value: str) -> str:
+    """Mainland resident identity card number (GB 11643) with its check digit; returns the
+    compact form (upper-case X)."""
+    if identity_number_problem(value):
         raise ValidationError(
             _("This is not a valid identity card number."), code="invalid_identity"
         )
+    return ric.compact(value)
 
 
 def mask_identity(number: str) -> str:
@@ -285,3 +313,110 @@ class Ownership(models.Model):
 
     def __str__(self):
         return f"{self.unit} · {self.party}"
+
+
+def private_storage():
+    """Storage for uploaded proof: under MEDIA_ROOT/private, with no public URL. Files are only
+    ever served through a permission-checked view (``registry:claim_proof``)."""
+    from django.core.files.storage import FileSystemStorage
+
+    return FileSystemStorage(location=f"{settings.MEDIA_ROOT}/private", base_url=None)
+
+
+def claim_proof_path(instance, filename: str) -> str:
+    import uuid
+    from pathlib import PurePath
+
+    return f"claims/{uuid.uuid4().hex}{PurePath(filename).suffix.lower()}"
+
+
+class ClaimStatus(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    VERIFIED = "verified", _("Verified")
+    REJECTED = "rejected", _("Rejected")
+
+
+class OwnerClaim(models.Model):
+    """A signed-in resident's claim to own one or more units of an estate.
+
+    The owners' committee or the property company of the estate verifies it against the
+    registry (the claimed identity, by keyed hash, must belong to the current holder of every
+    claimed unit) or rejects it with a reason. The identity number is stored like a Person's:
+    encrypted, with a keyed hash and a masked form, never in clear.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="owner_claims",
+        verbose_name=_("account"),
+    )
+    estate = models.ForeignKey(
+        Estate, on_delete=models.CASCADE, related_name="claims", verbose_name=_("estate")
+    )
+    units = models.ManyToManyField(Unit, related_name="claims", verbose_name=_("units"))
+    name = models.CharField(_("name"), max_length=60)
+    identity_encrypted = models.TextField(editable=False)
+    identity_hash = models.CharField(max_length=64, editable=False, db_index=True)
+    identity_masked = models.CharField(_("identity number"), max_length=18, editable=False)
+    proof = models.FileField(
+        _("proof of ownership"),
+        upload_to=claim_proof_path,
+        storage=private_storage,
+        max_length=200,
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=ClaimStatus.choices, default=ClaimStatus.PENDING
+    )
+    person = models.ForeignKey(
+        Person,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="claims",
+        verbose_name=_("registry person"),
+        help_text=_("The registry person the claim was verified as."),
+    )
+    reason = models.TextField(_("reason"), blank=True)
+    submitted_at = models.DateTimeField(_("submitted"), auto_now_add=True)
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+
+    class Meta:
+        verbose_name = _("ownership claim")
+        verbose_name_plural = _("ownership claims")
+        ordering = ["-submitted_at", "-id"]
+
+    def __str__(self):
+        return f"#{self.pk} {self.estate}"
+
+    @property
+    def governing_node(self):
+        return self.estate.jurisdiction
+
+    def set_identity(self, number: str) -> None:
+        number = validate_identity_number(number)
+        self.identity_encrypted = encrypt_text(number)
+        self.identity_hash = keyed_hash(number)
+        self.identity_masked = mask_identity(number)
+
+    def registry_match(self) -> Person | None:
+        """The registry person with the claimed identity who is a member of the current holder
+        of every claimed unit, or None when the claim does not match the registry."""
+        person = Person.objects.filter(identity_hash=self.identity_hash).first()
+        if person is None:
+            return None
+        units = list(self.units.all())
+        if not units:
+            return None
+        held = Ownership.objects.filter(
+            unit__in=units, end__isnull=True, party__members=person
+        ).count()
+        return person if held == len(units) else None

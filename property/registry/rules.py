@@ -9,7 +9,7 @@ import rules
 from portal.organisations.models import OrgKind
 from portal.permissions import governs, is_government_staff, organisation_ids
 
-from .models import Estate, Unit
+from .models import Estate, OwnerClaim, Unit
 from .selectors import is_verified_owner
 
 
@@ -69,5 +69,18 @@ rules.add_perm(
     "registry.view_unit",
     is_unit_owner | is_government_staff | is_estate_company | is_estate_committee,
 )
+
+
+@rules.predicate
+def is_claimant(user, obj=None) -> bool:
+    """The account that submitted the claim."""
+    return isinstance(obj, OwnerClaim) and user.is_authenticated and obj.user_id == user.pk
+
+
 rules.add_perm("registry.verify_claims", is_estate_committee | is_estate_company)
 rules.add_perm("registry.import_registry", is_government_staff | is_estate_company)
+rules.add_perm("registry.export_registry", is_government_staff | is_estate_company)
+# Any signed-in resident may claim units; verification decides whether they are an owner.
+rules.add_perm("registry.submit_claim", rules.is_authenticated)
+# The claimant sees their own claim and proof; the estate's verifiers see every claim of it.
+rules.add_perm("registry.view_claim", is_claimant | is_estate_committee | is_estate_company)

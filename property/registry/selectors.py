@@ -35,7 +35,8 @@ def estate_totals(estate: Estate) -> EstateTotals:
     (DOMAIN.md §1 "Counting"). Computed by the same pure rule the tally uses."""
     rows = electorate_rows(estate)
     areas = party_areas((str(party), int(area * 100)) for _, area, party in rows)
-    total_area = Unit.objects.filter(estate=estate).aggregate(a=Sum("area"))["a"] or Decimal("0.00")
+    total_area = Unit.objects.filter(estate=estate).aggregate(a=Sum("area"))["a"] or Decimal("0")
+    total_area = Decimal(total_area).quantize(Decimal("0.01"))  # SQLite's SUM drops the places
     return EstateTotals(units=len(rows), heads=len(areas), area=total_area)
 
 
@@ -76,3 +77,74 @@ def is_verified_owner(user, estate: Estate | None = None, unit: Unit | None = No
     elif estate is not None:
         qs = qs.filter(unit__estate=estate)
     return qs.exists()
+
+
+def estates_in_scope(user):
+    """Estates a staff user may look at: governed by their government grants, managed by their
+    company, or the estate of their owners' committee. Empty for anyone else (fails closed)."""
+    from django.db.models import Q
+
+    from portal.organisations.models import OrgKind
+    from portal.permissions import organisation_ids, scope_q
+
+    if not user.is_authenticated:
+        return Estate.objects.none()
+    q = scope_q(user, "jurisdiction__path")
+    q |= scope_q(user, "jurisdiction__path", kinds=[OrgKind.OWNERS_COMMITTEE])
+    companies = organisation_ids(user, OrgKind.PROPERTY_COMPANY)
+    if companies:
+        q |= Q(company_id__in=companies)
+    return Estate.objects.filter(q).select_related("company").order_by("code")
+
+
+def claims_of_user(user):
+    from .models import OwnerClaim
+
+    return (
+        OwnerClaim.objects.filter(user=user)
+        .select_related("estate")
+        .prefetch_related("units")
+        .order_by("-submitted_at", "-id")
+    )
+
+
+def claims_for_estate(estate: Estate, status: str | None = None):
+    from .models import OwnerClaim
+
+    qs = (
+        OwnerClaim.objects.filter(estate=estate)
+        .select_related("user", "decided_by")
+        .prefetch_related("units")
+    )
+    if status:
+        qs = qs.filter(status=status)
+    return qs.order_by("submitted_at", "id")
+
+
+def my_holdings(user) -> list[dict]:
+    """The user's current units with their estate, area, holder kind and co-owners' names."""
+    if not user.is_authenticated:
+        return []
+    rows = (
+        Ownership.objects.filter(end__isnull=True, party__members__user=user)
+        .select_related("unit__estate", "unit__building", "party")
+        .prefetch_related("party__members")
+        .order_by("unit__estate__code", "unit__code")
+        .distinct()
+    )
+    out = []
+    for o in rows:
+        others = [m.name for m in o.party.members.all() if m.user_id != user.pk]
+        out.append({"unit": o.unit, "party": o.party, "co_owners": others, "since": o.start})
+    return out
+
+
+def estate_parties(estate: Estate):
+    """Current parties of the estate with their unit count and summed area, largest first."""
+    from django.db.models import Count
+
+    return (
+        OwnerParty.objects.filter(estate=estate, ownerships__end__isnull=True)
+        .annotate(units=Count("ownerships__unit"), area=Sum("ownerships__unit__area"))
+        .order_by("-area", "label")
+    )

@@ -1,5 +1,20 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "registry"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.my_property, name="my_property"),
+    path("claims/", views.claim_list, name="claim_list"),
+    path("claims/new/", views.claim_new, name="claim_new"),
+    path("claims/units/", views.claim_unit_codes, name="claim_unit_codes"),
+    path("claims/<int:pk>/proof/", views.claim_proof, name="claim_proof"),
+    path("estates/", views.estate_list, name="estate_list"),
+    path("estates/<slug:code>/", views.estate_detail, name="estate_detail"),
+    path("estates/<slug:code>/claims/", views.claim_queue, name="claim_queue"),
+    path("estates/<slug:code>/claims/<int:pk>/", views.claim_review, name="claim_review"),
+    path("estates/<slug:code>/claims/<int:pk>/decide/", views.claim_decide, name="claim_decide"),
+    path("estates/<slug:code>/import/", views.estate_import, name="estate_import"),
+    path("estates/<slug:code>/export.<str:fmt>", views.estate_export, name="estate_export"),
+]

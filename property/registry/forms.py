@@ -1,0 +1,84 @@
+import re
+
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from .models import Estate, Unit, validate_identity_number
+from .services import validate_proof_file
+
+
+class SecretTextInput(forms.TextInput):
+    """A text input that never renders its value back (identity numbers stay off pages)."""
+
+    def get_context(self, name, value, attrs):
+        return super().get_context(name, None, attrs)
+
+
+class ClaimForm(forms.Form):
+    estate = forms.ModelChoiceField(
+        label=_("Estate"), queryset=Estate.objects.order_by("name"), empty_label=None
+    )
+    unit_codes = forms.CharField(
+        label=_("Unit code(s)"),
+        max_length=300,
+        widget=forms.TextInput(attrs={"list": "unit-code-options", "autocomplete": "off"}),
+        help_text=_("As on your property certificate, e.g. 3-2-1501; several separated by commas."),
+    )
+    name = forms.CharField(label=_("Your name"), max_length=60)
+    identity_number = forms.CharField(
+        label=_("Identity card number"),
+        max_length=18,
+        widget=SecretTextInput(attrs={"autocomplete": "off", "inputmode": "text"}),
+        help_text=_("Checked against the registry; stored encrypted and shown only masked."),
+    )
+    proof = forms.FileField(
+        label=_("Proof of ownership"),
+        help_text=_("A photo or scan of your property certificate (JPG, PNG or PDF)."),
+        widget=forms.ClearableFileInput(
+            attrs={"accept": ",".join(f".{e}" for e in settings.UPLOAD_ALLOWED_EXTENSIONS)}
+        ),
+    )
+
+    def clean_identity_number(self):
+        return validate_identity_number(self.cleaned_data["identity_number"].strip())
+
+    def clean_proof(self):
+        proof = self.cleaned_data["proof"]
+        validate_proof_file(proof)
+        return proof
+
+    def clean(self):
+        data = super().clean()
+        estate, codes = data.get("estate"), data.get("unit_codes")
+        if estate and codes:
+            wanted = [c for c in re.split(r"[,，;；\s]+", codes) if c]
+            units = list(Unit.objects.filter(estate=estate, code__in=wanted))
+            unknown = sorted(set(wanted) - {u.code for u in units})
+            if unknown:
+                self.add_error(
+                    "unit_codes",
+                    _("No such unit in %(estate)s: %(codes)s")
+                    % {"estate": estate.name, "codes": ", ".join(unknown)},
+                )
+            data["units"] = units
+        return data
+
+
+class RejectForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason for rejection"), widget=forms.Textarea(attrs={"rows": 3}), max_length=1000
+    )
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("Registry file (CSV or XLSX)"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx"}),
+    )
+
+    def clean_file(self):
+        f = self.cleaned_data["file"]
+        if not f.name.lower().endswith((".csv", ".xlsx")):
+            raise forms.ValidationError(_("Only CSV and XLSX files can be imported."))
+        return f
