@@ -17,6 +17,9 @@ pytestmark = pytest.mark.skipif(
 
 @pytest.mark.django_db
 def test_discover(demo):
+    import logging
+
+    logging.disable(logging.WARNING)
     only = os.environ.get("MATRIX_DISCOVER_ONLY", "")
     patterns = portal_patterns()
     for key, (_module, entry) in sorted(collect().items()):
