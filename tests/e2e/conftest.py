@@ -289,6 +289,19 @@ class Journey:
                 time.sleep(30 - time.time() % 30 + 0.5)
         assert "/accounts/login" not in page.url, f"still on the sign-in page: {page.url}"
 
+    def signup_with_phone(self, phone: str, password: str) -> None:
+        """Sign up with a mobile number and confirm it with the SMS code the server sent."""
+        page = self.page
+        self.goto("/accounts/signup/")
+        page.fill("input[name=phone]", phone)
+        page.fill("input[name=password1]", password)
+        page.fill("input[name=password2]", password)
+        page.locator("main form[method=post] [type=submit]").first.click()
+        page.wait_for_load_state()
+        page.fill("input[name=code]", self.server.last_code("+86" + phone.removeprefix("+86")))
+        page.locator("main form[method=post] [type=submit]").first.click()
+        page.wait_for_load_state()
+
     def logout(self):
         self.goto("/accounts/logout/")
         form = self.page.locator("main form[method=post]")
