@@ -115,7 +115,10 @@ def build(voters: int):
     )
     parties = list(OwnerParty.objects.filter(estate=estate).order_by("pk"))
     Ownership.objects.bulk_create(
-        [Ownership(unit=u, party=p, start=date(2020, 1, 1)) for u, p in zip(units, parties)]
+        [
+            Ownership(unit=u, party=p, start=date(2020, 1, 1))
+            for u, p in zip(units, parties, strict=True)
+        ]
     )
     backend = next(b for b in settings.AUTHENTICATION_BACKENDS if "rules" not in b)
     voters_out = []
