@@ -92,7 +92,7 @@ def test_totp_code_cannot_be_replayed(client, world):
     assert client.session["_auth_user_id"] == str(officer.pk)
     other = Client()
     _password_step(other, officer)
-    response = other.post(reverse("mfa_authenticate"), {"code": current})
+    other.post(reverse("mfa_authenticate"), {"code": current})
     if code() == current:  # still the same 30-second window
         assert "_auth_user_id" not in other.session
 
