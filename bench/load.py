@@ -157,8 +157,13 @@ async def voter(base, vote_pk, session_key, party, deadline, stats, n):
 
     cookies = {"sessionid": session_key, "csrftoken": CSRF}
     headers = {"X-CSRFToken": CSRF, "Referer": base + "/"}
-    timeout = aiohttp.ClientTimeout(total=60)
-    async with aiohttp.ClientSession(base, cookies=cookies, headers=headers, timeout=timeout) as s:
+    timeout = aiohttp.ClientTimeout(total=120)
+    # unsafe=True: keep cookies set by an IP-address host (the messages cookie carries the
+    # receipt announcement from the cast to the "my vote" page).
+    jar = aiohttp.CookieJar(unsafe=True)
+    async with aiohttp.ClientSession(
+        base, cookies=cookies, headers=headers, timeout=timeout, cookie_jar=jar
+    ) as s:
         i = n
         while time.monotonic() < deadline:
             choice = ("agree", "oppose", "abstain")[i % 3]
