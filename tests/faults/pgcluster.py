@@ -85,6 +85,7 @@ class PgCluster:
         self.start()
 
     def url(self, dbname: str = "postgres") -> str:
+        """``postgres://postgres@127.0.0.1:<port>/<dbname>`` (``dbname=""``: the server only)."""
         return f"postgres://postgres@127.0.0.1:{self.port}/{dbname}"
 
     def createdb(self, name: str) -> str:
