@@ -70,5 +70,6 @@ def test_database_crash_during_casting_loses_no_acknowledged_ballot(pg_cluster):
     out = "".join(lines)
     assert proc.returncode == 0, out[-4000:]
     assert "OK: every acknowledged ballot is counted" in out
+    print(out[out.find("ballots acknowledged") :])  # the figures, errors during the outage
     acknowledged = int(out.split("ballots acknowledged and checked: ", 1)[1].split()[0])
     assert acknowledged > 0, out[-2000:]
