@@ -1,5 +1,28 @@
-from django.urls import path  # noqa: F401
+from django.conf import settings
+from django.urls import path
+
+from . import views
 
 app_name = "voting"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.vote_list, name="list"),
+    path("new/<slug:estate_code>/", views.vote_create, name="create"),
+    path("<int:pk>/", views.vote_detail, name="detail"),
+    path("<int:pk>/attachments/<int:att_id>/", views.attachment, name="attachment"),
+    path("<int:pk>/cast/", views.cast, name="cast"),
+    path("<int:pk>/my/", views.my_vote, name="my_vote"),
+    path("<int:pk>/schedule/", views.schedule, name="schedule"),
+    path("<int:pk>/extend/", views.extend, name="extend"),
+    path("<int:pk>/cancel/", views.cancel, name="cancel"),
+    path("<int:pk>/paper/", views.paper, name="paper"),
+    path("<int:pk>/paper/<int:paper_id>/scan/", views.paper_scan, name="paper_scan"),
+    path("<int:pk>/proxy/", views.proxy_request, name="proxy_request"),
+    path("<int:pk>/proxies/", views.proxies, name="proxies"),
+    path("<int:pk>/proxies/<int:proxy_id>/document/", views.proxy_document, name="proxy_document"),
+    path("<int:pk>/result/", views.result, name="result"),
+    path("<int:pk>/object/", views.objection, name="object"),
+]
+
+if settings.DEBUG or getattr(settings, "GONGZHI_BENCH", False):
+    urlpatterns.append(path("_bench/baseline/", views.bench_baseline, name="bench_baseline"))

@@ -1,0 +1,255 @@
+"""Bench: casting ballots through the whole stack, against a one-INSERT baseline.
+
+Run from the repository root: ``.venv/bin/python bench/voting_cast.py [--seconds 10] [--voters 20]``.
+
+Creates a throwaway PostgreSQL database (bench/_django.py), one estate whose parties belong to
+``--voters`` verified owners (``--parties`` each), an open vote that allows changes, and a
+logged-in session per owner. Starts gunicorn (``--workers`` sync workers, bench/bench_settings.py:
+test settings with persistent connections) on a loopback port. Then, for ``--seconds`` each:
+
+1. cast: every voter POSTs confirmed ballots to /votes/<pk>/cast/ as fast as answered (a new
+   party each time while it has one, then changes), through middleware, login, permission
+   checks, sealing, the per-vote board lock, the board entry and the audit event;
+2. baseline: the same voters POST to /votes/_bench/baseline/ (same middleware and login, one
+   INSERT in its own transaction).
+
+Prints requests/s, p50 and p99 latency of both, the ratio cast/baseline, and the targets
+(≥ 150 ballots/s, ratio ≥ 0.5). Checks that every answered ballot is on the board. Asserts nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from urllib.parse import urlencode
+
+from _django import ROOT, throwaway_database
+
+PORT = int(os.environ.get("BENCH_PORT", "8193"))
+
+
+def build(voters: int, parties_each: int):
+    from datetime import date, timedelta
+
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.utils import timezone
+
+    from portal.accounts.models import User
+    from portal.organisations.models import Jurisdiction, Level
+    from property.registry.models import Building, Estate, OwnerParty, Ownership, Person, Unit
+    from voting import services
+
+    node = Jurisdiction.add_root(code="bench-city", name="Bench", level=Level.CITY)
+    for level in (Level.DISTRICT, Level.STREET, Level.COMMUNITY, Level.ESTATE):
+        node = node.add_child(code=f"bench-{level}", name=level, level=level)
+    estate = Estate.objects.create(jurisdiction=node, code="bench", name="Bench estate")
+    building = Building.objects.create(estate=estate, code="1")
+    n = voters * parties_each
+    Unit.objects.bulk_create(
+        [Unit(estate=estate, building=building, code=f"U{i}", area="100.00") for i in range(n)]
+    )
+    units = list(Unit.objects.filter(estate=estate).order_by("pk"))
+    OwnerParty.objects.bulk_create(
+        [OwnerParty(estate=estate, label=f"P{i}", key=f"k{i}") for i in range(n)]
+    )
+    parties = list(OwnerParty.objects.filter(estate=estate).order_by("pk"))
+    Ownership.objects.bulk_create(
+        [
+            Ownership(unit=u, party=p, start=date(2020, 1, 1))
+            for u, p in zip(units, parties, strict=True)
+        ]
+    )
+    sessions = []
+    for v in range(voters):
+        user = User.objects.create_user(
+            username=f"voter{v}", email=f"voter{v}@bench.cn", password="x", phone=f"+86130{v:08d}"
+        )
+        person = Person(name=f"V{v}", user=user, identity_hash=f"h{v}", identity_masked="*")
+        person.identity_encrypted = "-"
+        person.save()
+        OwnerParty.members.through.objects.bulk_create(
+            [
+                OwnerParty.members.through(ownerparty_id=p.pk, person_id=person.pk)
+                for p in parties[v * parties_each : (v + 1) * parties_each]
+            ]
+        )
+        store = SessionStore()
+        store[SESSION_KEY] = str(user.pk)
+        store[BACKEND_SESSION_KEY] = next(
+            b for b in settings.AUTHENTICATION_BACKENDS if "rules" not in b
+        )
+        store[HASH_SESSION_KEY] = user.get_session_auth_hash()
+        store.create()
+        sessions.append(
+            (store.session_key, [p.pk for p in parties[v * parties_each : (v + 1) * parties_each]])
+        )
+    now = timezone.now()
+    vote = services.vote_create(
+        actor=None,
+        estate=estate,
+        title="bench",
+        matter=1,
+        motion="bench",
+        opens_at=now - timedelta(minutes=1),
+        closes_at=now + timedelta(days=1),
+    )
+    services.vote_schedule(actor=None, vote=vote, now=now - timedelta(days=10))
+    services.vote_open(vote=vote, now=now, notify=False)
+    return vote.pk, sessions
+
+
+def _request(method, path, session, csrf, body=None):
+    conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=30)
+    headers = {"Cookie": f"sessionid={session}; csrftoken={csrf}", "Host": "127.0.0.1"}
+    if body is not None:
+        headers["Content-Type"] = "application/x-www-form-urlencoded"
+        headers["X-CSRFToken"] = csrf
+        headers["Referer"] = f"http://127.0.0.1:{PORT}/"
+    conn.request(method, path, body=body, headers=headers)
+    response = conn.getresponse()
+    response.read()
+    conn.close()
+    return response.status
+
+
+def run_phase(kind, vote_pk, sessions, seconds):
+    csrf = "b" * 32
+    stop = time.perf_counter() + seconds
+    latencies: list[float] = []
+    errors = [0]
+    lock = threading.Lock()
+    barrier = threading.Barrier(len(sessions))
+
+    def voter(session, party_ids):
+        mine, bad = [], 0
+        i = 0
+        barrier.wait()
+        while time.perf_counter() < stop:
+            if kind == "cast":
+                party = party_ids[i % len(party_ids)]
+                choice = ("agree", "oppose", "abstain")[i % 3]
+                body = urlencode({"party": party, "choice": choice, "confirm": "1"})
+                path, ok = f"/votes/{vote_pk}/cast/", 302
+            else:
+                body, path, ok = "x=1", "/votes/_bench/baseline/", 204
+            t0 = time.perf_counter()
+            status = _request("POST", path, session, csrf, body)
+            elapsed = time.perf_counter() - t0
+            if status == ok:
+                mine.append(elapsed)
+            else:
+                bad += 1
+            i += 1
+        with lock:
+            latencies.extend(mine)
+            errors[0] += bad
+
+    threads = [threading.Thread(target=voter, args=s) for s in sessions]
+    t0 = time.perf_counter()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    wall = time.perf_counter() - t0
+    latencies.sort()
+    q = statistics.quantiles(latencies, n=100) if len(latencies) > 1 else [0] * 99
+    return {
+        "ok": len(latencies),
+        "errors": errors[0],
+        "rate": len(latencies) / wall,
+        "p50": q[49] * 1000,
+        "p99": q[98] * 1000,
+    }
+
+
+def _wait_for_port(proc):
+    for _ in range(200):
+        if proc.poll() is not None:
+            raise SystemExit("gunicorn exited; see its output above")
+        with socket.socket() as s:
+            if s.connect_ex(("127.0.0.1", PORT)) == 0:
+                return
+        time.sleep(0.1)
+    raise SystemExit("gunicorn did not start")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--seconds", type=float, default=10)
+    parser.add_argument("--voters", type=int, default=20)
+    parser.add_argument("--parties", type=int, default=200, help="parties per voter")
+    parser.add_argument("--workers", type=int, default=4, help="gunicorn sync workers")
+    args = parser.parse_args()
+    sys.path.insert(0, os.path.join(ROOT, "bench"))
+    with throwaway_database("bench_voting_cast", settings="bench_settings") as url:
+        vote_pk, sessions = build(args.voters, args.parties)
+        from django.db import connections
+
+        connections.close_all()
+        env = {
+            **os.environ,
+            "DATABASE_URL": url,
+            "DJANGO_SETTINGS_MODULE": "bench_settings",
+            "PYTHONPATH": os.pathsep.join([ROOT, os.path.join(ROOT, "bench")]),
+        }
+        gunicorn = os.path.join(ROOT, ".venv", "bin", "gunicorn")
+        proc = subprocess.Popen(
+            [
+                gunicorn,
+                "portal.wsgi:application",
+                "--bind",
+                f"127.0.0.1:{PORT}",
+                "--workers",
+                str(args.workers),
+                "--log-level",
+                "warning",
+            ],
+            env=env,
+            cwd=ROOT,
+        )
+        try:
+            _wait_for_port(proc)
+            # Warm up every worker (imports, connections) before timing.
+            for session, _ in sessions:
+                _request("GET", f"/votes/{vote_pk}/", session, "b" * 32)
+            cast = run_phase("cast", vote_pk, sessions, args.seconds)
+            base = run_phase("baseline", vote_pk, sessions, args.seconds)
+        finally:
+            proc.terminate()
+            proc.wait(timeout=30)
+        from voting.models import Ballot, BoardEntry
+
+        entries = BoardEntry.objects.filter(vote_id=vote_pk).count()
+        ballots = Ballot.objects.filter(vote_id=vote_pk).count()
+        print(
+            f"voting cast: {args.voters} concurrent logged-in voters, {args.seconds:.0f} s each, "
+            f"gunicorn {args.workers} sync workers, PostgreSQL"
+        )
+        for name, r in (("cast", cast), ("baseline (1 INSERT)", base)):
+            print(
+                f"  {name:20s} {r['rate']:7.1f} req/s  p50 {r['p50']:6.1f} ms  "
+                f"p99 {r['p99']:6.1f} ms  ({r['ok']} ok, {r['errors']} errors)"
+            )
+        ratio = cast["rate"] / base["rate"] if base["rate"] else 0
+        print(
+            f"  ballots/s {cast['rate']:.1f}  target 150  ratio to target {cast['rate'] / 150:.2f}"
+        )
+        print(f"  cast/baseline {ratio:.2f}  target >= 0.5")
+        print(
+            f"  board: {entries} entries for {cast['ok']} answered ballots "
+            f"({'all on the board' if entries == cast['ok'] else 'MISMATCH'}), "
+            f"{ballots} current ballots"
+        )
+
+
+if __name__ == "__main__":
+    main()

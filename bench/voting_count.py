@@ -1,0 +1,207 @@
+"""Bench: count a closed vote of 100,000 sealed ballots from PostgreSQL.
+
+Run from the repository root: ``.venv/bin/python bench/voting_count.py [--ballots N]``.
+Creates a throwaway database (bench/_django.py), fills it with one estate of N owner parties,
+the frozen electorate, N sealed ballots and their board entries (bulk inserts, not timed), closes
+the vote, then times ``voting.services.vote_count`` (stream the rows, unwrap the key, open every
+sealed choice, tally) and measures its peak Python memory (tracemalloc) and the process's peak
+RSS. Targets: under 2 s, under 300 MB. Prints figures and ratios (below 1 meets); asserts nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import resource
+import subprocess
+import sys
+import time
+import tracemalloc
+from datetime import timedelta
+
+from _django import throwaway_database
+
+
+def build(n: int):
+    from django.utils import timezone
+
+    from portal.organisations.models import Jurisdiction, Level
+    from property.registry.models import Estate, OwnerParty
+    from voting import keys, services
+    from voting.models import Ballot, BoardCounter, BoardEntry, Vote, VoteElector, VoteStatus
+    from voting.sealing import (
+        generate_vote_keypair,
+        party_pseudonym,
+        receipt_code,
+        wrap_private_key,
+    )
+    from voting.verify import entry_hash, make_entry, seal_for_entry
+
+    node = Jurisdiction.add_root(code="bench-city", name="Bench", level=Level.CITY)
+    for level in (Level.DISTRICT, Level.STREET, Level.COMMUNITY, Level.ESTATE):
+        node = node.add_child(code=f"bench-{level}", name=level, level=level)
+    estate = Estate.objects.create(jurisdiction=node, code="bench", name="Bench estate")
+    OwnerParty.objects.bulk_create(
+        [OwnerParty(estate=estate, label=f"P{i}", key=f"k{i}") for i in range(n)], batch_size=5000
+    )
+    party_ids = list(OwnerParty.objects.filter(estate=estate).values_list("pk", flat=True))
+    now = timezone.now()
+    vote = Vote.objects.create(
+        estate=estate,
+        title="bench",
+        matter=1,
+        motion="bench",
+        status=VoteStatus.CLOSED,
+        opens_at=now - timedelta(days=2),
+        closes_at=now - timedelta(days=1),
+        closed_at=now,
+        channels=["online"],
+    )
+    private, public = generate_vote_keypair()
+    vote.public_key = public
+    vote.private_key_wrapped = wrap_private_key(
+        private, keys.wrapping_key(), context=f"vote:{vote.pk}".encode()
+    )
+    rng = random.Random(7)
+    secret = keys.pseudonym_key()
+    electors, entries, sealed_rows = [], [], []
+    t0 = time.perf_counter()
+    for i, pid in enumerate(party_ids):
+        pseudonym = party_pseudonym(secret, str(vote.pk), str(pid))
+        area = rng.randrange(5000, 15000)
+        electors.append(
+            VoteElector(vote=vote, party_id=pid, pseudonym=pseudonym, area_centi=area, units=1)
+        )
+        choice = rng.choices(["agree", "oppose", "abstain"], [6, 3, 1])[0]
+        sealed = seal_for_entry(choice, public, str(vote.pk), pseudonym)
+        entry = make_entry(
+            n=i,
+            pseudonym=pseudonym,
+            area=area,
+            sealed_choice=sealed,
+            channel="online",
+            time=services.board_time(now - timedelta(days=1, seconds=n - i)),
+        )
+        digest = entry_hash(entry)
+        entries.append(
+            BoardEntry(
+                vote=vote,
+                n=i,
+                entry=entry,
+                entry_hash=digest.hex(),
+                receipt=receipt_code(digest),
+                channel="online",
+                time=now,
+            )
+        )
+        sealed_rows.append((pid, pseudonym, area, sealed))
+    print(f"  sealed {n} ballots in {time.perf_counter() - t0:.1f} s (set-up, not timed)")
+    vote.total_heads = n
+    vote.total_area_centi = sum(e.area_centi for e in electors)
+    vote.save()
+    BoardCounter.objects.create(vote=vote, next_n=n)
+    VoteElector.objects.bulk_create(electors, batch_size=5000)
+    BoardEntry.objects.bulk_create(entries, batch_size=5000)
+    entry_ids = dict(BoardEntry.objects.filter(vote=vote).values_list("n", "pk"))
+    Ballot.objects.bulk_create(
+        [
+            Ballot(
+                vote=vote,
+                party_id=pid,
+                pseudonym=ps,
+                area_centi=area,
+                channel="online",
+                sealed_choice=sealed,
+                entry_id=entry_ids[i],
+                cast_at=now,
+            )
+            for i, (pid, ps, area, sealed) in enumerate(sealed_rows)
+        ],
+        batch_size=5000,
+    )
+    return vote
+
+
+def _hwm() -> float:
+    """This process's peak RSS in MB (VmHWM: reset at exec, unlike ru_maxrss on Linux)."""
+    with open("/proc/self/status") as f:
+        for line in f:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def count_only(vote_pk: int) -> None:
+    """Child process: count the closed vote and report time and this process's peak RSS."""
+    import django
+
+    django.setup()
+    from voting import services
+    from voting.models import Vote
+
+    vote = Vote.objects.get(pk=vote_pk)
+    rss0 = _hwm()
+    t0 = time.perf_counter()
+    services.vote_count(vote=vote)
+    elapsed = time.perf_counter() - t0
+    rss = _hwm()
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    print(f"RESULT {elapsed:.3f} {rss0:.1f} {rss:.1f} {kids:.1f}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--ballots", type=int, default=100_000)
+    parser.add_argument("--count-only", type=int, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.count_only:
+        count_only(args.count_only)
+        return
+    with throwaway_database("bench_voting_count") as url:
+        from django.db import connections
+
+        from voting.models import Vote
+
+        t0 = time.perf_counter()
+        vote = build(args.ballots)
+        print(f"  set-up: {time.perf_counter() - t0:.1f} s (not timed)")
+        connections.close_all()
+        env = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "portal.settings.test"}
+        out = subprocess.run(
+            [sys.executable, __file__, "--count-only", str(vote.pk)],
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        line = next(x for x in out.splitlines() if x.startswith("RESULT"))
+        elapsed, rss0, rss, kids = (float(x) for x in line.split()[1:])
+        # Python allocations of the count, traced in this process on a re-opened copy.
+        Vote.objects.filter(pk=vote.pk).update(status="closed", result=None)
+        vote = Vote.objects.get(pk=vote.pk)
+        from voting import services
+
+        services.PARALLEL_FROM = 10**12  # trace the one-process path: every allocation here
+        tracemalloc.start()
+        services.vote_count(vote=vote)
+        _, peak = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+        vote.refresh_from_db()
+        r = vote.result
+        print(f"voting count: {args.ballots} sealed ballots from PostgreSQL, {os.cpu_count()} CPUs")
+        print(f"  outcome {r['outcome']}: agree {r['agree']}, participating {r['participating']}")
+        print(f"  count time      {elapsed:7.2f} s   target 2.00 s   ratio {elapsed / 2:.2f}")
+        print(f"  per ballot      {elapsed / args.ballots * 1e6:7.1f} us")
+        peak_rss = rss
+        print(
+            f"  peak RSS        {peak_rss:7.1f} MB  target 300 MB  ratio {peak_rss / 300:.2f} "
+            f"(counting process {rss:.1f} MB, of which {rss0:.1f} MB Django before counting; "
+            f"largest worker {kids:.1f} MB, mostly pages shared with its parent by fork)"
+        )
+        print(f"  Python allocations at peak (tracemalloc, one process) {peak / 2**20:.1f} MB")
+        print(f"  load average while running: {os.getloadavg()[0]:.1f} (shared machine)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,304 @@
+"""Demo data, layer 3: votes in every state across the demo estates, with real sealed ballots.
+
+Everything goes through ``voting.services`` with times in the past where needed, so the
+bulletin boards, receipts and results are real:
+
+- 滨江花园 (binjiang): an OPEN vote (matter 4) with about 45% turnout so far (online, paper and
+  proxy ballots) where the demo owners owner1..3.binjiang have NOT voted yet; a FINAL passed
+  vote (matter 5); a DRAFT; a SCHEDULED vote.
+- 范罗山小区 (fanluoshan-xq): a PUBLICISED vote that failed on area (heads agree, area does not),
+  objection period running; a CANCELLED vote.
+- 赭山新村 (zheshan-xc): a FINAL vote invalid for low participation (about half took part).
+- 鸠兹佳苑 (jiuzi): a FINAL special-matter vote (matter 7, 3/4 rule) that passed; a CLOSED vote
+  the worker counts on its next run.
+
+Idempotent: an estate that already has votes is left alone. Deterministic (seeded).
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import timedelta
+
+from django.core.files.base import ContentFile
+from django.utils import timezone
+
+from portal.core import demo as core_demo
+from property.registry.models import Estate, OwnerParty
+
+from . import services
+from .models import Channel, Vote, VoteElector
+
+# A 1x1 PNG: stands in for a scanned paper ballot or a signed authorization.
+PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d49444154789c6360000002000100e221bc330000000049454e44ae426082"
+)
+
+
+def _committee_user(estate: Estate):
+    from portal.accounts.models import User
+
+    return User.objects.filter(email=core_demo.email(f"committee.{estate.code}")).first()
+
+
+def _electors(vote: Vote) -> list[tuple[OwnerParty, int]]:
+    return [
+        (e.party, e.area_centi)
+        for e in VoteElector.objects.filter(vote=vote).select_related("party").order_by("pk")
+    ]
+
+
+def _make(estate, *, title, matter, motion, opens_at, closes_at, allow_change=True, actor=None):
+    return services.vote_create(
+        actor=actor,
+        estate=estate,
+        title=title,
+        matter=matter,
+        motion=motion,
+        opens_at=opens_at,
+        closes_at=closes_at,
+        allow_change=allow_change,
+    )
+
+
+def _open(vote: Vote, actor) -> Vote:
+    services.vote_schedule(actor=actor, vote=vote, now=vote.opens_at - timedelta(days=8))
+    return services.vote_open(vote=vote, now=vote.opens_at, notify=False)
+
+
+def _cast_all(vote: Vote, plan: list[tuple[OwnerParty, str]], actor, rng) -> None:
+    """Cast ``plan`` spread over the first part of the open period, online unless noted."""
+    start = vote.opens_at + timedelta(minutes=5)
+    span = max((min(vote.closes_at, timezone.now()) - start).total_seconds() * 0.8, 60)
+    step = span / max(len(plan), 1)
+    for i, (party, choice) in enumerate(plan):
+        services.ballot_cast(
+            actor=actor,
+            vote=vote,
+            party=party,
+            choice=choice,
+            now=start + timedelta(seconds=i * step + rng.random()),
+        )
+
+
+def _finish(vote: Vote, *, final: bool, publicised_days_ago: int | None = None) -> None:
+    at = vote.closes_at + timedelta(minutes=1)
+    services.vote_close(vote=vote, now=at)
+    services.vote_count(vote=vote, now=at)
+    services.vote_publicise(vote=vote, now=at, notify=False)
+    if final:
+        services.vote_finalise(vote=vote, now=vote.publicity_ends_at + timedelta(minutes=1))
+
+
+def _demo_owner_party_ids(estate: Estate) -> set[int]:
+    return set(
+        OwnerParty.objects.filter(estate=estate, members__user__isnull=False).values_list(
+            "pk", flat=True
+        )
+    )
+
+
+def _binjiang(estate: Estate, rng: random.Random) -> None:
+    committee = _committee_user(estate)
+    now = timezone.now()
+    skip = _demo_owner_party_ids(estate)
+    # A final, passed vote on using the fund (matter 5).
+    v = _make(
+        estate,
+        title="使用维修资金更换3号楼电梯",
+        matter=5,
+        motion="拟使用住宅专项维修资金约48万元，更换3号楼两部运行超过15年的电梯。",
+        opens_at=now - timedelta(days=60),
+        closes_at=now - timedelta(days=45),
+        actor=committee,
+    )
+    _open(v, committee)
+    parties = [p for p, _ in _electors(v) if p.pk not in skip]
+    rng.shuffle(parties)
+    voters = parties[: int(len(parties) * 0.82)]
+    plan = [
+        (p, "agree" if rng.random() < 0.78 else rng.choice(["oppose", "abstain"])) for p in voters
+    ]
+    _cast_all(v, plan, None, rng)
+    _finish(v, final=True)
+
+    # The OPEN vote the demo owners can cast in (matter 4).
+    v = _make(
+        estate,
+        title="更换小区物业服务企业",
+        matter=4,
+        motion=(
+            "业主委员会提议：现物业服务合同到期后不再续聘，公开选聘新的物业服务企业。\n"
+            "请业主在表决期内选择同意、反对或弃权。"
+        ),
+        opens_at=now - timedelta(days=3),
+        closes_at=now + timedelta(days=11),
+        actor=committee,
+    )
+    services.attachment_add(
+        actor=committee, vote=v, file=ContentFile(PNG, name="选聘方案.png"), title="选聘方案"
+    )
+    _open(v, committee)
+    parties = [p for p, _ in _electors(v) if p.pk not in skip]
+    rng.shuffle(parties)
+    voters = parties[: int(len(parties) * 0.45)]
+    paper, proxy, online = voters[:15], voters[15:17], voters[17:]
+    _cast_all(
+        v, [(p, rng.choice(["agree", "agree", "oppose", "abstain"])) for p in online], None, rng
+    )
+    for i, p in enumerate(paper):
+        services.ballot_cast(
+            actor=committee,
+            vote=v,
+            party=p,
+            choice=rng.choice(["agree", "oppose"]),
+            channel=Channel.PAPER,
+            scan=ContentFile(PNG, name=f"paper-{i + 1}.png"),
+        )
+    for i, p in enumerate(proxy):
+        owner = core_demo.ensure_user(f"proxy-owner{i + 1}.{estate.code}", f"委托人{i + 1}")
+        proxy_user = core_demo.ensure_user(f"proxy{i + 1}.{estate.code}", f"受托人{i + 1}")
+        auth = services.proxy_request(
+            actor=owner,
+            vote=v,
+            party=p,
+            proxy_user=proxy_user,
+            document=ContentFile(PNG, name="authorization.png"),
+        )
+        services.proxy_decide(actor=committee, authorization=auth, approve=True)
+        services.ballot_cast(actor=proxy_user, vote=v, party=p, choice="agree", channel="proxy")
+
+    # A draft and a scheduled vote.
+    _make(
+        estate,
+        title="修订管理规约（征求意见稿）",
+        matter=2,
+        motion="修订管理规约第十二条关于电动车停放的规定。",
+        opens_at=now + timedelta(days=20),
+        closes_at=now + timedelta(days=35),
+        actor=committee,
+    )
+    v = _make(
+        estate,
+        title="增选两名业主委员会委员",
+        matter=3,
+        motion="增选两名业主委员会委员，候选人名单见附件。",
+        opens_at=now + timedelta(days=9),
+        closes_at=now + timedelta(days=24),
+        actor=committee,
+    )
+    services.vote_schedule(actor=committee, vote=v)
+
+
+def _fanluoshan(estate: Estate, rng: random.Random) -> None:
+    committee = _committee_user(estate)
+    now = timezone.now()
+    v = _make(
+        estate,
+        title="地面停车位改建为充电车位",
+        matter=9,
+        motion="将东区地面停车位中的40个改建为新能源汽车充电车位。",
+        opens_at=now - timedelta(days=20),
+        closes_at=now - timedelta(days=2),
+        actor=committee,
+    )
+    _open(v, committee)
+    electors = _electors(v)
+    # Failed on area: the smallest parties agree (more than half the heads), the large ones do
+    # not (so the agreeing area stays at or under half of the participating area).
+    electors.sort(key=lambda pa: pa[1])
+    voters = electors[: int(len(electors) * 0.9)]
+    half = len(voters) // 2 + 1
+    agree_n = half + max(1, len(voters) // 20)
+    plan = [(p, "agree" if i < agree_n else "oppose") for i, (p, _) in enumerate(voters)]
+    rng.shuffle(plan)
+    _cast_all(v, plan, None, rng)
+    at = v.closes_at + timedelta(minutes=1)
+    services.vote_close(vote=v, now=at)
+    services.vote_count(vote=v, now=at)
+    services.vote_publicise(vote=v, now=at, notify=False)
+    v = _make(
+        estate,
+        title="外墙粉刷（已撤回）",
+        matter=9,
+        motion="外墙整体粉刷。",
+        opens_at=now + timedelta(days=10),
+        closes_at=now + timedelta(days=20),
+        actor=committee,
+    )
+    services.vote_schedule(actor=committee, vote=v)
+    services.vote_cancel(actor=committee, vote=v, reason="方案需重新询价，撤回后另行通知。")
+
+
+def _zheshan(estate: Estate, rng: random.Random) -> None:
+    committee = _committee_user(estate)
+    now = timezone.now()
+    v = _make(
+        estate,
+        title="制定业主大会议事规则",
+        matter=1,
+        motion="通过《赭山新村业主大会议事规则》。",
+        opens_at=now - timedelta(days=40),
+        closes_at=now - timedelta(days=25),
+        actor=committee,
+    )
+    _open(v, committee)
+    parties = [p for p, _ in _electors(v)]
+    rng.shuffle(parties)
+    plan = [(p, "agree") for p in parties[: len(parties) // 2]]
+    _cast_all(v, plan, None, rng)
+    _finish(v, final=True)
+
+
+def _jiuzi(estate: Estate, rng: random.Random) -> None:
+    committee = _committee_user(estate)
+    now = timezone.now()
+    v = _make(
+        estate,
+        title="加装1号楼电梯（改建共有部分）",
+        matter=7,
+        motion="在1号楼各单元加装电梯，占用部分共有绿地。",
+        opens_at=now - timedelta(days=50),
+        closes_at=now - timedelta(days=30),
+        actor=committee,
+    )
+    _open(v, committee)
+    parties = [p for p, _ in _electors(v)]
+    rng.shuffle(parties)
+    voters = parties[: int(len(parties) * 0.9)]
+    plan = [(p, "agree" if i % 10 < 8 else "oppose") for i, p in enumerate(voters)]
+    _cast_all(v, plan, None, rng)
+    _finish(v, final=True)
+    v = _make(
+        estate,
+        title="续聘物业服务企业",
+        matter=4,
+        motion="续聘现物业服务企业三年。",
+        opens_at=now - timedelta(days=10),
+        closes_at=now - timedelta(hours=1),
+        actor=committee,
+    )
+    _open(v, committee)
+    parties = [p for p, _ in _electors(v)]
+    rng.shuffle(parties)
+    _cast_all(v, [(p, "agree") for p in parties[: int(len(parties) * 0.7)]], None, rng)
+    services.vote_close(vote=v, now=v.closes_at + timedelta(seconds=1))
+
+
+BUILDERS = {
+    "binjiang": _binjiang,
+    "fanluoshan-xq": _fanluoshan,
+    "zheshan-xc": _zheshan,
+    "jiuzi": _jiuzi,
+}
+
+
+def load(stdout=None) -> None:
+    for n, (code, builder) in enumerate(BUILDERS.items()):
+        estate = Estate.objects.filter(code=code).first()
+        if estate is None or Vote.objects.filter(estate=estate).exists():
+            continue
+        builder(estate, random.Random(1000 + n))
+    if stdout:
+        stdout.write(f"  voting: {Vote.objects.count()} votes")

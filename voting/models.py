@@ -1,0 +1,475 @@
+"""Owner e-voting: votes, the frozen electorate, sealed ballots and the bulletin board.
+
+DOMAIN.md §1. The rules themselves live in the pure modules (``voting.tally`` counts,
+``voting.sealing`` seals, ``voting.verify`` defines the board format); these models hold the data
+and its invariants, and ``voting.services`` moves them.
+
+Data at a glance
+================
+
+``Vote``            one decision put to the owners of an estate; its lifecycle ``status``; at open
+                    it gets an X25519 key pair (public key in clear, private key only wrapped with
+                    AES-GCM under the board key, ``voting.keys``), the frozen totals and the
+                    manifest hash; at count the raw private key is published with the result.
+``VoteAttachment``  files attached to the motion.
+``VoteElector``     the electorate frozen at open: one row per owner party (pseudonym, area in
+                    centi-m², number of units). Later registry changes never touch it.
+``Ballot``          the CURRENT ballot of a party in a vote (a UniqueConstraint on (vote, party)
+                    makes a second ballot impossible whatever the channel); the choice is stored
+                    ONLY as HPKE-sealed bytes. Updated in place when a ballot is changed.
+``BoardEntry``      the append-only bulletin board: one row per ballot ever cast (changes
+                    included). ``entry`` is exactly ``voting.verify.make_entry``'s dict (fields
+                    n, pseudonym, area, heads, sealed_choice, channel, time, supersedes), its leaf
+                    bytes are ``voting.verify.entry_leaf(entry)`` and ``entry_hash`` is the RFC
+                    9162 leaf hash (``voting.verify.entry_hash``), the voter's receipt. ``n`` runs
+                    0, 1, 2 ... per vote without gaps (assigned under ``BoardCounter``'s lock).
+``BoardCounter``    one row per vote: the next ``n`` and the last entry time; ``select_for_update``
+                    on it is the short per-vote lock under which an entry is appended.
+``PaperBallot``     the scanned paper ballot behind a ``paper`` board entry.
+``ProxyAuthorization`` a written authorization naming a proxy for one vote and one party.
+``Objection``       an objection filed during the publicity period.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import FileExtensionValidator, MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from property.registry.models import Estate, OwnerParty
+
+from . import tally
+
+
+class VoteStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SCHEDULED = "scheduled", _("Scheduled")
+    OPEN = "open", _("Open")
+    CLOSED = "closed", _("Closed")
+    COUNTED = "counted", _("Counted")
+    PUBLICISED = "publicised", _("Result publicised")
+    FINAL = "final", _("Final")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+RESULT_STATUSES = (VoteStatus.COUNTED, VoteStatus.PUBLICISED, VoteStatus.FINAL)
+
+
+class Channel(models.TextChoices):
+    ONLINE = "online", _("Online")
+    PAPER = "paper", _("Paper ballot")
+    PROXY = "proxy", _("Proxy")
+
+
+ALL_CHANNELS = tuple(c.value for c in Channel)
+
+
+class Matter(models.IntegerChoices):
+    """Civil Code Art. 278 para. 1; matters 6-8 are special."""
+
+    RULES = 1, _("Rules of procedure of the owners' assembly")
+    COVENANT = 2, _("Management covenant")
+    COMMITTEE = 3, _("Elect or replace owners' committee members")
+    COMPANY = 4, _("Hire or dismiss the property company")
+    FUND_USE = 5, _("Use the maintenance fund")
+    FUND_RAISE = 6, _("Raise the maintenance fund")
+    REBUILD = 7, _("Rebuild or alter buildings and facilities")
+    COMMON_USE = 8, _("Change the use of common parts or run a business on them")
+    OTHER = 9, _("Other major matter")
+
+
+class ChoiceValue(models.TextChoices):
+    AGREE = tally.Choice.AGREE.value, _("Agree")
+    OPPOSE = tally.Choice.OPPOSE.value, _("Oppose")
+    ABSTAIN = tally.Choice.ABSTAIN.value, _("Abstain")
+
+
+def validate_upload_size(f) -> None:
+    if f.size > settings.UPLOAD_MAX_BYTES:
+        raise ValidationError(
+            _("The file is too large (at most %(mb)s MB)."),
+            params={"mb": settings.UPLOAD_MAX_BYTES // (1024 * 1024)},
+            code="too_large",
+        )
+
+
+def upload_validators():
+    return [
+        FileExtensionValidator(allowed_extensions=settings.UPLOAD_ALLOWED_EXTENSIONS),
+        validate_upload_size,
+    ]
+
+
+class Vote(models.Model):
+    estate = models.ForeignKey(
+        Estate, on_delete=models.PROTECT, related_name="votes", verbose_name=_("estate")
+    )
+    title = models.CharField(_("title"), max_length=200)
+    matter = models.PositiveSmallIntegerField(
+        _("matter"),
+        choices=Matter.choices,
+        validators=[MinValueValidator(1), MaxValueValidator(9)],
+    )
+    motion = models.TextField(_("motion"))
+    status = models.CharField(
+        _("status"), max_length=12, choices=VoteStatus.choices, default=VoteStatus.DRAFT
+    )
+    notice_at = models.DateTimeField(_("notice published"), null=True, blank=True)
+    opens_at = models.DateTimeField(_("opens"))
+    closes_at = models.DateTimeField(_("closes"))
+    original_closes_at = models.DateTimeField(
+        _("originally closes"), null=True, blank=True, editable=False
+    )
+    allow_change = models.BooleanField(_("ballots may be changed before close"), default=True)
+    channels = models.JSONField(_("channels"), default=list)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    cancel_reason = models.TextField(_("reason for cancelling"), blank=True)
+    extensions = models.PositiveSmallIntegerField(_("extensions"), default=0)
+
+    # Frozen at open (DOMAIN §1: the electorate is frozen when the vote opens).
+    total_heads = models.PositiveIntegerField(_("total heads"), default=0)
+    total_area_centi = models.BigIntegerField(_("total area (centi-m²)"), default=0)
+    total_units = models.PositiveIntegerField(_("total units"), default=0)
+    opened_at = models.DateTimeField(_("opened"), null=True, blank=True)
+    public_key = models.BinaryField(_("vote public key"), null=True, blank=True, editable=False)
+    private_key_wrapped = models.BinaryField(null=True, blank=True, editable=False)
+    private_key = models.BinaryField(
+        _("vote private key (published at count)"), null=True, blank=True, editable=False
+    )
+    manifest = models.CharField(_("manifest hash"), max_length=64, blank=True, editable=False)
+
+    # Closing, counting and publication.
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    counted_at = models.DateTimeField(_("counted"), null=True, blank=True)
+    result = models.JSONField(_("result figures"), null=True, blank=True, editable=False)
+    outcome = models.CharField(_("outcome"), max_length=10, blank=True, editable=False)
+    publicised_at = models.DateTimeField(_("result publicised"), null=True, blank=True)
+    publicity_ends_at = models.DateTimeField(_("objection period ends"), null=True, blank=True)
+    finalised_at = models.DateTimeField(_("final"), null=True, blank=True)
+    reminder_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("vote")
+        verbose_name_plural = _("votes")
+        ordering = ["-opens_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(matter__gte=1) & Q(matter__lte=9), name="vote_matter_1_9"
+            ),
+            models.CheckConstraint(
+                condition=Q(closes_at__gt=models.F("opens_at")), name="vote_closes_after_opens"
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "opens_at"]), models.Index(fields=["estate"])]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def governing_node(self):
+        return self.estate.jurisdiction
+
+    @property
+    def rule(self) -> str:
+        return tally.rule_for(int(self.matter)).value
+
+    @property
+    def is_special(self) -> bool:
+        return self.rule == tally.Rule.SPECIAL.value
+
+    @property
+    def board_id(self) -> str:
+        """The vote's id on the bulletin board (export ``vote.id``, HPKE context, heads)."""
+        return str(self.pk)
+
+    @property
+    def total_area(self) -> Decimal:
+        return Decimal(self.total_area_centi) / 100
+
+    @property
+    def has_result(self) -> bool:
+        return self.status in RESULT_STATUSES and self.result is not None
+
+    def board_vote_json(self) -> dict:
+        """The export's ``vote`` object (fixed from open: part of the manifest)."""
+        return {
+            "id": self.board_id,
+            "estate": self.estate.code,
+            "title": self.title,
+            "matter": int(self.matter),
+        }
+
+
+def attachment_path(instance, filename):
+    return f"votes/{instance.vote_id}/attachments/{filename}"
+
+
+class VoteAttachment(models.Model):
+    vote = models.ForeignKey(
+        Vote, on_delete=models.CASCADE, related_name="attachments", verbose_name=_("vote")
+    )
+    title = models.CharField(_("title"), max_length=200, blank=True)
+    file = models.FileField(_("file"), upload_to=attachment_path, validators=upload_validators())
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["pk"]
+
+    def __str__(self):
+        return self.title or self.file.name.rsplit("/", 1)[-1]
+
+    @property
+    def governing_node(self):
+        return self.vote.governing_node
+
+
+class VoteElector(models.Model):
+    """One owner party of the electorate, frozen when the vote opened."""
+
+    vote = models.ForeignKey(
+        Vote, on_delete=models.CASCADE, related_name="electors", verbose_name=_("vote")
+    )
+    party = models.ForeignKey(
+        OwnerParty, on_delete=models.PROTECT, related_name="+", verbose_name=_("party")
+    )
+    pseudonym = models.CharField(_("pseudonym"), max_length=64)
+    area_centi = models.BigIntegerField(_("area (centi-m²)"))
+    units = models.PositiveIntegerField(_("units"))
+
+    class Meta:
+        verbose_name = _("elector")
+        verbose_name_plural = _("electorate")
+        ordering = ["vote", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["vote", "party"], name="one_elector_per_party"),
+            models.UniqueConstraint(fields=["vote", "pseudonym"], name="unique_elector_pseudonym"),
+            models.CheckConstraint(condition=Q(area_centi__gte=0), name="elector_area_nonneg"),
+        ]
+
+    def __str__(self):
+        return self.pseudonym[:12]
+
+    @property
+    def area(self) -> Decimal:
+        return Decimal(self.area_centi) / 100
+
+
+class Ballot(models.Model):
+    """The party's current ballot. The choice exists here only as HPKE-sealed bytes."""
+
+    vote = models.ForeignKey(
+        Vote, on_delete=models.CASCADE, related_name="ballots", verbose_name=_("vote")
+    )
+    party = models.ForeignKey(
+        OwnerParty, on_delete=models.PROTECT, related_name="+", verbose_name=_("party")
+    )
+    pseudonym = models.CharField(max_length=64)
+    area_centi = models.BigIntegerField()
+    channel = models.CharField(_("channel"), max_length=8, choices=Channel.choices)
+    sealed_choice = models.BinaryField(editable=False)
+    entry = models.OneToOneField(
+        "BoardEntry", on_delete=models.PROTECT, related_name="+", verbose_name=_("board entry")
+    )
+    cast_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+        verbose_name=_("cast by"),
+    )
+    cast_at = models.DateTimeField(_("cast"))
+    changes = models.PositiveIntegerField(_("changes"), default=0)
+
+    class Meta:
+        verbose_name = _("ballot")
+        verbose_name_plural = _("ballots")
+        constraints = [
+            models.UniqueConstraint(fields=["vote", "party"], name="one_current_ballot_per_party")
+        ]
+
+    def __str__(self):
+        return f"{self.vote_id}#{self.entry_id}"
+
+    @property
+    def governing_node(self):
+        return self.vote.governing_node
+
+
+class BoardCounter(models.Model):
+    """The per-vote lock row: the next board position and the last entry time."""
+
+    vote = models.OneToOneField(Vote, on_delete=models.CASCADE, related_name="board_counter")
+    next_n = models.PositiveIntegerField(default=0)
+    last_time = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self):
+        return f"{self.vote_id}: {self.next_n}"
+
+
+class BoardEntry(models.Model):
+    """One entry of a vote's append-only bulletin board (see the module docstring).
+
+    ``entry`` is the exact dict ``voting.verify.make_entry`` returned; the export lists these
+    dicts in ``n`` order. ``entry_hash`` = ``voting.verify.entry_hash(entry)`` (hex), ``receipt``
+    = ``voting.sealing.receipt_code`` of it. ``supersedes`` repeats ``entry["supersedes"]`` for
+    queries. Never updated or deleted.
+    """
+
+    vote = models.ForeignKey(
+        Vote, on_delete=models.PROTECT, related_name="board", verbose_name=_("vote")
+    )
+    n = models.PositiveIntegerField(_("position"))
+    entry = models.JSONField(_("entry"))
+    entry_hash = models.CharField(_("entry hash"), max_length=64)
+    receipt = models.CharField(_("receipt code"), max_length=11, db_index=True)
+    channel = models.CharField(_("channel"), max_length=8, choices=Channel.choices)
+    supersedes = models.PositiveIntegerField(_("supersedes"), null=True, blank=True)
+    time = models.DateTimeField(_("time"))
+
+    class Meta:
+        verbose_name = _("board entry")
+        verbose_name_plural = _("board entries")
+        ordering = ["vote", "n"]
+        constraints = [
+            models.UniqueConstraint(fields=["vote", "n"], name="unique_board_position"),
+        ]
+        indexes = [models.Index(fields=["entry_hash"])]
+
+    def __str__(self):
+        return f"{self.vote_id}/{self.n}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValueError("board entries are append-only")
+        super().save(*args, **kwargs)
+
+    @property
+    def governing_node(self):
+        return self.vote.governing_node
+
+    @property
+    def leaf_hash(self) -> bytes:
+        return bytes.fromhex(self.entry_hash)
+
+
+def scan_path(instance, filename):
+    return f"votes/{instance.vote_id}/paper/{filename}"
+
+
+class PaperBallot(models.Model):
+    """The scanned paper ballot behind a paper board entry, entered by the owners' committee."""
+
+    vote = models.ForeignKey(Vote, on_delete=models.CASCADE, related_name="paper_ballots")
+    entry = models.OneToOneField(BoardEntry, on_delete=models.PROTECT, related_name="paper")
+    scan = models.FileField(_("scanned ballot"), upload_to=scan_path)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    entered_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("paper ballot")
+        verbose_name_plural = _("paper ballots")
+
+    def __str__(self):
+        return f"{self.vote_id}/{self.entry_id}"
+
+    @property
+    def governing_node(self):
+        return self.vote.governing_node
+
+
+class ProxyStatus(models.TextChoices):
+    PENDING = "pending", _("Pending approval")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+
+
+def proxy_path(instance, filename):
+    return f"votes/{instance.vote_id}/proxies/{filename}"
+
+
+class ProxyAuthorization(models.Model):
+    """A written authorization by an owner party naming a proxy for one vote."""
+
+    vote = models.ForeignKey(
+        Vote, on_delete=models.CASCADE, related_name="proxies", verbose_name=_("vote")
+    )
+    party = models.ForeignKey(
+        OwnerParty, on_delete=models.PROTECT, related_name="+", verbose_name=_("party")
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    proxy = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="proxy_authorizations",
+        verbose_name=_("proxy"),
+    )
+    document = models.FileField(_("written authorization"), upload_to=proxy_path)
+    status = models.CharField(
+        _("status"), max_length=10, choices=ProxyStatus.choices, default=ProxyStatus.PENDING
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("proxy authorization")
+        verbose_name_plural = _("proxy authorizations")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["vote", "party"],
+                condition=~Q(status="rejected"),
+                name="one_live_proxy_per_party",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.vote_id}:{self.party_id}"
+
+    @property
+    def governing_node(self):
+        return self.vote.governing_node
+
+
+class Objection(models.Model):
+    vote = models.ForeignKey(
+        Vote, on_delete=models.CASCADE, related_name="objections", verbose_name=_("vote")
+    )
+    filed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    text = models.TextField(_("objection"))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("objection")
+        verbose_name_plural = _("objections")
+        ordering = ["created_at"]
+
+    def __str__(self):
+        return f"{self.vote_id}: {self.text[:40]}"
+
+    @property
+    def governing_node(self):
+        return self.vote.governing_node

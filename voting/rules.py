@@ -1,0 +1,63 @@
+"""Permissions of voting (checked with ``user.has_perm("voting.<perm>", obj)``).
+
+The organiser of an estate's votes is its owners' committee, or, where the estate has none, the
+street office governing it (DOMAIN.md §1). ``obj`` is a Vote, or an Estate for ``create_vote``.
+State (open, publicised ...) is checked by the views and services, not here.
+"""
+
+import rules
+
+from portal.permissions import is_government_staff
+from property.registry.rules import (
+    estate_of,
+    is_estate_committee,
+    is_estate_company,
+    is_estate_street_office,
+    is_owner_in_estate,
+)
+
+
+@rules.predicate
+def is_vote_organiser(user, obj=None) -> bool:
+    """The estate's owners' committee; the street office only where there is no committee."""
+    if obj is None:
+        return bool(is_estate_committee(user) or is_estate_street_office(user))
+    estate = estate_of(obj)
+    if estate is None:
+        return False
+    if is_estate_committee(user, estate):
+        return True
+    return bool(is_estate_street_office(user, estate)) and estate.owners_committee() is None
+
+
+@rules.predicate
+def is_published(user, obj=None) -> bool:
+    """The vote is past its draft (owners never see drafts)."""
+    return obj is not None and getattr(obj, "status", "draft") != "draft"
+
+
+@rules.predicate
+def is_vote_proxy(user, obj=None) -> bool:
+    """Holds an approved proxy authorization for this vote."""
+    from .models import ProxyAuthorization, ProxyStatus, Vote
+
+    return (
+        isinstance(obj, Vote)
+        and user.is_authenticated
+        and ProxyAuthorization.objects.filter(
+            vote=obj, proxy=user, status=ProxyStatus.APPROVED
+        ).exists()
+    )
+
+
+owner = is_owner_in_estate & is_published
+watcher = is_vote_organiser | is_government_staff | (is_estate_company & is_published)
+
+rules.add_perm("voting.create_vote", is_vote_organiser)
+rules.add_perm("voting.manage_vote", is_vote_organiser)
+rules.add_perm("voting.cast", owner | (is_vote_proxy & is_published))
+rules.add_perm("voting.enter_paper", is_vote_organiser)
+rules.add_perm("voting.approve_proxy", is_vote_organiser)
+rules.add_perm("voting.view_vote", owner | watcher | is_vote_proxy)
+rules.add_perm("voting.view_result", owner | watcher)
+rules.add_perm("voting.object", owner)

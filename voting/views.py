@@ -1,0 +1,480 @@
+"""Pages under /votes/. Thin: load the vote once, check perm (role AND estate) and state, call a
+service, render. No page ever shows counts by choice before the vote is counted (there are none
+to show: choices are sealed)."""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from portal.organisations.models import OrgKind
+from portal.permissions import organisation_ids, scope_q
+from property.registry.models import Estate, OwnerParty
+from property.registry.selectors import estates_of_user, parties_of_user
+
+from . import selectors, services
+from .forms import CancelForm, CastForm, ExtendForm, ObjectionForm, PaperForm, ProxyForm, VoteForm
+from .models import (
+    Channel,
+    PaperBallot,
+    ProxyAuthorization,
+    ProxyStatus,
+    Vote,
+    VoteAttachment,
+    VoteElector,
+    VoteStatus,
+)
+from .presentation import percent, result_lines
+
+
+def vote_view(perm: str, *, statuses=None):
+    """Load the vote (``pk``), check ``perm`` on it and, if given, its status (helios-style)."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapper(request, pk, *args, **kwargs):
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            vote = get_object_or_404(Vote.objects.select_related("estate"), pk=pk)
+            if not request.user.has_perm(perm, vote):
+                raise PermissionDenied
+            if statuses is not None and vote.status not in statuses:
+                messages.error(request, _("This is not possible at this stage of the vote."))
+                return redirect("voting:detail", vote.pk)
+            return view(request, vote, *args, **kwargs)
+
+        return wrapper
+
+    return decorator
+
+
+def _error_text(exc) -> str:
+    return " ".join(exc.messages)
+
+
+def _own_parties(user, vote: Vote) -> list[OwnerParty]:
+    """The user's own parties that are in the vote's frozen electorate."""
+    elector_party_ids = VoteElector.objects.filter(vote=vote).values("party_id")
+    return list(parties_of_user(user, vote.estate).filter(pk__in=elector_party_ids))
+
+
+def _castable(user, vote: Vote) -> list[tuple[OwnerParty, str]]:
+    """(party, channel) the user may cast for now: own parties online, proxied parties by proxy."""
+    out = []
+    if Channel.ONLINE in vote.channels:
+        out += [(p, Channel.ONLINE) for p in _own_parties(user, vote)]
+    if Channel.PROXY in vote.channels:
+        out += [(a.party, Channel.PROXY) for a in selectors.approved_proxies_for(vote, user)]
+    return out
+
+
+@login_required
+def vote_list(request):
+    user = request.user
+    estates = list(estates_of_user(user))
+    owner_votes = Vote.objects.filter(
+        estate__in=estates, status__in=selectors.VISIBLE_TO_OWNERS
+    ).select_related("estate")
+    staff_q = scope_q(user, "estate__jurisdiction__path")
+    staff_q |= scope_q(user, "estate__jurisdiction__path", kinds=[OrgKind.OWNERS_COMMITTEE])
+    company_ids = organisation_ids(user, OrgKind.PROPERTY_COMPANY)
+    if company_ids:
+        staff_q |= Q(estate__company_id__in=company_ids) & ~Q(status=VoteStatus.DRAFT)
+    staff_votes = selectors.votes_in_scope(staff_q).exclude(pk__in=owner_votes.values("pk"))
+    organiser_estates = [
+        e
+        for e in Estate.objects.filter(
+            scope_q(
+                user, "jurisdiction__path", kinds=[OrgKind.OWNERS_COMMITTEE, OrgKind.STREET_OFFICE]
+            )
+        )[:50]
+        if user.has_perm("voting.create_vote", e)
+    ]
+    return render(
+        request,
+        "voting/vote_list.html",
+        {
+            "owner_votes": owner_votes,
+            "staff_votes": staff_votes[:200],
+            "organiser_estates": organiser_estates,
+            "proxy_votes": Vote.objects.filter(
+                proxies__proxy=user, proxies__status=ProxyStatus.APPROVED
+            ).distinct(),
+        },
+    )
+
+
+@vote_view("voting.view_vote")
+def vote_detail(request, vote):
+    user = request.user
+    now = timezone.now()
+    parties = []
+    for party, channel in _castable(user, vote):
+        ballot = selectors.ballot_of(vote, party)
+        can_cast = vote.status == VoteStatus.OPEN and (
+            ballot is None or (vote.allow_change and ballot.channel == channel)
+        )
+        parties.append({"party": party, "channel": channel, "ballot": ballot, "can_cast": can_cast})
+    is_organiser = user.has_perm("voting.manage_vote", vote)
+    context = {
+        "vote": vote,
+        "now": now,
+        "attachments": vote.attachments.all(),
+        "parties": parties,
+        "is_organiser": is_organiser,
+        "may_cast": user.has_perm("voting.cast", vote),
+        "can_cast": any(p["can_cast"] for p in parties),
+        "has_ballot": any(p["ballot"] for p in parties),
+    }
+    if vote.status not in (VoteStatus.DRAFT, VoteStatus.SCHEDULED, VoteStatus.CANCELLED):
+        t = selectors.turnout(vote)
+        t["heads_percent"] = percent(t["heads"], t["total_heads"])
+        t["area_percent"] = percent(t["area"], t["total_area"])
+        context["turnout"] = t
+        context["board_size"] = selectors.board_size(vote)
+    if is_organiser:
+        if vote.status != VoteStatus.DRAFT:
+            context["channel_totals"] = selectors.channel_totals(vote)
+        context["pending_proxies"] = vote.proxies.filter(status=ProxyStatus.PENDING).count()
+        context["objections"] = vote.objections.all()
+    context["result"] = selectors.final_result(vote)
+    return render(request, "voting/vote_detail.html", context)
+
+
+@vote_view("voting.view_vote")
+def attachment(request, vote, att_id):
+    att = get_object_or_404(VoteAttachment, pk=att_id, vote=vote)
+    return FileResponse(att.file.open("rb"), as_attachment=False, filename=str(att))
+
+
+@vote_view("voting.cast", statuses=(VoteStatus.OPEN,))
+def cast(request, vote):
+    options = _castable(request.user, vote)
+    if not options:
+        raise PermissionDenied
+    channel_of = {p.pk: c for p, c in options}
+    parties = [p for p, _ in options]
+    form = CastForm(request.POST or None, parties=parties)
+    if request.method == "POST" and form.is_valid():
+        party = next(p for p in parties if p.pk == form.cleaned_data["party"])
+        choice = form.cleaned_data["choice"]
+        if request.POST.get("confirm") != "1":
+            return render(
+                request,
+                "voting/cast_confirm.html",
+                {
+                    "vote": vote,
+                    "party": party,
+                    "choice": choice,
+                    "form": form,
+                    "choice_label": dict(form.fields["choice"].choices)[choice],
+                    "ballot": selectors.ballot_of(vote, party),
+                },
+            )
+        try:
+            entry = services.ballot_cast(
+                actor=request.user,
+                vote=vote,
+                party=party,
+                choice=choice,
+                channel=channel_of[party.pk],
+            )
+        except services.VoteError as exc:
+            messages.error(request, _error_text(exc))
+            return redirect("voting:detail", vote.pk)
+        messages.success(
+            request,
+            _("Your ballot is on the board. Receipt code %(code)s.") % {"code": entry.receipt},
+        )
+        return redirect("voting:my_vote", vote.pk)
+    return render(request, "voting/cast.html", {"vote": vote, "form": form})
+
+
+@vote_view("voting.view_vote")
+def my_vote(request, vote):
+    rows = []
+    for party, channel in _castable(request.user, vote):
+        rows.append(
+            {
+                "party": party,
+                "channel": channel,
+                "ballot": selectors.ballot_of(vote, party),
+                "entries": selectors.party_entries(vote, party),
+            }
+        )
+    if not rows:
+        raise PermissionDenied
+    return render(request, "voting/my_vote.html", {"vote": vote, "rows": rows})
+
+
+# --- organiser pages ---------------------------------------------------------------------------
+
+
+@login_required
+def vote_create(request, estate_code):
+    estate = get_object_or_404(Estate, code=estate_code)
+    if not request.user.has_perm("voting.create_vote", estate):
+        raise PermissionDenied
+    form = VoteForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            vote = services.vote_create(
+                actor=request.user,
+                estate=estate,
+                title=d["title"],
+                matter=d["matter"],
+                motion=d["motion"],
+                notice_at=d.get("notice_at"),
+                opens_at=d["opens_at"],
+                closes_at=d["closes_at"],
+                allow_change=d["allow_change"],
+                channels=d["channels"],
+            )
+            if d.get("attachment"):
+                services.attachment_add(actor=request.user, vote=vote, file=d["attachment"])
+        except services.VoteError as exc:
+            form.add_error(None, _error_text(exc))
+        else:
+            messages.success(request, _("The vote was created as a draft."))
+            return redirect("voting:detail", vote.pk)
+    return render(
+        request,
+        "voting/form.html",
+        {
+            "form": form,
+            "title": _("New vote in %(estate)s") % {"estate": estate.name},
+            "multipart": True,
+        },
+    )
+
+
+@require_POST
+@vote_view("voting.manage_vote", statuses=(VoteStatus.DRAFT,))
+def schedule(request, vote):
+    try:
+        services.vote_schedule(actor=request.user, vote=vote)
+        messages.success(request, _("The notice is published and the vote scheduled."))
+    except services.VoteError as exc:
+        messages.error(request, _error_text(exc))
+    return redirect("voting:detail", vote.pk)
+
+
+@vote_view("voting.manage_vote", statuses=(VoteStatus.OPEN,))
+def extend(request, vote):
+    form = ExtendForm(request.POST or None, initial={"closes_at": vote.closes_at})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.vote_extend(
+                actor=request.user,
+                vote=vote,
+                closes_at=form.cleaned_data["closes_at"],
+                reason=form.cleaned_data["reason"],
+            )
+        except services.VoteError as exc:
+            form.add_error(None, _error_text(exc))
+        else:
+            messages.success(request, _("The vote was extended."))
+            return redirect("voting:detail", vote.pk)
+    return render(
+        request, "voting/form.html", {"form": form, "title": _("Extend the vote"), "vote": vote}
+    )
+
+
+@vote_view("voting.manage_vote", statuses=(VoteStatus.DRAFT, VoteStatus.SCHEDULED))
+def cancel(request, vote):
+    form = CancelForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.vote_cancel(actor=request.user, vote=vote, reason=form.cleaned_data["reason"])
+        except services.VoteError as exc:
+            form.add_error(None, _error_text(exc))
+        else:
+            messages.success(request, _("The vote was cancelled."))
+            return redirect("voting:detail", vote.pk)
+    return render(
+        request, "voting/form.html", {"form": form, "title": _("Cancel the vote"), "vote": vote}
+    )
+
+
+@vote_view("voting.enter_paper", statuses=(VoteStatus.OPEN,))
+def paper(request, vote):
+    if Channel.PAPER not in vote.channels:
+        raise Http404
+    parties = list(
+        OwnerParty.objects.filter(
+            pk__in=VoteElector.objects.filter(vote=vote).values("party_id")
+        ).order_by("label")
+    )
+    form = PaperForm(request.POST or None, request.FILES or None, parties=parties)
+    if request.method == "POST" and form.is_valid():
+        party = next(p for p in parties if p.pk == form.cleaned_data["party"])
+        try:
+            entry = services.ballot_cast(
+                actor=request.user,
+                vote=vote,
+                party=party,
+                choice=form.cleaned_data["choice"],
+                channel=Channel.PAPER,
+                scan=form.cleaned_data["scan"],
+            )
+        except services.VoteError as exc:
+            form.add_error(None, _error_text(exc))
+        else:
+            messages.success(
+                request,
+                _("Paper ballot entered for %(party)s. Receipt code %(code)s.")
+                % {"party": party.label, "code": entry.receipt},
+            )
+            return redirect("voting:paper", vote.pk)
+    return render(
+        request,
+        "voting/form.html",
+        {
+            "form": form,
+            "title": _("Enter a paper ballot"),
+            "vote": vote,
+            "multipart": True,
+            "channel_totals": selectors.channel_totals(vote),
+        },
+    )
+
+
+@vote_view("voting.enter_paper")
+def paper_scan(request, vote, paper_id):
+    pb = get_object_or_404(PaperBallot, pk=paper_id, vote=vote)
+    return FileResponse(pb.scan.open("rb"))
+
+
+@vote_view("voting.cast", statuses=(VoteStatus.SCHEDULED, VoteStatus.OPEN))
+def proxy_request(request, vote):
+    parties = _own_parties(request.user, vote) or list(parties_of_user(request.user, vote.estate))
+    if not parties:
+        raise PermissionDenied
+    form = ProxyForm(request.POST or None, request.FILES or None, parties=parties)
+    if request.method == "POST" and form.is_valid():
+        party = next(p for p in parties if p.pk == form.cleaned_data["party"])
+        try:
+            services.proxy_request(
+                actor=request.user,
+                vote=vote,
+                party=party,
+                proxy_user=form.proxy_user,
+                document=form.cleaned_data["document"],
+            )
+        except services.VoteError as exc:
+            form.add_error(None, _error_text(exc))
+        else:
+            messages.success(request, _("Your authorization was sent to the owners' committee."))
+            return redirect("voting:detail", vote.pk)
+    return render(
+        request,
+        "voting/form.html",
+        {
+            "form": form,
+            "title": _("Authorize a proxy"),
+            "vote": vote,
+            "multipart": True,
+            "intro": _(
+                "Upload your signed written authorization naming another portal user as your "
+                "proxy for this vote only. The owners' committee checks and approves it."
+            ),
+        },
+    )
+
+
+@vote_view("voting.approve_proxy")
+def proxies(request, vote):
+    if request.method == "POST":
+        auth = get_object_or_404(ProxyAuthorization, pk=request.POST.get("id"), vote=vote)
+        try:
+            services.proxy_decide(
+                actor=request.user, authorization=auth, approve=request.POST.get("approve") == "1"
+            )
+            messages.success(request, _("Decision recorded."))
+        except services.VoteError as exc:
+            messages.error(request, _error_text(exc))
+        return redirect("voting:proxies", vote.pk)
+    return render(
+        request,
+        "voting/proxies.html",
+        {"vote": vote, "proxies": vote.proxies.select_related("party", "proxy", "requested_by")},
+    )
+
+
+@vote_view("voting.approve_proxy")
+def proxy_document(request, vote, proxy_id):
+    auth = get_object_or_404(ProxyAuthorization, pk=proxy_id, vote=vote)
+    return FileResponse(auth.document.open("rb"))
+
+
+# --- result and objections -------------------------------------------------------------------
+
+
+@vote_view("voting.view_result")
+def result(request, vote):
+    figures = selectors.final_result(vote)
+    if figures is None:
+        raise Http404
+    return render(
+        request,
+        "voting/result.html",
+        {
+            "vote": vote,
+            "result": figures,
+            "lines": result_lines(figures),
+            "may_object": request.user.has_perm("voting.object", vote)
+            and vote.status == VoteStatus.PUBLICISED
+            and timezone.now() < vote.publicity_ends_at,
+            "objections": vote.objections.all()
+            if request.user.has_perm("voting.manage_vote", vote)
+            else None,
+            "channel_totals": selectors.channel_totals(vote),
+        },
+    )
+
+
+@vote_view("voting.object", statuses=(VoteStatus.PUBLICISED,))
+def objection(request, vote):
+    form = ObjectionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.objection_file(actor=request.user, vote=vote, text=form.cleaned_data["text"])
+        except services.VoteError as exc:
+            form.add_error(None, _error_text(exc))
+        else:
+            messages.success(request, _("Your objection was recorded."))
+            return redirect("voting:result", vote.pk)
+    return render(
+        request,
+        "voting/form.html",
+        {"form": form, "title": _("Object to the result"), "vote": vote},
+    )
+
+
+# --- bench baseline (only routed when settings.DEBUG or settings.GONGZHI_BENCH) ---------------
+
+
+@login_required
+@require_POST
+def bench_baseline(request):
+    """The reference for bench/voting_cast.py: same middleware and login as casting, then one
+    INSERT (an audit event) in its own transaction."""
+    from django.db import transaction
+    from django.http import HttpResponse
+
+    from portal.audit import log_event
+
+    with transaction.atomic():
+        log_event(actor=request.user, action="bench.baseline")
+    return HttpResponse(status=204)
