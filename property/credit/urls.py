@@ -1,5 +1,19 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "credit"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.ranking, name="ranking"),
+    path("company/<str:credit_code>/", views.company, name="company"),
+    path("company/<str:credit_code>/report.pdf", views.report_pdf, name="report"),
+    path("mine/", views.mine, name="mine"),
+    path("records/add/", views.record_add, name="record_add"),
+    path("records/<int:pk>/object/", views.record_object, name="object"),
+    path("objections/", views.objections, name="objections"),
+    path("objections/<int:pk>/", views.objection_detail, name="objection"),
+    path("supervision/", views.supervision, name="supervision"),
+    path("publish/", views.publish, name="publish"),
+    path("survey/", views.survey, name="survey"),
+]

@@ -1,0 +1,41 @@
+"""Server-rendered score history chart: an inline SVG polyline (no script; works in PDFs)."""
+
+from decimal import Decimal
+
+from .scoring import SCORE_MAX
+
+WIDTH, HEIGHT, PAD = 640, 240, 32
+GRIDLINES = (0, 60, 70, 80, 85, 120)
+
+
+def history_chart(ratings, *, width: int = WIDTH, height: int = HEIGHT) -> dict | None:
+    """Coordinates for the SVG template ``credit/includes/history_chart.svg.html``.
+
+    x spreads the ratings by date; y maps 0..120 points. None without ratings."""
+    ratings = list(ratings)
+    if not ratings:
+        return None
+    first, last = ratings[0].as_of, ratings[-1].as_of
+    span = max((last - first).days, 1)
+    inner_w, inner_h = width - 2 * PAD, height - 2 * PAD
+
+    def y(value) -> str:
+        return f"{PAD + inner_h * (1 - Decimal(value) / SCORE_MAX):.1f}"
+
+    points = []
+    for r in ratings:
+        x = PAD + inner_w * (r.as_of - first).days / span
+        points.append(f"{x:.1f},{y(r.score)}")
+    return {
+        "width": width,
+        "height": height,
+        "pad": PAD,
+        "right": width - PAD,
+        "points": " ".join(points),
+        "grid": [{"value": g, "y": y(g)} for g in GRIDLINES],
+        "first": first,
+        "last": last,
+        "last_x": points[-1].split(",")[0],
+        "last_y": points[-1].split(",")[1],
+        "bottom": height - PAD + 16,
+    }

@@ -1,0 +1,404 @@
+"""Credit rating of property companies: catalogue, records, objections, checklist, survey, ratings.
+
+The scoring rule itself is pure (``property.credit.scoring``); these models hold the data it
+reads and the ratings it produces. Domain operations live in ``services.py``; reads in
+``selectors.py``. DOMAIN.md section 3.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import FileExtensionValidator, MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from portal.organisations.models import Jurisdiction, Organisation, OrgKind
+from property.registry.models import Estate, OwnerParty
+
+COMPANY_CHOICES = {"kind": OrgKind.PROPERTY_COMPANY}
+
+
+class Kind(models.TextChoices):
+    GOOD = "good", _("Good record")
+    BAD = "bad", _("Bad record")
+
+
+def validate_evidence_size(file) -> None:
+    limit = settings.UPLOAD_MAX_BYTES
+    if file and file.size > limit:
+        raise ValidationError(
+            _("The file is too large (at most %(mb)s MB).") % {"mb": limit // (1024 * 1024)},
+            code="file_too_large",
+        )
+
+
+def evidence_validators():
+    return [
+        FileExtensionValidator(allowed_extensions=settings.UPLOAD_ALLOWED_EXTENSIONS),
+        validate_evidence_size,
+    ]
+
+
+class CatalogueItem(models.Model):
+    """One kind of record the bureau may give a company (award, violation…), with its points."""
+
+    code = models.SlugField(_("code"), max_length=20, unique=True)
+    description = models.CharField(_("description"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=4, choices=Kind.choices)
+    points = models.DecimalField(
+        _("points"),
+        max_digits=5,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0.01")), MaxValueValidator(Decimal("40"))],
+        help_text=_("Always positive: a good record adds them, a bad record subtracts them."),
+    )
+    validity_days = models.PositiveIntegerField(
+        _("validity (days)"),
+        default=365,
+        validators=[MinValueValidator(1), MaxValueValidator(1095)],
+        help_text=_("How long the record counts once in effect (1 to 3 years)."),
+    )
+    serious = models.BooleanField(
+        _("serious"),
+        default=False,
+        help_text=_("A serious bad record in force puts the company on the blacklist."),
+    )
+    active = models.BooleanField(_("in use"), default=True)
+
+    class Meta:
+        verbose_name = _("credit catalogue item")
+        verbose_name_plural = _("credit catalogue")
+        ordering = ["kind", "code"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(kind="good", serious=True), name="credit_good_item_not_serious"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.code} {self.description}"
+
+    def clean(self):
+        if self.serious and self.kind == Kind.GOOD:
+            raise ValidationError({"serious": _("Only a bad record can be serious.")})
+
+
+class RecordStatus(models.TextChoices):
+    PENDING = "pending", _("Notice period (open to objection)")
+    OBJECTED = "objected", _("Objection under review")
+    EFFECTIVE = "effective", _("In effect")
+    REVOKED = "revoked", _("Revoked")
+
+
+class CreditRecord(models.Model):
+    """A good or bad record of a company. Points, validity and seriousness are copied from the
+    catalogue item when the record is added, so later catalogue edits do not rewrite history."""
+
+    company = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="credit_records",
+        limit_choices_to=COMPANY_CHOICES,
+        verbose_name=_("property company"),
+    )
+    estate = models.ForeignKey(
+        Estate,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="credit_records",
+        verbose_name=_("estate"),
+    )
+    item = models.ForeignKey(
+        CatalogueItem, on_delete=models.PROTECT, related_name="records", verbose_name=_("item")
+    )
+    kind = models.CharField(_("kind"), max_length=4, choices=Kind.choices, editable=False)
+    points = models.DecimalField(_("points"), max_digits=5, decimal_places=2, editable=False)
+    validity_days = models.PositiveIntegerField(_("validity (days)"), editable=False)
+    serious = models.BooleanField(_("serious"), default=False, editable=False)
+    occurred_on = models.DateField(_("date of the fact"))
+    summary = models.TextField(_("what happened"), max_length=2000)
+    evidence = models.FileField(_("evidence"), upload_to="credit/evidence/%Y/%m/", blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=RecordStatus.choices, default=RecordStatus.PENDING
+    )
+    notified_on = models.DateField(_("company notified on"))
+    objection_deadline = models.DateField(_("objection deadline"))
+    effective = models.DateField(_("in effect from"), null=True, blank=True)
+    revoked_on = models.DateField(_("revoked on"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+        verbose_name=_("added by"),
+    )
+    created_at = models.DateTimeField(_("added at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("credit record")
+        verbose_name_plural = _("credit records")
+        ordering = ["-occurred_on", "-id"]
+        indexes = [models.Index(fields=["status", "objection_deadline"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="effective") | Q(effective__isnull=False),
+                name="credit_effective_has_date",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.company} · {self.item.code} · {self.occurred_on}"
+
+    @property
+    def governing_node(self) -> Jurisdiction:
+        """The estate's node when the record concerns one estate, else the company's (the city)."""
+        return self.estate.jurisdiction if self.estate_id else self.company.jurisdiction
+
+    @property
+    def signed_points(self) -> Decimal:
+        return self.points if self.kind == Kind.GOOD else -self.points
+
+    def scoring_status(self) -> str:
+        """The status in the pure scoring model: pending and objected records do not count yet."""
+        return {
+            RecordStatus.EFFECTIVE: "effective",
+            RecordStatus.REVOKED: "revoked",
+        }.get(self.status, "pending")
+
+    def last_day(self) -> date | None:
+        if self.effective is None:
+            return None
+        return date.fromordinal(self.effective.toordinal() + self.validity_days - 1)
+
+
+class ObjectionStatus(models.TextChoices):
+    OPEN = "open", _("Under review")
+    REJECTED = "rejected", _("Rejected: the record stands")
+    ACCEPTED = "accepted", _("Accepted: the record is revoked")
+
+
+class Objection(models.Model):
+    """The company's challenge to a record within its notice window; the bureau rules on it."""
+
+    record = models.OneToOneField(
+        CreditRecord, on_delete=models.CASCADE, related_name="objection", verbose_name=_("record")
+    )
+    reason = models.TextField(_("reason"), max_length=4000)
+    evidence = models.FileField(_("evidence"), upload_to="credit/objections/%Y/%m/", blank=True)
+    filed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("filed by"),
+    )
+    filed_on = models.DateField(_("filed on"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=ObjectionStatus.choices, default=ObjectionStatus.OPEN
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    decided_on = models.DateField(_("decided on"), null=True, blank=True)
+    decision_note = models.TextField(_("reasons for the decision"), blank=True, max_length=4000)
+
+    class Meta:
+        verbose_name = _("objection")
+        verbose_name_plural = _("objections")
+        ordering = ["-filed_on", "-id"]
+
+    def __str__(self):
+        return f"{self.record} · {self.get_status_display()}"
+
+    @property
+    def governing_node(self) -> Jurisdiction:
+        return self.record.governing_node
+
+
+class ChecklistItem(models.Model):
+    """One line of the annual basic checklist (the points add up to at most 60)."""
+
+    code = models.SlugField(_("code"), max_length=20, unique=True)
+    description = models.CharField(_("description"), max_length=200)
+    max_points = models.DecimalField(
+        _("maximum points"),
+        max_digits=5,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0.01")), MaxValueValidator(Decimal("60"))],
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    active = models.BooleanField(_("in use"), default=True)
+
+    class Meta:
+        verbose_name = _("checklist item")
+        verbose_name_plural = _("basic checklist")
+        ordering = ["order", "code"]
+
+    def __str__(self):
+        return f"{self.code} {self.description}"
+
+
+class ChecklistEntry(models.Model):
+    """The points a company got on one checklist item in one year."""
+
+    company = models.ForeignKey(
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="checklist_entries",
+        limit_choices_to=COMPANY_CHOICES,
+        verbose_name=_("property company"),
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    item = models.ForeignKey(
+        ChecklistItem, on_delete=models.PROTECT, related_name="entries", verbose_name=_("item")
+    )
+    points = models.DecimalField(
+        _("points"), max_digits=5, decimal_places=2, validators=[MinValueValidator(Decimal("0"))]
+    )
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("checklist entry")
+        verbose_name_plural = _("checklist entries")
+        ordering = ["company", "-year", "item"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["company", "year", "item"], name="credit_one_entry_per_item_year"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.company} {self.year} {self.item.code}"
+
+    def clean(self):
+        if self.item_id and self.points is not None and self.points > self.item.max_points:
+            raise ValidationError(
+                {"points": _("At most %(max)s points.") % {"max": self.item.max_points}}
+            )
+
+    @property
+    def governing_node(self) -> Jurisdiction:
+        return self.company.jurisdiction
+
+
+class SatisfactionAnswer(models.Model):
+    """One owner party's answer to the annual satisfaction survey about its estate's company."""
+
+    company = models.ForeignKey(
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="satisfaction_answers",
+        limit_choices_to=COMPANY_CHOICES,
+        verbose_name=_("property company"),
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    estate = models.ForeignKey(
+        Estate, on_delete=models.CASCADE, related_name="+", verbose_name=_("estate")
+    )
+    party = models.ForeignKey(
+        OwnerParty, on_delete=models.CASCADE, related_name="+", verbose_name=_("owner party")
+    )
+    satisfied = models.BooleanField(_("satisfied"))
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("answered by"),
+    )
+    answered_at = models.DateTimeField(_("answered at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("satisfaction answer")
+        verbose_name_plural = _("satisfaction answers")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["company", "year", "party"], name="credit_one_answer_per_party_year"
+            )
+        ]
+        indexes = [models.Index(fields=["company", "year"])]
+
+    def __str__(self):
+        return f"{self.company} {self.year} {self.estate}"
+
+    @property
+    def governing_node(self) -> Jurisdiction:
+        return self.estate.jurisdiction
+
+
+class Rating(models.Model):
+    """A company's score and grade on one date (the daily recompute keeps the history)."""
+
+    company = models.ForeignKey(
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="credit_ratings",
+        limit_choices_to=COMPANY_CHOICES,
+        verbose_name=_("property company"),
+    )
+    as_of = models.DateField(_("as of"))
+    score = models.DecimalField(_("score"), max_digits=6, decimal_places=2)
+    grade = models.CharField(_("grade"), max_length=3)
+    blacklisted = models.BooleanField(_("blacklisted"), default=False)
+    supervision = models.CharField(_("supervision"), max_length=10, default="none")
+    bad_points_in_force = models.DecimalField(
+        _("bad points in force"), max_digits=7, decimal_places=2, default=Decimal("0")
+    )
+    breakdown = models.JSONField(_("breakdown"), default=dict)
+    computed_at = models.DateTimeField(_("computed at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("rating")
+        verbose_name_plural = _("ratings")
+        ordering = ["-as_of", "-score"]
+        constraints = [
+            models.UniqueConstraint(fields=["company", "as_of"], name="credit_one_rating_per_day")
+        ]
+        indexes = [models.Index(fields=["as_of", "-score"])]
+
+    def __str__(self):
+        return f"{self.company} {self.as_of} {self.score} {self.grade}"
+
+    @property
+    def governing_node(self) -> Jurisdiction:
+        return self.company.jurisdiction
+
+
+class Publication(models.Model):
+    """A quarter's public ranking: the ratings as of ``as_of`` are what /credit/ shows."""
+
+    year = models.PositiveSmallIntegerField(_("year"))
+    quarter = models.PositiveSmallIntegerField(
+        _("quarter"), validators=[MinValueValidator(1), MaxValueValidator(4)]
+    )
+    as_of = models.DateField(_("ratings as of"))
+    published_at = models.DateTimeField(_("published at"))
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+        verbose_name=_("published by"),
+    )
+
+    class Meta:
+        verbose_name = _("published quarter")
+        verbose_name_plural = _("published quarters")
+        ordering = ["-year", "-quarter"]
+        constraints = [
+            models.UniqueConstraint(fields=["year", "quarter"], name="credit_one_publication")
+        ]
+
+    def __str__(self):
+        return f"{self.year} Q{self.quarter}"

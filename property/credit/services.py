@@ -1,0 +1,343 @@
+"""Named domain operations of the credit rating (DOMAIN.md section 3).
+
+Each function is the mutating core: it checks the state and the data, not the user's right
+(views check ``credit.*`` perms first). Each runs in one transaction, locks the rows it
+changes, and writes one audit event without personal data.
+
+Life of a record::
+
+    credit_record_add ─▶ pending ──(window passes, worker)──────────▶ effective
+                            │                                          ▲
+                            └─ credit_objection_file ─▶ objected ──────┤ credit_objection_uphold
+                                                             └───────▶ revoked  (credit_objection_accept)
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from portal.audit import log_event
+from portal.organisations.models import Membership, Organisation, OrgKind
+from property.registry.models import Estate, OwnerParty
+from property.workdays import load_official_calendar
+
+from .models import (
+    CatalogueItem,
+    CreditRecord,
+    Objection,
+    ObjectionStatus,
+    Publication,
+    RecordStatus,
+    SatisfactionAnswer,
+)
+
+logger = logging.getLogger(__name__)
+
+
+def objection_deadline(notified_on: date) -> date:
+    """Last day on which the company may object: N working days after notice (N from settings,
+    default 10), on the official holiday and make-up workday calendar."""
+    days = settings.GONGZHI["CREDIT_OBJECTION_WORKING_DAYS"]
+    return load_official_calendar().add_working_days(notified_on, days)
+
+
+def _company_emails(company: Organisation) -> list[str]:
+    return sorted(
+        {
+            m.user.email
+            for m in Membership.objects.filter(organisation=company, active=True).select_related(
+                "user"
+            )
+            if m.user.email
+        }
+    )
+
+
+def _notify_company(record: CreditRecord) -> None:
+    recipients = _company_emails(record.company)
+    if not recipients:
+        return
+    subject = _("New credit record: %(item)s") % {"item": record.item.description}
+    body = _(
+        "A %(kind)s record (%(item)s, %(points)s points) has been added for %(company)s. "
+        "You may object until %(deadline)s on the portal: %(url)s"
+    ) % {
+        "kind": record.get_kind_display(),
+        "item": record.item.description,
+        "points": record.points,
+        "company": record.company.name,
+        "deadline": record.objection_deadline.isoformat(),
+        "url": settings.BASE_URL.rstrip("/") + "/credit/mine/",
+    }
+    try:
+        send_mail(subject, body, None, recipients)
+    except Exception:  # a mail outage must not undo the record; it is on the dashboard anyway
+        logger.exception("credit record notice mail failed for record %s", record.pk)
+
+
+@transaction.atomic
+def credit_record_add(
+    *,
+    actor,
+    company: Organisation,
+    item: CatalogueItem,
+    occurred_on: date,
+    summary: str,
+    estate: Estate | None = None,
+    evidence=None,
+    today: date | None = None,
+) -> CreditRecord:
+    """Add a record for ``company`` and notify it; the record starts in its objection window.
+
+    Preconditions: the actor may add it (``credit.add_record`` on the record); ``company`` is a
+    property company; ``estate`` if given is managed by it; ``item`` is in use; the fact is not
+    in the future. Points, validity and seriousness are copied from ``item``. The notice mail
+    is sent after commit.
+    """
+    today = today or timezone.localdate()
+    errors = {}
+    if company.kind != OrgKind.PROPERTY_COMPANY:
+        errors["company"] = _("Records are for property companies only.")
+    if estate is not None and estate.company_id != company.pk:
+        errors["estate"] = _("This estate is not managed by this company.")
+    if not item.active:
+        errors["item"] = _("This catalogue item is no longer in use.")
+    if occurred_on > today:
+        errors["occurred_on"] = _("The date cannot be in the future.")
+    if not (summary or "").strip():
+        errors["summary"] = _("Say what happened.")
+    if errors:
+        raise ValidationError(errors)
+    record = CreditRecord(
+        company=company,
+        estate=estate,
+        item=item,
+        kind=item.kind,
+        points=item.points,
+        validity_days=item.validity_days,
+        serious=item.serious,
+        occurred_on=occurred_on,
+        summary=summary.strip(),
+        status=RecordStatus.PENDING,
+        notified_on=today,
+        objection_deadline=objection_deadline(today),
+        created_by=actor,
+    )
+    if evidence:
+        record.evidence = evidence
+    record.save()
+    log_event(
+        actor=actor,
+        action="credit.record_added",
+        obj=record,
+        details={
+            "company": company.credit_code,
+            "item": item.code,
+            "kind": item.kind,
+            "points": str(item.points),
+            "objection_deadline": record.objection_deadline.isoformat(),
+        },
+    )
+    transaction.on_commit(lambda: _notify_company(record))
+    return record
+
+
+@transaction.atomic
+def credit_objection_file(
+    *, actor, record: CreditRecord, reason: str, evidence=None, today: date | None = None
+) -> Objection:
+    """The company objects to a pending record, on or before its objection deadline.
+
+    Preconditions: the actor acts for the record's company (``credit.object``). Locks the
+    record; refuses a record not pending, a second objection, or a late one.
+    """
+    today = today or timezone.localdate()
+    record = CreditRecord.objects.select_for_update().get(pk=record.pk)
+    if record.status != RecordStatus.PENDING or Objection.objects.filter(record=record).exists():
+        raise ValidationError(_("This record is not open to objection."))
+    if today > record.objection_deadline:
+        raise ValidationError(
+            _("The objection period ended on %(date)s.")
+            % {"date": record.objection_deadline.isoformat()}
+        )
+    if not (reason or "").strip():
+        raise ValidationError({"reason": _("Give the reasons for the objection.")})
+    objection = Objection(record=record, reason=reason.strip(), filed_by=actor, filed_on=today)
+    if evidence:
+        objection.evidence = evidence
+    objection.save()
+    record.status = RecordStatus.OBJECTED
+    record.save(update_fields=["status"])
+    log_event(
+        actor=actor,
+        action="credit.objection_filed",
+        obj=record,
+        details={"objection": objection.pk, "filed_on": today.isoformat()},
+    )
+    return objection
+
+
+def _lock_open(objection: Objection) -> tuple[Objection, CreditRecord]:
+    objection = Objection.objects.select_for_update().get(pk=objection.pk)
+    record = CreditRecord.objects.select_for_update().get(pk=objection.record_id)
+    if objection.status != ObjectionStatus.OPEN or record.status != RecordStatus.OBJECTED:
+        raise ValidationError(_("This objection has already been decided."))
+    return objection, record
+
+
+@transaction.atomic
+def credit_objection_uphold(
+    *, actor, objection: Objection, note: str = "", today: date | None = None
+) -> CreditRecord:
+    """The bureau rejects the objection: the record stands and takes effect today.
+
+    Preconditions: the actor may rule (``credit.rule_objection``); the objection is open.
+    """
+    today = today or timezone.localdate()
+    objection, record = _lock_open(objection)
+    objection.status = ObjectionStatus.REJECTED
+    objection.decided_by, objection.decided_on, objection.decision_note = actor, today, note
+    objection.save()
+    record.status, record.effective = RecordStatus.EFFECTIVE, today
+    record.save(update_fields=["status", "effective"])
+    log_event(
+        actor=actor,
+        action="credit.objection_rejected",
+        obj=record,
+        details={"objection": objection.pk, "effective": today.isoformat()},
+    )
+    return record
+
+
+@transaction.atomic
+def credit_objection_accept(
+    *, actor, objection: Objection, note: str = "", today: date | None = None
+) -> CreditRecord:
+    """The bureau accepts the objection: the record is revoked and never counts.
+
+    Preconditions: the actor may rule (``credit.rule_objection``); the objection is open.
+    """
+    today = today or timezone.localdate()
+    objection, record = _lock_open(objection)
+    objection.status = ObjectionStatus.ACCEPTED
+    objection.decided_by, objection.decided_on, objection.decision_note = actor, today, note
+    objection.save()
+    record.status, record.revoked_on = RecordStatus.REVOKED, today
+    record.save(update_fields=["status", "revoked_on"])
+    log_event(
+        actor=actor,
+        action="credit.record_revoked",
+        obj=record,
+        details={"objection": objection.pk, "revoked_on": today.isoformat()},
+    )
+    return record
+
+
+@transaction.atomic
+def credit_records_activate_due(*, today: date | None = None) -> int:
+    """Worker: every pending record whose objection window has passed with no objection takes
+    effect on the day after its deadline. Returns how many records took effect."""
+    today = today or timezone.localdate()
+    due = list(
+        CreditRecord.objects.select_for_update()
+        .filter(status=RecordStatus.PENDING, objection_deadline__lt=today)
+        .order_by("pk")
+    )
+    for record in due:
+        record.status = RecordStatus.EFFECTIVE
+        record.effective = record.objection_deadline + timedelta(days=1)
+        record.save(update_fields=["status", "effective"])
+        log_event(
+            actor=None,
+            action="credit.record_effective",
+            obj=record,
+            details={"effective": record.effective.isoformat(), "by": "objection window passed"},
+        )
+    return len(due)
+
+
+@transaction.atomic
+def credit_survey_answer(
+    *, actor, party: OwnerParty, satisfied: bool, year: int | None = None
+) -> SatisfactionAnswer:
+    """A verified owner answers the annual survey for their party's estate's company.
+
+    Preconditions: the actor is a member of ``party`` (a verified owner); the estate has a
+    company. One answer per party, company and year: a second is refused.
+    """
+    year = year or timezone.localdate().year
+    estate = party.estate
+    if estate.company_id is None:
+        raise ValidationError(_("This estate has no property company to rate."))
+    if SatisfactionAnswer.objects.filter(
+        company_id=estate.company_id, year=year, party=party
+    ).exists():
+        raise ValidationError(_("You have already answered this year's survey for this estate."))
+    answer = SatisfactionAnswer.objects.create(
+        company_id=estate.company_id,
+        year=year,
+        estate=estate,
+        party=party,
+        satisfied=satisfied,
+        answered_by=actor,
+    )
+    log_event(
+        actor=actor,
+        action="credit.survey_answered",
+        obj=answer,
+        details={"year": year, "company": estate.company.credit_code},
+    )
+    return answer
+
+
+def quarter_end(year: int, quarter: int) -> date:
+    month = quarter * 3
+    return (date(year + (month == 12), month % 12 + 1, 1)) - timedelta(days=1)
+
+
+@transaction.atomic
+def credit_quarter_publish(
+    *, actor, year: int, quarter: int, today: date | None = None
+) -> Publication:
+    """Publish a quarter's ranking: the ratings as of the quarter's last day, or today for the
+    current quarter (computed first if missing). Publishing again replaces the date.
+
+    Preconditions: the actor is bureau staff (``credit.publish``); the quarter has begun.
+    """
+    from .tasks import recompute_ratings
+
+    today = today or timezone.localdate()
+    if quarter not in (1, 2, 3, 4):
+        raise ValidationError(_("A quarter is 1 to 4."))
+    start = date(year, quarter * 3 - 2, 1)
+    if start > today:
+        raise ValidationError(_("This quarter has not begun."))
+    as_of = min(quarter_end(year, quarter), today)
+    recompute_ratings(as_of=as_of, only_missing=True)
+    publication, created = Publication.objects.select_for_update().get_or_create(
+        year=year,
+        quarter=quarter,
+        defaults={"as_of": as_of, "published_at": timezone.now(), "published_by": actor},
+    )
+    if not created:
+        publication.as_of, publication.published_at, publication.published_by = (
+            as_of,
+            timezone.now(),
+            actor,
+        )
+        publication.save()
+    log_event(
+        actor=actor,
+        action="credit.quarter_published",
+        obj=publication,
+        details={"year": year, "quarter": quarter, "as_of": as_of.isoformat()},
+    )
+    return publication

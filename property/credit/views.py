@@ -1,0 +1,373 @@
+"""Credit pages: public ranking and company pages, the company's own dashboard, the bureau's
+records, objections, supervision list and quarterly publication. Views stay thin: they check
+the ``credit.*`` perms, then call selectors and services."""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from portal.organisations.models import Organisation, OrgKind
+from portal.permissions import organisation_ids
+from property.registry.selectors import parties_of_user
+
+from . import selectors, services
+from .charts import history_chart
+from .forms import (
+    ObjectionForm,
+    PublishForm,
+    RankingFilterForm,
+    RecordAddForm,
+    RulingForm,
+    SurveyForm,
+)
+from .models import CreditRecord, Objection, SatisfactionAnswer
+from .scoring import Reason
+
+PAGE_SIZE = 50
+
+
+def perm_required(perm: str):
+    """Signed-in users holding ``perm`` (without object); anonymous users go to log in."""
+
+    def decorator(view):
+        @wraps(view)
+        @login_required
+        def wrapper(request, *args, **kwargs):
+            if not request.user.has_perm(perm):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorator
+
+
+def _company(credit_code: str) -> Organisation:
+    return get_object_or_404(Organisation, kind=OrgKind.PROPERTY_COMPANY, credit_code=credit_code)
+
+
+# ---- public ---------------------------------------------------------------------------------
+
+
+def ranking(request):
+    """The latest published quarter's ranked list, filtered by district and grade."""
+    publication = selectors.latest_publication()
+    form = RankingFilterForm(request.GET or None)
+    district = grade = None
+    if form.is_bound and form.is_valid():
+        district, grade = form.cleaned_data["district"], form.cleaned_data["grade"]
+    page = None
+    where = {}
+    if publication:
+        qs = selectors.public_ranking(publication, district=district, grade=grade)
+        page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+        where = selectors.company_districts(r.company_id for r in page.object_list)
+        offset = page.start_index()
+        for n, rating in enumerate(page.object_list):
+            rating.rank = offset + n
+            rating.districts = where.get(rating.company_id, [])
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "credit/ranking.html",
+        {"publication": publication, "form": form, "page": page, "query": query.urlencode()},
+    )
+
+
+def _company_context(company: Organisation) -> dict:
+    history = selectors.rating_history(company)
+    return {
+        "company": company,
+        "rating": selectors.current_rating(company),
+        "history": history,
+        "chart": history_chart(history),
+        "records": selectors.records_in_force(company),
+        "districts": selectors.company_districts([company.pk]).get(company.pk, []),
+        "today": timezone.localdate(),
+    }
+
+
+def company(request, credit_code: str):
+    """A company's public page: grade, score history (chart and table), records in force."""
+    return render(request, "credit/company.html", _company_context(_company(credit_code)))
+
+
+def report_pdf(request, credit_code: str):
+    """The company's credit report as a signed PDF: grade, score history chart, records."""
+    from portal.core.pdf import qr_svg, render_pdf, sign_pdf
+
+    company = _company(credit_code)
+    verify_url = request.build_absolute_uri(reverse("credit:company", args=[credit_code]))
+    context = {
+        **_company_context(company),
+        "title": _("Credit report: %(company)s") % {"company": company.name},
+        "issued_at": timezone.localtime(),
+        "verify_url": verify_url,
+        "qr": qr_svg(verify_url),
+    }
+    pdf = sign_pdf(render_pdf("pdf/credit/report.html", context), reason=_("Credit report"))
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="credit-{company.credit_code}.pdf"'
+    return response
+
+
+# ---- the company's own dashboard -------------------------------------------------------------
+
+REASON_TEXT = {
+    Reason.IN_FORCE: _("counts: in force"),
+    Reason.PENDING: _("does not count yet: in its notice and objection period"),
+    Reason.REVOKED: _("never counts: revoked"),
+    Reason.EXPIRED: _("no longer counts: validity ran out"),
+    Reason.NOT_YET_EFFECTIVE: _("does not count yet: takes effect later"),
+}
+
+
+@perm_required("credit.view_own")
+def mine(request):
+    """The company's own score, with each record, point and date that makes it up."""
+    ids = organisation_ids(request.user, OrgKind.PROPERTY_COMPANY)
+    my_companies = list(Organisation.objects.filter(pk__in=ids).order_by("name"))
+    chosen = request.GET.get("company")
+    company = next((c for c in my_companies if str(c.pk) == chosen), my_companies[0])
+    today = timezone.localdate()
+    inputs, breakdown, records = selectors.company_breakdown(company, today)
+    lines = []
+    for e in breakdown.explanations:
+        record = records[int(e.record.code)]
+        lines.append(
+            {
+                "record": record,
+                "counts": e.counts,
+                "reason": e.reason,
+                "reason_text": REASON_TEXT[e.reason],
+                "first_day": e.first_day,
+                "last_day": e.last_day,
+                "signed": record.signed_points,
+            }
+        )
+    lines.sort(key=lambda ln: (not ln["counts"], ln["record"].occurred_on), reverse=False)
+    return render(
+        request,
+        "credit/mine.html",
+        {
+            "company": company,
+            "companies": my_companies,
+            "inputs": inputs,
+            "b": breakdown,
+            "lines": lines,
+            "pending": selectors.pending_records(company),
+            "rating": selectors.current_rating(company),
+            "today": today,
+            "objection_form": ObjectionForm(),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def record_object(request, pk: int):
+    """The company objects to one of its pending records (before the deadline)."""
+    record = get_object_or_404(CreditRecord.objects.select_related("company", "item"), pk=pk)
+    if not request.user.has_perm("credit.object", record):
+        raise PermissionDenied
+    form = ObjectionForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.credit_objection_file(
+                actor=request.user,
+                record=record,
+                reason=form.cleaned_data["reason"],
+                evidence=form.cleaned_data["evidence"],
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Your objection has been filed."))
+            return redirect(f"{_mine_url()}?company={record.company_id}")
+    return render(request, "credit/object.html", {"record": record, "form": form}, status=200)
+
+
+def _mine_url() -> str:
+    return reverse("credit:mine")
+
+
+# ---- government staff -------------------------------------------------------------------------
+
+
+@perm_required("credit.add_record")
+@require_http_methods(["GET", "POST"])
+def record_add(request):
+    """Government staff add a record for a company in their jurisdiction."""
+    form = RecordAddForm(request.POST or None, request.FILES or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        probe = CreditRecord(company=data["company"], estate=data["estate"])
+        if not request.user.has_perm("credit.add_record", probe):
+            form.add_error(
+                "estate", _("You may only add records for estates in your jurisdiction.")
+            )
+        else:
+            try:
+                record = services.credit_record_add(
+                    actor=request.user,
+                    company=data["company"],
+                    estate=data["estate"],
+                    item=data["item"],
+                    occurred_on=data["occurred_on"],
+                    summary=data["summary"],
+                    evidence=data["evidence"],
+                )
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                messages.success(
+                    request,
+                    _("Record added. The company may object until %(date)s.")
+                    % {"date": record.objection_deadline.isoformat()},
+                )
+                return redirect("credit:record_add")
+    return render(request, "credit/record_add.html", {"form": form})
+
+
+@perm_required("credit.rule_objection")
+def objections(request):
+    """Open objections the bureau user governs."""
+    rows = [
+        o for o in selectors.open_objections() if request.user.has_perm("credit.rule_objection", o)
+    ]
+    return render(request, "credit/objections.html", {"objections": rows})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def objection_detail(request, pk: int):
+    """The bureau upholds the record (objection rejected) or revokes it (objection accepted)."""
+    objection = get_object_or_404(
+        Objection.objects.select_related("record__company", "record__item", "record__estate"),
+        pk=pk,
+    )
+    if not request.user.has_perm("credit.rule_objection", objection):
+        raise PermissionDenied
+    form = RulingForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        service = (
+            services.credit_objection_uphold
+            if form.cleaned_data["decision"] == "uphold"
+            else services.credit_objection_accept
+        )
+        try:
+            service(actor=request.user, objection=objection, note=form.cleaned_data["note"])
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Decision recorded."))
+            return redirect("credit:objections")
+    return render(request, "credit/objection_detail.html", {"objection": objection, "form": form})
+
+
+@perm_required("credit.view_supervision")
+def supervision(request):
+    """The blacklist and companies past a supervision threshold (warning, interview, ban)."""
+    rows = list(selectors.supervision_list())
+    return render(
+        request,
+        "credit/supervision.html",
+        {
+            "blacklist": [r for r in rows if r.blacklisted],
+            "supervised": [r for r in rows if r.supervision != "none"],
+        },
+    )
+
+
+@perm_required("credit.publish")
+@require_http_methods(["GET", "POST"])
+def publish(request):
+    """The bureau publishes a quarter's ranking."""
+    today = timezone.localdate()
+    form = PublishForm(
+        request.POST or None, initial={"year": today.year, "quarter": (today.month - 1) // 3 + 1}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            publication = services.credit_quarter_publish(
+                actor=request.user,
+                year=form.cleaned_data["year"],
+                quarter=form.cleaned_data["quarter"],
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(
+                request,
+                _("Published %(year)s Q%(quarter)s (ratings as of %(date)s).")
+                % {
+                    "year": publication.year,
+                    "quarter": publication.quarter,
+                    "date": publication.as_of.isoformat(),
+                },
+            )
+            return redirect("credit:ranking")
+    return render(
+        request,
+        "credit/publish.html",
+        {"form": form, "publication": selectors.latest_publication()},
+    )
+
+
+# ---- owners ---------------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def survey(request):
+    """Verified owners rate their estate's company once a year (satisfied or not)."""
+    year = timezone.localdate().year
+    parties = list(
+        parties_of_user(request.user).select_related("estate__company").order_by("estate__name")
+    )
+    if not parties:
+        raise PermissionDenied
+    answered = set(
+        SatisfactionAnswer.objects.filter(year=year, party__in=parties).values_list(
+            "party_id", flat=True
+        )
+    )
+    rows = [
+        {"party": p, "answered": p.pk in answered, "form": SurveyForm(prefix=f"p{p.pk}")}
+        for p in parties
+        if p.estate.company_id
+    ]
+    if request.method == "POST":
+        party = next((p for p in parties if str(p.pk) == request.POST.get("party")), None)
+        if party is None:
+            raise PermissionDenied
+        form = SurveyForm(request.POST, prefix=f"p{party.pk}")
+        if form.is_valid():
+            try:
+                services.credit_survey_answer(
+                    actor=request.user,
+                    party=party,
+                    satisfied=form.cleaned_data["satisfied"],
+                    year=year,
+                )
+            except ValidationError as exc:
+                messages.error(request, " ".join(exc.messages))
+            else:
+                messages.success(request, _("Thank you: your answer has been recorded."))
+            return redirect("credit:survey")
+        for row in rows:
+            if row["party"].pk == party.pk:
+                row["form"] = form
+    return render(request, "credit/survey.html", {"rows": rows, "year": year})
