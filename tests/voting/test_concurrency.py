@@ -4,7 +4,6 @@
 import threading
 
 import pytest
-from django.conf import settings
 from django.db import connection
 
 from tests.factories import add_units
@@ -13,10 +12,7 @@ from voting import services
 from voting.models import Ballot, BoardEntry
 
 pytestmark = [
-    pytest.mark.skipif(
-        "postgresql" not in settings.DATABASES["default"]["ENGINE"],
-        reason="needs PostgreSQL (set DATABASE_URL)",
-    ),
+    pytest.mark.postgres,
     pytest.mark.django_db(transaction=True),
 ]
 
