@@ -15,6 +15,10 @@ test settings with persistent connections) on a loopback port. Then, for ``--sec
 
 Prints requests/s, p50 and p99 latency of both, the ratio cast/baseline, and the targets
 (≥ 150 ballots/s, ratio ≥ 0.5). Checks that every answered ballot is on the board. Asserts nothing.
+
+``--sign-heads S`` adds a third phase: casting again while a thread runs
+``voting.board.sign_tree_heads`` every S seconds (the worker does it every 60 s), and prints its
+rate against the first cast phase (target ≥ 0.8: signing heads never takes the board lock).
 """
 
 from __future__ import annotations
@@ -171,6 +175,31 @@ def run_phase(kind, vote_pk, sessions, seconds):
     }
 
 
+def _cast_while_signing(vote_pk, sessions, seconds, every):
+    """A cast phase while a thread signs tree heads every ``every`` seconds."""
+    from django.db import connection
+
+    from voting import board
+
+    stop = threading.Event()
+    heads = [0]
+
+    def signer():
+        while not stop.is_set():
+            heads[0] += board.sign_tree_heads()
+            stop.wait(every)
+        connection.close()
+
+    thread = threading.Thread(target=signer)
+    thread.start()
+    try:
+        result = run_phase("cast", vote_pk, sessions, seconds)
+    finally:
+        stop.set()
+        thread.join()
+    return result, heads[0]
+
+
 def _wait_for_port(proc):
     for _ in range(200):
         if proc.poll() is not None:
@@ -188,6 +217,14 @@ def main() -> None:
     parser.add_argument("--voters", type=int, default=20)
     parser.add_argument("--parties", type=int, default=200, help="parties per voter")
     parser.add_argument("--workers", type=int, default=4, help="gunicorn sync workers")
+    parser.add_argument(
+        "--sign-heads",
+        type=float,
+        default=0,
+        metavar="S",
+        help="also cast while voting.board.sign_tree_heads runs every S seconds (the worker "
+        "does it every 60 s) and print the ratio to casting without it (target >= 0.8)",
+    )
     args = parser.parse_args()
     sys.path.insert(0, os.path.join(ROOT, "bench"))
     with throwaway_database("bench_voting_cast", settings="bench_settings") as url:
@@ -223,6 +260,9 @@ def main() -> None:
                 _request("GET", f"/votes/{vote_pk}/", session, "b" * 32)
             cast = run_phase("cast", vote_pk, sessions, args.seconds)
             base = run_phase("baseline", vote_pk, sessions, args.seconds)
+            signing = None
+            if args.sign_heads:
+                signing = _cast_while_signing(vote_pk, sessions, args.seconds, args.sign_heads)
         finally:
             proc.terminate()
             proc.wait(timeout=30)
@@ -244,6 +284,15 @@ def main() -> None:
             f"  ballots/s {cast['rate']:.1f}  target 150  ratio to target {cast['rate'] / 150:.2f}"
         )
         print(f"  cast/baseline {ratio:.2f}  target >= 0.5")
+        if signing is not None:
+            r, heads = signing
+            print(
+                f"  cast while signing heads every {args.sign_heads:g} s: {r['rate']:.1f} req/s "
+                f"p50 {r['p50']:.1f} ms ({heads} heads signed); ratio to cast without "
+                f"{r['rate'] / cast['rate']:.2f}  target >= 0.8"
+            )
+            entries = BoardEntry.objects.filter(vote_id=vote_pk).count()
+            cast["ok"] += r["ok"]
         print(
             f"  board: {entries} entries for {cast['ok']} answered ballots "
             f"({'all on the board' if entries == cast['ok'] else 'MISMATCH'}), "

@@ -25,6 +25,7 @@ urlpatterns = [
     path("dashboard/", include("portal.dashboards.urls")),
     path("api/", include("portal.api.urls")),
     path("", include("portal.core.urls")),
+    path("", include("voting.wellknown_urls")),
     path("", include("cms.urls")),
 ]
 

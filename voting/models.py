@@ -473,3 +473,49 @@ class Objection(models.Model):
     @property
     def governing_node(self):
         return self.vote.governing_node
+
+
+class TreeHead(models.Model):
+    """A signed tree head of a vote's bulletin board (DOMAIN.md §1, Verifiability).
+
+    ``head`` is exactly the dict ``voting.verify.make_head`` returned (vote, size, root, time,
+    manifest, signature), as published in the export; the other fields repeat it for queries.
+    ``consistency`` is the export's RFC 9162 consistency proof from the previous head (``{"from",
+    "to", "proof"}``, ``voting.verify.make_consistency``), made when this head was signed.
+    Signed every minute while the vote is open when the board grew, and once at close
+    (``voting.board.board_head_sign``). Never updated or deleted.
+    """
+
+    vote = models.ForeignKey(
+        Vote, on_delete=models.PROTECT, related_name="tree_heads", verbose_name=_("vote")
+    )
+    size = models.PositiveIntegerField(_("entries covered"))
+    root = models.CharField(_("root hash"), max_length=64)
+    time = models.DateTimeField(_("signed at"))
+    manifest = models.CharField(_("manifest hash"), max_length=64)
+    signature = models.CharField(_("signature"), max_length=100)
+    signing_key = models.CharField(_("signing key"), max_length=64)
+    head = models.JSONField(_("signed head"))
+    consistency = models.JSONField(
+        _("consistency proof from the previous head"), null=True, blank=True
+    )
+
+    class Meta:
+        verbose_name = _("signed tree head")
+        verbose_name_plural = _("signed tree heads")
+        ordering = ["vote", "size"]
+        constraints = [
+            models.UniqueConstraint(fields=["vote", "size"], name="one_head_per_board_size"),
+        ]
+
+    def __str__(self):
+        return f"{self.vote_id}@{self.size}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValueError("signed tree heads are never changed")
+        super().save(*args, **kwargs)
+
+    @property
+    def governing_node(self):
+        return self.vote.governing_node

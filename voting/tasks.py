@@ -20,6 +20,7 @@ from django.db.models import Exists, OuterRef
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from . import board
 from .models import Ballot, Vote, VoteElector, VoteStatus
 
 log = logging.getLogger(__name__)
@@ -40,6 +41,7 @@ def ensure_schedules() -> None:
             "repeats": -1,
         },
     )
+    board.ensure_schedules()  # voting.board.sign_tree_heads every minute
 
 
 def advance_votes(now=None) -> dict:
@@ -48,6 +50,7 @@ def advance_votes(now=None) -> dict:
 
     now = now or timezone.now()
     moved = {"opened": 0, "closed": 0, "counted": 0, "publicised": 0, "finalised": 0, "reminded": 0}
+    moved["head_signed"] = 0  # voting.board: the closing tree head
 
     def step(name, fn, vote):
         try:
@@ -61,7 +64,8 @@ def advance_votes(now=None) -> dict:
     for vote in Vote.objects.filter(status=VoteStatus.SCHEDULED, opens_at__lte=now):
         step("opened", services.vote_open, vote)
     for vote in Vote.objects.filter(status=VoteStatus.OPEN, closes_at__lte=now):
-        step("closed", services.vote_close, vote)
+        if step("closed", services.vote_close, vote):
+            step("head_signed", board.board_head_sign, vote)  # the closing tree head
     for vote in Vote.objects.filter(status=VoteStatus.CLOSED):
         step("counted", services.vote_count, vote)
     for vote in Vote.objects.filter(status=VoteStatus.COUNTED):

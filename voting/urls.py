@@ -1,5 +1,5 @@
 from django.conf import settings
-from django.urls import path
+from django.urls import include, path
 
 from . import views
 
@@ -22,6 +22,7 @@ urlpatterns = [
     path("<int:pk>/proxies/<int:proxy_id>/document/", views.proxy_document, name="proxy_document"),
     path("<int:pk>/result/", views.result, name="result"),
     path("<int:pk>/object/", views.objection, name="object"),
+    path("", include("voting.board_urls")),
 ]
 
 if settings.DEBUG or getattr(settings, "GONGZHI_BENCH", False):

@@ -1,0 +1,319 @@
+"""The public side of the bulletin board: signed tree heads, receipts and the export.
+
+DOMAIN.md §1, Verifiability. The rules and formats are the pure modules' (``voting.merkle``,
+``voting.sealing``, ``voting.verify``); this module reads the board from the database and
+signs heads with the portal's key (``voting.keys``).
+
+Services (mutating, audited)
+----------------------------
+``board_head_sign(*, vote, actor=None, now=None) -> TreeHead | None``
+    Sign a tree head over every entry of the board now, if the board grew since the last head
+    (or has none yet). Idempotent: no new head when the size is unchanged. Lock: the vote row
+    (``select_for_update``) serialises signers; the board counter is only read (entries below
+    ``next_n`` are committed and never change), so voters never wait for a signature.
+
+Tasks (django-q2)
+-----------------
+``sign_tree_heads(now=None)``
+    Every minute: a head for every open vote whose board grew, and the closing head of every
+    closed vote that lacks one (catch-up if the close hook missed it).
+``ensure_schedules()``
+    Registers ``sign_tree_heads`` every minute; ``voting.tasks.ensure_schedules`` calls it.
+
+Selectors (reads)
+-----------------
+``heads_of(vote)``, ``latest_head(vote)``, ``check_receipt(vote, text)``, ``board_export(vote)``,
+``public_board_votes()``.
+"""
+
+from __future__ import annotations
+
+import base64
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from portal.audit import log_event
+
+from . import keys
+from .merkle import MerkleTree, verify_inclusion
+from .models import (
+    RESULT_STATUSES,
+    BoardCounter,
+    BoardEntry,
+    TreeHead,
+    Vote,
+    VoteElector,
+    VoteStatus,
+)
+from .sealing import normalize_receipt_code, verify_tree_head
+from .verify import build_export, electorate_json, make_consistency, make_head
+
+log = logging.getLogger(__name__)
+
+SCHEDULE_NAME = "voting.sign_tree_heads"
+
+#: Votes whose board exists (opened at some point); their board page and heads are public.
+BOARD_STATUSES = (
+    VoteStatus.OPEN,
+    VoteStatus.CLOSED,
+    VoteStatus.COUNTED,
+    VoteStatus.PUBLICISED,
+    VoteStatus.FINAL,
+)
+#: The board is complete: no entry can be added any more.
+CLOSED_STATUSES = (VoteStatus.CLOSED, *RESULT_STATUSES)
+
+
+def _b64(raw: bytes) -> str:
+    return base64.b64encode(bytes(raw)).decode("ascii")
+
+
+def _board_time(t: datetime) -> str:
+    return timezone.localtime(t).isoformat(timespec="seconds")
+
+
+def _leaf_hashes(vote: Vote, size: int) -> list[bytes]:
+    rows = (
+        BoardEntry.objects.filter(vote=vote, n__lt=size)
+        .order_by("n")
+        .values_list("entry_hash", flat=True)
+        .iterator(chunk_size=5000)
+    )
+    return [bytes.fromhex(h) for h in rows]
+
+
+# --- signing --------------------------------------------------------------------------------
+
+
+def board_head_sign(*, vote: Vote, actor=None, now: datetime | None = None) -> TreeHead | None:
+    """Sign a tree head over the whole board of ``vote`` if it grew since the last head.
+
+    Preconditions: the vote has a board (open or later). Returns the new head, or None when the
+    last head already covers every entry (idempotent) or the vote has no board. The head's time
+    is ``now``, never earlier than the last entry nor the previous head, so the verifier's
+    "no entry later than a head covering it" holds. Lock: the vote row (see module)."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        vote = Vote.objects.select_for_update().get(pk=vote.pk)
+        if vote.status not in BOARD_STATUSES or not vote.manifest:
+            return None
+        counter = BoardCounter.objects.filter(vote=vote).first()
+        if counter is None:
+            return None
+        size = counter.next_n
+        last = TreeHead.objects.filter(vote=vote).order_by("-size").first()
+        if last is not None and last.size >= size:
+            return None
+        when = now
+        if counter.last_time and counter.last_time > when:
+            when = counter.last_time
+        if last is not None and last.time > when:
+            when = last.time
+        hashes = _leaf_hashes(vote, size)
+        if len(hashes) != size:  # an entry below next_n is missing: never sign a broken board
+            raise RuntimeError(f"vote {vote.pk}: board has {len(hashes)} entries, counter {size}")
+        signer = keys.signing_key()
+        tree = MerkleTree(hashes)
+        head = make_head(
+            signer,
+            vote_id=vote.board_id,
+            tree=tree,
+            size=size,
+            time=_board_time(when),
+            manifest=vote.manifest,
+        )
+        try:
+            with transaction.atomic():
+                tree_head = TreeHead.objects.create(
+                    vote=vote,
+                    size=size,
+                    root=head["root"],
+                    time=when,
+                    manifest=head["manifest"],
+                    signature=head["signature"],
+                    signing_key=_b64(keys.signing_public_key_bytes()),
+                    head=head,
+                    consistency=None if last is None else make_consistency(tree, last.size, size),
+                )
+        except IntegrityError:  # another signer made this head first
+            return None
+        log_event(
+            actor=actor,
+            action="voting.head_signed",
+            obj=vote,
+            details={"size": size, "root": head["root"]},
+        )
+    return tree_head
+
+
+def sign_tree_heads(now=None) -> int:
+    """The every-minute task: sign a head for each open vote whose board grew, and the closing
+    head of each closed vote that lacks one. Returns how many heads were signed."""
+    now = now or timezone.now()
+    signed = 0
+    votes = Vote.objects.filter(status__in=BOARD_STATUSES).exclude(manifest="")
+    for vote in votes.only("pk"):
+        try:
+            if board_head_sign(vote=vote, now=now) is not None:
+                signed += 1
+        except Exception:  # noqa: BLE001 - one bad board must not stop the others
+            log.exception("voting: signing a tree head failed for vote %s", vote.pk)
+    return signed
+
+
+def ensure_schedules() -> None:
+    """Register the every-minute ``sign_tree_heads`` schedule once (safe at every start)."""
+    from django_q.models import Schedule
+
+    Schedule.objects.update_or_create(
+        name=SCHEDULE_NAME,
+        defaults={
+            "func": "voting.board.sign_tree_heads",
+            "schedule_type": Schedule.MINUTES,
+            "minutes": 1,
+            "repeats": -1,
+        },
+    )
+
+
+# --- reads ------------------------------------------------------------------------------------
+
+
+def public_board_votes():
+    """Votes whose board is public (opened at some point)."""
+    return Vote.objects.filter(status__in=BOARD_STATUSES).select_related("estate")
+
+
+def heads_of(vote: Vote):
+    return TreeHead.objects.filter(vote=vote).order_by("size")
+
+
+def latest_head(vote: Vote) -> TreeHead | None:
+    return TreeHead.objects.filter(vote=vote).order_by("-size").first()
+
+
+def signing_key_b64() -> str:
+    return _b64(keys.signing_public_key_bytes())
+
+
+def signing_key_pem() -> str:
+    from cryptography.hazmat.primitives import serialization
+
+    return (
+        keys.signing_key()
+        .public_key()
+        .public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+        .decode("ascii")
+    )
+
+
+def head_signature_valid(head: TreeHead) -> bool:
+    body = {k: v for k, v in head.head.items() if k != "signature"}
+    try:
+        key = base64.b64decode(head.signing_key)
+    except ValueError:
+        return False
+    return verify_tree_head(key, body, head.head.get("signature", ""))
+
+
+@dataclass
+class ReceiptCheck:
+    """What the receipt page and ``verify_receipt`` say about one receipt."""
+
+    status: str  # "invalid", "not_found", "ambiguous", "pending", "included", "broken"
+    entry: BoardEntry | None = None
+    head: TreeHead | None = None
+    proof_length: int = 0
+    superseded_by: int | None = None
+
+    @property
+    def found(self) -> bool:
+        return self.status in ("included", "pending")
+
+
+def _parse_receipt(text: str) -> tuple[str | None, str | None]:
+    """(entry hash hex, None) for a 64-hex hash, (None, code) for a receipt code, else both None."""
+    text = (text or "").strip()
+    low = text.lower()
+    if len(low) == 64 and all(c in "0123456789abcdef" for c in low):
+        return low, None
+    return None, normalize_receipt_code(text)
+
+
+def check_receipt(vote: Vote, text: str) -> ReceiptCheck:
+    """Find the entry of a receipt (code ``XXXXX-XXXXX`` or the 64-hex entry hash) on the board
+    of ``vote`` and prove it is included under the latest signed head: the inclusion proof is
+    computed from the stored entries and checked with ``voting.merkle.verify_inclusion``
+    against the head's signed root, whose signature is checked too. Never reveals a choice."""
+    full, code = _parse_receipt(text)
+    if full is None and code is None:
+        return ReceiptCheck("invalid")
+    qs = BoardEntry.objects.filter(vote=vote)
+    matches = list(qs.filter(entry_hash=full) if full else qs.filter(receipt=code))
+    if not matches:
+        return ReceiptCheck("not_found")
+    if len(matches) > 1:
+        return ReceiptCheck("ambiguous")
+    entry = matches[0]
+    later = qs.filter(supersedes=entry.n).values_list("n", flat=True).first()
+    head = latest_head(vote)
+    if head is None or entry.n >= head.size:
+        return ReceiptCheck("pending", entry=entry, head=head, superseded_by=later)
+    hashes = _leaf_hashes(vote, head.size)
+    proof = MerkleTree(hashes).inclusion_proof(entry.n, head.size)
+    ok = (
+        len(hashes) == head.size
+        and hashes[entry.n] == bytes.fromhex(entry.entry_hash)
+        and verify_inclusion(
+            bytes.fromhex(entry.entry_hash), entry.n, head.size, proof, bytes.fromhex(head.root)
+        )
+        and head_signature_valid(head)
+    )
+    return ReceiptCheck(
+        "included" if ok else "broken",
+        entry=entry,
+        head=head,
+        proof_length=len(proof),
+        superseded_by=later,
+    )
+
+
+def export_available(vote: Vote) -> bool:
+    """The export is published once the vote is counted (the private key and result exist)."""
+    return vote.status in RESULT_STATUSES and vote.private_key is not None and bool(vote.result)
+
+
+def board_export(vote: Vote) -> dict:
+    """The public export (``gongzhi-board/1``) of a counted vote, straight from the database:
+    every entry, every signed head (the closing head is signed first if it is missing), the
+    consistency proofs between consecutive heads (stored when each head was signed), the electorate, the published private key and
+    the stored result. Precondition: ``export_available(vote)``."""
+    if not export_available(vote):
+        raise ValueError("the board is exported only once the vote is counted")
+    board_head_sign(vote=vote)
+    electors = VoteElector.objects.filter(vote=vote).order_by("pseudonym")
+    electorate = electorate_json(electors.values_list("pseudonym", "area_centi"))
+    entries = list(
+        BoardEntry.objects.filter(vote=vote).order_by("n").values_list("entry", flat=True)
+    )
+    heads = list(heads_of(vote))
+    signing = heads[0].signing_key if heads else signing_key_b64()
+    export = build_export(
+        vote=vote.board_vote_json(),
+        electorate=electorate,
+        signing_key=base64.b64decode(signing),
+        vote_public_key=bytes(vote.public_key),
+        vote_private_key=bytes(vote.private_key),
+        entries=entries,
+        heads=[],
+        result=vote.result,
+    )
+    # The heads and the consistency proofs the portal committed to when it signed each head
+    # (not recomputed from today's rows, so a later change to the stored board shows).
+    export["heads"] = [h.head for h in heads]
+    export["consistency"] = [h.consistency for h in heads if h.consistency is not None]
+    return export

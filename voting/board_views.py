@@ -1,0 +1,221 @@
+"""Public pages of the bulletin board, the receipt check, the export and the vote PDFs.
+
+Public (no login): the board page of an opened vote (signed heads only: no choice is ever
+shown), the receipt check, the signing key, the export and the result announcement PDF once
+the vote is counted. Committee only (``voting.enter_paper``): printable paper ballots.
+"""
+
+from __future__ import annotations
+
+import json
+
+from django import forms
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods
+
+from portal.core.pdf import qr_svg, render_pdf, sign_pdf
+
+from . import board
+from .models import Matter, Vote, VoteElector, VoteStatus
+from .presentation import result_lines
+
+
+def _public_vote(pk: int) -> Vote:
+    return get_object_or_404(board.public_board_votes(), pk=pk)
+
+
+@require_GET
+def board_page(request, pk):
+    """The vote's bulletin board: what it is, every signed tree head, the export once counted."""
+    vote = _public_vote(pk)
+    heads = list(board.heads_of(vote).order_by("-size"))
+    return render(
+        request,
+        "voting/board/board.html",
+        {
+            "vote": vote,
+            "heads": heads,
+            "latest": heads[0] if heads else None,
+            "export": board.export_available(vote),
+            "signing_key": board.signing_key_b64(),
+        },
+    )
+
+
+class ReceiptForm(forms.Form):
+    vote = forms.IntegerField(
+        label=gettext_lazy("Vote number"),
+        min_value=1,
+        help_text=gettext_lazy("Shown on the vote's page and on your receipt."),
+    )
+    code = forms.CharField(
+        label=gettext_lazy("Receipt code"),
+        max_length=80,
+        help_text=gettext_lazy("Like 7K3QD-M9XAF; or the full entry hash."),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters"}),
+    )
+
+    def clean_vote(self):
+        pk = self.cleaned_data["vote"]
+        vote = board.public_board_votes().filter(pk=pk).first()
+        if vote is None:
+            raise forms.ValidationError(_("There is no vote with this number whose voting began."))
+        return vote
+
+    def clean_code(self):
+        code = self.cleaned_data["code"]
+        full, short = board._parse_receipt(code)
+        if full is None and short is None:
+            raise forms.ValidationError(
+                _("A receipt code has 10 letters and digits, like 7K3QD-M9XAF.")
+            )
+        return code
+
+
+@require_http_methods(["GET", "POST"])
+def receipt_page(request):
+    """Check a receipt: is the entry on the board, under the latest signed head?"""
+    initial = {}
+    if request.GET.get("vote", "").isdigit():
+        initial["vote"] = request.GET["vote"]
+    form = ReceiptForm(request.POST or None, initial=initial)
+    check = None
+    if request.method == "POST" and form.is_valid():
+        check = board.check_receipt(form.cleaned_data["vote"], form.cleaned_data["code"])
+    return render(
+        request,
+        "voting/board/receipt.html",
+        {"form": form, "check": check, "vote": form.cleaned_data.get("vote") if check else None},
+    )
+
+
+@require_GET
+def board_json(request, pk):
+    """The public export (gongzhi-board/1), only once the vote is counted."""
+    vote = _public_vote(pk)
+    if not board.export_available(vote):
+        raise Http404
+    data = board.board_export(vote)
+    body = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    response = HttpResponse(body, content_type="application/json; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="gongzhi-vote-{vote.pk}-board.json"'
+    return response
+
+
+@require_GET
+def signing_key(request):
+    """The portal's tree-head signing key: raw Ed25519 public key in base64, then PEM."""
+    text = (
+        "# Gongzhi bulletin board tree-head signing key (Ed25519)\n"
+        f"{board.signing_key_b64()}\n{board.signing_key_pem()}"
+    )
+    response = HttpResponse(text, content_type="text/plain; charset=utf-8")
+    response["Cache-Control"] = "public, max-age=3600"
+    return response
+
+
+def result_pdf_bytes(vote: Vote, *, base: str) -> bytes:
+    """The signed result announcement of a counted vote (``base``: the site's absolute root)."""
+    result = vote.result
+    head = board.latest_head(vote)
+    result_url = base + reverse("voting:result", args=[vote.pk])
+    export_url = base + reverse("voting:board_json", args=[vote.pk])
+    context = {
+        "title": _("Announcement of the result of the owners' vote"),
+        "vote": vote,
+        "estate": vote.estate,
+        "matter": Matter(vote.matter).label,
+        "result": result,
+        "lines": result_lines(result),
+        "head": head,
+        "export_url": export_url,
+        "board_url": base + reverse("voting:board", args=[vote.pk]),
+        "result_url": result_url,
+        "qr": qr_svg(result_url),
+        "issuer": vote.estate.name,
+        "issued_at": timezone.localtime(),
+        "reference": f"{vote.estate.code}-{vote.pk}",
+    }
+    pdf = render_pdf("pdf/vote_result.html", context)
+    return sign_pdf(pdf, reason=_("Result of the owners' vote"))
+
+
+@require_GET
+def result_pdf(request, pk):
+    """The result announcement PDF (public once counted: the result is published)."""
+    vote = _public_vote(pk)
+    if not vote.has_result:
+        raise Http404
+    board.board_head_sign(vote=vote)  # the closing head, if the worker has not signed it yet
+    pdf = result_pdf_bytes(vote, base=request.build_absolute_uri("/").rstrip("/"))
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="gongzhi-vote-{vote.pk}-result.pdf"'
+    return response
+
+
+def _committee_vote(request, pk) -> Vote | HttpResponse:
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    vote = get_object_or_404(Vote.objects.select_related("estate"), pk=pk)
+    if not request.user.has_perm("voting.enter_paper", vote):
+        raise PermissionDenied
+    if vote.status != VoteStatus.OPEN:
+        raise Http404
+    return vote
+
+
+def mask_label(label: str) -> str:
+    """A party's name with all but the first character of each name masked (张三 → 张*)."""
+    parts = [p.strip() for p in label.replace("＋", "+").split("+")]
+    return "、".join((p[:1] + "*" * max(len(p) - 1, 1)) if p else "" for p in parts)
+
+
+@require_GET
+def paper_ballots(request, pk):
+    """The committee's list of printable paper ballots, one per party of the electorate."""
+    vote = _committee_vote(request, pk)
+    if isinstance(vote, HttpResponse):
+        return vote
+    electors = (
+        VoteElector.objects.filter(vote=vote).select_related("party").order_by("party__label")
+    )
+    return render(request, "voting/board/paper_ballots.html", {"vote": vote, "electors": electors})
+
+
+@require_GET
+def ballot_pdf(request, pk, elector_id):
+    """A printable paper ballot for one party (committee only, while the vote is open)."""
+    vote = _committee_vote(request, pk)
+    if isinstance(vote, HttpResponse):
+        return vote
+    elector = get_object_or_404(
+        VoteElector.objects.select_related("party"), pk=elector_id, vote=vote
+    )
+    units = list(
+        elector.party.ownerships.filter(end__isnull=True, unit__estate=vote.estate)
+        .order_by("unit__code")
+        .values_list("unit__code", flat=True)
+    )
+    context = {
+        "title": _("Paper ballot"),
+        "vote": vote,
+        "elector": elector,
+        "party_label": mask_label(elector.party.label),
+        "units": units,
+        "matter": Matter(vote.matter).label,
+        "issuer": vote.estate.name,
+        "reference": f"{vote.pk}-{elector.pk}",
+    }
+    pdf = sign_pdf(render_pdf("pdf/vote_ballot.html", context), reason=_("Paper ballot"))
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'inline; filename="gongzhi-vote-{vote.pk}-ballot-{elector.pk}.pdf"'
+    )
+    return response
