@@ -1,6 +1,6 @@
 """Permission-matrix entries of voting (/votes/): the demo votes of 滨江花园 by state."""
 
-from tests.security.matrix import COMMITTEE, COMPANY, GOV, OWNER, SIGNED_IN, Entry
+from tests.security.matrix import COMMITTEE, COMPANY, GOV, OWNER, PUBLIC, SIGNED_IN, Entry
 
 
 def _vote(d, *statuses):
@@ -56,7 +56,29 @@ def _publicised(d):
 WATCHERS = {OWNER, COMMITTEE, COMPANY, *GOV}
 OPEN = {"kwargs": lambda d: {"pk": _open(d).pk}}
 
+
+def _elector(d):
+    from voting.models import VoteElector
+
+    vote = _open(d)
+    return {
+        "pk": vote.pk,
+        "elector_id": VoteElector.objects.filter(vote=vote).order_by("pk").first().pk,
+    }
+
+
+COUNTED = {"kwargs": lambda d: {"pk": _vote(d, "publicised", "final", "counted").pk}}
+
 MATRIX = {
+    # The public bulletin board: anyone may read and verify it, and look up a receipt.
+    "voting:receipt": Entry(allow=PUBLIC),
+    "voting:board": Entry(allow=PUBLIC, **OPEN),
+    "voting:board_json": Entry(allow=PUBLIC, **COUNTED),  # exported once counted
+    "voting:result_pdf": Entry(allow=PUBLIC, **COUNTED),
+    "board_signing_key": Entry(allow=PUBLIC),
+    # Paper ballots to print (names masked) for the committee organising the vote.
+    "voting:paper_ballots": Entry(allow={COMMITTEE}, **OPEN),
+    "voting:ballot_pdf": Entry(allow={COMMITTEE}, kwargs=_elector),
     "voting:list": Entry(allow=SIGNED_IN),
     "voting:create": Entry(allow={COMMITTEE}, kwargs=lambda d: {"estate_code": d.estate.code}),
     "voting:detail": Entry(allow=WATCHERS, **OPEN),

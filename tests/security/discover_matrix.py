@@ -1,4 +1,4 @@
-"""Not a check: ``MATRIX_DISCOVER=1 pytest tests/security/test_matrix_discover.py -s`` prints what
+"""Not a check (not collected by the suite): ``pytest tests/security/discover_matrix.py -s`` prints what
 each role actually gets for every matrix entry (optionally only keys containing
 ``MATRIX_DISCOVER_ONLY``), to help write new entries. Observed behaviour is not the rule: read
 the printout against DOMAIN.md before copying it into a matrix."""
@@ -9,10 +9,6 @@ import pytest
 
 from tests.security.matrix import ANON, ROLES, Entry, collect, portal_patterns
 from tests.security.visit import judge, visit
-
-pytestmark = pytest.mark.skipif(
-    not os.environ.get("MATRIX_DISCOVER"), reason="helper for writing entries (MATRIX_DISCOVER=1)"
-)
 
 
 @pytest.mark.django_db
