@@ -26,7 +26,7 @@ from django.utils import timezone
 from portal.core import demo as core_demo
 from property.registry.models import Estate, OwnerParty
 
-from . import services
+from . import board, services
 from .models import Channel, Vote, VoteElector
 
 # A 1x1 PNG: stands in for a scanned paper ballot or a signed authorization.
@@ -300,5 +300,6 @@ def load(stdout=None) -> None:
         if estate is None or Vote.objects.filter(estate=estate).exists():
             continue
         builder(estate, random.Random(1000 + n))
+    board.sign_tree_heads()
     if stdout:
         stdout.write(f"  voting: {Vote.objects.count()} votes")
