@@ -6,3 +6,20 @@ class CmsConfig(AppConfig):
     name = "cms"
     label = "cms"
     verbose_name = _("Pages and notices")
+
+    def ready(self):
+        from django.db.models.signals import post_delete, post_save
+        from wagtail.signals import page_published, page_unpublished
+
+        from portal.organisations.models import Membership
+
+        from . import signals
+
+        page_published.connect(signals.on_page_published, dispatch_uid="cms.page_published")
+        page_unpublished.connect(signals.on_page_unpublished, dispatch_uid="cms.page_unpublished")
+        post_save.connect(
+            signals.on_membership_changed, sender=Membership, dispatch_uid="cms.membership_saved"
+        )
+        post_delete.connect(
+            signals.on_membership_changed, sender=Membership, dispatch_uid="cms.membership_deleted"
+        )

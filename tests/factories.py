@@ -32,7 +32,7 @@ TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 
 def identity_number(n: int | None = None) -> str:
     n = next(_seq) if n is None else n
-    body = f"34020219{80 + n % 20:02d}0101{n % 1000:03d}"
+    body = f"34020219{90 + n % 10:02d}0101{n % 1000:03d}"
     return body + ric.calc_check_digit(body + "0")
 
 

@@ -37,7 +37,8 @@ class Jurisdiction(MP_Node):
     code = models.SlugField(_("code"), max_length=40, unique=True)
     level = models.CharField(_("level"), max_length=12, choices=Level.choices)
 
-    node_order_by = ["code"]
+    # No ``node_order_by``: sorted insertion would renumber siblings' paths, and paths are
+    # recorded (audit log, scopes). Children keep the order in which they were added.
 
     class Meta:
         verbose_name = _("jurisdiction")

@@ -6,3 +6,12 @@ class FundConfig(AppConfig):
     name = "property.fund"
     label = "fund"
     verbose_name = _("Maintenance fund")
+
+    def ready(self):
+        try:
+            from voting.signals import vote_finalised
+        except ImportError:  # voting's signals not landed yet: nothing to listen to
+            return
+        from .receivers import on_vote_finalised
+
+        vote_finalised.connect(on_vote_finalised, dispatch_uid="fund.on_vote_finalised")

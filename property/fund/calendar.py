@@ -1,0 +1,25 @@
+"""The working-day calendar used by the fund: the ``Holiday`` table, else the shipped CSV.
+
+``working_calendar()`` builds a ``property.workdays.HolidayCalendar`` from the ``Holiday``
+rows the bureau keeps in Wagtail admin (loaded from ``property/data/cn_holidays.csv`` by the
+data migration). If the table is empty (or not migrated yet) it falls back to the pure
+``load_official_calendar()``, so a deadline is never computed on a calendar without holidays.
+"""
+
+from __future__ import annotations
+
+from django.db import DatabaseError
+
+from property.workdays import HolidayCalendar, load_official_calendar
+
+
+def working_calendar() -> HolidayCalendar:
+    from .models import Holiday
+
+    try:
+        rows = list(Holiday.objects.values_list("date", "kind"))
+    except DatabaseError:  # pragma: no cover - table missing (before migrate)
+        rows = []
+    if not rows:
+        return load_official_calendar()
+    return HolidayCalendar.from_rows(rows)

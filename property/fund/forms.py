@@ -1,0 +1,135 @@
+from decimal import Decimal
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from property.registry.models import Building, Unit
+
+from .models import Category, RequestKind, Scope
+from .uploads import check_upload
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ".jpg,.jpeg,.png,.pdf"}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(d, initial) for d in data]
+        return [single(data, initial)] if data else []
+
+
+def _checked(files):
+    for f in files:
+        check_upload(f)
+    return files
+
+
+class RequestForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), choices=RequestKind.choices)
+    category = forms.ChoiceField(
+        label=_("Emergency category"),
+        choices=[("", "—")] + list(Category.choices),
+        required=False,
+        help_text=_("Required for an emergency: only these qualify without an owners' vote."),
+    )
+    title = forms.CharField(label=_("Title"), max_length=120)
+    description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 4}))
+    scope = forms.ChoiceField(label=_("Units sharing the cost"), choices=Scope.choices)
+    building = forms.ModelChoiceField(
+        label=_("Building"), queryset=Building.objects.none(), required=False
+    )
+    stairwell = forms.CharField(label=_("Stairwell"), max_length=10, required=False)
+    unit_codes = forms.CharField(
+        label=_("Unit codes"),
+        required=False,
+        help_text=_("For listed units: codes separated by commas, e.g. 3-2-1501, 3-2-1502"),
+    )
+    estimated_cost = forms.DecimalField(
+        label=_("Estimated cost (yuan)"), max_digits=14, decimal_places=2, min_value=Decimal("0.01")
+    )
+    contractor = forms.CharField(label=_("Contractor"), max_length=200)
+    photos = MultipleFileField(label=_("Photos"), required=False)
+    inspection = forms.FileField(
+        label=_("Inspection report"),
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": ".jpg,.jpeg,.png,.pdf"}),
+    )
+
+    def __init__(self, *args, estate, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.estate = estate
+        self.fields["building"].queryset = Building.objects.filter(estate=estate)
+
+    def clean_photos(self):
+        return _checked(self.cleaned_data["photos"])
+
+    def clean_inspection(self):
+        f = self.cleaned_data.get("inspection")
+        return _checked([f])[0] if f else None
+
+    def clean(self):
+        data = super().clean()
+        if data.get("kind") == RequestKind.EMERGENCY and not data.get("category"):
+            self.add_error("category", _("An emergency request needs its category."))
+        scope = data.get("scope")
+        if scope in (Scope.BUILDING, Scope.STAIRWELL) and not data.get("building"):
+            self.add_error("building", _("Choose the building."))
+        if scope == Scope.STAIRWELL and not data.get("stairwell"):
+            self.add_error("stairwell", _("Give the stairwell."))
+        data["units"] = []
+        if scope == Scope.UNITS:
+            codes = [c.strip() for c in (data.get("unit_codes") or "").split(",") if c.strip()]
+            units = list(Unit.objects.filter(estate=self.estate, code__in=codes))
+            missing = sorted(set(codes) - {u.code for u in units})
+            if not codes:
+                self.add_error("unit_codes", _("List the units."))
+            elif missing:
+                self.add_error(
+                    "unit_codes",
+                    ValidationError(
+                        _("Not units of this estate: %(codes)s"),
+                        params={"codes": ", ".join(missing)},
+                    ),
+                )
+            data["units"] = units
+        return data
+
+
+class NoteForm(forms.Form):
+    note = forms.CharField(
+        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class AcceptForm(forms.Form):
+    final_cost = forms.DecimalField(
+        label=_("Final cost (yuan)"), max_digits=14, decimal_places=2, min_value=Decimal("0.01")
+    )
+    invoice_number = forms.CharField(label=_("Invoice number"), max_length=60)
+    invoice = forms.FileField(label=_("Invoice"), required=False)
+    report = forms.FileField(label=_("Acceptance report"), required=False)
+
+    def clean_invoice(self):
+        f = self.cleaned_data.get("invoice")
+        return _checked([f])[0] if f else None
+
+    def clean_report(self):
+        f = self.cleaned_data.get("report")
+        return _checked([f])[0] if f else None
+
+
+class ObjectionForm(forms.Form):
+    text = forms.CharField(label=_("Your objection"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class AnswerForm(forms.Form):
+    objection = forms.IntegerField(widget=forms.HiddenInput)
+    answer = forms.CharField(label=_("Answer"), widget=forms.Textarea(attrs={"rows": 2}))

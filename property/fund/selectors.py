@@ -1,0 +1,204 @@
+"""Read side of the maintenance fund: balances, summaries, disclosure and statements.
+
+Other apps (dashboards, the estate page, the API) read the fund through these functions only
+(contracts.md: ``estate_fund_summary`` and ``unit_balance``).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, time
+from decimal import Decimal
+
+from django.db.models import BigIntegerField, Count, F, Q, Sum
+from django.db.models.functions import Cast, Round
+from django.utils import timezone
+
+from portal.organisations.models import OrgKind
+from portal.permissions import organisation_ids, scope_q
+from property.registry.models import Estate, Unit
+from property.registry.selectors import estates_of_user, units_of_user
+
+from .apportion import from_fen
+from .models import (
+    DisbursementKind,
+    EntryKind,
+    FundAccount,
+    FundRequest,
+    LedgerEntry,
+    RequestShare,
+    Status,
+)
+
+ZERO = Decimal("0.00")
+
+
+def fen_sum(field: str = "amount", **extra):
+    """An exact sum of a money column, in integer fen, on every database (SQLite stores
+    decimals as floating point and would sum them inexactly): round each value ×100 to an
+    integer, then sum integers. Convert the result with ``yuan()``."""
+    return Sum(Cast(Round(F(field) * 100), output_field=BigIntegerField()), **extra)
+
+
+def yuan(fen) -> Decimal:
+    return from_fen(int(fen or 0))
+
+
+OPEN_STATES = (
+    Status.VOTING,
+    Status.SUBMITTED,
+    Status.APPROVED,
+    Status.ADVANCE_PAID,
+    Status.ACCEPTED,
+    Status.PUBLICISED,
+)
+
+
+def unit_balance(unit: Unit) -> Decimal:
+    """The unit's fund balance (0.00 if it has no ledger)."""
+    return FundAccount.objects.filter(unit=unit).values_list("balance", flat=True).first() or ZERO
+
+
+def estate_fund_summary(estate: Estate) -> dict:
+    """``balance`` (sum of the unit ledgers), ``units`` (ledgers), ``refill_due`` (ledgers below
+    the refill threshold), ``open_requests`` (requests not yet disbursed or rejected)."""
+    agg = FundAccount.objects.filter(estate=estate).aggregate(
+        balance=fen_sum("balance"),
+        units=Count("pk"),
+        refill_due=Count("pk", filter=Q(refill_due=True)),
+    )
+    return {
+        "balance": yuan(agg["balance"]),
+        "units": agg["units"],
+        "refill_due": agg["refill_due"],
+        "open_requests": FundRequest.objects.filter(estate=estate, status__in=OPEN_STATES).count(),
+    }
+
+
+def advances_outstanding(estate: Estate) -> Decimal:
+    """Advances paid on requests not yet settled (the unit ledgers will carry them at the end)."""
+    fen = (
+        FundRequest.objects.filter(estate=estate, disbursements__kind=DisbursementKind.ADVANCE)
+        .exclude(status=Status.DISBURSED)
+        .aggregate(s=fen_sum("disbursements__amount"))["s"]
+    )
+    return yuan(fen)
+
+
+def requests_for_estate(estate: Estate):
+    return FundRequest.objects.filter(estate=estate).select_related("estate", "applicant")
+
+
+def requests_for_user(user):
+    """The requests a staff user works on: in governed subtrees, or in the estates their
+    company manages or their committee sits in."""
+    q = scope_q(user, "estate__jurisdiction__path")
+    companies = organisation_ids(user, OrgKind.PROPERTY_COMPANY)
+    if companies:
+        q |= Q(estate__company_id__in=companies)
+    committees = scope_q(user, "estate__jurisdiction__path", kinds=[OrgKind.OWNERS_COMMITTEE])
+    return (
+        FundRequest.objects.filter(q | committees)
+        .select_related("estate", "applicant")
+        .order_by("-submitted_at", "-id")
+    )
+
+
+def estates_for_staff(user):
+    q = scope_q(user, "jurisdiction__path", kinds=[*OrgKind.values])
+    companies = organisation_ids(user, OrgKind.PROPERTY_COMPANY)
+    if companies:
+        q |= Q(company_id__in=companies)
+    return Estate.objects.filter(q).order_by("code")
+
+
+def public_projects(estate: Estate | None = None):
+    """Publicised and disbursed projects: public disclosure (no personal data)."""
+    qs = FundRequest.objects.filter(status__in=(Status.PUBLICISED, Status.DISBURSED))
+    if estate is not None:
+        qs = qs.filter(estate=estate)
+    return (
+        qs.select_related("estate")
+        .annotate(unit_count=Count("shares"))
+        .order_by("-publicity_starts", "-id")
+    )
+
+
+def owner_accounts(user):
+    """The ledgers of the user's units, with their entries (newest first)."""
+    return (
+        FundAccount.objects.filter(unit__in=units_of_user(user))
+        .select_related("unit", "estate", "unit__building")
+        .order_by("estate__code", "unit__code")
+    )
+
+
+def ledger_entries(account: FundAccount):
+    return account.entries.select_related("request").order_by("-booked_at", "-id")
+
+
+def owner_charges(user):
+    """Every publicised or disbursed project sharing its cost with one of the user's units."""
+    return (
+        RequestShare.objects.filter(
+            unit__in=units_of_user(user), request__status__in=(Status.PUBLICISED, Status.DISBURSED)
+        )
+        .select_related("request", "unit", "request__estate")
+        .order_by("-request__publicity_starts", "unit__code")
+    )
+
+
+def owner_estate_projects(user):
+    return public_projects().filter(estate__in=estates_of_user(user))
+
+
+def _year_bounds(year: int) -> tuple[datetime, datetime]:
+    tz = timezone.get_current_timezone()
+    start = timezone.make_aware(datetime.combine(datetime(year, 1, 1).date(), time.min), tz)
+    end = timezone.make_aware(datetime.combine(datetime(year + 1, 1, 1).date(), time.min), tz)
+    return start, end
+
+
+def annual_statement(estate: Estate, year: int) -> dict:
+    """The yearly disclosure (DOMAIN.md §2): totals by kind of movement, opening and closing
+    totals, each project disbursed in the year with its cost and sharing, each unit's balance
+    at the end of the year (sum of its entries booked before 1 January of the next year)."""
+    start, end = _year_bounds(year)
+    entries = LedgerEntry.objects.filter(estate=estate)
+    opening = yuan(entries.filter(booked_at__lt=start).aggregate(s=fen_sum())["s"])
+    by_kind = dict(
+        entries.filter(booked_at__gte=start, booked_at__lt=end)
+        .values("kind")
+        .annotate(s=fen_sum())
+        .values_list("kind", "s")
+    )
+    movements = [(label, yuan(by_kind.get(kind))) for kind, label in EntryKind.choices]
+    closing = opening + sum((v for _, v in movements), ZERO)
+    per_unit = dict(
+        entries.filter(booked_at__lt=end)
+        .values("account_id")
+        .annotate(s=fen_sum())
+        .values_list("account_id", "s")
+    )
+    units = [
+        (code, area, yuan(per_unit.get(pk)))
+        for pk, code, area in FundAccount.objects.filter(estate=estate)
+        .order_by("unit__code")
+        .values_list("pk", "unit__code", "unit__area")
+    ]
+    projects = list(
+        FundRequest.objects.filter(
+            estate=estate, status=Status.DISBURSED, disbursed_at__gte=start, disbursed_at__lt=end
+        )
+        .annotate(unit_count=Count("shares"))
+        .order_by("disbursed_at")
+    )
+    return {
+        "estate": estate,
+        "year": year,
+        "opening": opening,
+        "movements": movements,
+        "closing": closing,
+        "projects": projects,
+        "units": units,
+        "generated_at": timezone.now(),
+    }

@@ -1,0 +1,280 @@
+"""Pages of the maintenance fund. Thin: permission (role AND jurisdiction) via rules, work in
+``services``, reads in ``selectors``."""
+
+import importlib.util
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from portal.permissions import is_staff_person, object_permission_required
+from property.registry.models import Estate
+
+from . import selectors, services
+from .forms import AcceptForm, AnswerForm, NoteForm, ObjectionForm, RequestForm
+from .models import Attachment, AttachmentKind, FundAccount, FundRequest, Objection, Status
+
+
+def landing(request):
+    """Public disclosure: publicised projects city-wide (no personal data), and links."""
+    return render(
+        request,
+        "fund/landing.html",
+        {
+            "projects": selectors.public_projects()[:50],
+            "is_staff_person": is_staff_person(request.user),
+        },
+    )
+
+
+@login_required
+def my_fund(request):
+    accounts = list(selectors.owner_accounts(request.user))
+    for acc in accounts:
+        acc.recent = list(selectors.ledger_entries(acc)[:20])
+    return render(
+        request,
+        "fund/my_fund.html",
+        {
+            "accounts": accounts,
+            "charges": selectors.owner_charges(request.user),
+            "projects": selectors.owner_estate_projects(request.user),
+            "estates": {a.estate for a in accounts},
+        },
+    )
+
+
+@object_permission_required(
+    "fund.view_ledger", FundAccount, queryset=lambda: FundAccount.objects.select_related("unit")
+)
+def ledger(request, account):
+    return render(
+        request,
+        "fund/ledger.html",
+        {"account": account, "entries": selectors.ledger_entries(account)},
+    )
+
+
+@object_permission_required("fund.view_estate_fund", Estate, "code", kwarg="code")
+def estate_fund(request, estate):
+    year = timezone.localdate().year
+    return render(
+        request,
+        "fund/estate.html",
+        {
+            "estate": estate,
+            "summary": selectors.estate_fund_summary(estate),
+            "advances": selectors.advances_outstanding(estate),
+            "requests": selectors.requests_for_estate(estate),
+            "years": range(year, year - 4, -1),
+            "can_submit": request.user.has_perm("fund.submit_request", estate),
+        },
+    )
+
+
+def pdf_available() -> bool:
+    return importlib.util.find_spec("portal.core.pdf") is not None
+
+
+@object_permission_required("fund.view_estate_fund", Estate, "code", kwarg="code")
+def statement(request, estate, year: int):
+    ctx = selectors.annual_statement(estate, year)
+    ctx["pdf_available"] = pdf_available()
+    return render(request, "fund/statement.html", ctx)
+
+
+@object_permission_required("fund.view_estate_fund", Estate, "code", kwarg="code")
+def statement_pdf(request, estate, year: int):
+    if not pdf_available():
+        raise Http404
+    from portal.core.pdf import render_pdf, sign_pdf
+
+    ctx = selectors.annual_statement(estate, year)
+    ctx["title"] = _("Annual fund statement %(year)s · %(name)s") % {
+        "year": year,
+        "name": estate.name,
+    }
+    pdf = sign_pdf(
+        render_pdf("pdf/fund/statement.html", ctx),
+        reason=_("Annual statement of the maintenance fund"),
+    )
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="fund-{estate.code}-{year}.pdf"'
+    return response
+
+
+@login_required
+def request_list(request):
+    if not is_staff_person(request.user):
+        raise PermissionDenied
+    estates = [
+        e
+        for e in selectors.estates_for_staff(request.user)
+        if request.user.has_perm("fund.submit_request", e)
+    ]
+    return render(
+        request,
+        "fund/request_list.html",
+        {"requests": selectors.requests_for_user(request.user)[:200], "submit_estates": estates},
+    )
+
+
+@object_permission_required("fund.submit_request", Estate, "code", kwarg="code")
+def request_new(request, estate):
+    form = RequestForm(request.POST or None, request.FILES or None, estate=estate)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        files = [(AttachmentKind.PHOTO, f) for f in d["photos"]]
+        if d.get("inspection"):
+            files.append((AttachmentKind.INSPECTION, d["inspection"]))
+        try:
+            req = services.fund_request_submit(
+                actor=request.user,
+                estate=estate,
+                kind=d["kind"],
+                category=d["category"],
+                title=d["title"],
+                description=d["description"],
+                scope=d["scope"],
+                building=d.get("building"),
+                stairwell=d.get("stairwell") or "",
+                units=d["units"],
+                estimated_cost=d["estimated_cost"],
+                contractor=d["contractor"],
+                files=files,
+            )
+        except (services.FundError, ValidationError) as exc:
+            form.add_error(None, exc.messages[0] if hasattr(exc, "messages") else str(exc))
+        else:
+            messages.success(request, _("The request has been filed."))
+            return redirect("fund:request", pk=req.pk)
+    return render(request, "fund/request_form.html", {"form": form, "estate": estate})
+
+
+def _actions(user, req):
+    can = lambda perm: user.has_perm(perm, req)  # noqa: E731
+    s = req.status
+    return {
+        "approve": s == Status.SUBMITTED and can("fund.review_request"),
+        "advance": s == Status.APPROVED and req.kind == "emergency" and can("fund.pay_advance"),
+        "accept": s in (Status.APPROVED, Status.ADVANCE_PAID) and can("fund.accept_repair"),
+        "publicise": s == Status.ACCEPTED and can("fund.publicise"),
+        "object": s == Status.PUBLICISED
+        and timezone.now() <= req.publicity_ends
+        and can("fund.file_objection"),
+        "answer": s == Status.PUBLICISED and can("fund.answer_objection"),
+        "disburse": s == Status.PUBLICISED and can("fund.disburse"),
+    }
+
+
+@object_permission_required(
+    "fund.view_request", FundRequest, queryset=lambda: FundRequest.objects.select_related("estate")
+)
+def request_detail(request, req):
+    return render(
+        request,
+        "fund/request_detail.html",
+        {
+            "req": req,
+            "can": _actions(request.user, req),
+            "shares": req.shares.select_related("unit").order_by("unit__code"),
+            "attachments": req.attachments.all(),
+            "objections": req.objections.all(),
+            "disbursements": req.disbursements.all(),
+            "advance": services.advance_amount(req),
+            "note_form": NoteForm(),
+            "accept_form": AcceptForm(),
+            "objection_form": ObjectionForm(),
+            "is_staff_person": is_staff_person(request.user),
+        },
+    )
+
+
+ACTION_PERMS = {
+    "approve": "fund.review_request",
+    "reject": "fund.review_request",
+    "advance": "fund.pay_advance",
+    "accept": "fund.accept_repair",
+    "publicise": "fund.publicise",
+    "object": "fund.file_objection",
+    "answer": "fund.answer_objection",
+    "disburse": "fund.disburse",
+}
+
+
+@require_POST
+@login_required
+def request_action(request, pk: int, action: str):
+    req = get_object_or_404(FundRequest.objects.select_related("estate"), pk=pk)
+    perm = ACTION_PERMS.get(action)
+    if perm is None:
+        raise Http404
+    if not request.user.has_perm(perm, req):
+        raise PermissionDenied
+    user, post = request.user, request.POST
+    note = post.get("note", "")
+    try:
+        if action == "approve":
+            services.fund_request_approve(actor=user, request=req, note=note)
+        elif action == "reject":
+            services.fund_request_reject(actor=user, request=req, note=note)
+        elif action == "advance":
+            services.fund_advance_pay(actor=user, request=req)
+        elif action == "accept":
+            form = AcceptForm(post, request.FILES)
+            if not form.is_valid():
+                raise services.FundError(
+                    "; ".join(str(e) for errs in form.errors.values() for e in errs)
+                )
+            d = form.cleaned_data
+            files = [(AttachmentKind.INVOICE, d["invoice"])] if d.get("invoice") else []
+            if d.get("report"):
+                files.append((AttachmentKind.ACCEPTANCE, d["report"]))
+            services.fund_repair_accept(
+                actor=user,
+                request=req,
+                final_cost=d["final_cost"],
+                invoice_number=d["invoice_number"],
+                files=files,
+            )
+        elif action == "publicise":
+            services.fund_publicise(actor=user, request=req)
+        elif action == "object":
+            services.fund_objection_file(actor=user, request=req, text=post.get("text", ""))
+        elif action == "answer":
+            form = AnswerForm(post)
+            if not form.is_valid():
+                raise services.FundError(_("Write the answer."))
+            objection = get_object_or_404(Objection, pk=form.cleaned_data["objection"], request=req)
+            services.fund_objection_answer(
+                actor=user, objection=objection, answer=form.cleaned_data["answer"]
+            )
+        elif action == "disburse":
+            services.fund_disburse(actor=user, request=req)
+        else:
+            raise Http404
+    except services.FundError as exc:
+        messages.error(request, str(exc))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Done."))
+    return redirect("fund:request", pk=req.pk)
+
+
+@object_permission_required(
+    "fund.view_attachment",
+    Attachment,
+    queryset=lambda: Attachment.objects.select_related("request__estate"),
+)
+def attachment(request, att):
+    response = FileResponse(att.file.open("rb"), content_type=att.content_type)
+    response["Content-Disposition"] = f'inline; filename="attachment-{att.pk}{att.file.name[-4:]}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response

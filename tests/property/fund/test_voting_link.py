@@ -1,0 +1,53 @@
+"""Ordinary use (matter 5) and raising (matter 6) go through an owners' vote created with
+voting.services.vote_create; the request proceeds only when voting.signals.vote_finalised
+says the vote passed (contracts.md)."""
+
+from decimal import Decimal
+
+import pytest
+
+from property.fund import services
+from property.fund.models import FundRequest, Scope, Status
+from voting.models import Vote
+from voting.signals import vote_finalised
+
+from .factories import cast
+
+pytestmark = pytest.mark.django_db
+
+
+def ordinary(c, kind, title):
+    return services.fund_request_submit(
+        actor=c.company,
+        estate=c.estate,
+        kind=kind,
+        title=title,
+        description="更换全部单元门禁系统",
+        scope=Scope.ESTATE,
+        estimated_cost=Decimal("56000.00"),
+        contractor="x",
+    )
+
+
+def test_ordinary_use_creates_matter_5_vote_and_proceeds_when_passed(world):
+    c = cast(world)
+    req = ordinary(c, "use", "门禁系统更换")
+    vote = Vote.objects.get(pk=req.vote_id)
+    assert (vote.matter, vote.estate_id, vote.status) == (5, c.estate.pk, "draft")
+    vote_finalised.send(sender=Vote, vote=vote, outcome="passed")
+    req.refresh_from_db()
+    assert req.status == Status.APPROVED
+    services.fund_repair_accept(
+        actor=c.company, request=req, final_cost=Decimal("55000.00"), invoice_number="1"
+    )
+    assert FundRequest.objects.get(pk=req.pk).status == Status.ACCEPTED
+
+
+def test_raising_is_matter_6_and_stops_when_the_vote_fails(world):
+    c = cast(world)
+    req = ordinary(c, "raise", "续筹维修资金")
+    vote = Vote.objects.get(pk=req.vote_id)
+    assert vote.matter == 6
+    vote_finalised.send(sender=Vote, vote=vote, outcome="failed")
+    req.refresh_from_db()
+    assert req.status == Status.REJECTED
