@@ -1,5 +1,7 @@
 """allauth adapter: phone numbers live on the user model; codes go out by the SMS backend."""
 
+import uuid
+
 import phonenumbers
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.fields import PhoneField
@@ -31,11 +33,16 @@ class AccountAdapter(DefaultAccountAdapter):
         self.set_phone(user, phone, True)
 
     def get_user_by_phone(self, phone: str):
-        return User.objects.filter(phone=phone).order_by("pk").first()
+        # People type their number as they know it (13912345678, 139 1234 5678, +86…);
+        # numbers are stored in E.164 form.
+        return User.objects.filter(phone=normalise_phone(phone)).order_by("pk").first()
 
     def populate_username(self, request, user):
+        # ``username`` is an internal handle. At sign-up the phone number is set only after the
+        # user is saved, so a phone-only sign-up has neither yet: give it a unique random handle
+        # (two phone-only sign-ups used to collide on an empty username).
         if not user.username:
-            user.username = user.phone or user.email
+            user.username = user.phone or user.email or f"u-{uuid.uuid4().hex[:16]}"
 
     def phone_form_field(self, **kwargs):
         return MainlandPhoneField(**kwargs)

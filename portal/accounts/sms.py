@@ -35,3 +35,18 @@ class LocmemSMSBackend(BaseSMSBackend):
 
 def send_sms(phone: str, message: str) -> None:
     import_string(settings.SMS_BACKEND)().send(phone, message)
+
+
+class FileSMSBackend(BaseSMSBackend):
+    """Appends each message as one JSON line to ``settings.SMS_FILE_PATH`` (or the environment
+    variable ``SMS_FILE_PATH``): for browser tests and staging, where a separate process (the
+    test, or a person) reads the codes the server sent."""
+
+    def send(self, phone: str, message: str) -> None:
+        import json
+        import os
+
+        path = getattr(settings, "SMS_FILE_PATH", None) or os.environ["SMS_FILE_PATH"]
+        line = json.dumps({"phone": phone, "message": message}, ensure_ascii=False)
+        with open(path, "a", encoding="utf-8") as f:
+            f.write(line + "\n")

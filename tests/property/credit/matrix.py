@@ -1,0 +1,47 @@
+"""Permission-matrix entries of company credit (/credit/)."""
+
+from tests.security.matrix import CITY, COMPANY, DISTRICT, GOV, OWNERS, PUBLIC, Entry
+
+BUREAU = {DISTRICT, CITY}
+
+
+def _code(d):
+    return {"credit_code": d.estate.company.credit_code}
+
+
+def _record(d):
+    from property.credit.models import CreditRecord
+
+    record = CreditRecord.objects.filter(company=d.estate.company).order_by("pk").first()
+    assert record is not None, "no demo credit record for the estate's company"
+    return {"pk": record.pk}
+
+
+def _objection(d):
+    from property.credit.models import Objection
+
+    objection = (
+        Objection.objects.filter(record__company=d.estate.company).order_by("pk").first()
+        or Objection.objects.order_by("pk").first()
+    )
+    assert objection is not None, "no demo objection"
+    return {"pk": objection.pk}
+
+
+MATRIX = {
+    # Public: ratings are published for everyone, with the records that make them.
+    "credit:ranking": Entry(allow=PUBLIC),
+    "credit:company": Entry(allow=PUBLIC, kwargs=_code),
+    "credit:report": Entry(allow=PUBLIC, kwargs=_code),
+    # The company's own view and its objections to records.
+    "credit:mine": Entry(allow={COMPANY}),
+    "credit:object": Entry(allow={COMPANY}, kwargs=_record),
+    # Housing bureau staff: records, objections, supervision, publication.
+    "credit:record_add": Entry(allow=GOV),  # street offices record inspections too
+    "credit:objections": Entry(allow=BUREAU),
+    "credit:objection": Entry(allow=BUREAU, kwargs=_objection),
+    "credit:supervision": Entry(allow=BUREAU),
+    "credit:publish": Entry(allow=BUREAU),
+    # Verified owners answer the yearly satisfaction survey about their estate's company.
+    "credit:survey": Entry(allow=OWNERS),
+}

@@ -1,0 +1,105 @@
+"""Permission-matrix entries of voting (/votes/): the demo votes of 滨江花园 by state."""
+
+from tests.security.matrix import COMMITTEE, COMPANY, GOV, OWNER, PUBLIC, SIGNED_IN, Entry
+
+
+def _vote(d, *statuses):
+    from voting.models import Vote
+
+    vote = Vote.objects.filter(estate=d.estate, status__in=statuses).order_by("pk").first()
+    assert vote is not None, f"no demo vote in {statuses} in {d.estate}"
+    return vote
+
+
+def _open(d):
+    return _vote(d, "open")
+
+
+def _with(d, related, *statuses):
+    """A vote in one of ``statuses`` that has a ``related`` row, and that row."""
+    from voting.models import Vote
+
+    for vote in Vote.objects.filter(estate=d.estate, status__in=statuses).order_by("pk"):
+        row = getattr(vote, related).order_by("pk").first()
+        if row is not None:
+            return vote, row
+    raise AssertionError(f"no demo vote with {related} in {statuses}")
+
+
+def _paper(d):
+    vote, paper = _with(d, "paper_ballots", "open", "closed", "counted", "publicised", "final")
+    return {"pk": vote.pk, "paper_id": paper.pk}
+
+
+def _proxy(d):
+    vote, proxy = _with(
+        d, "proxies", "scheduled", "open", "closed", "counted", "publicised", "final"
+    )
+    return {"pk": vote.pk, "proxy_id": proxy.pk}
+
+
+def _attachment(d):
+    vote, att = _with(d, "attachments", "open", "scheduled", "publicised", "final", "counted")
+    return {"pk": vote.pk, "att_id": att.pk}
+
+
+def _publicised(d):
+    """A vote in its publicity period (objections allowed). The demo has none in 滨江花园 at
+    every load time, so a counted vote is put there (the savepoint rolls it back)."""
+    from voting.models import Vote
+
+    vote = _vote(d, "publicised", "counted", "final")
+    Vote.objects.filter(pk=vote.pk).update(status="publicised")
+    return vote
+
+
+WATCHERS = {OWNER, COMMITTEE, COMPANY, *GOV}
+OPEN = {"kwargs": lambda d: {"pk": _open(d).pk}}
+
+
+def _elector(d):
+    from voting.models import VoteElector
+
+    vote = _open(d)
+    return {
+        "pk": vote.pk,
+        "elector_id": VoteElector.objects.filter(vote=vote).order_by("pk").first().pk,
+    }
+
+
+COUNTED = {"kwargs": lambda d: {"pk": _vote(d, "publicised", "final", "counted").pk}}
+
+MATRIX = {
+    # The public bulletin board: anyone may read and verify it, and look up a receipt.
+    "voting:receipt": Entry(allow=PUBLIC),
+    "voting:board": Entry(allow=PUBLIC, **OPEN),
+    "voting:board_json": Entry(allow=PUBLIC, **COUNTED),  # exported once counted
+    "voting:result_pdf": Entry(allow=PUBLIC, **COUNTED),
+    "board_signing_key": Entry(allow=PUBLIC),
+    # Paper ballots to print (names masked) for the committee organising the vote.
+    "voting:paper_ballots": Entry(allow={COMMITTEE}, **OPEN),
+    "voting:ballot_pdf": Entry(allow={COMMITTEE}, kwargs=_elector),
+    "voting:list": Entry(allow=SIGNED_IN),
+    "voting:create": Entry(allow={COMMITTEE}, kwargs=lambda d: {"estate_code": d.estate.code}),
+    "voting:detail": Entry(allow=WATCHERS, **OPEN),
+    "voting:attachment": Entry(allow=WATCHERS, kwargs=_attachment),
+    "voting:cast": Entry(allow={OWNER}, **OPEN),
+    "voting:my_vote": Entry(allow={OWNER}, **OPEN),
+    "voting:schedule": Entry(
+        allow={COMMITTEE}, method="post", kwargs=lambda d: {"pk": _vote(d, "draft").pk}
+    ),
+    "voting:extend": Entry(allow={COMMITTEE}, **OPEN),
+    "voting:cancel": Entry(
+        allow={COMMITTEE}, kwargs=lambda d: {"pk": _vote(d, "draft", "scheduled").pk}
+    ),
+    "voting:paper": Entry(allow={COMMITTEE}, **OPEN),
+    "voting:paper_scan": Entry(allow={COMMITTEE}, kwargs=_paper),
+    "voting:proxy_request": Entry(allow={OWNER}, **OPEN),
+    "voting:proxies": Entry(allow={COMMITTEE}, **OPEN),
+    "voting:proxy_document": Entry(allow={COMMITTEE}, kwargs=_proxy),
+    "voting:result": Entry(
+        allow=WATCHERS,
+        kwargs=lambda d: {"pk": _vote(d, "publicised", "final", "counted").pk},
+    ),
+    "voting:object": Entry(allow={OWNER}, kwargs=lambda d: {"pk": _publicised(d).pk}),
+}
