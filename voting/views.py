@@ -11,12 +11,13 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from portal.core.uploads import extension, serve_private_file
 from portal.organisations.models import OrgKind
 from portal.permissions import organisation_ids, scope_q
 from property.registry.models import Estate, OwnerParty
@@ -154,7 +155,7 @@ def vote_detail(request, vote):
 @vote_view("voting.view_vote")
 def attachment(request, vote, att_id):
     att = get_object_or_404(VoteAttachment, pk=att_id, vote=vote)
-    return FileResponse(att.file.open("rb"), as_attachment=False, filename=str(att))
+    return serve_private_file(request, att.file)
 
 
 @vote_view("voting.cast", statuses=(VoteStatus.OPEN,))
@@ -353,7 +354,7 @@ def paper(request, vote):
 @vote_view("voting.enter_paper")
 def paper_scan(request, vote, paper_id):
     pb = get_object_or_404(PaperBallot, pk=paper_id, vote=vote)
-    return FileResponse(pb.scan.open("rb"))
+    return serve_private_file(request, pb.scan, f"paper-ballot-{pb.pk}.{extension(pb.scan.name)}")
 
 
 @vote_view("voting.cast", statuses=(VoteStatus.SCHEDULED, VoteStatus.OPEN))
@@ -415,7 +416,9 @@ def proxies(request, vote):
 @vote_view("voting.approve_proxy")
 def proxy_document(request, vote, proxy_id):
     auth = get_object_or_404(ProxyAuthorization, pk=proxy_id, vote=vote)
-    return FileResponse(auth.document.open("rb"))
+    return serve_private_file(
+        request, auth.document, f"proxy-{auth.pk}.{extension(auth.document.name)}"
+    )
 
 
 # --- result and objections -------------------------------------------------------------------

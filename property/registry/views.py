@@ -96,7 +96,10 @@ def claim_unit_codes(request):
     """Unit codes of one estate (JSON), to suggest in the claim form. Codes are not personal."""
     if not request.user.has_perm("registry.submit_claim"):
         raise PermissionDenied
-    estate = get_object_or_404(Estate, pk=request.GET.get("estate") or 0)
+    estate_id = request.GET.get("estate", "")
+    if not estate_id.isdigit():
+        raise Http404
+    estate = get_object_or_404(Estate, pk=estate_id)
     return JsonResponse(
         {"units": list(estate.units.order_by("code").values_list("code", flat=True))}
     )
