@@ -1,6 +1,6 @@
 """Background work of voting (django-q2).
 
-``ensure_schedules()`` — call once at worker start-up (the integrator wires it): registers, idempotently,
+``ensure_schedules()`` — called at worker start-up by ``manage.py ensure_schedules`` (Procfile): registers, idempotently,
 a django_q ``Schedule`` running ``voting.tasks.advance_votes`` every minute.
 
 ``advance_votes(now=None)`` moves every due vote one or more steps: scheduled → open at

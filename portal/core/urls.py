@@ -1,5 +1,5 @@
-"""Public URLs of the portal core. The integrator includes them at the root:
-``path("", include("portal.core.urls"))`` (before cms and Wagtail)."""
+"""Public URLs of the portal core, included at the root by ``portal/urls.py`` (before cms and
+Wagtail)."""
 
 from django.urls import path
 

@@ -2,7 +2,7 @@ import pytest
 from django.core.cache import cache
 from rest_framework.authtoken.models import Token
 
-from tests.portal.dashboards.conftest import city, valid_identity_numbers  # noqa: F401
+from tests.portal.dashboards.conftest import city  # noqa: F401
 
 
 @pytest.fixture(autouse=True)
