@@ -101,8 +101,9 @@ def test_backup_then_restore_gives_back_every_row_file_and_key(databases, tmp_pa
     media = tmp_path / "live/media/evidence"
     media.mkdir(parents=True)
     (media / "repair-photo.png").write_bytes(b"\x89PNG\r\n\x1a\n" + os.urandom(2048))
-    keys = tmp_path / "live/keys"
-    keys.mkdir(mode=0o700)
+    keys = tmp_path / "live/keys"  # the demo data already made the board keys here
+    keys.mkdir(mode=0o700, exist_ok=True)
+    keys.chmod(0o700)
     (keys / "board-signing.key").write_bytes(os.urandom(32))
     (keys / "board-signing.key").chmod(0o600)
 
