@@ -146,8 +146,7 @@ def count_only(vote_pk: int) -> None:
     services.vote_count(vote=vote)
     elapsed = time.perf_counter() - t0
     rss = _hwm()
-    kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    print(f"RESULT {elapsed:.3f} {rss0:.1f} {rss:.1f} {kids:.1f}")
+    print(f"RESULT {elapsed:.3f} {rss0:.1f} {rss:.1f}")
 
 
 def main() -> None:
@@ -176,13 +175,12 @@ def main() -> None:
             check=True,
         ).stdout
         line = next(x for x in out.splitlines() if x.startswith("RESULT"))
-        elapsed, rss0, rss, kids = (float(x) for x in line.split()[1:])
+        elapsed, rss0, rss = (float(x) for x in line.split()[1:])
         # Python allocations of the count, traced in this process on a re-opened copy.
         Vote.objects.filter(pk=vote.pk).update(status="closed", result=None)
         vote = Vote.objects.get(pk=vote.pk)
         from voting import services
 
-        services.PARALLEL_FROM = 10**12  # trace the one-process path: every allocation here
         tracemalloc.start()
         services.vote_count(vote=vote)
         _, peak = tracemalloc.get_traced_memory()
@@ -196,8 +194,7 @@ def main() -> None:
         peak_rss = rss
         print(
             f"  peak RSS        {peak_rss:7.1f} MB  target 300 MB  ratio {peak_rss / 300:.2f} "
-            f"(counting process {rss:.1f} MB, of which {rss0:.1f} MB Django before counting; "
-            f"largest worker {kids:.1f} MB, mostly pages shared with its parent by fork)"
+            f"(of which {rss0:.1f} MB Django before counting)"
         )
         print(f"  Python allocations at peak (tracemalloc, one process) {peak / 2**20:.1f} MB")
         print(f"  load average while running: {os.getloadavg()[0]:.1f} (shared machine)")

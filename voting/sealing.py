@@ -4,10 +4,13 @@ Pure: the standard library and the ``cryptography`` package only. Every primitiv
 ``cryptography``'s (or ``hashlib``/``hmac``); this module only composes them:
 
 - ``canonical_json``: the one byte encoding of entries and tree heads that is hashed or signed.
-- Ballot sealing with HPKE (RFC 9180) base mode, suite DHKEM(X25519, HKDF-SHA256), HKDF-SHA256,
-  AES-128-GCM. The HPKE ``info`` is the ballot context (vote id and party pseudonym), so a sealed
-  choice opens only for the entry it was made for. The choice is padded to a fixed length before
-  sealing, so "agree", "oppose" and "abstain" give ciphertexts of the same length.
+- Ballot sealing: HPKE (RFC 9180) base mode, suite DHKEM(X25519, HKDF-SHA256), HKDF-SHA256,
+  AES-128-GCM, seals a data key to the vote's public key (the envelope); the choice is sealed
+  with AES-128-GCM under that data key, with the ballot context (vote id and party pseudonym) as
+  associated data, so a sealed choice opens only for the entry it was made for. A data key serves
+  a few hundred ballots of one process at most (``ChoiceSealer``), so counting opens one envelope
+  per data key, not per ballot. The choice is padded to a fixed length before sealing, so
+  "agree", "oppose" and "abstain" give ciphertexts of the same length.
 - The vote's X25519 private key at rest: AES-256-GCM under a key from the settings, with the
   vote id as associated data.
 - Party pseudonyms: HMAC-SHA256 under a settings secret, per vote (unlinkable across votes).
@@ -24,6 +27,8 @@ import hmac
 import json
 import os
 import re
+import threading
+import time
 
 from cryptography.exceptions import InvalidSignature, InvalidTag
 from cryptography.hazmat.primitives import hashes, hpke
@@ -124,13 +129,38 @@ def signing_public_key(private_key: Ed25519PrivateKey) -> bytes:
 
 
 # --- sealing a choice -------------------------------------------------------------------------
+#
+# A sealed choice is HPKE's own KEM-DEM split, done once per data key instead of once per ballot:
+#
+#   sealed = b"GZC2" || envelope (64) || nonce (12) || AES-128-GCM(data key, nonce, padded choice,
+#            associated data = ballot context) (32)          -- 112 bytes for every choice
+#   envelope = HPKE base mode seal of a random 16-byte data key to the vote's public key
+#              (info ``ENVELOPE_INFO``): 32 bytes encapsulated key + 16 + 16 tag
+#
+# A web process draws a data key, seals it to the vote key once (the envelope) and uses it for at
+# most ``DATA_KEY_USES`` ballots or ``DATA_KEY_SECONDS`` seconds, then draws another. Only the
+# envelope is stored, so a database dump reveals no choice; the data key lives in that process's
+# memory no longer than a minute, where the clear choice of the request is anyway. Counting opens
+# each distinct envelope once (one X25519 per data key, not per ballot) and then only AES-GCM:
+# ~100,000 ballots in a fraction of a second instead of several seconds. Entries sealed under one
+# data key show that one process sealed them within the same minute, which their times already
+# show; nothing about the choice. Nonces are random 96-bit under a key used at most a few hundred
+# times, far inside AES-GCM's limits.
 
 HPKE_SUITE = hpke.Suite(hpke.KEM.X25519, hpke.KDF.HKDF_SHA256, hpke.AEAD.AES_128_GCM)
 CHOICE_PAD = 16  # every choice is zero-padded to this many bytes before sealing
+SEALED_MAGIC = b"GZC2"
+ENVELOPE_INFO = b"gongzhi-ballot-key/2"
+DATA_KEY_BYTES = 16
+ENVELOPE_BYTES = 32 + DATA_KEY_BYTES + 16
+NONCE_BYTES = 12
+SEALED_BYTES = len(SEALED_MAGIC) + ENVELOPE_BYTES + NONCE_BYTES + CHOICE_PAD + 16
+DATA_KEY_USES = 256
+DATA_KEY_SECONDS = 60.0
 
 
 def ballot_context(vote_id: str, pseudonym: str) -> bytes:
-    """The HPKE ``info`` binding a sealed choice to one vote and one party pseudonym."""
+    """The associated data binding a sealed choice to one vote and one party pseudonym."""
     return b"gongzhi-ballot/1\x00" + canonical_json([vote_id, pseudonym])
 
 
@@ -146,34 +176,125 @@ def _private_key(key: bytes | X25519PrivateKey) -> X25519PrivateKey:
     return X25519PrivateKey.from_private_bytes(key)
 
 
-def seal_choice(choice: str, public_key_bytes: bytes | X25519PublicKey, *, context: bytes) -> bytes:
-    """Encrypt ``choice`` to the vote's public key (HPKE, RFC 9180), bound to ``context``.
-
-    ``context`` is the HPKE info, normally ``ballot_context(vote_id, pseudonym)``. The choice is
-    zero-padded to ``CHOICE_PAD`` bytes so the ciphertext length does not reveal it.
-    """
+def _pad(choice: str) -> bytes:
     data = choice.encode("utf-8")
     if not data or b"\x00" in data or len(data) > CHOICE_PAD:
         raise ValueError(f"a choice must be 1..{CHOICE_PAD} UTF-8 bytes without NUL")
-    padded = data.ljust(CHOICE_PAD, b"\x00")
-    return HPKE_SUITE.encrypt(padded, _public_key(public_key_bytes), info=bytes(context))
+    return data.ljust(CHOICE_PAD, b"\x00")
+
+
+class ChoiceSealer:
+    """Seals choices to one vote's public key, drawing a new data key (and envelope) every
+    ``max_uses`` ballots or ``max_age`` seconds. Thread-safe."""
+
+    def __init__(
+        self,
+        public_key: bytes | X25519PublicKey,
+        *,
+        max_uses: int = DATA_KEY_USES,
+        max_age: float = DATA_KEY_SECONDS,
+    ):
+        self._public = _public_key(public_key)
+        self._max_uses = max_uses
+        self._max_age = max_age
+        self._lock = threading.Lock()
+        self._aead: AESGCM | None = None
+        self._envelope = b""
+        self._uses = 0
+        self._born = 0.0
+
+    def _data_key(self) -> tuple[AESGCM, bytes]:
+        with self._lock:
+            now = time.monotonic()
+            if (
+                self._aead is None
+                or self._uses >= self._max_uses
+                or now - self._born >= self._max_age
+            ):
+                key = AESGCM.generate_key(bit_length=8 * DATA_KEY_BYTES)
+                self._envelope = HPKE_SUITE.encrypt(key, self._public, info=ENVELOPE_INFO)
+                self._aead = AESGCM(key)
+                self._uses, self._born = 0, now
+            self._uses += 1
+            return self._aead, self._envelope
+
+    def seal(self, choice: str, *, context: bytes) -> bytes:
+        """The sealed bytes of ``choice`` for the entry whose context is ``context``."""
+        padded = _pad(choice)
+        aead, envelope = self._data_key()
+        nonce = os.urandom(NONCE_BYTES)
+        return SEALED_MAGIC + envelope + nonce + aead.encrypt(nonce, padded, bytes(context))
+
+
+class ChoiceOpener:
+    """Opens sealed choices with one vote's private key, opening each envelope once."""
+
+    def __init__(self, private_key: bytes | X25519PrivateKey):
+        self._private = _private_key(private_key)
+        self._keys: dict[bytes, AESGCM] = {}
+
+    def open(self, sealed: bytes, *, context: bytes) -> str:
+        """The choice; raises ``SealingError`` for a wrong key, context or tampered bytes."""
+        sealed = bytes(sealed)
+        if len(sealed) != SEALED_BYTES or not sealed.startswith(SEALED_MAGIC):
+            raise SealingError("not a sealed choice")
+        start = len(SEALED_MAGIC)
+        envelope = sealed[start : start + ENVELOPE_BYTES]
+        nonce = sealed[start + ENVELOPE_BYTES : start + ENVELOPE_BYTES + NONCE_BYTES]
+        aead = self._keys.get(envelope)
+        if aead is None:
+            try:
+                key = HPKE_SUITE.decrypt(envelope, self._private, info=ENVELOPE_INFO)
+            except (InvalidTag, ValueError) as exc:
+                raise SealingError("the sealed choice's data key does not open") from exc
+            aead = self._keys[envelope] = AESGCM(key)
+        try:
+            padded = aead.decrypt(nonce, sealed[start + ENVELOPE_BYTES + NONCE_BYTES :], context)
+        except InvalidTag as exc:
+            raise SealingError("the sealed choice does not open with this key and context") from exc
+        data = padded.rstrip(b"\x00")
+        if not data or b"\x00" in data:
+            raise SealingError("the sealed choice is not a padded choice")
+        try:
+            return data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise SealingError("the sealed choice is not UTF-8") from exc
+
+
+_sealers: dict[bytes, ChoiceSealer] = {}
+_sealers_lock = threading.Lock()
+
+
+def _forget_sealers() -> None:
+    _sealers.clear()
+
+
+if hasattr(os, "register_at_fork"):  # a forked process draws its own data keys
+    os.register_at_fork(after_in_child=_forget_sealers)
+
+
+def seal_choice(choice: str, public_key_bytes: bytes | X25519PublicKey, *, context: bytes) -> bytes:
+    """Seal ``choice`` to the vote's public key, bound to ``context`` (normally
+    ``ballot_context(vote_id, pseudonym)``), with this process's current data key for that vote
+    key (see above). Every choice gives ``SEALED_BYTES`` bytes, so the length reveals nothing."""
+    public = _public_key(public_key_bytes)
+    raw = public.public_bytes_raw()
+    sealer = _sealers.get(raw)
+    if sealer is None:
+        with _sealers_lock:
+            sealer = _sealers.setdefault(raw, ChoiceSealer(public))
+            if len(_sealers) > 1000:  # closed votes' sealers are not needed again
+                _sealers.clear()
+                _sealers[raw] = sealer
+    return sealer.seal(choice, context=context)
 
 
 def open_choice(
     sealed: bytes, private_key_bytes: bytes | X25519PrivateKey, *, context: bytes
 ) -> str:
-    """Decrypt a sealed choice; raises ``SealingError`` for a wrong key, context or bytes."""
-    try:
-        padded = HPKE_SUITE.decrypt(bytes(sealed), _private_key(private_key_bytes), info=context)
-    except (InvalidTag, ValueError) as exc:
-        raise SealingError("the sealed choice does not open with this key and context") from exc
-    data = padded.rstrip(b"\x00")
-    if len(padded) != CHOICE_PAD or not data or b"\x00" in data:
-        raise SealingError("the sealed choice is not a padded choice")
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise SealingError("the sealed choice is not UTF-8") from exc
+    """Open one sealed choice; raises ``SealingError`` for a wrong key, context or bytes. To open
+    many, use one ``ChoiceOpener`` (it opens each data key once)."""
+    return ChoiceOpener(private_key_bytes).open(sealed, context=context)
 
 
 # --- the vote's private key at rest -----------------------------------------------------------

@@ -51,8 +51,9 @@ from .models import (
     VoteStatus,
 )
 from .sealing import (
+    ChoiceOpener,
+    ballot_context,
     generate_vote_keypair,
-    open_choice,
     party_pseudonym,
     receipt_code,
     unwrap_private_key,
@@ -504,76 +505,24 @@ def vote_close(*, vote: Vote, actor=None, now: datetime | None = None) -> Vote:
     return vote
 
 
-def _open_chunk(private_key: bytes, vote_id: str, rows) -> tuple[tuple[int, int], ...]:
-    """Open a chunk of (pseudonym, area, sealed) rows: ((heads, area) per agree/oppose/abstain).
-    A plain function of bytes, so worker processes can run it."""
-    from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
-
-    from .sealing import ballot_context
-
-    key = X25519PrivateKey.from_private_bytes(private_key)
-    index = {"agree": 0, "oppose": 1, "abstain": 2}
-    heads, areas = [0, 0, 0], [0, 0, 0]
-    for pseudonym, area, sealed in rows:
-        i = index[open_choice(bytes(sealed), key, context=ballot_context(vote_id, pseudonym))]
-        heads[i] += 1
-        areas[i] += area
-    return tuple(zip(heads, areas, strict=True))
+COUNT_CHUNK = 5000  # rows fetched per round trip while streaming the ballots
 
 
-COUNT_CHUNK = 5000
-PARALLEL_FROM = 20_000  # ballots; below this one process is faster than starting a pool
-
-
-def _chunks(rows, size):
-    chunk = []
-    for pseudonym, area, sealed in rows:
-        chunk.append((pseudonym, area, bytes(sealed)))
-        if len(chunk) == size:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
-
-
-def count_sealed(vote: Vote, private_key: bytes, rows, *, expected: int = 0):
+def count_sealed(vote: Vote, private_key: bytes, rows) -> tuple[Weight, Weight, Weight]:
     """Open each current ballot and sum heads and area per choice: (agree, oppose, abstain).
 
-    ``rows`` is an iterator of (pseudonym, area, sealed). Large votes are opened in chunks by a
-    pool of worker processes (one per CPU), at most two chunks per worker in flight, so memory
-    stays bounded; where processes cannot be started (e.g. inside a daemonic worker) it runs
-    in this process.
-    """
-    import multiprocessing
-    import os
-    from concurrent.futures import ProcessPoolExecutor
-
-    totals = [[0, 0], [0, 0], [0, 0]]
-
-    def add(part):
-        for i, (h, a) in enumerate(part):
-            totals[i][0] += h
-            totals[i][1] += a
-
+    ``rows`` is an iterator of (pseudonym, area, sealed), streamed from the database. One
+    ``ChoiceOpener`` opens each data key's envelope once (``voting.sealing``), so the cost per
+    ballot is one AES-GCM decryption; memory holds one row at a time plus the opened keys."""
+    opener = ChoiceOpener(private_key)
+    index = {"agree": 0, "oppose": 1, "abstain": 2}
+    heads, areas = [0, 0, 0], [0, 0, 0]
     vid = vote.board_id
-    workers = os.cpu_count() or 1
-    parallel = (
-        expected >= PARALLEL_FROM and workers > 1 and not multiprocessing.current_process().daemon
-    )
-    if parallel:
-        ctx = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
-            pending = []
-            for chunk in _chunks(rows, COUNT_CHUNK):
-                pending.append(pool.submit(_open_chunk, private_key, vid, chunk))
-                if len(pending) >= 2 * workers:
-                    add(pending.pop(0).result())
-            for future in pending:
-                add(future.result())
-    else:
-        for chunk in _chunks(rows, COUNT_CHUNK):
-            add(_open_chunk(private_key, vid, chunk))
-    return tuple(Weight(h, a) for h, a in totals)
+    for pseudonym, area, sealed in rows:
+        i = index[opener.open(sealed, context=ballot_context(vid, pseudonym))]
+        heads[i] += 1
+        areas[i] += area
+    return tuple(Weight(h, a) for h, a in zip(heads, areas, strict=True))
 
 
 def vote_count(*, vote: Vote, actor=None, now: datetime | None = None) -> Vote:
@@ -591,7 +540,7 @@ def vote_count(*, vote: Vote, actor=None, now: datetime | None = None) -> Vote:
         rows = ballots.values_list("pseudonym", "area_centi", "sealed_choice").iterator(
             chunk_size=COUNT_CHUNK
         )
-        agree, oppose, abstain = count_sealed(vote, private, rows, expected=ballots.count())
+        agree, oppose, abstain = count_sealed(vote, private, rows)
         result = tally_counts(
             int(vote.matter),
             Weight(vote.total_heads, vote.total_area_centi),

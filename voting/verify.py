@@ -82,16 +82,15 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 
 from voting import tally as tally_mod
 from voting.merkle import MerkleTree, leaf_hash, verify_consistency, verify_inclusion
 from voting.sealing import (
+    ChoiceOpener,
     SealingError,
     ballot_context,
     canonical_json,
     normalize_receipt_code,
-    open_choice,
     receipt_code,
     seal_choice,
     sign_tree_head,
@@ -606,12 +605,12 @@ def _open_all(board: _Board, problems: _Problems) -> list[str | None]:
     if vote_public_key(board.vote_private_key) != board.vote_public_key:
         problems.add("the published vote private key does not belong to the vote public key")
         return []
-    key = X25519PrivateKey.from_private_bytes(board.vote_private_key)
+    opener = ChoiceOpener(board.vote_private_key)
     choices: list[str | None] = []
     for i, entry in enumerate(board.entries):
         context = ballot_context(board.vote_id, entry["pseudonym"])
         try:
-            choice = open_choice(board.sealed[i], key, context=context)
+            choice = opener.open(board.sealed[i], context=context)
         except SealingError:
             problems.add(
                 f"entry {i}: the sealed choice does not open with the vote key for this vote "

@@ -49,6 +49,9 @@ class AuditEvent(models.Model):
     details = models.JSONField(_("details"), default=dict, blank=True, editable=False)
 
     objects = AuditQuerySet.as_manager()
+    # Wagtail indexes references of the models it shows; the log names its objects by type and
+    # id, so indexing each event would only add four queries to every audited action.
+    wagtail_reference_index_ignore = True
 
     class Meta:
         verbose_name = _("audit event")

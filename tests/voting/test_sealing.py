@@ -12,8 +12,13 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from hypothesis import given
 from hypothesis import strategies as st
 
+from voting import sealing
 from voting.sealing import (
     CHOICE_PAD,
+    ENVELOPE_BYTES,
+    SEALED_BYTES,
+    ChoiceOpener,
+    ChoiceSealer,
     SealingError,
     ballot_context,
     canonical_json,
@@ -115,7 +120,7 @@ def test_wrong_key_or_tampered_bytes_fail():
     sealed = seal_choice("oppose", public, context=context)
     with pytest.raises(SealingError):
         open_choice(sealed, other_private, context=context)
-    for i in (0, 31, 32, len(sealed) - 1):
+    for i in (0, 4, 35, 4 + ENVELOPE_BYTES - 1, 4 + ENVELOPE_BYTES, len(sealed) - 1):
         tampered = bytearray(sealed)
         tampered[i] ^= 1
         with pytest.raises(SealingError):
@@ -124,6 +129,79 @@ def test_wrong_key_or_tampered_bytes_fail():
         open_choice(sealed[:-1], private, context=context)
     with pytest.raises(SealingError):
         open_choice(b"", private, context=context)
+
+
+def test_data_key_serves_a_bounded_number_of_ballots():
+    """A data key (and its envelope) is shared by at most ``max_uses`` ballots of one sealer; the
+    next ballot gets a fresh data key sealed to the vote key."""
+    private, public = generate_vote_keypair()
+    sealer = ChoiceSealer(public, max_uses=3)
+    sealed = [sealer.seal("agree", context=ballot_context("v", f"p{i}")) for i in range(7)]
+    envelopes = [s[4 : 4 + ENVELOPE_BYTES] for s in sealed]
+    assert envelopes[0] == envelopes[1] == envelopes[2]
+    assert envelopes[3] == envelopes[4] == envelopes[5] != envelopes[0]
+    assert envelopes[6] not in envelopes[:6]
+    assert {len(s) for s in sealed} == {SEALED_BYTES}
+    opener = ChoiceOpener(private)
+    assert [opener.open(s, context=ballot_context("v", f"p{i}")) for i, s in enumerate(sealed)] == [
+        "agree"
+    ] * 7
+
+
+def test_data_key_expires_after_max_age():
+    """A data key older than ``max_age`` seconds is not used again."""
+    _, public = generate_vote_keypair()
+    sealer = ChoiceSealer(public, max_age=0.0)
+    a = sealer.seal("agree", context=b"c")
+    b = sealer.seal("agree", context=b"c")
+    assert a[4 : 4 + ENVELOPE_BYTES] != b[4 : 4 + ENVELOPE_BYTES]
+
+
+def test_opener_opens_each_envelope_once(monkeypatch):
+    """Counting cost: one HPKE open per data key, then only AES-GCM per ballot."""
+    private, public = generate_vote_keypair()
+    sealer = ChoiceSealer(public, max_uses=50)
+    sealed = [sealer.seal("oppose", context=ballot_context("v", f"p{i}")) for i in range(120)]
+    calls = []
+    decrypt = sealing.HPKE_SUITE.decrypt
+
+    class CountingSuite:
+        def decrypt(self, *args, **kwargs):
+            calls.append(1)
+            return decrypt(*args, **kwargs)
+
+    monkeypatch.setattr(sealing, "HPKE_SUITE", CountingSuite())
+    opener = ChoiceOpener(private)
+    for i, s in enumerate(sealed):
+        assert opener.open(s, context=ballot_context("v", f"p{i}")) == "oppose"
+    assert len(calls) == 3
+
+
+def test_swapped_envelope_does_not_open():
+    """A ballot moved under another data key's envelope (valid for the same vote) fails."""
+    private, public = generate_vote_keypair()
+    context = ballot_context("v", "p")
+    a = ChoiceSealer(public).seal("agree", context=context)
+    b = ChoiceSealer(public).seal("agree", context=context)
+    mixed = a[:4] + b[4 : 4 + ENVELOPE_BYTES] + a[4 + ENVELOPE_BYTES :]
+    with pytest.raises(SealingError):
+        open_choice(mixed, private, context=context)
+
+
+def test_forked_process_draws_its_own_data_key():
+    """After fork, a web process does not keep sealing with its parent's data key."""
+    import os
+
+    _, public = generate_vote_keypair()
+    parent = seal_choice("agree", public, context=b"c")
+    r, w = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - child
+        os.write(w, seal_choice("agree", public, context=b"c")[4 : 4 + ENVELOPE_BYTES])
+        os._exit(0)
+    os.waitpid(pid, 0)
+    child_envelope = os.read(r, 1024)
+    assert child_envelope and child_envelope != parent[4 : 4 + ENVELOPE_BYTES]
 
 
 def test_ballot_context_is_unambiguous():

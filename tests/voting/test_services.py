@@ -392,12 +392,11 @@ def test_vote_tally_command_stdin(monkeypatch):
     assert json.loads(out.getvalue())["outcome"] == "invalid"
 
 
-def test_parallel_count_matches_serial(estate, monkeypatch):
-    """Counting in worker processes (large votes) gives the same figures as in one process."""
+def test_count_streams_in_small_chunks(estate, monkeypatch):
+    """Counting streams the ballots in chunks; one row per round trip gives the same figures."""
     vote = open_vote(estate)
     for label, choice in [("A", "agree"), ("D", "oppose"), ("B+C", "abstain")]:
         services.ballot_cast(actor=None, vote=vote, party=party(estate, label), choice=choice)
-    monkeypatch.setattr(services, "PARALLEL_FROM", 1)
     monkeypatch.setattr(services, "COUNT_CHUNK", 1)
     vote = finish(vote)
     assert vote.result["agree"] == {"heads": 1, "area": "220.50"}
