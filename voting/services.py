@@ -333,32 +333,43 @@ def ballot_cast(
         ).exists()
     ):
         raise VoteError(_("You hold no approved proxy for this party."), code="proxy")
-    elector = VoteElector.objects.filter(vote=vote, party=party).first()
+    elector = (
+        VoteElector.objects.filter(vote=vote, party=party)
+        .values_list("pseudonym", "area_centi")
+        .first()
+    )
     if elector is None:
         raise VoteError(_("This party is not in the vote's electorate."), code="elector")
-    sealed = seal_for_entry(choice, bytes(vote.public_key), vote.board_id, elector.pseudonym)
+    pseudonym, area_centi = elector
+    sealed = seal_for_entry(choice, bytes(vote.public_key), vote.board_id, pseudonym)
     try:
         with transaction.atomic():
             # The audit event first: it needs no lock, so the lock below is held shorter.
             log_event(
                 actor=actor, action="voting.ballot_cast", obj=vote, details={"channel": channel}
             )
-            counter = (
+            counter_pk, next_n, last_time, status, closes_at = (
                 BoardCounter.objects.select_for_update(of=("self",))
-                .select_related("vote")
-                .get(vote=vote)
+                .filter(vote=vote)
+                .values_list("pk", "next_n", "last_time", "vote__status", "vote__closes_at")
+                .get()
             )
-            if counter.vote.status != VoteStatus.OPEN or now >= counter.vote.closes_at:
+            if status != VoteStatus.OPEN or now >= closes_at:
                 raise VoteError(_("The vote is not open."), code="closed")
-            current = Ballot.objects.select_related("entry").filter(vote=vote, party=party).first()
+            current = (
+                Ballot.objects.filter(vote=vote, party=party)
+                .values_list("pk", "channel", "changes", "entry__n")
+                .first()
+            )
             if current is not None:
-                if current.channel != channel:
+                current_pk, current_channel, current_changes, current_n = current
+                if current_channel != channel:
                     raise VoteError(
                         _(
                             "This party has already voted (%(channel)s). One ballot per party "
                             "across all channels."
                         ),
-                        params={"channel": _channel_label(current.channel)},
+                        params={"channel": _channel_label(current_channel)},
                         code="already_cast",
                     )
                 if not vote.allow_change:
@@ -366,16 +377,16 @@ def ballot_cast(
                         _("This party has already voted, and this vote does not allow changes."),
                         code="already_cast",
                     )
-            n = counter.next_n
-            t = max(now, counter.last_time) if counter.last_time else now
+            n = next_n
+            t = max(now, last_time) if last_time else now
             entry = make_entry(
                 n=n,
-                pseudonym=elector.pseudonym,
-                area=elector.area_centi,
+                pseudonym=pseudonym,
+                area=area_centi,
                 sealed_choice=sealed,
                 channel=channel,
                 time=board_time(t),
-                supersedes=current.entry.n if current is not None else None,
+                supersedes=current_n if current is not None else None,
             )
             digest = entry_hash(entry)
             board_entry = BoardEntry.objects.create(
@@ -393,8 +404,8 @@ def ballot_cast(
                 Ballot.objects.create(
                     vote=vote,
                     party=party,
-                    pseudonym=elector.pseudonym,
-                    area_centi=elector.area_centi,
+                    pseudonym=pseudonym,
+                    area_centi=area_centi,
                     channel=channel,
                     sealed_choice=sealed,
                     entry=board_entry,
@@ -402,16 +413,14 @@ def ballot_cast(
                     cast_at=t,
                 )
             else:
-                Ballot.objects.filter(pk=current.pk).update(
+                Ballot.objects.filter(pk=current_pk).update(
                     sealed_choice=sealed,
                     entry=board_entry,
                     cast_by=cast_by,
                     cast_at=t,
-                    changes=current.changes + 1,
+                    changes=current_changes + 1,
                 )
-            counter.next_n = n + 1
-            counter.last_time = t
-            counter.save(update_fields=["next_n", "last_time"])
+            BoardCounter.objects.filter(pk=counter_pk).update(next_n=n + 1, last_time=t)
             if channel == Channel.PAPER:
                 PaperBallot.objects.create(
                     vote=vote, entry=board_entry, scan=scan, entered_by=actor

@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.urls import include, path
 
 from . import views
@@ -24,6 +23,3 @@ urlpatterns = [
     path("<int:pk>/object/", views.objection, name="object"),
     path("", include("voting.board_urls")),
 ]
-
-if settings.DEBUG or getattr(settings, "GONGZHI_BENCH", False):
-    urlpatterns.append(path("_bench/baseline/", views.bench_baseline, name="bench_baseline"))

@@ -46,7 +46,7 @@ def vote_view(perm: str, *, statuses=None):
         def wrapper(request, pk, *args, **kwargs):
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
-            vote = get_object_or_404(Vote.objects.select_related("estate"), pk=pk)
+            vote = get_object_or_404(Vote.objects.select_related("estate__jurisdiction"), pk=pk)
             if not request.user.has_perm(perm, vote):
                 raise PermissionDenied
             if statuses is not None and vote.status not in statuses:
@@ -463,21 +463,3 @@ def objection(request, vote):
         "voting/form.html",
         {"form": form, "title": _("Object to the result"), "vote": vote},
     )
-
-
-# --- bench baseline (only routed when settings.DEBUG or settings.GONGZHI_BENCH) ---------------
-
-
-@login_required
-@require_POST
-def bench_baseline(request):
-    """The reference for bench/voting_cast.py: same middleware and login as casting, then one
-    INSERT (an audit event) in its own transaction."""
-    from django.db import transaction
-    from django.http import HttpResponse
-
-    from portal.audit import log_event
-
-    with transaction.atomic():
-        log_event(actor=request.user, action="bench.baseline")
-    return HttpResponse(status=204)
