@@ -402,3 +402,58 @@ def test_count_streams_in_small_chunks(estate, monkeypatch):
     assert vote.result["agree"] == {"heads": 1, "area": "220.50"}
     assert vote.result["oppose"] == {"heads": 1, "area": "60.00"}
     assert vote.result["abstain"] == {"heads": 1, "area": "90.00"}
+
+
+def _stale_first_read(monkeypatch, stale):
+    """Make the cast's first (unlocked) read return ``stale``, as if another request cast for the
+    party right after it; later reads are real."""
+    real = services._elector_and_ballot
+    calls = []
+
+    def read(vote, party):
+        calls.append(1)
+        return stale if len(calls) == 1 else real(vote, party)
+
+    monkeypatch.setattr(services, "_elector_and_ballot", read)
+    return calls
+
+
+def test_change_read_before_another_change_supersedes_the_latest(estate, monkeypatch):
+    """A change decided on a ballot that another request replaced meanwhile is written against
+    the current one: every entry is superseded at most once."""
+    vote = open_vote(estate)
+    a = party(estate, "A")
+    services.ballot_cast(actor=None, vote=vote, party=a, choice="agree")
+    stale = services._elector_and_ballot(vote, a)
+    services.ballot_cast(actor=None, vote=vote, party=a, choice="oppose")
+    calls = _stale_first_read(monkeypatch, stale)
+    entry = services.ballot_cast(actor=None, vote=vote, party=a, choice="abstain")
+    assert len(calls) == 2  # the stale write was rolled back and decided again under the lock
+    board = list(BoardEntry.objects.filter(vote=vote).order_by("n"))
+    assert [e.entry["supersedes"] for e in board] == [None, 0, 1]
+    assert Ballot.objects.get(vote=vote).entry_id == entry.pk
+    assert Ballot.objects.get(vote=vote).changes == 2
+
+
+def test_first_ballot_read_before_another_cast_becomes_a_change_or_is_refused(estate, monkeypatch):
+    """Two co-owners cast at once: the later one is a change where changes are allowed, and is
+    refused where they are not; never two current ballots, never a gap on the board."""
+    vote = open_vote(estate)
+    a = party(estate, "A")
+    stale = services._elector_and_ballot(vote, a)
+    services.ballot_cast(actor=None, vote=vote, party=a, choice="agree")
+    _stale_first_read(monkeypatch, stale)
+    services.ballot_cast(actor=None, vote=vote, party=a, choice="oppose")
+    assert [e.entry["supersedes"] for e in BoardEntry.objects.filter(vote=vote).order_by("n")] == [
+        None,
+        0,
+    ]
+
+    strict = open_vote(estate, allow_change=False)
+    stale = services._elector_and_ballot(strict, a)
+    services.ballot_cast(actor=None, vote=strict, party=a, choice="agree")
+    _stale_first_read(monkeypatch, stale)
+    with pytest.raises(services.VoteError):
+        services.ballot_cast(actor=None, vote=strict, party=a, choice="oppose")
+    assert BoardEntry.objects.filter(vote=strict).count() == 1
+    assert Ballot.objects.filter(vote=strict).count() == 1
