@@ -1,9 +1,9 @@
 """Bench: count a closed vote of 100,000 sealed ballots from PostgreSQL.
 
 Run from the repository root: ``.venv/bin/python bench/voting_count.py [--ballots N]``.
-Creates a throwaway database (bench/_django.py), fills it with one estate of N owner parties,
-the frozen electorate, N sealed ballots and their board entries (bulk inserts, not timed), closes
-the vote, then times ``voting.services.vote_count`` (stream the rows, unwrap the key, open every
+Creates a throwaway database (bench/_django.py), fills it with one closed vote of N sealed
+ballots (bench/_closed_vote.py: the estate, the frozen electorate, the ballots and their board
+entries, bulk inserts, not timed), then times ``voting.services.vote_count`` (stream the rows, unwrap the key, open every
 sealed choice, tally) and measures its peak Python memory (tracemalloc) and the process's peak
 RSS. Targets: under 2 s, under 300 MB. Prints figures and ratios (below 1 meets); asserts nothing.
 """
@@ -12,115 +12,14 @@ from __future__ import annotations
 
 import argparse
 import os
-import random
 import resource
 import subprocess
 import sys
 import time
 import tracemalloc
-from datetime import timedelta
 
+from _closed_vote import build_closed_vote
 from _django import throwaway_database
-
-
-def build(n: int):
-    from django.utils import timezone
-
-    from portal.organisations.models import Jurisdiction, Level
-    from property.registry.models import Estate, OwnerParty
-    from voting import keys, services
-    from voting.models import Ballot, BoardCounter, BoardEntry, Vote, VoteElector, VoteStatus
-    from voting.sealing import (
-        generate_vote_keypair,
-        party_pseudonym,
-        receipt_code,
-        wrap_private_key,
-    )
-    from voting.verify import entry_hash, make_entry, seal_for_entry
-
-    node = Jurisdiction.add_root(code="bench-city", name="Bench", level=Level.CITY)
-    for level in (Level.DISTRICT, Level.STREET, Level.COMMUNITY, Level.ESTATE):
-        node = node.add_child(code=f"bench-{level}", name=level, level=level)
-    estate = Estate.objects.create(jurisdiction=node, code="bench", name="Bench estate")
-    OwnerParty.objects.bulk_create(
-        [OwnerParty(estate=estate, label=f"P{i}", key=f"k{i}") for i in range(n)], batch_size=5000
-    )
-    party_ids = list(OwnerParty.objects.filter(estate=estate).values_list("pk", flat=True))
-    now = timezone.now()
-    vote = Vote.objects.create(
-        estate=estate,
-        title="bench",
-        matter=1,
-        motion="bench",
-        status=VoteStatus.CLOSED,
-        opens_at=now - timedelta(days=2),
-        closes_at=now - timedelta(days=1),
-        closed_at=now,
-        channels=["online"],
-    )
-    private, public = generate_vote_keypair()
-    vote.public_key = public
-    vote.private_key_wrapped = wrap_private_key(
-        private, keys.wrapping_key(), context=f"vote:{vote.pk}".encode()
-    )
-    rng = random.Random(7)
-    secret = keys.pseudonym_key()
-    electors, entries, sealed_rows = [], [], []
-    t0 = time.perf_counter()
-    for i, pid in enumerate(party_ids):
-        pseudonym = party_pseudonym(secret, str(vote.pk), str(pid))
-        area = rng.randrange(5000, 15000)
-        electors.append(
-            VoteElector(vote=vote, party_id=pid, pseudonym=pseudonym, area_centi=area, units=1)
-        )
-        choice = rng.choices(["agree", "oppose", "abstain"], [6, 3, 1])[0]
-        sealed = seal_for_entry(choice, public, str(vote.pk), pseudonym)
-        entry = make_entry(
-            n=i,
-            pseudonym=pseudonym,
-            area=area,
-            sealed_choice=sealed,
-            channel="online",
-            time=services.board_time(now - timedelta(days=1, seconds=n - i)),
-        )
-        digest = entry_hash(entry)
-        entries.append(
-            BoardEntry(
-                vote=vote,
-                n=i,
-                entry=entry,
-                entry_hash=digest.hex(),
-                receipt=receipt_code(digest),
-                channel="online",
-                time=now,
-            )
-        )
-        sealed_rows.append((pid, pseudonym, area, sealed))
-    print(f"  sealed {n} ballots in {time.perf_counter() - t0:.1f} s (set-up, not timed)")
-    vote.total_heads = n
-    vote.total_area_centi = sum(e.area_centi for e in electors)
-    vote.save()
-    BoardCounter.objects.create(vote=vote, next_n=n)
-    VoteElector.objects.bulk_create(electors, batch_size=5000)
-    BoardEntry.objects.bulk_create(entries, batch_size=5000)
-    entry_ids = dict(BoardEntry.objects.filter(vote=vote).values_list("n", "pk"))
-    Ballot.objects.bulk_create(
-        [
-            Ballot(
-                vote=vote,
-                party_id=pid,
-                pseudonym=ps,
-                area_centi=area,
-                channel="online",
-                sealed_choice=sealed,
-                entry_id=entry_ids[i],
-                cast_at=now,
-            )
-            for i, (pid, ps, area, sealed) in enumerate(sealed_rows)
-        ],
-        batch_size=5000,
-    )
-    return vote
 
 
 def _hwm() -> float:
@@ -163,7 +62,7 @@ def main() -> None:
         from voting.models import Vote
 
         t0 = time.perf_counter()
-        vote = build(args.ballots)
+        vote, _ = build_closed_vote(args.ballots)
         print(f"  set-up: {time.perf_counter() - t0:.1f} s (not timed)")
         connections.close_all()
         env = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "portal.settings.test"}
