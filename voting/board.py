@@ -288,7 +288,7 @@ def export_available(vote: Vote) -> bool:
 
 
 def board_export(vote: Vote) -> dict:
-    """The public export (``gongzhi-board/1``) of a counted vote, straight from the database:
+    """The public export (``gongzhi-board/2``) of a counted vote, straight from the database:
     every entry, every signed head (the closing head is signed first if it is missing), the
     consistency proofs between consecutive heads (stored when each head was signed), the electorate, the published private key and
     the stored result. Precondition: ``export_available(vote)``."""

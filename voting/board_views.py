@@ -98,7 +98,7 @@ def receipt_page(request):
 
 @require_GET
 def board_json(request, pk):
-    """The public export (gongzhi-board/1), only once the vote is counted."""
+    """The public export (gongzhi-board/2), only once the vote is counted."""
     vote = _public_vote(pk)
     if not board.export_available(vote):
         raise Http404

@@ -10,12 +10,12 @@ hash). It needs only the standard library, ``cryptography`` and ``voting.merkle`
 The producer side (the Django app) builds exports with the helpers at the end of this module
 (``make_entry``, ``entry_leaf``, ``make_head``, ``build_export`` ...), so the two cannot drift.
 
-Export format ``gongzhi-board/1``
+Export format ``gongzhi-board/2``
 =================================
 
 A JSON object with exactly these keys (no others)::
 
-    {"format": "gongzhi-board/1",
+    {"format": "gongzhi-board/2",
      "vote": {"id": str, "estate": str, "title": str, "matter": int 1..9},
      "electorate": {"heads": int, "area": "10000.00",
                     "parties": [{"pseudonym": str, "area": "300.00"}, ...]},
@@ -55,7 +55,10 @@ Rules (each checked, in this order; the first broken one is reported):
    superseded twice, and each party that voted has exactly one entry that is not superseded: its
    counted ballot (DOMAIN s1: the latest ballot counts, every ballot stays on the board).
 7. Decryption. The private key belongs to ``vote_public_key``; every entry's sealed choice opens
-   (HPKE, info ``voting.sealing.ballot_context(vote id, pseudonym)``) to agree, oppose or abstain.
+   to agree, oppose or abstain: its envelope (HPKE, RFC 9180) opens to a data key, and the choice
+   opens with that key (AES-128-GCM, associated data
+   ``voting.sealing.ballot_context(vote id, pseudonym)``). ``voting.sealing`` gives the layout;
+   format 2 differs from format 1 only there (format 1 sealed each choice with HPKE directly).
 8. Recount. ``voting.tally`` over the electorate and the counted ballots gives exactly ``result``.
 
 The signing key in the export is trusted unless ``--key`` pins it: compare it with the key the
@@ -98,7 +101,7 @@ from voting.sealing import (
     vote_public_key,
 )
 
-FORMAT = "gongzhi-board/1"
+FORMAT = "gongzhi-board/2"
 TOP_FIELDS = (
     "format",
     "vote",
@@ -780,7 +783,7 @@ def _summary_line(summary: dict) -> str:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m voting.verify",
-        description="Verify a Gongzhi vote bulletin board export (gongzhi-board/1).",
+        description="Verify a Gongzhi vote bulletin board export (gongzhi-board/2).",
     )
     parser.add_argument("file", help="the export (JSON)")
     parser.add_argument("--key", help="the portal's signing key (base64) to pin")

@@ -6,9 +6,12 @@ counts it; the vote lock and the status check make a second count impossible.
 
 On the test's own PostgreSQL server: one closed vote of sealed ballots with known figures
 (bench/_closed_vote.py), then the real worker as the Procfile starts it (``ensure_schedules``,
-then ``qcluster``; ORM broker, no Redis) in a process group of its own. As soon as the worker is
-seen counting (its transaction holds the vote's row lock and reads the ballots), the whole group
-is killed. The vote must still be closed; a new worker must then count it once, right.
+then ``qcluster``; ORM broker, no Redis) in a process group of its own. Counting is fast (well
+under a second here), so the test holds the ballot table locked (``LOCK TABLE ... ACCESS
+EXCLUSIVE`` in a transaction of its own) while the worker starts: the worker takes the vote's
+lock, unwraps the key and then waits, mid-count, to read the ballots. As soon as it is seen
+there, the whole group is killed and the table released. The vote must still be closed; a new
+worker must then count it once, right.
 """
 
 import json
@@ -85,7 +88,7 @@ def _group_ps(pgid: int) -> str:
 
 
 def _counting(conn, vote_id: int) -> bool:
-    """True while another session has the vote locked and reads its ballots in that transaction
+    """True while another session has the vote locked and reads (or waits to read) its ballots in that transaction
     (``vote_count``: lock, then count and stream the ballots)."""
     reading = conn.execute(
         "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
@@ -144,6 +147,8 @@ def test_worker_killed_while_counting_counts_exactly_once_after_restart(pg_clust
     vote_id, expected = info["vote"], info["expected"]
 
     conn = psycopg.connect(url, autocommit=True)
+    blocker = psycopg.connect(url)  # holds the ballot table until the worker is killed
+    blocker.execute("LOCK TABLE voting_ballot IN ACCESS EXCLUSIVE MODE")
     started = time.monotonic()
     worker = _start_worker(env, log)
     try:
@@ -157,6 +162,7 @@ def test_worker_killed_while_counting_counts_exactly_once_after_restart(pg_clust
             )
             time.sleep(0.1)
         _kill_group(worker)
+        blocker.rollback()
         print(f"worker killed while counting, {time.monotonic() - started:.0f} s after its start")
         assert not _group_alive(worker.pid, wait=30), _group_ps(worker.pid)
 
@@ -190,4 +196,5 @@ def test_worker_killed_while_counting_counts_exactly_once_after_restart(pg_clust
     finally:
         if worker.poll() is None or _group_alive(worker.pid):
             _kill_group(worker)
+        blocker.close()
         conn.close()
