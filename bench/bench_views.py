@@ -43,7 +43,7 @@ def baseline(request):
 
 
 @require_POST
-@vote_view("voting.cast", statuses=(VoteStatus.OPEN,))
+@vote_view(None, statuses=(VoteStatus.OPEN,))
 def plain_cast(request, vote):
     options = _castable(request.user, vote)
     if not options:

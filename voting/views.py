@@ -38,8 +38,11 @@ from .models import (
 from .presentation import percent, result_lines
 
 
-def vote_view(perm: str, *, statuses=None):
-    """Load the vote (``pk``), check ``perm`` on it and, if given, its status (helios-style)."""
+def vote_view(perm: str | None, *, statuses=None):
+    """Load the vote (``pk``), check ``perm`` on it and, if given, its status (helios-style).
+
+    ``perm=None`` only for a view that decides who may act itself, before doing anything, from
+    a narrower test than any permission (``cast``: the parties the user may cast for now)."""
 
     def decorator(view):
         @wraps(view)
@@ -47,7 +50,7 @@ def vote_view(perm: str, *, statuses=None):
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
             vote = get_object_or_404(Vote.objects.select_related("estate__jurisdiction"), pk=pk)
-            if not request.user.has_perm(perm, vote):
+            if perm is not None and not request.user.has_perm(perm, vote):
                 raise PermissionDenied
             if statuses is not None and vote.status not in statuses:
                 messages.error(request, _("This is not possible at this stage of the vote."))
@@ -158,8 +161,11 @@ def attachment(request, vote, att_id):
     return serve_private_file(request, att.file)
 
 
-@vote_view("voting.cast", statuses=(VoteStatus.OPEN,))
+@vote_view(None, statuses=(VoteStatus.OPEN,))
 def cast(request, vote):
+    # Who may cast: an owner for their own parties in the frozen electorate (online), a proxy for
+    # the parties of their approved authorizations; both imply "voting.cast" on an open vote, so
+    # that check is not repeated (it would cost a query on every ballot).
     options = _castable(request.user, vote)
     if not options:
         raise PermissionDenied
