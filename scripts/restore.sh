@@ -4,7 +4,7 @@
 #   scripts/restore.sh BACKUP_DIR
 #
 # The target database (DATABASE_URL) must exist; its objects are replaced (pg_restore --clean).
-# Media are unpacked into MEDIA_ROOT. Keys are unpacked into BOARD_KEY_DIR only when that folder
+# Media are unpacked into MEDIA_ROOT, private uploads into PRIVATE_MEDIA_ROOT. Keys are unpacked into BOARD_KEY_DIR only when that folder
 # is empty or FORCE_KEYS=1 (overwriting live keys would make open votes undecryptable).
 # The manifest is checked first; nothing is touched if a file is damaged.
 set -euo pipefail
@@ -15,7 +15,7 @@ umask 077
 
 (cd "$SRC" && sha256sum --check --quiet MANIFEST.sha256) || { echo "manifest check failed"; exit 1; }
 
-read -r DB_URL MEDIA KEYS < <("$PY" - <<'PYEOF'
+read -r DB_URL MEDIA PRIVATE KEYS < <("$PY" - <<'PYEOF'
 import os
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings.production")
 import django
@@ -26,7 +26,7 @@ assert db["ENGINE"].endswith("postgresql"), "restore.sh needs PostgreSQL (DATABA
 from urllib.parse import quote
 auth = quote(db.get("USER") or "postgres") + (":" + quote(db["PASSWORD"], safe="") if db.get("PASSWORD") else "")
 url = f"postgresql://{auth}@{db.get('HOST') or '127.0.0.1'}:{db.get('PORT') or 5432}/{db['NAME']}"
-print(url, settings.MEDIA_ROOT, settings.BOARD_KEY_DIR)
+print(url, settings.MEDIA_ROOT, settings.PRIVATE_MEDIA_ROOT, settings.BOARD_KEY_DIR)
 PYEOF
 )
 
@@ -37,6 +37,12 @@ if [ -f "$SRC/media.tar.gz" ]; then
   mkdir -p "$MEDIA"
   tar -C "$MEDIA" -xzf "$SRC/media.tar.gz"
   echo "  media -> $MEDIA"
+fi
+
+if [ -f "$SRC/private.tar.gz" ]; then
+  mkdir -p "$PRIVATE"
+  tar -C "$PRIVATE" -xzf "$SRC/private.tar.gz"
+  echo "  private uploads -> $PRIVATE"
 fi
 
 if [ -f "$SRC/keys.tar.gz" ]; then

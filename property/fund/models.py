@@ -348,8 +348,7 @@ class FundRequest(models.Model):
 def private_storage():
     """Uploads (photos, inspection reports) live outside MEDIA_ROOT, served only by a view that
     checks permission (``fund:attachment``)."""
-    location = getattr(settings, "PRIVATE_MEDIA_ROOT", None) or Path(settings.VAR_DIR) / "private"
-    return FileSystemStorage(location=location, base_url=None)
+    return FileSystemStorage(location=settings.PRIVATE_MEDIA_ROOT, base_url=None)
 
 
 def attachment_path(instance, filename: str) -> str:

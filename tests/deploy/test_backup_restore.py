@@ -85,6 +85,7 @@ def portal_env(db: str, folder: Path) -> dict:
         DJANGO_SETTINGS_MODULE="portal.settings.dev",
         DATABASE_URL=db_url(db),
         MEDIA_ROOT=str(folder / "media"),
+        PRIVATE_MEDIA_ROOT=str(folder / "private"),
         BOARD_KEY_DIR=str(folder / "keys"),
         PYTHON=sys.executable,
         LOG_LEVEL="WARNING",
@@ -93,7 +94,8 @@ def portal_env(db: str, folder: Path) -> dict:
 
 
 def test_backup_then_restore_gives_back_every_row_file_and_key(databases, tmp_path):
-    """Every table's row count, every media file and every key survive backup and restore."""
+    """Every table's row count, every media and private file and every key survive backup and
+    restore."""
     src, dst = databases
     source = portal_env(src, tmp_path / "live")
     run([sys.executable, "manage.py", "migrate", "-v0"], source)
@@ -101,6 +103,9 @@ def test_backup_then_restore_gives_back_every_row_file_and_key(databases, tmp_pa
     media = tmp_path / "live/media/evidence"
     media.mkdir(parents=True)
     (media / "repair-photo.png").write_bytes(b"\x89PNG\r\n\x1a\n" + os.urandom(2048))
+    private = tmp_path / "live/private/fund"
+    private.mkdir(parents=True, exist_ok=True)
+    (private / "invoice.pdf").write_bytes(b"%PDF-1.4\n" + os.urandom(2048))
     keys = tmp_path / "live/keys"  # the demo data already made the board keys here
     keys.mkdir(mode=0o700, exist_ok=True)
     keys.chmod(0o700)
@@ -112,10 +117,12 @@ def test_backup_then_restore_gives_back_every_row_file_and_key(databases, tmp_pa
     assert {p.name for p in backup.iterdir()} == {
         "db.dump",
         "media.tar.gz",
+        "private.tar.gz",
         "keys.tar.gz",
         "MANIFEST.sha256",
     }
     assert (backup / "keys.tar.gz").stat().st_mode & 0o077 == 0
+    assert (backup / "private.tar.gz").stat().st_mode & 0o077 == 0
 
     target = portal_env(dst, tmp_path / "restored")
     run(["bash", "scripts/restore.sh", str(backup)], target)
@@ -126,6 +133,9 @@ def test_backup_then_restore_gives_back_every_row_file_and_key(databases, tmp_pa
     restored = tmp_path / "restored"
     assert (restored / "media/evidence/repair-photo.png").read_bytes() == (
         media / "repair-photo.png"
+    ).read_bytes()
+    assert (restored / "private/fund/invoice.pdf").read_bytes() == (
+        private / "invoice.pdf"
     ).read_bytes()
     key = restored / "keys/board-signing.key"
     assert key.read_bytes() == (keys / "board-signing.key").read_bytes()

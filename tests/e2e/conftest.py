@@ -67,6 +67,7 @@ def server_env(workdir: Path, db: Path) -> dict:
         SMS_FILE_PATH=str(workdir / "sms.jsonl"),
         Q_SYNC="true",
         MEDIA_ROOT=str(workdir / "media"),
+        PRIVATE_MEDIA_ROOT=str(workdir / "private"),
         BOARD_KEY_DIR=str(workdir / "keys"),
         ALLOWED_HOSTS="127.0.0.1,localhost",
         LOG_LEVEL="WARNING",
