@@ -110,7 +110,7 @@ def build_closed_vote(n: int, *, seed: int = 7, code: str = "bench", verbose: bo
     vote.total_heads = n
     vote.total_area_centi = sum(e.area_centi for e in electors)
     vote.save()
-    BoardCounter.objects.create(vote=vote, next_n=n)
+    BoardCounter.objects.create(vote=vote, next_n=n, closed=True)
     VoteElector.objects.bulk_create(electors, batch_size=5000)
     BoardEntry.objects.bulk_create(entries, batch_size=5000)
     entry_ids = dict(BoardEntry.objects.filter(vote=vote).values_list("n", "pk"))

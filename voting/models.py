@@ -311,11 +311,15 @@ class Ballot(models.Model):
 
 
 class BoardCounter(models.Model):
-    """The per-vote lock row: the next board position and the last entry time."""
+    """The per-vote lock row: the next board position, the last entry time, and whether the
+    board is closed. ``closed`` lives here, not only in ``Vote.status``, because a cast waiting
+    for this row's lock must see the close that held it: PostgreSQL re-reads a locked row that
+    was updated meanwhile, but not the other rows of a join (READ COMMITTED)."""
 
     vote = models.OneToOneField(Vote, on_delete=models.CASCADE, related_name="board_counter")
     next_n = models.PositiveIntegerField(default=0)
     last_time = models.DateTimeField(null=True, blank=True)
+    closed = models.BooleanField(default=False)
 
     def __str__(self):
         return f"{self.vote_id}: {self.next_n}"

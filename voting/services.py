@@ -17,8 +17,8 @@ Locks
   transaction commits. The write is optimistic: a new ballot meets the ``(vote, party)``
   UniqueConstraint, a change updates the ballot only if it still points at the entry that was
   read; if another request cast for the party in between, everything is rolled back and the
-  cast is decided again once on fresh data. Closing takes the same lock, so no ballot lands
-  after close.
+  cast is decided again once on fresh data. Closing takes the same lock and marks the counter
+  row closed, so no ballot lands after close (a cast that waited for the lock sees the mark).
 """
 
 from __future__ import annotations
@@ -439,13 +439,13 @@ def _append_ballot(*, actor, vote, party, elector, sealed, channel, scan, now) -
     with transaction.atomic():
         # The audit event first: it needs no lock, so the lock below is held shorter.
         log_event(actor=actor, action="voting.ballot_cast", obj=vote, details={"channel": channel})
-        counter_pk, next_n, last_time, status, closes_at = (
-            BoardCounter.objects.select_for_update(of=("self",))
+        counter_pk, next_n, last_time, closed = (
+            BoardCounter.objects.select_for_update()
             .filter(vote=vote)
-            .values_list("pk", "next_n", "last_time", "vote__status", "vote__closes_at")
+            .values_list("pk", "next_n", "last_time", "closed")
             .get()
         )
-        if status != VoteStatus.OPEN or now >= closes_at:
+        if closed or vote.status != VoteStatus.OPEN or now >= vote.closes_at:
             raise VoteError(_("The vote is not open."), code="closed")
         if elector is None:
             elector = _elector_and_ballot(vote, party)
@@ -570,6 +570,8 @@ def vote_close(*, vote: Vote, actor=None, now: datetime | None = None) -> Vote:
         _require(vote, VoteStatus.OPEN)
         if now < vote.closes_at:
             raise VoteError(_("The vote does not close yet."), code="early")
+        # On the locked row itself, so that a cast waiting for the lock sees it (BoardCounter).
+        BoardCounter.objects.filter(vote=vote).update(closed=True)
         vote.status = VoteStatus.CLOSED
         vote.closed_at = now
         vote.save(update_fields=["status", "closed_at"])
