@@ -82,8 +82,10 @@ pytest: venv
 test-pg: setup
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/test} DJANGO_SETTINGS_MODULE=portal.settings.test $(VENV)/bin/pytest -q -n 2 $(PYTEST_ARGS)
 
+# Every bench script; _*.py, bench_*.py and *settings.py are their shared helpers, not benches.
 bench: setup
-	@for f in bench/*.py; do echo "== $$f"; $(PY) $$f || exit 1; done
+	@for f in bench/*.py; do case $$(basename $$f) in _*|bench_*|*settings.py) continue;; esac; \
+	  echo "== $$f"; $(PY) $$f || exit 1; done
 
 clean:
 	rm -rf $(VENV) db.sqlite3 var static_collected node_modules
