@@ -6,10 +6,11 @@ from django import forms
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.core.validators import FileExtensionValidator
 from django.utils.translation import gettext_lazy as _
 
-from .models import ALL_CHANNELS, Channel, ChoiceValue, Matter, validate_upload_size
+from portal.core.uploads import validate_upload
+
+from .models import ALL_CHANNELS, Channel, ChoiceValue, Matter
 
 DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
@@ -18,10 +19,7 @@ def _file_field(label, required=True):
     return forms.FileField(
         label=label,
         required=required,
-        validators=[
-            FileExtensionValidator(allowed_extensions=settings.UPLOAD_ALLOWED_EXTENSIONS),
-            validate_upload_size,
-        ],
+        validators=[validate_upload],
         help_text=_("PDF, JPG or PNG, at most %(mb)s MB.")
         % {"mb": settings.UPLOAD_MAX_BYTES // (1024 * 1024)},
     )

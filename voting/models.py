@@ -35,12 +35,12 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
-from django.core.validators import FileExtensionValidator, MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from portal.core.uploads import validate_upload
 from property.registry.models import Estate, OwnerParty
 
 from . import tally
@@ -87,22 +87,6 @@ class ChoiceValue(models.TextChoices):
     AGREE = tally.Choice.AGREE.value, _("Agree")
     OPPOSE = tally.Choice.OPPOSE.value, _("Oppose")
     ABSTAIN = tally.Choice.ABSTAIN.value, _("Abstain")
-
-
-def validate_upload_size(f) -> None:
-    if f.size > settings.UPLOAD_MAX_BYTES:
-        raise ValidationError(
-            _("The file is too large (at most %(mb)s MB)."),
-            params={"mb": settings.UPLOAD_MAX_BYTES // (1024 * 1024)},
-            code="too_large",
-        )
-
-
-def upload_validators():
-    return [
-        FileExtensionValidator(allowed_extensions=settings.UPLOAD_ALLOWED_EXTENSIONS),
-        validate_upload_size,
-    ]
 
 
 class Vote(models.Model):
@@ -222,7 +206,7 @@ class VoteAttachment(models.Model):
         Vote, on_delete=models.CASCADE, related_name="attachments", verbose_name=_("vote")
     )
     title = models.CharField(_("title"), max_length=200, blank=True)
-    file = models.FileField(_("file"), upload_to=attachment_path, validators=upload_validators())
+    file = models.FileField(_("file"), upload_to=attachment_path, validators=[validate_upload])
     uploaded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

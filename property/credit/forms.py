@@ -5,11 +5,12 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from portal.core.uploads import validate_upload
 from portal.organisations.models import Organisation, OrgKind
 from portal.permissions import scope_q
 from property.registry.models import Estate
 
-from .models import CatalogueItem, Kind, evidence_validators
+from .models import CatalogueItem, Kind
 from .selectors import districts
 
 
@@ -33,7 +34,7 @@ class RecordAddForm(forms.Form):
     evidence = forms.FileField(
         label=_("Evidence"),
         required=False,
-        validators=evidence_validators(),
+        validators=[validate_upload],
         help_text=_("PDF, JPG or PNG."),
     )
 
@@ -68,7 +69,7 @@ class ObjectionForm(forms.Form):
     evidence = forms.FileField(
         label=_("Evidence"),
         required=False,
-        validators=evidence_validators(),
+        validators=[validate_upload],
         help_text=_("PDF, JPG or PNG."),
     )
 

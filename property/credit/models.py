@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import FileExtensionValidator, MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -26,22 +26,6 @@ COMPANY_CHOICES = {"kind": OrgKind.PROPERTY_COMPANY}
 class Kind(models.TextChoices):
     GOOD = "good", _("Good record")
     BAD = "bad", _("Bad record")
-
-
-def validate_evidence_size(file) -> None:
-    limit = settings.UPLOAD_MAX_BYTES
-    if file and file.size > limit:
-        raise ValidationError(
-            _("The file is too large (at most %(mb)s MB).") % {"mb": limit // (1024 * 1024)},
-            code="file_too_large",
-        )
-
-
-def evidence_validators():
-    return [
-        FileExtensionValidator(allowed_extensions=settings.UPLOAD_ALLOWED_EXTENSIONS),
-        validate_evidence_size,
-    ]
 
 
 class CatalogueItem(models.Model):

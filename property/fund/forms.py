@@ -4,10 +4,10 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from portal.core.uploads import validate_upload
 from property.registry.models import Building, Unit
 
 from .models import Category, RequestKind, Scope
-from .uploads import check_upload
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -27,8 +27,15 @@ class MultipleFileField(forms.FileField):
 
 
 def _checked(files):
+    """Each file through the portal's upload check; an error names the file it is about."""
     for f in files:
-        check_upload(f)
+        try:
+            validate_upload(f)
+        except ValidationError as exc:
+            raise ValidationError(
+                _("%(name)s: %(error)s") % {"name": f.name, "error": " ".join(exc.messages)},
+                code=exc.code,
+            ) from None
     return files
 
 

@@ -34,6 +34,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal.audit import log_event
+from portal.core.uploads import content_type_for, validate_upload
 from property.registry.models import Building, Estate, Unit
 
 from .apportion import apportion, from_fen, refill_due, to_fen
@@ -386,14 +387,12 @@ def fund_request_submit(
 
 
 def _attach(req: FundRequest, kind: str, uploaded) -> Attachment:
-    from .uploads import check_upload
-
-    content_type = check_upload(uploaded)
+    validate_upload(uploaded)
     att = Attachment(
         request=req,
         kind=kind,
         original_name=str(getattr(uploaded, "name", "file"))[-200:],
-        content_type=content_type,
+        content_type=content_type_for(uploaded.name),
     )
     att.file.save(uploaded.name, uploaded, save=False)
     att.save()

@@ -4,8 +4,9 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from portal.core.uploads import validate_upload
+
 from .models import Estate, Unit, validate_identity_number
-from .services import validate_proof_file
 
 
 class SecretTextInput(forms.TextInput):
@@ -45,7 +46,7 @@ class ClaimForm(forms.Form):
 
     def clean_proof(self):
         proof = self.cleaned_data["proof"]
-        validate_proof_file(proof)
+        validate_upload(proof)
         return proof
 
     def clean(self):

@@ -8,9 +8,7 @@ audit log; no personal data (names, identity numbers) ever goes into the log's d
 from __future__ import annotations
 
 from collections.abc import Iterable
-from pathlib import PurePath
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -18,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from portal.audit import log_event
 from portal.core.crypto import encrypt_text
+from portal.core.uploads import validate_upload
 
 from . import guards
 from .importer import ImportPlan, RowError, export_bytes
@@ -33,13 +32,6 @@ from .models import (
     mask_identity,
 )
 
-PROOF_SIGNATURES = {
-    "pdf": (b"%PDF",),
-    "jpg": (b"\xff\xd8\xff",),
-    "jpeg": (b"\xff\xd8\xff",),
-    "png": (b"\x89PNG\r\n\x1a\n",),
-}
-
 
 class ClaimError(ValidationError):
     """A claim operation refused for a reason the user can act on."""
@@ -51,36 +43,6 @@ class ImportRejected(Exception):
     def __init__(self, errors: list[RowError]):
         super().__init__(f"{len(errors)} error(s)")
         self.errors = errors
-
-
-# ---- proof files --------------------------------------------------------------------------
-
-
-def validate_proof_file(upload) -> None:
-    """Allowed extension (settings.UPLOAD_ALLOWED_EXTENSIONS), size (UPLOAD_MAX_BYTES) and a
-    content signature matching the extension (a renamed .exe is not a .pdf)."""
-    ext = PurePath(upload.name or "").suffix.lower().lstrip(".")
-    allowed = [e.lower() for e in settings.UPLOAD_ALLOWED_EXTENSIONS]
-    if ext not in allowed:
-        raise ValidationError(
-            _("Upload a file of one of these types: %(types)s.") % {"types": ", ".join(allowed)},
-            code="file_type",
-        )
-    if upload.size > settings.UPLOAD_MAX_BYTES:
-        raise ValidationError(
-            _("The file is larger than %(mb)s MB.")
-            % {"mb": round(settings.UPLOAD_MAX_BYTES / 1024 / 1024, 1)},
-            code="file_size",
-        )
-    signatures = PROOF_SIGNATURES.get(ext)
-    if signatures:
-        upload.seek(0)
-        head = upload.read(16)
-        upload.seek(0)
-        if not any(head.startswith(sig) for sig in signatures):
-            raise ValidationError(
-                _("The file's content does not match its type."), code="file_content"
-            )
 
 
 # ---- claims -------------------------------------------------------------------------------
@@ -101,7 +63,7 @@ def claim_submit(
         raise ClaimError(_("Choose at least one unit."), code="no_units")
     if any(u.estate_id != estate.pk for u in units):
         raise ClaimError(_("Every claimed unit must belong to the chosen estate."), code="estate")
-    validate_proof_file(proof)
+    validate_upload(proof)
     claim = OwnerClaim(user=user, estate=estate, name=name.strip())
     claim.set_identity(identity_number)
     pending = OwnerClaim.objects.filter(

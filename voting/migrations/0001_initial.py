@@ -2,6 +2,7 @@
 
 import django.core.validators
 import django.db.models.deletion
+import portal.core.uploads
 import voting.models
 from django.conf import settings
 from django.db import migrations, models
@@ -166,7 +167,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('title', models.CharField(blank=True, max_length=200, verbose_name='title')),
-                ('file', models.FileField(upload_to=voting.models.attachment_path, validators=[django.core.validators.FileExtensionValidator(allowed_extensions=['pdf', 'jpg', 'jpeg', 'png']), voting.models.validate_upload_size], verbose_name='file')),
+                ('file', models.FileField(upload_to=voting.models.attachment_path, validators=[portal.core.uploads.validate_upload], verbose_name='file')),
                 ('uploaded_at', models.DateTimeField(auto_now_add=True)),
                 ('vote', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='attachments', to='voting.vote', verbose_name='vote')),
             ],
