@@ -248,7 +248,7 @@ def test_holiday_calendar_in_admin_for_bureau_only(client, c):
         "/admin/holidays/new/", {"date": "2027-01-01", "kind": "holiday", "name": "元旦"}
     )
     assert response.status_code == 302
-    from property.fund.models import Holiday
+    from property.registry.models import Holiday
 
     assert Holiday.objects.filter(date="2027-01-01").exists()
     client.force_login(c.street)
