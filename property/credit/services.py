@@ -26,8 +26,8 @@ from django.utils.translation import gettext as _
 
 from portal.audit import log_event
 from portal.organisations.models import Membership, Organisation, OrgKind
+from property.registry.calendar import working_calendar
 from property.registry.models import Estate, OwnerParty
-from property.workdays import load_official_calendar
 
 from .models import (
     CatalogueItem,
@@ -44,9 +44,10 @@ logger = logging.getLogger(__name__)
 
 def objection_deadline(notified_on: date) -> date:
     """Last day on which the company may object: N working days after notice (N from settings,
-    default 10), on the official holiday and make-up workday calendar."""
+    default 10), on the official holiday and make-up workday calendar: the ``Holiday`` table
+    the bureau keeps, the same calendar as the fund's review deadlines."""
     days = settings.GONGZHI["CREDIT_OBJECTION_WORKING_DAYS"]
-    return load_official_calendar().add_working_days(notified_on, days)
+    return working_calendar().add_working_days(notified_on, days)
 
 
 def _company_emails(company: Organisation) -> list[str]:

@@ -19,11 +19,11 @@ from django.utils import timezone
 
 from portal.audit import log_event
 from portal.organisations.models import Membership, OrgKind
+from property.registry.calendar import working_calendar
 from property.registry.models import Building, Estate, Ownership, Unit
 
 from . import services
 from .apportion import apportion, from_fen, refill_due, to_fen
-from .calendar import working_calendar
 from .models import EntryKind, FundAccount, FundRequest, LedgerEntry, Scope, Status
 
 RATE_FEN_PER_M2 = 100 * 100  # 100 yuan per m², in fen per m² (area is in hundredths)

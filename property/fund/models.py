@@ -1,4 +1,4 @@
-"""Maintenance fund (住宅专项维修资金): unit ledgers, requests to use the fund, and the calendar.
+"""Maintenance fund (住宅专项维修资金): unit ledgers and requests to use the fund.
 
 Rules (DOMAIN.md §2, MoC/MoF Order 165 (2007), notice 建办房〔2015〕52号):
 
@@ -38,42 +38,6 @@ MONEY = {"max_digits": 14, "decimal_places": 2}
 
 class AppendOnlyError(Exception):
     """Raised on any attempt to change or remove a journal entry."""
-
-
-# ---- the holiday calendar (data, editable by the bureau) ---------------------------------
-
-
-class HolidayKind(models.TextChoices):
-    HOLIDAY = "holiday", _("Official holiday")
-    WORKDAY = "workday", _("Make-up working day")
-
-
-class Holiday(models.Model):
-    """One day of the official holiday arrangement: a day off, or a weekend made a working day.
-
-    Loaded from ``property/data/cn_holidays.csv`` by a data migration; the bureau adds each
-    new year's State Council notice in Wagtail admin. ``working_calendar()`` reads this table.
-    """
-
-    date = models.DateField(_("date"), unique=True)
-    kind = models.CharField(_("kind"), max_length=8, choices=HolidayKind.choices)
-    name = models.CharField(_("name"), max_length=40)
-
-    class Meta:
-        verbose_name = _("holiday calendar day")
-        verbose_name_plural = _("holiday calendar")
-        ordering = ["date"]
-
-    def __str__(self):
-        return f"{self.date:%Y-%m-%d} {self.name} ({self.get_kind_display()})"
-
-    def clean(self):
-        from django.core.exceptions import ValidationError
-
-        if self.kind == HolidayKind.WORKDAY and self.date and self.date.weekday() < 5:
-            raise ValidationError(
-                {"kind": _("A make-up working day must fall on a Saturday or Sunday.")}
-            )
 
 
 # ---- unit ledgers -----------------------------------------------------------------------

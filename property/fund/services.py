@@ -35,10 +35,10 @@ from django.utils.translation import gettext as _
 
 from portal.audit import log_event
 from portal.core.uploads import content_type_for, validate_upload
+from property.registry.calendar import working_calendar
 from property.registry.models import Building, Estate, Unit
 
 from .apportion import apportion, from_fen, refill_due, to_fen
-from .calendar import working_calendar
 from .models import (
     Attachment,
     AttachmentKind,

@@ -28,9 +28,9 @@ from django_q.tasks import async_task
 
 from portal.audit import log_event
 from portal.organisations.models import Membership, OrgKind
+from property.registry.calendar import working_calendar
 
 from .apportion import refill_due
-from .calendar import working_calendar
 from .models import FundAccount, FundRequest, Status
 
 

@@ -4,6 +4,9 @@ Counting rules (DOMAIN.md §1, SPC interpretation 2009 No.7 Art. 8-9): a unit's 
 exclusive-part area (registered, else surveyed, else contract); an **owner party** is one person
 or the co-owners of a unit together; the developer is one party holding its unsold units; heads
 are distinct parties. The selectors in ``property.registry.selectors`` compute the figures.
+
+The official holiday calendar (``Holiday``) lives here too, below the fund and the credit
+rating, so that both count working days on the same data (``property.registry.calendar``).
 """
 
 from decimal import Decimal
@@ -420,3 +423,41 @@ class OwnerClaim(models.Model):
             unit__in=units, end__isnull=True, party__members=person
         ).count()
         return person if held == len(units) else None
+
+
+# ---- the holiday calendar (data, editable by the bureau) ---------------------------------
+
+
+class HolidayKind(models.TextChoices):
+    HOLIDAY = "holiday", _("Official holiday")
+    WORKDAY = "workday", _("Make-up working day")
+
+
+class Holiday(models.Model):
+    """One day of the official holiday arrangement: a day off, or a weekend made a working day.
+
+    Loaded from ``property/data/cn_holidays.csv`` by a data migration; the bureau adds each
+    new year's State Council notice in Wagtail admin. ``working_calendar()`` in
+    ``property.registry.calendar`` reads this table for the fund's review deadlines and the
+    credit rating's objection window alike. The table keeps the name it was created with
+    (``fund_holiday``) when the model moved here from the fund.
+    """
+
+    date = models.DateField(_("date"), unique=True)
+    kind = models.CharField(_("kind"), max_length=8, choices=HolidayKind.choices)
+    name = models.CharField(_("name"), max_length=40)
+
+    class Meta:
+        db_table = "fund_holiday"
+        verbose_name = _("holiday calendar day")
+        verbose_name_plural = _("holiday calendar")
+        ordering = ["date"]
+
+    def __str__(self):
+        return f"{self.date:%Y-%m-%d} {self.name} ({self.get_kind_display()})"
+
+    def clean(self):
+        if self.kind == HolidayKind.WORKDAY and self.date and self.date.weekday() < 5:
+            raise ValidationError(
+                {"kind": _("A make-up working day must fall on a Saturday or Sunday.")}
+            )

@@ -16,6 +16,8 @@ from property.credit.services import (
     credit_record_add,
     credit_records_activate_due,
 )
+from property.registry.models import Holiday
+from property.workdays import load_official_calendar
 from tests.property.credit.factories import add_record, city_officer, company_staff, item
 
 pytestmark = pytest.mark.django_db
@@ -29,6 +31,18 @@ def test_objection_window_counts_working_days_across_national_day(world):
     record = add_record(world, on=MONDAY_BEFORE_NATIONAL_DAY)
     assert record.objection_deadline == date(2026, 10, 16)
     assert record.status == RecordStatus.PENDING
+
+
+def test_holiday_added_by_the_bureau_moves_the_objection_deadline(world):
+    """The objection window counts on the Holiday table the bureau keeps in admin, not only on
+    the shipped CSV: a day off added there (Mon 2026-10-12, not in the CSV) is not a working
+    day, so the deadline moves from Fri 2026-10-16 to Mon 2026-10-19, as the fund's review
+    deadline moves (DOMAIN.md §2-3: one official calendar, kept as data)."""
+    extra = date(2026, 10, 12)
+    assert extra not in load_official_calendar().holidays
+    assert add_record(world, on=MONDAY_BEFORE_NATIONAL_DAY).objection_deadline == date(2026, 10, 16)
+    Holiday.objects.create(date=extra, kind="holiday", name="临时调整")
+    assert add_record(world, on=MONDAY_BEFORE_NATIONAL_DAY).objection_deadline == date(2026, 10, 19)
 
 
 def test_objection_accepted_on_last_day_refused_after(world):

@@ -18,7 +18,6 @@ from property.fund.models import (
     EntryKind,
     FundAccount,
     FundRequest,
-    Holiday,
     LedgerEntry,
     RequestShare,
     Scope,
@@ -26,7 +25,7 @@ from property.fund.models import (
 )
 from property.fund.selectors import estate_fund_summary, unit_balance
 from property.fund.tasks import check_review_deadlines
-from property.registry.models import Building, Unit
+from property.registry.models import Building, Holiday, Unit
 
 from .factories import cast
 

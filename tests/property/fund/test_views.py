@@ -240,21 +240,6 @@ def test_actions_refuse_the_wrong_user(client, c, action):
     assert req.status == Status.SUBMITTED
 
 
-def test_holiday_calendar_in_admin_for_bureau_only(client, c):
-    """The bureau keeps the calendar in Wagtail admin; a street officer cannot."""
-    client.force_login(c.bureau)
-    assert client.get("/admin/holidays/").status_code == 200
-    response = client.post(
-        "/admin/holidays/new/", {"date": "2027-01-01", "kind": "holiday", "name": "元旦"}
-    )
-    assert response.status_code == 302
-    from property.fund.models import Holiday
-
-    assert Holiday.objects.filter(date="2027-01-01").exists()
-    client.force_login(c.street)
-    assert client.get("/admin/holidays/").status_code in (302, 403)
-
-
 def test_statement_pdf_signed_with_chinese_text(client, c):
     """The annual statement as a signed PDF: totals and each unit's balance, CJK font."""
     from tests.pdfcheck import pdf_fonts, pdf_text, signature_valid

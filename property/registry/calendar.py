@@ -1,9 +1,12 @@
-"""The working-day calendar used by the fund: the ``Holiday`` table, else the shipped CSV.
+"""The working-day calendar of the portal: the ``Holiday`` table, else the shipped CSV.
 
 ``working_calendar()`` builds a ``property.workdays.HolidayCalendar`` from the ``Holiday``
 rows the bureau keeps in Wagtail admin (loaded from ``property/data/cn_holidays.csv`` by the
 data migration). If the table is empty (or not migrated yet) it falls back to the pure
 ``load_official_calendar()``, so a deadline is never computed on a calendar without holidays.
+
+Both the fund (the 3-working-day review of an emergency use) and the credit rating (the
+10-working-day objection window) call it, so a day the bureau adds moves both deadlines.
 """
 
 from __future__ import annotations

@@ -1,4 +1,8 @@
-"""Wagtail admin: the holiday calendar, kept as data and edited by the housing bureau."""
+"""Wagtail admin: the holiday calendar, kept as data and edited by the housing bureau.
+
+The fund's review deadlines and the credit rating's objection window both count working days
+on it (``property.registry.calendar.working_calendar()``).
+"""
 
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
