@@ -339,38 +339,28 @@ def ballot_cast(
     elector = _elector_and_ballot(vote, party)
     _check_current(vote, elector, channel)
     sealed = seal_for_entry(choice, bytes(vote.public_key), vote.board_id, elector["pseudonym"])
-    try:
-        return _append_ballot(
-            actor=actor,
-            vote=vote,
-            party=party,
-            elector=elector,
-            sealed=sealed,
-            channel=channel,
-            scan=scan,
-            now=now,
-        )
-    except (IntegrityError, _StaleBallot):
-        # Another request cast for this party between our read and our write (e.g. two
-        # co-owners at once); nothing was written. Decide again on what is current under the
-        # lock, as the only writer.
-        pass
-    try:
-        return _append_ballot(
-            actor=actor,
-            vote=vote,
-            party=party,
-            elector=None,
-            sealed=sealed,
-            channel=channel,
-            scan=scan,
-            now=now,
-        )
-    except IntegrityError:
-        raise VoteError(
-            _("This party has already voted. One ballot per party across all channels."),
-            code="already_cast",
-        ) from None
+    # First with what was read before the lock; if another request cast for this party in
+    # between (e.g. two co-owners at once), nothing was written: decide again under the lock,
+    # as the only writer.
+    for read in (elector, None):
+        try:
+            return _append_ballot(
+                actor=actor,
+                vote=vote,
+                party=party,
+                elector=read,
+                sealed=sealed,
+                channel=channel,
+                scan=scan,
+                now=now,
+            )
+        except (IntegrityError, _StaleBallot):
+            if read is None:
+                break
+    raise VoteError(
+        _("This party has already voted. One ballot per party across all channels."),
+        code="already_cast",
+    )
 
 
 def _check_current(vote: Vote, elector: dict | None, channel: str) -> None:
@@ -565,13 +555,13 @@ def vote_close(*, vote: Vote, actor=None, now: datetime | None = None) -> Vote:
     """open → closed at or after ``closes_at``. Takes the board lock, so no ballot lands after."""
     now = _now(now)
     with transaction.atomic():
-        BoardCounter.objects.select_for_update().filter(vote=vote).first()
+        # Takes the board lock by marking the board closed on that row itself, so that a cast
+        # waiting for the lock sees it (BoardCounter); rolled back if the vote may not close.
+        BoardCounter.objects.filter(vote=vote).update(closed=True)
         _locked(vote)
         _require(vote, VoteStatus.OPEN)
         if now < vote.closes_at:
             raise VoteError(_("The vote does not close yet."), code="early")
-        # On the locked row itself, so that a cast waiting for the lock sees it (BoardCounter).
-        BoardCounter.objects.filter(vote=vote).update(closed=True)
         vote.status = VoteStatus.CLOSED
         vote.closed_at = now
         vote.save(update_fields=["status", "closed_at"])
