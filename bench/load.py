@@ -87,70 +87,11 @@ def throwaway_database(*, redis: bool = True):
 
 def build(voters: int):
     """One estate, ``voters`` owners with one unit each, a session each, an open vote."""
-    from datetime import date, timedelta
+    from _owners import build_open_vote
 
-    from django.conf import settings
-    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-    from django.contrib.sessions.backends.db import SessionStore
-    from django.utils import timezone
-
-    from portal.accounts.models import User
-    from portal.organisations.models import Jurisdiction, Level
-    from property.registry.models import Building, Estate, OwnerParty, Ownership, Person, Unit
-    from voting import services
-
-    node = Jurisdiction.add_root(code="load-city", name="Load city", level=Level.CITY)
-    for level in (Level.DISTRICT, Level.STREET, Level.COMMUNITY, Level.ESTATE):
-        node = node.add_child(code=f"load-{level}", name=f"load {level}", level=level)
-    estate = Estate.objects.create(jurisdiction=node, code="load", name="压力测试小区")
-    building = Building.objects.create(estate=estate, code="1")
-    Unit.objects.bulk_create(
-        [
-            Unit(estate=estate, building=building, code=f"1-{i:04d}", area="88.00")
-            for i in range(voters)
-        ]
+    return build_open_vote(
+        voters, code="load", name="压力测试小区", title="压力测试表决", area="88.00"
     )
-    units = list(Unit.objects.filter(estate=estate).order_by("pk"))
-    OwnerParty.objects.bulk_create(
-        [OwnerParty(estate=estate, label=f"业主{i}", key=f"load-{i}") for i in range(voters)]
-    )
-    parties = list(OwnerParty.objects.filter(estate=estate).order_by("pk"))
-    Ownership.objects.bulk_create(
-        [
-            Ownership(unit=u, party=p, start=date(2020, 1, 1))
-            for u, p in zip(units, parties, strict=True)
-        ]
-    )
-    backend = next(b for b in settings.AUTHENTICATION_BACKENDS if "rules" not in b)
-    voters_out = []
-    for i, party in enumerate(parties):
-        user = User.objects.create_user(
-            username=f"load{i}", email=f"load{i}@load.cn", password=None, phone=f"+86131{i:08d}"
-        )
-        person = Person(name=f"业主{i}", user=user, identity_hash=f"load-{i}", identity_masked="*")
-        person.identity_encrypted = "-"
-        person.save()
-        party.members.add(person)
-        store = SessionStore()
-        store[SESSION_KEY] = str(user.pk)
-        store[BACKEND_SESSION_KEY] = backend
-        store[HASH_SESSION_KEY] = user.get_session_auth_hash()
-        store.create()
-        voters_out.append((store.session_key, party.pk))
-    now = timezone.now()
-    vote = services.vote_create(
-        actor=None,
-        estate=estate,
-        title="压力测试表决",
-        matter=1,
-        motion="load test",
-        opens_at=now - timedelta(minutes=1),
-        closes_at=now + timedelta(days=1),
-        allow_change=True,
-    )
-    services.vote_schedule(actor=None, vote=vote, now=now - timedelta(days=10))
-    services.vote_open(vote=vote, now=now, notify=False)
-    return vote.pk, voters_out
 
 
 async def voter(base, vote_pk, session_key, party, deadline, stats, n):

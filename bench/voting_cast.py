@@ -45,91 +45,15 @@ PORT = int(os.environ.get("BENCH_PORT", "8193"))
 
 def build(owners: int):
     """One estate of ``owners`` owners, one party each; returns (vote pk, [(session, party)])."""
-    from datetime import date, timedelta
-
+    from _owners import build_open_vote
     from bench_views import PLAIN_TABLE_SQL
-    from django.conf import settings
-    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-    from django.contrib.auth.hashers import make_password
-    from django.contrib.sessions.backends.db import SessionStore
     from django.db import connection
-    from django.utils import timezone
 
-    from portal.accounts.models import User
-    from portal.organisations.models import Jurisdiction, Level
-    from property.registry.models import Building, Estate, OwnerParty, Ownership, Person, Unit
-    from voting import services
-
-    node = Jurisdiction.add_root(code="bench-city", name="Bench", level=Level.CITY)
-    for level in (Level.DISTRICT, Level.STREET, Level.COMMUNITY, Level.ESTATE):
-        node = node.add_child(code=f"bench-{level}", name=level, level=level)
-    estate = Estate.objects.create(jurisdiction=node, code="bench", name="Bench estate")
-    building = Building.objects.create(estate=estate, code="1")
-    Unit.objects.bulk_create(
-        [Unit(estate=estate, building=building, code=f"U{i}", area="100.00") for i in range(owners)]
-    )
-    units = list(Unit.objects.filter(estate=estate).order_by("pk"))
-    OwnerParty.objects.bulk_create(
-        [OwnerParty(estate=estate, label=f"P{i}", key=f"k{i}") for i in range(owners)]
-    )
-    parties = list(OwnerParty.objects.filter(estate=estate).order_by("pk"))
-    Ownership.objects.bulk_create(
-        [
-            Ownership(unit=u, party=p, start=date(2020, 1, 1))
-            for u, p in zip(units, parties, strict=True)
-        ]
-    )
-    password = make_password("x")
-    User.objects.bulk_create(
-        [
-            User(
-                username=f"voter{v}",
-                email=f"voter{v}@bench.cn",
-                password=password,
-                phone=f"+86130{v:08d}",
-            )
-            for v in range(owners)
-        ]
-    )
-    users = list(User.objects.filter(username__startswith="voter").order_by("pk"))
-    people = []
-    for v, user in enumerate(users):
-        person = Person(name=f"V{v}", user=user, identity_hash=f"h{v}", identity_masked="*")
-        person.identity_encrypted = "-"
-        people.append(person)
-    Person.objects.bulk_create(people)
-    people = list(Person.objects.filter(user__in=users).order_by("user_id"))
-    OwnerParty.members.through.objects.bulk_create(
-        [
-            OwnerParty.members.through(ownerparty_id=p.pk, person_id=person.pk)
-            for p, person in zip(parties, people, strict=True)
-        ]
-    )
-    backend = next(b for b in settings.AUTHENTICATION_BACKENDS if "rules" not in b)
-    sessions = []
-    for user, party in zip(users, parties, strict=True):
-        store = SessionStore()
-        store[SESSION_KEY] = str(user.pk)
-        store[BACKEND_SESSION_KEY] = backend
-        store[HASH_SESSION_KEY] = user.get_session_auth_hash()
-        store.create()
-        sessions.append((store.session_key, party.pk))
+    built = build_open_vote(owners, code="bench", name="Bench estate", title="bench")
     with connection.cursor() as cursor:
         cursor.execute(PLAIN_TABLE_SQL)
         cursor.execute("ANALYZE")  # fresh statistics, as a production database keeps them
-    now = timezone.now()
-    vote = services.vote_create(
-        actor=None,
-        estate=estate,
-        title="bench",
-        matter=1,
-        motion="bench",
-        opens_at=now - timedelta(minutes=1),
-        closes_at=now + timedelta(days=1),
-    )
-    services.vote_schedule(actor=None, vote=vote, now=now - timedelta(days=10))
-    services.vote_open(vote=vote, now=now, notify=False)
-    return vote.pk, sessions
+    return built
 
 
 def _request(method, path, session, csrf, body=None):
