@@ -11,12 +11,13 @@ from decimal import Decimal
 import pytest
 from playwright.sync_api import expect
 
+from tests.e2e.steps import cast_on_the_form
+
 pytestmark = pytest.mark.e2e
 
 ESTATE = "滨江花园"
 VOTE = "增选两名业主委员会委员"  # the demo's scheduled vote in 滨江花园 (voting/demo.py)
 OWNER = "owner2.binjiang@demo.gongzhi.cn"  # owns several units of 滨江花园 (one owner party)
-RECEIPT = re.compile(r"[0-9A-Z]{5}-[0-9A-Z]{5}")
 HEADS = re.compile(r"(\d+)/(\d+)\s*人")
 AREA = re.compile(r"([\d,]+\.\d\d)/([\d,]+\.\d\d)\s*m²")
 
@@ -107,24 +108,13 @@ def test_owner_votes_from_the_home_page_and_reads_the_result(journey):
     # Cast: choose, confirm, receipt.
     page.get_by_role("link", name="我要投票").click()
     page.wait_for_load_state()
-    page.locator("input[name=choice][value=agree]").check()
-    journey.step("choice made")
-    page.locator("main form[method=post] [type=submit]").first.click()
-    page.wait_for_load_state()
-    journey.step("confirm")
-    expect(page.get_by_role("heading", level=1)).to_contain_text("确认")
-    page.locator("main form[method=post] [type=submit]").first.click()
-    page.wait_for_load_state()
-    journey.step("receipt")
-    message = page.locator(".messages").inner_text()
-    receipt = RECEIPT.search(message)
-    assert receipt, f"no receipt code in {message!r}"
+    receipt = cast_on_the_form(journey, "agree")
 
     # Back on the vote page: one more head, and the party's area.
     page.locator("main").get_by_role("link", name=VOTE).first.click()
     page.wait_for_load_state()
     journey.step("vote page after casting")
-    expect(page.locator("main")).to_contain_text(receipt.group(0))
+    expect(page.locator("main")).to_contain_text(receipt)
     heads_after, total_heads_after, area_after, total_area_after = read_turnout(page)
     assert (total_heads_after, total_area_after) == (total_heads, total_area)
     assert heads_after == heads + 1

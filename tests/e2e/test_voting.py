@@ -1,16 +1,14 @@
 """An owner votes online and checks the receipt; the committee enters a paper ballot."""
 
-import re
-
 import pytest
 from playwright.sync_api import expect
 
 from portal.core.demo import DEMO_TOTP_SECRET
+from tests.e2e.steps import RECEIPT, cast_on_the_form
 
 pytestmark = pytest.mark.e2e
 
 OPEN_VOTE = "更换小区物业服务企业"  # the demo's open vote in 滨江花园
-RECEIPT = re.compile(r"[0-9A-Z]{5}-[0-9A-Z]{5}")
 # The label of an owner party of the open vote that has not voted yet (first by label).
 NOT_VOTED = f"""
 from voting.models import Ballot, Vote, VoteElector
@@ -46,19 +44,8 @@ def test_owner_votes_and_checks_the_receipt(journey):
     journey.step("vote page")
     page.locator("main a[href$='/cast/']").first.click()
     page.wait_for_load_state()
-    page.locator("input[name=choice][value=agree]").check()
-    journey.step("choice made")
-    page.locator("main form[method=post] [type=submit]").first.click()
-    page.wait_for_load_state()
-    journey.step("confirm")
-    expect(page.get_by_role("heading", level=1)).to_contain_text("确认")
-    page.locator("main form[method=post] [type=submit]").first.click()
-    page.wait_for_load_state()
-    journey.step("receipt")
-    message = page.locator(".messages").inner_text()
-    receipt = RECEIPT.search(message)
-    assert receipt, f"no receipt code in {message!r}"
-    row = page.locator("main table tbody tr", has_text=receipt.group(0))
+    receipt = cast_on_the_form(journey, "agree")
+    row = page.locator("main table tbody tr", has_text=receipt)
     expect(row).to_have_count(1)
     expect(row).to_contain_text("是")  # "yes (latest)": the ballot that counts
     assert not journey.broken, journey.broken
