@@ -40,7 +40,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from portal.core.uploads import validate_upload
+from portal.core.uploads import PrivateUploadTo, private_storage, validate_upload
 from property.registry.models import Estate, OwnerParty
 
 from . import tally
@@ -197,8 +197,7 @@ class Vote(models.Model):
         }
 
 
-def attachment_path(instance, filename):
-    return f"votes/{instance.vote_id}/attachments/{filename}"
+attachment_path = PrivateUploadTo("votes/attachments")
 
 
 class VoteAttachment(models.Model):
@@ -206,7 +205,9 @@ class VoteAttachment(models.Model):
         Vote, on_delete=models.CASCADE, related_name="attachments", verbose_name=_("vote")
     )
     title = models.CharField(_("title"), max_length=200, blank=True)
-    file = models.FileField(_("file"), upload_to=attachment_path, validators=[validate_upload])
+    file = models.FileField(
+        _("file"), upload_to=attachment_path, storage=private_storage, validators=[validate_upload]
+    )
     uploaded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -355,8 +356,7 @@ class BoardEntry(models.Model):
         return bytes.fromhex(self.entry_hash)
 
 
-def scan_path(instance, filename):
-    return f"votes/{instance.vote_id}/paper/{filename}"
+scan_path = PrivateUploadTo("votes/paper")
 
 
 class PaperBallot(models.Model):
@@ -364,7 +364,7 @@ class PaperBallot(models.Model):
 
     vote = models.ForeignKey(Vote, on_delete=models.CASCADE, related_name="paper_ballots")
     entry = models.OneToOneField(BoardEntry, on_delete=models.PROTECT, related_name="paper")
-    scan = models.FileField(_("scanned ballot"), upload_to=scan_path)
+    scan = models.FileField(_("scanned ballot"), upload_to=scan_path, storage=private_storage)
     entered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -388,8 +388,7 @@ class ProxyStatus(models.TextChoices):
     REJECTED = "rejected", _("Rejected")
 
 
-def proxy_path(instance, filename):
-    return f"votes/{instance.vote_id}/proxies/{filename}"
+proxy_path = PrivateUploadTo("votes/proxies")
 
 
 class ProxyAuthorization(models.Model):
@@ -410,7 +409,9 @@ class ProxyAuthorization(models.Model):
         related_name="proxy_authorizations",
         verbose_name=_("proxy"),
     )
-    document = models.FileField(_("written authorization"), upload_to=proxy_path)
+    document = models.FileField(
+        _("written authorization"), upload_to=proxy_path, storage=private_storage
+    )
     status = models.CharField(
         _("status"), max_length=10, choices=ProxyStatus.choices, default=ProxyStatus.PENDING
     )

@@ -8,6 +8,12 @@ Two helpers every app with uploads adopts:
     the size against ``settings.UPLOAD_MAX_BYTES``, and that the first bytes really are a PDF,
     JPEG or PNG (a renamed HTML or script file is refused). Errors are translated.
 
+``private_storage()`` and ``PrivateUploadTo(prefix)``
+    Every uploaded file lives in private storage (``settings.PRIVATE_MEDIA_ROOT``, outside
+    ``MEDIA_ROOT``, with no URL) under a random name: ``FileField(storage=private_storage,
+    upload_to=PrivateUploadTo("votes/paper"))``. Nothing a person uploads is ever reachable
+    under ``/media/``, in any setting.
+
 ``serve_private_file(request, fieldfile, filename=None)``
     Streams a stored file as an attachment (``Content-Disposition: attachment``) with the content
     type derived from the extension (never ``text/html``: anything not known is
@@ -18,12 +24,16 @@ Two helpers every app with uploads adopts:
 
 from __future__ import annotations
 
+import uuid
 from pathlib import PurePath
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.storage import FileSystemStorage
 from django.http import FileResponse, Http404
 from django.template.defaultfilters import filesizeformat
+from django.utils import timezone
+from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext as _
 
 # Leading bytes of each allowed type (extension -> signatures).
@@ -121,3 +131,40 @@ def serve_private_file(request, fieldfile, filename: str | None = None) -> FileR
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+def private_storage() -> FileSystemStorage:
+    """Storage for every upload: under ``PRIVATE_MEDIA_ROOT`` with no public URL; files are served
+    only by a view that checks permission first (``serve_private_file``)."""
+    return FileSystemStorage(location=settings.PRIVATE_MEDIA_ROOT, base_url=None)
+
+
+@deconstructible
+class PrivateUploadTo:
+    """``upload_to`` giving a random stored name below ``prefix/YYYY/MM/``: the name a person gave
+    the file is never part of the path (keep it in a model field if it must be shown)."""
+
+    def __init__(self, prefix: str):
+        self.prefix = prefix.strip("/")
+
+    def __call__(self, instance, filename: str) -> str:
+        ext = extension(filename)
+        suffix = f".{ext}" if ext else ""
+        return f"{self.prefix}/{timezone.now():%Y/%m}/{uuid.uuid4().hex}{suffix}"
+
+    def __eq__(self, other):
+        return isinstance(other, PrivateUploadTo) and other.prefix == self.prefix
+
+
+def move_into_private_storage(model, field: str) -> None:
+    """Data-migration step: move the files of ``model.field`` stored under ``MEDIA_ROOT`` (before
+    every upload became private) to ``PRIVATE_MEDIA_ROOT``, keeping their stored names."""
+    import shutil
+    from pathlib import Path
+
+    public, private = Path(settings.MEDIA_ROOT), Path(settings.PRIVATE_MEDIA_ROOT)
+    for name in model.objects.exclude(**{field: ""}).values_list(field, flat=True):
+        source, target = public / name, private / name
+        if source.is_file() and not target.exists():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.move(str(source), str(target))

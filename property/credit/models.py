@@ -17,6 +17,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from portal.core.uploads import PrivateUploadTo, private_storage
 from portal.organisations.models import Jurisdiction, Organisation, OrgKind
 from property.registry.models import Estate, OwnerParty
 
@@ -107,7 +108,12 @@ class CreditRecord(models.Model):
     serious = models.BooleanField(_("serious"), default=False, editable=False)
     occurred_on = models.DateField(_("date of the fact"))
     summary = models.TextField(_("what happened"), max_length=2000)
-    evidence = models.FileField(_("evidence"), upload_to="credit/evidence/%Y/%m/", blank=True)
+    evidence = models.FileField(
+        _("evidence"),
+        upload_to=PrivateUploadTo("credit/evidence"),
+        storage=private_storage,
+        blank=True,
+    )
     status = models.CharField(
         _("status"), max_length=10, choices=RecordStatus.choices, default=RecordStatus.PENDING
     )
@@ -174,7 +180,12 @@ class Objection(models.Model):
         CreditRecord, on_delete=models.CASCADE, related_name="objection", verbose_name=_("record")
     )
     reason = models.TextField(_("reason"), max_length=4000)
-    evidence = models.FileField(_("evidence"), upload_to="credit/objections/%Y/%m/", blank=True)
+    evidence = models.FileField(
+        _("evidence"),
+        upload_to=PrivateUploadTo("credit/objections"),
+        storage=private_storage,
+        blank=True,
+    )
     filed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,

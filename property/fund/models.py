@@ -19,17 +19,15 @@ Rules (DOMAIN.md §2, MoC/MoF Order 165 (2007), notice 建办房〔2015〕52号)
   "paid in advance, to be settled" against the estate's total.
 """
 
-import uuid
 from decimal import Decimal
-from pathlib import Path
 
 from django.conf import settings
-from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from portal.core.uploads import PrivateUploadTo, private_storage
 from portal.organisations.models import Organisation
 from property.registry.models import Building, Estate, Unit
 
@@ -309,15 +307,7 @@ class FundRequest(models.Model):
         )
 
 
-def private_storage():
-    """Uploads (photos, inspection reports) live outside MEDIA_ROOT, served only by a view that
-    checks permission (``fund:attachment``)."""
-    return FileSystemStorage(location=settings.PRIVATE_MEDIA_ROOT, base_url=None)
-
-
-def attachment_path(instance, filename: str) -> str:
-    ext = Path(filename).suffix.lower()
-    return f"fund/{timezone.now():%Y/%m}/{uuid.uuid4().hex}{ext}"
+attachment_path = PrivateUploadTo("fund")
 
 
 class AttachmentKind(models.TextChoices):

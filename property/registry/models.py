@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from stdnum.cn import ric
 
 from portal.core.crypto import decrypt_text, encrypt_text, keyed_hash
+from portal.core.uploads import PrivateUploadTo, private_storage
 from portal.organisations.models import Jurisdiction, Organisation, OrgKind
 
 
@@ -318,19 +319,7 @@ class Ownership(models.Model):
         return f"{self.unit} · {self.party}"
 
 
-def private_storage():
-    """Storage for uploaded proof: under MEDIA_ROOT/private, with no public URL. Files are only
-    ever served through a permission-checked view (``registry:claim_proof``)."""
-    from django.core.files.storage import FileSystemStorage
-
-    return FileSystemStorage(location=f"{settings.MEDIA_ROOT}/private", base_url=None)
-
-
-def claim_proof_path(instance, filename: str) -> str:
-    import uuid
-    from pathlib import PurePath
-
-    return f"claims/{uuid.uuid4().hex}{PurePath(filename).suffix.lower()}"
+claim_proof_path = PrivateUploadTo("claims")
 
 
 class ClaimStatus(models.TextChoices):
