@@ -39,6 +39,7 @@ from wagtail.models import (
 )
 
 from portal.audit import log_event
+from portal.core.links import page_url
 from portal.organisations.models import GOVERNMENT_KINDS, Membership, Organisation, OrgKind, Role
 from property.registry.models import Person
 
@@ -229,8 +230,7 @@ def notify_notice_published(*, notice: NoticePage) -> int:
         )
     if not recipients:
         return 0
-    parts = notice.get_url_parts()
-    url = settings.BASE_URL.rstrip("/") + (parts[2] if parts else "/notices/")
+    url = page_url(notice)
     with translation.override(settings.LANGUAGE_CODE):
         subject = render_to_string("cms/email/notice_subject.txt", {"notice": notice}).strip()
         body = render_to_string("cms/email/notice_body.txt", {"notice": notice, "url": url})

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
+from portal.core.links import base_url
 from portal.core.pdf import qr_svg, render_pdf, sign_pdf
 
 from . import board
@@ -154,7 +155,7 @@ def result_pdf(request, pk):
     if not vote.has_result:
         raise Http404
     board.board_head_sign(vote=vote)  # the closing head, if the worker has not signed it yet
-    pdf = result_pdf_bytes(vote, base=request.build_absolute_uri("/").rstrip("/"))
+    pdf = result_pdf_bytes(vote, base=base_url())
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="gongzhi-vote-{vote.pk}-result.pdf"'
     return response

@@ -244,9 +244,13 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 UPLOAD_ALLOWED_EXTENSIONS = ["pdf", "jpg", "jpeg", "png"]
 UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
 
+# The address people reach the portal at (scheme and host, no path). Every absolute link —
+# emails, sitemap, feeds, PDF QR codes, API — is built from it by portal.core.links; required in
+# production (portal.core.checks).
+PORTAL_BASE_URL = env("PORTAL_BASE_URL", default="http://127.0.0.1:8000").rstrip("/")
 WAGTAIL_SITE_NAME = "共治 Gongzhi"
-WAGTAILADMIN_BASE_URL = env("BASE_URL", default="http://127.0.0.1:8000")
-BASE_URL = WAGTAILADMIN_BASE_URL
+# Wagtail's own links (workflow emails, "view live") use the same base.
+WAGTAILADMIN_BASE_URL = PORTAL_BASE_URL
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "txt", "xlsx", "zip"]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = UPLOAD_MAX_BYTES
@@ -267,7 +271,7 @@ IDENTITY_HASH_KEY = env("IDENTITY_HASH_KEY", default="dev-identity-hash-key-chan
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "portal.api.pagination.PortalPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_AUTHENTICATION_CLASSES": [

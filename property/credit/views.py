@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from portal.core.links import absolute_reverse
 from portal.organisations.models import Organisation, OrgKind
 from portal.permissions import organisation_ids
 from property.registry.selectors import parties_of_user
@@ -109,7 +110,7 @@ def report_pdf(request, credit_code: str):
     from portal.core.pdf import qr_svg, render_pdf, sign_pdf
 
     company = _company(credit_code)
-    verify_url = request.build_absolute_uri(reverse("credit:company", args=[credit_code]))
+    verify_url = absolute_reverse("credit:company", credit_code)
     context = {
         **_company_context(company),
         "title": _("Credit report: %(company)s") % {"company": company.name},
