@@ -86,6 +86,8 @@ def receipt_page(request):
     initial = {}
     if request.GET.get("vote", "").isdigit():
         initial["vote"] = request.GET["vote"]
+    if request.GET.get("code"):  # from the receipt link on "My vote and receipts"
+        initial["code"] = request.GET["code"][:80]
     form = ReceiptForm(request.POST or None, initial=initial)
     check = None
     if request.method == "POST" and form.is_valid():
