@@ -9,6 +9,7 @@ from decimal import Decimal
 
 import tablib
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from .selectors import NodeDashboard, visible_indicators
 
@@ -34,7 +35,7 @@ def cell(value) -> str | int:
 def dashboard_tables(dash: NodeDashboard) -> list[Table]:
     """The node's figures and its children's, then each breakdown (chart) table."""
     indicators = visible_indicators()
-    headers = [_("Level"), _("Code"), _("Place")] + [str(i.label) for i in indicators]
+    headers = [_("Level"), pgettext("jurisdiction code", "Code"), _("Place")] + [str(i.label) for i in indicators]
     rows = [
         [dash.node.get_level_display(), dash.node.code, dash.node.name]
         + [cell(dash.total.get(i.key)) for i in indicators]
