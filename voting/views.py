@@ -342,7 +342,9 @@ def paper(request, vote):
         else:
             messages.success(
                 request,
-                _("Paper ballot entered for %(party)s. Vote number %(vote)s, receipt code %(code)s.")
+                _(
+                    "Paper ballot entered for %(party)s. Vote number %(vote)s, receipt code %(code)s."
+                )
                 % {"party": party.label, "vote": vote.pk, "code": entry.receipt},
             )
             return redirect("voting:paper", vote.pk)

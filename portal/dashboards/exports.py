@@ -35,7 +35,9 @@ def cell(value) -> str | int:
 def dashboard_tables(dash: NodeDashboard) -> list[Table]:
     """The node's figures and its children's, then each breakdown (chart) table."""
     indicators = visible_indicators()
-    headers = [_("Level"), pgettext("jurisdiction code", "Code"), _("Place")] + [str(i.label) for i in indicators]
+    headers = [_("Level"), pgettext("jurisdiction code", "Code"), _("Place")] + [
+        str(i.label) for i in indicators
+    ]
     rows = [
         [dash.node.get_level_display(), dash.node.code, dash.node.name]
         + [cell(dash.total.get(i.key)) for i in indicators]

@@ -113,7 +113,9 @@ class RequestForm(forms.Form):
 
 class NoteForm(forms.Form):
     note = forms.CharField(
-        label=pgettext_lazy("note on a decision", "Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=pgettext_lazy("note on a decision", "Note"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
 

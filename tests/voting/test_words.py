@@ -75,7 +75,7 @@ def test_channels_are_named_as_voting_ways():
 
 
 def test_channels_joined_per_language(client, estate):
-    """"Online、Paper ballot、Proxy" was the Chinese enumeration comma in an English page."""
+    """ "Online、Paper ballot、Proxy" was the Chinese enumeration comma in an English page."""
     owner = link_user(party(estate, "A"))
     vote = open_vote(estate)
     client.force_login(owner)
