@@ -70,8 +70,10 @@ def ranking(request):
         district, grade = form.cleaned_data["district"], form.cleaned_data["grade"]
     page = None
     where = {}
+    blacklisted = 0
     if publication:
         qs = selectors.public_ranking(publication, district=district, grade=grade)
+        blacklisted = qs.filter(blacklisted=True).count()
         page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
         where = selectors.company_districts(r.company_id for r in page.object_list)
         offset = page.start_index()
@@ -83,7 +85,13 @@ def ranking(request):
     return render(
         request,
         "credit/ranking.html",
-        {"publication": publication, "form": form, "page": page, "query": query.urlencode()},
+        {
+            "publication": publication,
+            "form": form,
+            "page": page,
+            "query": query.urlencode(),
+            "blacklisted": blacklisted,
+        },
     )
 
 
