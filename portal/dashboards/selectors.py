@@ -308,6 +308,7 @@ def voting_figures(scope: Scope, extras: Extras) -> dict[str, dict]:
             month["ht"] += result["total"]["heads"]
     extras.breakdowns["vote_outcomes"] = {
         "type": "stack",
+        "integer": True,  # counts: whole-number axis
         "title": _("Outcomes of counted votes by month of closing"),
         "headers": [_("Month"), _("Passed"), _("Failed"), _("Invalid (too few took part)")],
         "rows": [[m, v["passed"], v["failed"], v["invalid"]] for m, v in months.items()],
@@ -375,12 +376,14 @@ def fund_figures(scope: Scope, extras: Extras) -> dict[str, dict]:
                     break
     extras.breakdowns["emergency_states"] = {
         "type": "bar",
+        "integer": True,
         "title": _("Emergency requests by state"),
         "headers": [_("State"), _("Requests")],
         "rows": [[str(Status(k).label), v] for k, v in by_state.items()],
     }
     extras.breakdowns["emergency_days"] = {
         "type": "bar",
+        "integer": True,
         "title": _("Emergency requests by days from submission to decision"),
         "headers": [_("Days"), _("Requests")],
         "rows": [[label, buckets[i]] for i, (_l, _h, label) in enumerate(DAY_BUCKETS)],
@@ -617,6 +620,7 @@ def children_charts(dash: NodeDashboard) -> list[dict]:
             {
                 "key": key,
                 "type": "bar",
+                "integer": ind.kind == "count",
                 "title": str(ind.label),
                 "headers": [str(_("Place")), str(ind.label)],
                 "rows": [[r.node.name, r.figures.get(key)] for r in dash.children],

@@ -2,7 +2,8 @@
  *
  * Each chart is a <div class="chart" data-chart-data="ID"> and a
  * <script type="application/json" id="ID"> block (Django's json_script: data, never executed)
- * holding {type: "bar"|"stack"|"line"|"pie", title, headers: [label, series...], rows: [[label, v...]]}.
+ * holding {type: "bar"|"stack"|"line"|"pie", title, headers: [label, series...], rows: [[label, v...]],
+ * integer: true when the figures are counts (the value axis then has whole-number ticks only)}.
  * The same figures are on the page as a table, so the page works without this script.
  */
 (function () {
@@ -45,7 +46,7 @@
       legend: { top: 0, type: "scroll" },
       grid: { left: 8, right: 8, bottom: 8, top: 36, containLabel: true },
       xAxis: { type: "category", data: categories, axisLabel: { interval: 0, rotate: categories.length > 6 ? 30 : 0 } },
-      yAxis: { type: "value" },
+      yAxis: data.integer ? { type: "value", minInterval: 1 } : { type: "value" },
       series: series
     };
   }
