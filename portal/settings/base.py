@@ -294,13 +294,16 @@ REST_FRAMEWORK = {
     "DEFAULT_VERSION": "v1",
 }
 SPECTACULAR_SETTINGS = {
-    "TITLE": "Gongzhi open data API",
-    "DESCRIPTION": "Public and staff endpoints of the Gongzhi property governance portal.",
+    # In the reader's language (schema and docs page follow the active language).
+    "TITLE": _("Gongzhi open data API"),
+    "DESCRIPTION": _("Public and staff endpoints of the Gongzhi property governance portal."),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "PREPROCESSING_HOOKS": ["portal.api.schema.only_portal_api"],
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    # No validator badge: Swagger UI would fetch it from validator.swagger.io.
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
     "REDOC_DIST": "SIDECAR",
 }
 
