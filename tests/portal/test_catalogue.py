@@ -141,3 +141,23 @@ def test_project_catalogue_does_not_reword_library_messages():
         if theirs and key[1] not in SHARED:
             reworded.append(f"{key[1]!r}: ours {text!r}, theirs {sorted(theirs)}")
     assert not reworded, "\n".join(reworded)
+
+
+def test_every_wagtail_admin_script_string_has_chinese():
+    """The admin's JavaScript strings too (its sidebar said "(2 new items in this menu)")."""
+    from django.utils.translation.trans_real import DjangoTranslation
+
+    app = SITE / "wagtail/admin/locale"
+    catalogue = DjangoTranslation("zh_Hans", domain="djangojs", localedirs=[str(app)])
+    english = entries(app / "en/LC_MESSAGES/djangojs.po")
+    untranslated = []
+    for (context, msgid), (_text, plural) in english.items():
+        if plural:
+            result, source = catalogue.ngettext(msgid, plural, 2), plural
+        elif context:
+            result, source = catalogue.pgettext(context, msgid), msgid
+        else:
+            result, source = catalogue.gettext(msgid), msgid
+        if result == source and _has_words(source):
+            untranslated.append(msgid)
+    assert not untranslated, f"{len(untranslated)} untranslated, e.g. {untranslated[:5]}"
