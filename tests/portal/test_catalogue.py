@@ -161,3 +161,11 @@ def test_every_wagtail_admin_script_string_has_chinese():
         if result == source and _has_words(source):
             untranslated.append(msgid)
     assert not untranslated, f"{len(untranslated)} untranslated, e.g. {untranslated[:5]}"
+
+
+def test_page_statuses_read_as_people_say_them():
+    """A published page is 已发布 in the admin (Wagtail's own Chinese said 在用)."""
+    with translation.override("zh-hans"):
+        assert translation.gettext("live") == "已发布"
+        assert translation.gettext("Live") == "已发布"
+        assert translation.gettext("live + draft") == "已发布 + 草稿"
