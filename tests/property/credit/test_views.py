@@ -71,7 +71,9 @@ def test_company_objects_and_bureau_rules(client, world, today):
         url,
         {
             "reason": "已于通知前整改完毕",
-            "evidence": SimpleUploadedFile("photo.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 16, "image/png"),
+            "evidence": SimpleUploadedFile(
+                "photo.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 16, "image/png"
+            ),
         },
     )
     assert response.status_code == 302
