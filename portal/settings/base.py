@@ -339,6 +339,9 @@ GONGZHI = {
     "VOTE_NOTICE_DAYS": env.int("VOTE_NOTICE_DAYS", default=7),
     "VOTE_PUBLICITY_DAYS": env.int("VOTE_PUBLICITY_DAYS", default=7),
     "VOTE_MAX_EXTENSION_DAYS": env.int("VOTE_MAX_EXTENSION_DAYS", default=92),
+    # An objection to a result: at most this many characters, and this many per account.
+    "VOTE_OBJECTION_MAX_CHARS": env.int("VOTE_OBJECTION_MAX_CHARS", default=2000),
+    "VOTE_OBJECTIONS_PER_ACCOUNT": env.int("VOTE_OBJECTIONS_PER_ACCOUNT", default=3),
     "FUND_REVIEW_WORKING_DAYS": env.int("FUND_REVIEW_WORKING_DAYS", default=3),
     "FUND_DEEMED_APPROVAL": env.bool("FUND_DEEMED_APPROVAL", default=False),
     "FUND_ADVANCE_SHARE": env("FUND_ADVANCE_SHARE", default="0.50"),
