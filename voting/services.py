@@ -604,7 +604,8 @@ def count_sealed(vote: Vote, private_key: bytes, rows) -> tuple[Weight, Weight, 
 def vote_count(*, vote: Vote, actor=None, now: datetime | None = None) -> Vote:
     """closed → counted: unwrap the vote key, open every current sealed ballot (streamed, never
     loaded as model instances), decide with ``voting.tally.tally_counts`` and store the figures
-    (``result_to_json``) and the raw private key, which is published with the board."""
+    (``result_to_json``) and the raw private key, which is published with the board; then queue
+    the writing of the public export file (``voting.board.board_export_publish``)."""
     now = _now(now)
     with transaction.atomic():
         _locked(vote)
@@ -631,6 +632,9 @@ def vote_count(*, vote: Vote, actor=None, now: datetime | None = None) -> Vote:
         vote.counted_at = now
         vote.save(update_fields=["result", "outcome", "private_key", "status", "counted_at"])
         log_event(actor=actor, action="voting.counted", obj=vote, details={"outcome": vote.outcome})
+    # Once the count is committed the worker writes the public export file (the board's
+    # every-minute task writes any that is missing, should this job be lost).
+    _queue("voting.tasks.publish_board_export", vote.pk)
     return vote
 
 
@@ -709,7 +713,11 @@ def objection_file(*, actor, vote: Vote, text: str, now: datetime | None = None)
 # --- notifications -------------------------------------------------------------------------------
 
 
-def _notify(vote: Vote, kind: str) -> None:
+def _queue(func: str, *args) -> None:
     from django_q.tasks import async_task
 
-    async_task("voting.tasks.notify_owners", vote.pk, kind)
+    async_task(func, *args)
+
+
+def _notify(vote: Vote, kind: str) -> None:
+    _queue("voting.tasks.notify_owners", vote.pk, kind)

@@ -282,6 +282,8 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {
         "anon": env("API_ANON_RATE", default="600/min"),
         "user": env("API_USER_RATE", default="1200/min"),
+        # /votes/<id>/board.json: a published file, but tens of MB for a large estate.
+        "board_export": env("BOARD_EXPORT_RATE", default="30/hour"),
     },
     "DEFAULT_VERSIONING_CLASS": "rest_framework.versioning.URLPathVersioning",
     "ALLOWED_VERSIONS": ["v1"],

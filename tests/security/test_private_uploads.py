@@ -47,6 +47,12 @@ def _dev_media_get(name: str):
     return serve(request, name, document_root=settings.MEDIA_ROOT)
 
 
+@pytest.fixture(autouse=True)
+def _fresh_media_root(settings, tmp_path):
+    """A MEDIA_ROOT of this test's own, so that files left by older runs prove nothing."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
 @pytest.fixture
 def estate(world):
     estate = world.estates[0]
