@@ -87,6 +87,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "portal.core.replica.ReplicaReadsMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -138,6 +139,26 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
         {"timeout": 30, "transaction_mode": "IMMEDIATE", "init_command": "PRAGMA journal_mode=WAL;"}
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# A PostgreSQL streaming replica for the pages that only read published figures
+# (portal/core/replica.py; docs/deploy.md): without it, everything uses the primary.
+DATABASE_REPLICA_URL = env("DATABASE_REPLICA_URL", default="")
+REPLICA_READ_VIEWS = [
+    "dashboards:*",
+    "api:*",
+    "cms:page",
+    "cms:search",
+    "cms:notice_feed*",
+    "cms:sitemap",
+    "credit:ranking",
+    "credit:company",
+]
+REPLICA_PIN_SECONDS = env.int("REPLICA_PIN_SECONDS", default=30)
+DATABASE_ROUTERS = []
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = env.db_url_config(DATABASE_REPLICA_URL)
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["portal.core.replica.ReplicaRouter"]
 
 REDIS_URL = env("REDIS_URL", default="")
 if REDIS_URL:
