@@ -87,6 +87,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "portal.core.replica.ReplicaReadsMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -138,6 +139,26 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
         {"timeout": 30, "transaction_mode": "IMMEDIATE", "init_command": "PRAGMA journal_mode=WAL;"}
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# A PostgreSQL streaming replica for the pages that only read published figures
+# (portal/core/replica.py; docs/deploy.md): without it, everything uses the primary.
+DATABASE_REPLICA_URL = env("DATABASE_REPLICA_URL", default="")
+REPLICA_READ_VIEWS = [
+    "dashboards:*",
+    "api:*",
+    "cms:page",
+    "cms:search",
+    "cms:notice_feed*",
+    "cms:sitemap",
+    "credit:ranking",
+    "credit:company",
+]
+REPLICA_PIN_SECONDS = env.int("REPLICA_PIN_SECONDS", default=30)
+DATABASE_ROUTERS = []
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = env.db_url_config(DATABASE_REPLICA_URL)
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["portal.core.replica.ReplicaRouter"]
 
 REDIS_URL = env("REDIS_URL", default="")
 if REDIS_URL:
@@ -282,6 +303,8 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {
         "anon": env("API_ANON_RATE", default="600/min"),
         "user": env("API_USER_RATE", default="1200/min"),
+        # /votes/<id>/board.json: a published file, but tens of MB for a large estate.
+        "board_export": env("BOARD_EXPORT_RATE", default="30/hour"),
     },
     "DEFAULT_VERSIONING_CLASS": "rest_framework.versioning.URLPathVersioning",
     "ALLOWED_VERSIONS": ["v1"],
@@ -339,6 +362,9 @@ GONGZHI = {
     "VOTE_NOTICE_DAYS": env.int("VOTE_NOTICE_DAYS", default=7),
     "VOTE_PUBLICITY_DAYS": env.int("VOTE_PUBLICITY_DAYS", default=7),
     "VOTE_MAX_EXTENSION_DAYS": env.int("VOTE_MAX_EXTENSION_DAYS", default=92),
+    # An objection to a result: at most this many characters, and this many per account.
+    "VOTE_OBJECTION_MAX_CHARS": env.int("VOTE_OBJECTION_MAX_CHARS", default=2000),
+    "VOTE_OBJECTIONS_PER_ACCOUNT": env.int("VOTE_OBJECTIONS_PER_ACCOUNT", default=3),
     "FUND_REVIEW_WORKING_DAYS": env.int("FUND_REVIEW_WORKING_DAYS", default=3),
     "FUND_DEEMED_APPROVAL": env.bool("FUND_DEEMED_APPROVAL", default=False),
     "FUND_ADVANCE_SHARE": env("FUND_ADVANCE_SHARE", default="0.50"),
