@@ -128,7 +128,7 @@ def test_result_announcement_reads_word_for_word(client, counted_vote, nine_thir
     moment, freeze = nine_thirty
     vote = counted_vote
     freeze()
-    pdf = _result_pdf(client, vote)  # signs the closing head if the worker has not
+    pdf = _result_pdf(client, vote)
     head = board.latest_head(vote)
     signed_at = (
         f"{_cn_date(timezone.localtime(head.time))} {timezone.localtime(head.time):%H:%M:%S}"
