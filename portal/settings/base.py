@@ -124,7 +124,8 @@ TEMPLATES = [
                     ],
                 )
             ],
-            "builtins": ["django.templatetags.i18n"],
+            # i18n, and the one number format (money, area, count) in every template.
+            "builtins": ["django.templatetags.i18n", "portal.core.templatetags.numbers"],
         },
     },
 ]

@@ -34,6 +34,8 @@
           var label = labels[column];
           var rowHeader = cell.tagName === "TH" && cell.getAttribute("scope") === "row";
           if (label && !rowHeader && (cell.colSpan || 1) === 1 && !cell.hasAttribute("data-label")) cell.setAttribute("data-label", label);
+          // An empty cell is left out of its card rather than shown as a label with nothing.
+          if (!cell.textContent.trim() && !cell.querySelector("a, button, input, select, img, svg")) cell.setAttribute("data-empty", "");
           column += cell.colSpan || 1;
         });
       });
