@@ -223,3 +223,14 @@ def test_the_bug_is_caught():
     prelude = tinycss2.parse_one_rule(".bar { display: block }").prelude
     (selector,) = split_selectors(prelude)
     assert not any(c.startswith("cms-") for c in classes(first_compound(selector), False))
+
+
+def test_no_template_comment_spans_lines():
+    """Django's {# … #} is one line only; a longer one is printed on the page as it is."""
+    faults = [
+        f"{path.relative_to(THEMES)}:{n}"
+        for _, path in templates()
+        for n, line in enumerate(path.read_text().splitlines(), 1)
+        if "{#" in line and "#}" not in line[line.index("{#") :]
+    ]
+    assert not faults, faults
