@@ -125,7 +125,8 @@ TEMPLATES = [
                     ],
                 )
             ],
-            "builtins": ["django.templatetags.i18n"],
+            # i18n, and the one number format (money, area, count) in every template.
+            "builtins": ["django.templatetags.i18n", "portal.core.templatetags.numbers"],
         },
     },
 ]
@@ -273,6 +274,9 @@ WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "txt", "xlsx", "zip"]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = UPLOAD_MAX_BYTES
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
 WAGTAIL_ENABLE_UPDATE_CHECK = False
+# Gravatar is blocked on the mainland and leaks who opens the admin: staff avatars are initials
+# drawn by portal/core/wagtail_hooks.py, and no code path may fall back to Gravatar.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAIL_ENABLE_WHATS_NEW_BANNER = False
 
 # Themes: one folder per theme under themes/; the visitor's choice is kept in a cookie.
@@ -338,6 +342,9 @@ CONTENT_SECURITY_POLICY = {
         "object-src": ["'none'"],
     },
 }
+
+# A form sent without a valid CSRF token gets a themed, translated page with a way back.
+CSRF_FAILURE_VIEW = "portal.core.views.csrf_failure"
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False

@@ -157,7 +157,7 @@ def test_statement_page_has_totals_projects_and_balances(client, c):
     year = timezone.localdate().year
     page = client.get(f"/fund/estate/{c.estate.code}/statement/{year}/").content.decode()
     acc = FundAccount.objects.get(unit=c.owner_unit)
-    assert str(acc.balance) in page and c.owner_unit.code in page
+    assert format_money(acc.balance, "plain") in page and c.owner_unit.code in page
 
 
 @pytest.mark.parametrize(
