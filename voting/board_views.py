@@ -154,6 +154,13 @@ def signing_key(request):
     return response
 
 
+def _issuer(vote: Vote) -> str:
+    """Who issues a vote's documents: the estate's owners' committee, which organises the
+    vote; the estate's name where there is none (the street office organises then)."""
+    committee = vote.estate.owners_committee()
+    return committee.name if committee else vote.estate.name
+
+
 def result_pdf_bytes(vote: Vote, *, base: str) -> bytes:
     """The signed result announcement of a counted vote (``base``: the site's absolute root)."""
     result = vote.result
@@ -172,7 +179,7 @@ def result_pdf_bytes(vote: Vote, *, base: str) -> bytes:
         "board_url": base + reverse("voting:board", args=[vote.pk]),
         "result_url": result_url,
         "qr": qr_svg(result_url),
-        "issuer": vote.estate.name,
+        "issuer": _issuer(vote),
         "issued_at": timezone.localtime(),
         "reference": f"{vote.estate.code}-{vote.pk}",
     }
@@ -242,7 +249,7 @@ def ballot_pdf(request, pk, elector_id):
         "party_label": mask_label(elector.party.label),
         "units": units,
         "matter": Matter(vote.matter).label,
-        "issuer": vote.estate.name,
+        "issuer": _issuer(vote),
         "reference": f"{vote.pk}-{elector.pk}",
     }
     pdf = sign_pdf(render_pdf("pdf/vote_ballot.html", context), reason=_("Paper ballot"))
