@@ -241,7 +241,8 @@ class Stored:
     """The pieces of text people stored (names, content): see ``layout_corpus``."""
 
     def __init__(self, pieces):
-        self.pieces = {p for p in pieces if len(p) >= 2}
+        # One Latin letter is no name; one Chinese character can be (a chart's unit 个).
+        self.pieces = {p for p in pieces if len(p) >= 2 or CJK.fullmatch(p)}
         self.longest = max((len(p) for p in self.pieces), default=0)
         self.joined = "\n".join(sorted(self.pieces))
 
@@ -262,7 +263,7 @@ class Stored:
             if not t[i].isalnum():
                 i += 1
                 continue
-            for j in range(min(n, i + self.longest), i + 1, -1):
+            for j in range(min(n, i + self.longest), i, -1):
                 if t[i:j] in self.pieces and _whole_words(t, i, j):
                     out[i:j] = " " * (j - i)
                     i = j

@@ -194,10 +194,12 @@ def test_chinese_on_an_english_page(site):
         "<h2>Your estate: 滨江花园</h2>"  # a stored name inside the portal's own words
         "<p>Unit 2号楼</p>"  # a label of the portal's own, in Chinese
         "<p>业主委员会提议：现物业服务合同到期后不再续聘…</p>"  # an excerpt of stored content
+        "<figcaption>Estates (个)</figcaption>"  # a stored one-character unit
         "<button type=button lang=zh-hans>简体中文</button>"
     )
     stored = [
         "滨江花园",
+        "个",
         "业主委员会提议：现物业服务合同到期后不再续聘，公开选聘新的物业服务企业。",
     ]
     found = site.judge(html(body, lang="en"), DESKTOP_EN, stored=stored)
