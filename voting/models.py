@@ -46,6 +46,9 @@ from property.registry.models import Estate, OwnerParty
 
 from . import tally
 
+# A cancelled vote's reason is shown to every owner: a paragraph, not a document.
+CANCEL_REASON_MAX_CHARS = 1000
+
 
 class VoteStatus(models.TextChoices):
     # In a context of their own: "Open" is a vote under way (进行中), not a verb (打开).

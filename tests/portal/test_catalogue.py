@@ -122,6 +122,7 @@ SHARED = {
     "Requested by": "申请人 fits Wagtail's workflow reports",
     "created": "创建时间 fits allauth's created column",
     "entry": "记录 fits Django's admin log entry",
+    "Page not found": "页面不存在 reads right in Django's admin too",
 }
 
 

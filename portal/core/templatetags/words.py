@@ -11,3 +11,10 @@ register = template.Library()
 @register.filter
 def join_list(items):
     return words.join_list(items or [])
+
+
+@register.simple_tag
+def list_separator():
+    """The separator alone, for lists built in a loop:
+    ``{% if not forloop.last %}{% list_separator %}{% endif %}``."""
+    return words.list_separator()
