@@ -315,6 +315,7 @@ def voting_figures(scope: Scope, extras: Extras) -> dict[str, dict]:
     }
     extras.breakdowns["vote_turnout"] = {
         "type": "line",
+        "integer": False,  # shares: fractional ticks even when every figure is whole
         "title": _("Turnout of counted votes by month of closing (%)"),
         "headers": [_("Month"), _("By area (%)"), _("By heads (%)")],
         "rows": [
