@@ -78,7 +78,7 @@ check: venv
 	DJANGO_SETTINGS_MODULE=portal.settings.test $(MANAGE) check
 	DJANGO_SETTINGS_MODULE=portal.settings.test $(MANAGE) makemigrations --check --dry-run
 	DJANGO_SETTINGS_MODULE=portal.settings.production SECRET_KEY=check-deploy-$$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n') ALLOWED_HOSTS=portal.example.cn \
-	  $(MANAGE) check --deploy --fail-level WARNING
+	  PORTAL_BASE_URL=https://portal.example.cn $(MANAGE) check --deploy --fail-level WARNING
 
 pytest: venv
 	DJANGO_SETTINGS_MODULE=portal.settings.test $(VENV)/bin/pytest -q -n 2 $(PYTEST_ARGS)

@@ -14,7 +14,9 @@ class CmsConfig(AppConfig):
 
         from portal.organisations.models import Membership
 
-        from . import segment, signals
+        from . import segment, signals, workflow_names
+
+        workflow_names.connect()
 
         page_published.connect(signals.on_page_published, dispatch_uid="cms.page_published")
         page_unpublished.connect(signals.on_page_unpublished, dispatch_uid="cms.page_unpublished")

@@ -23,6 +23,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
+from portal.core.links import base_url
 from portal.core.pdf import qr_svg, render_pdf, sign_pdf
 
 from . import board
@@ -88,6 +89,8 @@ def receipt_page(request):
     initial = {}
     if request.GET.get("vote", "").isdigit():
         initial["vote"] = request.GET["vote"]
+    if request.GET.get("code"):  # from the receipt link on "My vote and receipts"
+        initial["code"] = request.GET["code"][:80]
     form = ReceiptForm(request.POST or None, initial=initial)
     check = None
     if request.method == "POST" and form.is_valid():
@@ -193,7 +196,7 @@ def result_pdf(request, pk):
     vote = _public_vote(pk)
     if not vote.has_result:
         raise Http404
-    pdf = result_pdf_bytes(vote, base=request.build_absolute_uri("/").rstrip("/"))
+    pdf = result_pdf_bytes(vote, base=base_url())
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="gongzhi-vote-{vote.pk}-result.pdf"'
     return response

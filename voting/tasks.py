@@ -109,7 +109,7 @@ def notify_owners(vote_id: int, kind: str) -> int:
     sent = 0
     with translation.override(settings.LANGUAGE_CODE):
         for email, name in _recipients(vote, kind):
-            context = {"vote": vote, "name": name, "base_url": settings.WAGTAILADMIN_BASE_URL}
+            context = {"vote": vote, "name": name}
             subject = render_to_string(f"voting/email/{kind}_subject.txt", context).strip()
             body = render_to_string(f"voting/email/{kind}_body.txt", context)
             send_mail(subject, body, None, [email])

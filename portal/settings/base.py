@@ -236,7 +236,9 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# The project's catalogue (made by makemessages), then hand-kept Chinese for library strings
+# their own catalogues leave untranslated (Wagtail's admin).
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale" / "libraries"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
@@ -266,9 +268,13 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 UPLOAD_ALLOWED_EXTENSIONS = ["pdf", "jpg", "jpeg", "png"]
 UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
 
+# The address people reach the portal at (scheme and host, no path). Every absolute link —
+# emails, sitemap, feeds, PDF QR codes, API — is built from it by portal.core.links; required in
+# production (portal.core.checks).
+PORTAL_BASE_URL = env("PORTAL_BASE_URL", default="http://127.0.0.1:8000").rstrip("/")
 WAGTAIL_SITE_NAME = "共治 Gongzhi"
-WAGTAILADMIN_BASE_URL = env("BASE_URL", default="http://127.0.0.1:8000")
-BASE_URL = WAGTAILADMIN_BASE_URL
+# Wagtail's own links (workflow emails, "view live") use the same base.
+WAGTAILADMIN_BASE_URL = PORTAL_BASE_URL
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "txt", "xlsx", "zip"]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = UPLOAD_MAX_BYTES
@@ -292,7 +298,7 @@ IDENTITY_HASH_KEY = env("IDENTITY_HASH_KEY", default="dev-identity-hash-key-chan
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "portal.api.pagination.PortalPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -315,13 +321,16 @@ REST_FRAMEWORK = {
     "DEFAULT_VERSION": "v1",
 }
 SPECTACULAR_SETTINGS = {
-    "TITLE": "Gongzhi open data API",
-    "DESCRIPTION": "Public and staff endpoints of the Gongzhi property governance portal.",
+    # In the reader's language (schema and docs page follow the active language).
+    "TITLE": _("Gongzhi open data API"),
+    "DESCRIPTION": _("Public and staff endpoints of the Gongzhi property governance portal."),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "PREPROCESSING_HOOKS": ["portal.api.schema.only_portal_api"],
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    # No validator badge: Swagger UI would fetch it from validator.swagger.io.
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
     "REDOC_DIST": "SIDECAR",
 }
 

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from portal.core.links import absolute_reverse
 from portal.core.uploads import extension, serve_private_file
 from portal.organisations.models import Organisation, OrgKind
 from portal.permissions import organisation_ids
@@ -70,8 +71,10 @@ def ranking(request):
         district, grade = form.cleaned_data["district"], form.cleaned_data["grade"]
     page = None
     where = {}
+    blacklisted = 0
     if publication:
         qs = selectors.public_ranking(publication, district=district, grade=grade)
+        blacklisted = qs.filter(blacklisted=True).count()
         page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
         where = selectors.company_districts(r.company_id for r in page.object_list)
         offset = page.start_index()
@@ -83,7 +86,13 @@ def ranking(request):
     return render(
         request,
         "credit/ranking.html",
-        {"publication": publication, "form": form, "page": page, "query": query.urlencode()},
+        {
+            "publication": publication,
+            "form": form,
+            "page": page,
+            "query": query.urlencode(),
+            "blacklisted": blacklisted,
+        },
     )
 
 
@@ -110,7 +119,7 @@ def report_pdf(request, credit_code: str):
     from portal.core.pdf import qr_svg, render_pdf, sign_pdf
 
     company = _company(credit_code)
-    verify_url = request.build_absolute_uri(reverse("credit:company", args=[credit_code]))
+    verify_url = absolute_reverse("credit:company", credit_code)
     context = {
         **_company_context(company),
         "title": _("Credit report: %(company)s") % {"company": company.name},

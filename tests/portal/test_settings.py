@@ -14,6 +14,7 @@ def test_check_deploy_clean_under_production_settings():
         "DJANGO_SETTINGS_MODULE": "portal.settings.production",
         "SECRET_KEY": "x" * 20 + "-a-long-random-production-secret-key-for-the-check-0987",
         "ALLOWED_HOSTS": "portal.example.cn",
+        "PORTAL_BASE_URL": "https://portal.example.cn",
     }
     env.pop("DATABASE_URL", None)
     result = subprocess.run(
