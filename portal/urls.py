@@ -18,6 +18,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("theme/", core_views.set_theme, name="set_theme"),
+    path("notifications/", include("portal.notifications.urls")),
     path("my/", include("property.registry.urls")),
     path("votes/", include("voting.urls")),
     path("fund/", include("property.fund.urls")),

@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "portal.accounts",
     "portal.organisations",
     "portal.audit",
+    "portal.notifications",
     # Layer 2: the registry
     "property.registry",
     # Layer 3: voting
@@ -115,6 +116,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "portal.core.context_processors.portal",
+                "portal.notifications.context_processors.notifications",
             ],
             "loaders": [
                 (
