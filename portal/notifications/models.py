@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from . import kinds
 
@@ -49,8 +50,8 @@ class Channel(models.TextChoices):
 
 class DeliveryStatus(models.TextChoices):
     PENDING = "pending", _("Waiting to be sent")
-    SENT = "sent", _("Sent")
-    FAILED = "failed", _("Failed")
+    SENT = "sent", pgettext_lazy("delivery", "Sent")
+    FAILED = "failed", pgettext_lazy("delivery", "Failed")
 
 
 class Delivery(models.Model):
