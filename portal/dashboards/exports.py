@@ -1,4 +1,7 @@
-"""A dashboard as tables: the same figures as the page, for CSV and XLSX (tablib) downloads."""
+"""A dashboard as tables: the same figures as the page, for CSV and XLSX (tablib) downloads.
+
+Every cell goes through ``portal.core.cells.safe_cell``: a place or a heading that looks like a
+formula is written as inert text; figures stay numbers."""
 
 from __future__ import annotations
 
@@ -9,6 +12,8 @@ from decimal import Decimal
 
 import tablib
 from django.utils.translation import gettext as _
+
+from portal.core.cells import safe_cell, safe_row
 
 from .selectors import NodeDashboard, visible_indicators
 
@@ -63,9 +68,9 @@ def to_csv(tables: list[Table]) -> str:
     for i, table in enumerate(tables):
         if i:
             writer.writerow([])
-        writer.writerow([table.title])
-        writer.writerow(table.headers)
-        writer.writerows(table.rows)
+        writer.writerow([safe_cell(table.title)])
+        writer.writerow(safe_row(table.headers))
+        writer.writerows(safe_row(r) for r in table.rows)
     return out.getvalue()
 
 
@@ -73,7 +78,9 @@ def to_xlsx(tables: list[Table]) -> bytes:
     """One sheet per table (sheet titles cut to Excel's 31 characters)."""
     book = tablib.Databook()
     for i, table in enumerate(tables):
-        data = tablib.Dataset(*[tuple(r) for r in table.rows], headers=table.headers)
+        data = tablib.Dataset(
+            *[tuple(safe_row(r)) for r in table.rows], headers=safe_row(table.headers)
+        )
         data.title = f"{i + 1} {table.title}"[:31]
         book.add_sheet(data)
     return book.export("xlsx")
