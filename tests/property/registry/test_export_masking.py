@@ -121,3 +121,18 @@ def test_masked_number_cannot_name_someone_new(world):
     plan = plan_import(estate, headers, table)
     assert [e.line for e in plan.errors] == [2, 3]
     assert all("full" in e.message for e in plan.errors)
+
+
+def test_export_command_masks_on_request(world, tmp_path):
+    """The server operator's command writes clear numbers, or masked ones with --masked."""
+    from django.core.management import call_command
+
+    estate = world.estates[0]
+    numbers = registry(estate)
+    clear, masked = tmp_path / "clear.csv", tmp_path / "masked.csv"
+    call_command("export_registry", estate.code, str(clear))
+    call_command("export_registry", estate.code, str(masked), "--masked")
+    assert all(n in clear.read_text("utf-8-sig") for n in numbers)
+    text = masked.read_text("utf-8-sig")
+    assert not any(n in text for n in numbers)
+    assert all(mask_identity(n) in text for n in numbers)

@@ -201,3 +201,103 @@ def test_errors_stored_in_the_language_of_the_person_who_started_it(client, worl
     upload(client, estate, table)
     job = RegistryImport.objects.get()
     assert "is not a positive number" in job.errors[0][1]
+
+
+def test_uploaded_file_of_a_preview_expires(client, world, settings):
+    """A preview never imported keeps its file (personal data) only REGISTRY_IMPORT_KEEP_HOURS."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from property.registry.import_jobs import import_jobs_expire
+
+    estate = world.estates[0]
+    client.force_login(company_staff(world, 0))
+    upload(client, estate, good(2), action="preview")
+    upload(client, estate, good(2, start=10), action="preview")
+    old, recent = RegistryImport.objects.order_by("pk")
+    assert old.file and old.changes and old.can_apply
+    path = old.file.path
+    RegistryImport.objects.filter(pk=old.pk).update(
+        finished_at=timezone.now() - timedelta(hours=settings.REGISTRY_IMPORT_KEEP_HOURS + 1)
+    )
+    assert import_jobs_expire() == 1
+    old.refresh_from_db()
+    recent.refresh_from_db()
+    assert not old.file and old.changes == [] and not old.can_apply
+    assert old.summary["new_units"] == 2  # the counts stay
+    import os
+
+    assert not os.path.exists(path)
+    assert recent.file and recent.changes
+
+
+def test_xlsx_is_streamed_and_its_formulas_refused(world):
+    """An XLSX cell holding a formula is read as its text (not its cached value) and refused."""
+    import io
+
+    import openpyxl
+
+    from property.registry.importer import open_table
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(HEADER)
+    sheet.append(
+        ["1", "1-101", "residential", 88.5, "registered", "=1+2", identity_number(1), "no"]
+    )
+    sheet.append(["1", "1-102", "residential", 70, "registered", "李四", identity_number(2), "no"])
+    data = io.BytesIO()
+    book.save(data)
+    table = open_table(io.BytesIO(data.getvalue()), "r.xlsx")
+    assert table.headers == HEADER and table.estimated_rows == 2
+    plan = plan_import(world.estates[0], table.headers, table.rows)
+    assert [e.line for e in plan.errors] == [2] and "formula" in plan.errors[0].message
+
+
+def test_unreadable_and_unpacked_too_large_files_refused(world, settings):
+    import io
+    import zipfile
+
+    from property.registry.importer import ImportFileError, open_table
+
+    with pytest.raises(ImportFileError, match="not a readable XLSX"):
+        open_table(io.BytesIO(b"PK\x03\x04 not a zip"), "r.xlsx")
+    with pytest.raises(ImportFileError, match="UTF-8"):
+        table = open_table(io.BytesIO(",".join(HEADER).encode() + b"\n\xff\xfe\n"), "r.csv")
+        list(table.rows)
+    settings.REGISTRY_IMPORT_MAX_BYTES = 10_000
+    bomb = io.BytesIO()
+    with zipfile.ZipFile(bomb, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/sharedStrings.xml", "a" * 200_000)
+    with pytest.raises(ImportFileError, match="unpacked"):
+        open_table(io.BytesIO(bomb.getvalue()), "r.xlsx")
+
+
+def test_a_job_that_crashes_is_recorded_as_stopped(client, world):
+    estate = world.estates[0]
+    client.force_login(company_staff(world, 0))
+    with mock.patch("property.registry.import_jobs.plan_import", side_effect=RuntimeError("boom")):
+        upload(client, estate, good(2))
+    job = RegistryImport.objects.get()
+    assert job.status == "failed" and not job.file
+    page = client.get(job.get_absolute_url()).content.decode()
+    assert 'data-state="failed"' in page and "error on the server" in page
+    assert not Unit.objects.exists()
+
+
+def test_a_stalled_job_says_so(client, world):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    estate = world.estates[0]
+    client.force_login(company_staff(world, 0))
+    with mock.patch("property.registry.import_jobs.async_task"):
+        upload(client, estate, good(2))
+    job = RegistryImport.objects.get()
+    RegistryImport.objects.filter(pk=job.pk).update(
+        status="checking", updated_at=timezone.now() - timedelta(hours=2)
+    )
+    page = client.get(job.get_absolute_url()).content.decode()
+    assert "interrupted" in page

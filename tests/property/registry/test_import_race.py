@@ -76,6 +76,7 @@ def test_concurrent_imports_on_postgresql(world):
     results = []
 
     def worker():
+        translation.activate("en")  # the language is per thread
         try:
             p = plan(estate, rows())
             barrier.wait()
