@@ -35,3 +35,9 @@ if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
 urlpatterns += [path("", include(wagtail_urls))]
+
+# Themed, translated error pages with a way back (portal/core/views.py).
+handler400 = "portal.core.views.bad_request"
+handler403 = "portal.core.views.permission_denied"
+handler404 = "portal.core.views.page_not_found"
+handler500 = "portal.core.views.server_error"

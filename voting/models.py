@@ -45,6 +45,9 @@ from property.registry.models import Estate, OwnerParty
 
 from . import tally
 
+# A cancelled vote's reason is shown to every owner: a paragraph, not a document.
+CANCEL_REASON_MAX_CHARS = 1000
+
 
 class VoteStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")

@@ -115,3 +115,9 @@ def notify_owners(vote_id: int, kind: str) -> int:
             send_mail(subject, body, None, [email])
             sent += 1
     return sent
+
+
+def publish_board_export(vote_id: int) -> bool:
+    """Queued by ``services.vote_count`` once the count commits: write the public export file."""
+    vote = Vote.objects.filter(pk=vote_id).first()
+    return vote is not None and board.board_export_publish(vote=vote) is not None

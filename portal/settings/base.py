@@ -87,6 +87,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "portal.core.replica.ReplicaReadsMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -124,7 +125,8 @@ TEMPLATES = [
                     ],
                 )
             ],
-            "builtins": ["django.templatetags.i18n"],
+            # i18n, and the one number format (money, area, count) in every template.
+            "builtins": ["django.templatetags.i18n", "portal.core.templatetags.numbers"],
         },
     },
 ]
@@ -138,6 +140,26 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
         {"timeout": 30, "transaction_mode": "IMMEDIATE", "init_command": "PRAGMA journal_mode=WAL;"}
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# A PostgreSQL streaming replica for the pages that only read published figures
+# (portal/core/replica.py; docs/deploy.md): without it, everything uses the primary.
+DATABASE_REPLICA_URL = env("DATABASE_REPLICA_URL", default="")
+REPLICA_READ_VIEWS = [
+    "dashboards:*",
+    "api:*",
+    "cms:page",
+    "cms:search",
+    "cms:notice_feed*",
+    "cms:sitemap",
+    "credit:ranking",
+    "credit:company",
+]
+REPLICA_PIN_SECONDS = env.int("REPLICA_PIN_SECONDS", default=30)
+DATABASE_ROUTERS = []
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = env.db_url_config(DATABASE_REPLICA_URL)
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["portal.core.replica.ReplicaRouter"]
 
 REDIS_URL = env("REDIS_URL", default="")
 if REDIS_URL:
@@ -270,6 +292,9 @@ WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "txt", "xlsx", "zip"]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = UPLOAD_MAX_BYTES
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
 WAGTAIL_ENABLE_UPDATE_CHECK = False
+# Gravatar is blocked on the mainland and leaks who opens the admin: staff avatars are initials
+# drawn by portal/core/wagtail_hooks.py, and no code path may fall back to Gravatar.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAIL_ENABLE_WHATS_NEW_BANNER = False
 
 # Themes: one folder per theme under themes/; the visitor's choice is kept in a cookie.
@@ -300,6 +325,8 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {
         "anon": env("API_ANON_RATE", default="600/min"),
         "user": env("API_USER_RATE", default="1200/min"),
+        # /votes/<id>/board.json: a published file, but tens of MB for a large estate.
+        "board_export": env("BOARD_EXPORT_RATE", default="30/hour"),
     },
     "DEFAULT_VERSIONING_CLASS": "rest_framework.versioning.URLPathVersioning",
     "ALLOWED_VERSIONS": ["v1"],
@@ -334,6 +361,9 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 
+# A form sent without a valid CSRF token gets a themed, translated page with a way back.
+CSRF_FAILURE_VIEW = "portal.core.views.csrf_failure"
+
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -357,6 +387,9 @@ GONGZHI = {
     "VOTE_NOTICE_DAYS": env.int("VOTE_NOTICE_DAYS", default=7),
     "VOTE_PUBLICITY_DAYS": env.int("VOTE_PUBLICITY_DAYS", default=7),
     "VOTE_MAX_EXTENSION_DAYS": env.int("VOTE_MAX_EXTENSION_DAYS", default=92),
+    # An objection to a result: at most this many characters, and this many per account.
+    "VOTE_OBJECTION_MAX_CHARS": env.int("VOTE_OBJECTION_MAX_CHARS", default=2000),
+    "VOTE_OBJECTIONS_PER_ACCOUNT": env.int("VOTE_OBJECTIONS_PER_ACCOUNT", default=3),
     "FUND_REVIEW_WORKING_DAYS": env.int("FUND_REVIEW_WORKING_DAYS", default=3),
     "FUND_DEEMED_APPROVAL": env.bool("FUND_DEEMED_APPROVAL", default=False),
     "FUND_ADVANCE_SHARE": env("FUND_ADVANCE_SHARE", default="0.50"),

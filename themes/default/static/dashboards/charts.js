@@ -31,6 +31,11 @@
         }]
       };
     }
+    // Counts get whole-number ticks (no "2.5 estates"); every axis label has thousands separators.
+    var integers = rows.every(function (r) {
+      return r.slice(1).every(function (v) { var n = number(v); return n === null || Math.round(n) === n; });
+    });
+    var axisNumber = new Intl.NumberFormat("en-US", { maximumFractionDigits: integers ? 0 : 2 });
     var series = [];
     for (var i = 1; i < headers.length; i++) {
       series.push({
@@ -45,7 +50,11 @@
       legend: { top: 0, type: "scroll" },
       grid: { left: 8, right: 8, bottom: 8, top: 36, containLabel: true },
       xAxis: { type: "category", data: categories, axisLabel: { interval: 0, rotate: categories.length > 6 ? 30 : 0 } },
-      yAxis: { type: "value" },
+      yAxis: {
+        type: "value",
+        minInterval: integers ? 1 : 0,
+        axisLabel: { formatter: function (v) { return axisNumber.format(v); } }
+      },
       series: series
     };
   }
