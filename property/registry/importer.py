@@ -44,6 +44,7 @@ import tablib
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from stdnum.cn import ric
 
 from portal.core.cells import is_formula, safe_row, unquote
@@ -105,6 +106,37 @@ SEPARATORS = (";", "；")
 MASKED = re.compile(r"\d{4}\*{10}[\dX]{4}")
 MAX_CELL = 1000  # characters: every column's values are far shorter
 PROGRESS_EVERY = 1000  # rows between two progress reports
+
+
+# The columns as the import page explains them: (name, Chinese header, what, accepted values).
+COLUMN_GUIDE = [
+    ("building", "楼栋", gettext_lazy("Building code (required)."), ()),
+    ("unit", "房号", gettext_lazy("Unit code, once per file (required)."), ()),
+    (
+        "use",
+        "用途",
+        gettext_lazy("Use; empty means residential."),
+        ("residential", "commercial", "parking", "住宅", "商业", "车位"),
+    ),
+    ("area", "面积", gettext_lazy("Exclusive-part area in m², at most 2 decimals (required)."), ()),
+    (
+        "area_source",
+        "面积来源",
+        gettext_lazy("Where the area comes from; empty means registered."),
+        ("registered", "surveyed", "contract", "登记", "实测", "合同"),
+    ),
+    ("owners", "业主", gettext_lazy("Owner names; co-owners separated by ;"), ()),
+    (
+        "identity_numbers",
+        "身份证号",
+        gettext_lazy(
+            "Identity numbers in the same order. A masked number from an export stands for "
+            "the unit's current owner of that name."
+        ),
+        (),
+    ),
+    ("developer", "开发商持有", gettext_lazy("Held by the developer."), ("yes", "no", "是", "否")),
+]
 
 
 def limit(name: str) -> int:

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 
 from . import import_jobs, selectors, services
 from .forms import ClaimForm, ImportForm, RejectForm
-from .importer import limit
+from .importer import COLUMN_GUIDE, limit
 from .models import ClaimStatus, Estate, ImportMode, OwnerClaim, RegistryImport
 
 CONTENT_TYPES = {
@@ -262,6 +262,7 @@ def estate_import(request, code: str):
             "estate": estate,
             "form": form,
             "jobs": RegistryImport.objects.filter(estate=estate, created_by=request.user)[:10],
+            "columns": COLUMN_GUIDE,
             "max_rows": limit("REGISTRY_IMPORT_MAX_ROWS"),
             "max_bytes": limit("REGISTRY_IMPORT_MAX_BYTES"),
         },
