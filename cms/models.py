@@ -30,6 +30,7 @@ from wagtail.fields import StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
+from portal.core.text import PlainTextFormMixin
 from portal.organisations.models import Jurisdiction, Level, Organisation, OrgKind
 from property.registry.models import Estate
 
@@ -70,8 +71,15 @@ def _stream_text(value) -> str:
 SEGMENTED = [index.SearchField("segmented_text")]
 
 
+class PlainTextPageForm(PlainTextFormMixin, WagtailAdminPageForm):
+    """The form of every page: titles, summaries and other typed text refuse control and
+    text-direction characters (``portal.core.text``)."""
+
+
 class HomePage(SegmentedSearchMixin, Page):
     """The city portal's home page (root of the public site)."""
+
+    base_form_class = PlainTextPageForm
 
     intro = models.TextField(_("introduction"), blank=True)
 
@@ -94,6 +102,8 @@ class HomePage(SegmentedSearchMixin, Page):
 
 
 class ContentPage(SegmentedSearchMixin, Page):
+    base_form_class = PlainTextPageForm
+
     intro = models.TextField(_("introduction"), blank=True)
     body = StreamField(BodyBlock(), blank=True, verbose_name=_("body"))
 
@@ -148,6 +158,8 @@ class StandardPage(ContentPage):
 class CommunityPage(SegmentedSearchMixin, Page):
     """A community (社区) with its six domains as sections; edited by its residents' committee."""
 
+    base_form_class = PlainTextPageForm
+
     jurisdiction = models.OneToOneField(
         Jurisdiction,
         on_delete=models.PROTECT,
@@ -200,6 +212,8 @@ class CommunityPage(SegmentedSearchMixin, Page):
 class EstatePage(SegmentedSearchMixin, Page):
     """An estate's public page: company and its grade, committee, votes, fund, notices."""
 
+    base_form_class = PlainTextPageForm
+
     estate = models.OneToOneField(
         Estate, on_delete=models.PROTECT, related_name="page", verbose_name=_("estate")
     )
@@ -230,6 +244,8 @@ class EstatePage(SegmentedSearchMixin, Page):
 
 class NoticeIndexPage(SegmentedSearchMixin, Page):
     """A section of notices for one jurisdiction (city, district or street)."""
+
+    base_form_class = PlainTextPageForm
 
     jurisdiction = models.ForeignKey(
         Jurisdiction,
@@ -277,7 +293,7 @@ class NoticeCategory(models.TextChoices):
     PUBLICITY = "publicity", _("Result publicity")
 
 
-class NoticePageForm(WagtailAdminPageForm):
+class NoticePageForm(PlainTextPageForm):
     """A notice's target must lie within its section's jurisdiction; empty means the section's."""
 
     def clean(self):

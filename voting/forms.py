@@ -8,6 +8,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from portal.core.text import PlainTextFormMixin
 from portal.core.uploads import validate_upload
 
 from .models import ALL_CHANNELS, CANCEL_REASON_MAX_CHARS, Channel, ChoiceValue, Matter
@@ -25,7 +26,7 @@ def _file_field(label, required=True):
     )
 
 
-class VoteForm(forms.Form):
+class VoteForm(PlainTextFormMixin, forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
     matter = forms.TypedChoiceField(label=_("Matter"), choices=Matter.choices, coerce=int)
     motion = forms.CharField(label=_("Motion"), widget=forms.Textarea(attrs={"rows": 8}))
@@ -104,12 +105,12 @@ class ProxyForm(forms.Form):
         return phone
 
 
-class ExtendForm(forms.Form):
+class ExtendForm(PlainTextFormMixin, forms.Form):
     closes_at = forms.DateTimeField(label=_("New closing time"), widget=DATETIME_WIDGET)
     reason = forms.CharField(label=_("Reason"), max_length=200)
 
 
-class CancelForm(forms.Form):
+class CancelForm(PlainTextFormMixin, forms.Form):
     reason = forms.CharField(
         label=_("Reason"),
         max_length=CANCEL_REASON_MAX_CHARS,
@@ -117,7 +118,7 @@ class CancelForm(forms.Form):
     )
 
 
-class ObjectionForm(forms.Form):
+class ObjectionForm(PlainTextFormMixin, forms.Form):
     text = forms.CharField(
         label=_("Your objection"),
         max_length=settings.GONGZHI["VOTE_OBJECTION_MAX_CHARS"],

@@ -4,7 +4,9 @@
 ``<name>.csv`` into ``settings.OPEN_DATA_DIR`` (default ``var/open-data/``), plus an
 ``index.json`` listing the files with their row counts and SHA-256 digests. The rows are exactly
 those of the public API endpoints (same functions, same serializers), so the files never hold
-anything the API would not publish. Files are replaced atomically.
+anything the API would not publish. Files are replaced atomically. CSV cells go through
+``portal.core.cells.safe_cell`` (text that looks like a formula is written inert, numbers stay
+numbers); the JSON keeps the exact text.
 
 ``ensure_schedules()`` registers the job once, daily at 02:30 Asia/Shanghai; the worker calls it at
 start-up (``manage.py ensure_schedules``).
@@ -25,6 +27,7 @@ from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.utils import timezone
 
+from portal.core.cells import safe_cell
 from portal.dashboards import domains
 
 SCHEDULE_NAME = "api: nightly open-data export"
@@ -65,8 +68,8 @@ def to_csv(rows: list[dict]) -> str:
         fields.extend(k for k in r if k not in fields)
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=fields, restval="")
-    writer.writeheader()
-    writer.writerows(flat)
+    writer.writerow({name: safe_cell(name) for name in fields})
+    writer.writerows({k: safe_cell(v) for k, v in r.items()} for r in flat)
     return out.getvalue()
 
 

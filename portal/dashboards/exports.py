@@ -1,4 +1,7 @@
-"""A dashboard as tables: the same figures as the page, for CSV and XLSX (openpyxl) downloads."""
+"""A dashboard as tables: the same figures as the page, for CSV and XLSX (openpyxl) downloads.
+
+Every cell goes through ``portal.core.cells.safe_cell``: a place or a heading that looks like a
+formula is written as inert text; figures stay numbers."""
 
 from __future__ import annotations
 
@@ -11,6 +14,8 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from openpyxl import Workbook
+
+from portal.core.cells import safe_cell, safe_row
 
 from .selectors import NodeDashboard, visible_indicators
 
@@ -67,9 +72,9 @@ def to_csv(tables: list[Table]) -> str:
     for i, table in enumerate(tables):
         if i:
             writer.writerow([])
-        writer.writerow([table.title])
-        writer.writerow(table.headers)
-        writer.writerows([cell(v) for v in row] for row in table.rows)
+        writer.writerow([safe_cell(table.title)])
+        writer.writerow(safe_row(table.headers))
+        writer.writerows(safe_row(cell(v) for v in row) for row in table.rows)
     return out.getvalue()
 
 
@@ -87,7 +92,7 @@ def xlsx_cell(value):
     if isinstance(value, int) and not isinstance(value, bool):
         return value, NUMBER_FORMATS[0]
     text = cell(value)
-    return (str(text) if isinstance(text, Promise) else text), None
+    return safe_cell(str(text) if isinstance(text, Promise) else text), None
 
 
 def to_xlsx(tables: list[Table]) -> bytes:
@@ -97,7 +102,7 @@ def to_xlsx(tables: list[Table]) -> bytes:
     book.remove(book.active)
     for i, table in enumerate(tables):
         sheet = book.create_sheet(f"{i + 1} {table.title}"[:31])
-        sheet.append([str(h) for h in table.headers])
+        sheet.append(safe_row(str(h) for h in table.headers))
         for row in table.rows:
             values = [xlsx_cell(v) for v in row]
             sheet.append([v for v, _f in values])

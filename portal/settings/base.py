@@ -270,6 +270,24 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 UPLOAD_ALLOWED_EXTENSIONS = ["pdf", "jpg", "jpeg", "png"]
 UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
 
+# ---- Registry import (docs/registry.md "Limits") ------------------------------------------
+# A file at most this large (keep it below nginx's client_max_body_size, deploy/nginx) and with
+# at most this many unit rows; the first REGISTRY_IMPORT_MAX_ERRORS errors are listed, the rest
+# counted. Uploaded files are kept this many hours for a preview to be imported, then deleted.
+REGISTRY_IMPORT_MAX_BYTES = env.int("REGISTRY_IMPORT_MAX_BYTES", default=10 * 1024 * 1024)
+REGISTRY_IMPORT_MAX_ROWS = env.int("REGISTRY_IMPORT_MAX_ROWS", default=100_000)
+REGISTRY_IMPORT_MAX_ERRORS = 200
+REGISTRY_IMPORT_KEEP_HOURS = env.int("REGISTRY_IMPORT_KEEP_HOURS", default=24)
+# The exclusive-part area (m²) a unit of each use may have: (smallest, largest). A use not
+# listed takes "default". JSON in the environment, e.g. {"parking": ["1.00", "300.00"], ...}.
+REGISTRY_AREA_LIMITS = {
+    "residential": ("1.00", "2000.00"),
+    "commercial": ("1.00", "50000.00"),
+    "parking": ("1.00", "200.00"),
+    "default": ("1.00", "50000.00"),
+    **env.json("REGISTRY_AREA_LIMITS", default={}),
+}
+
 # The address people reach the portal at (scheme and host, no path). Every absolute link —
 # emails, sitemap, feeds, PDF QR codes, API — is built from it by portal.core.links; required in
 # production (portal.core.checks).

@@ -5,6 +5,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from portal.core.text import PlainTextFormMixin
 from portal.core.uploads import validate_upload
 from portal.organisations.models import Organisation, OrgKind
 from portal.permissions import scope_q
@@ -14,7 +15,7 @@ from .models import CatalogueItem, Kind
 from .selectors import districts
 
 
-class RecordAddForm(forms.Form):
+class RecordAddForm(PlainTextFormMixin, forms.Form):
     company = forms.ModelChoiceField(
         label=_("Property company"), queryset=Organisation.objects.none()
     )
@@ -60,7 +61,7 @@ class RecordAddForm(forms.Form):
         return value
 
 
-class ObjectionForm(forms.Form):
+class ObjectionForm(PlainTextFormMixin, forms.Form):
     reason = forms.CharField(
         label=_("Reasons for the objection"),
         widget=forms.Textarea(attrs={"rows": 5}),
@@ -74,7 +75,7 @@ class ObjectionForm(forms.Form):
     )
 
 
-class RulingForm(forms.Form):
+class RulingForm(PlainTextFormMixin, forms.Form):
     decision = forms.ChoiceField(
         label=_("Decision"),
         choices=[

@@ -7,10 +7,12 @@ from wagtail.admin.menu import MenuItem
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 
+from portal.core.text import PlainTextViewSetMixin
+
 from .models import CatalogueItem, ChecklistEntry, ChecklistItem
 
 
-class CatalogueItemViewSet(ModelViewSet):
+class CatalogueItemViewSet(PlainTextViewSetMixin, ModelViewSet):
     model = CatalogueItem
     icon = "list-ul"
     menu_label = _("Record catalogue")
@@ -21,7 +23,7 @@ class CatalogueItemViewSet(ModelViewSet):
     form_fields = ["code", "description", "kind", "points", "validity_days", "serious", "active"]
 
 
-class ChecklistItemViewSet(ModelViewSet):
+class ChecklistItemViewSet(PlainTextViewSetMixin, ModelViewSet):
     model = ChecklistItem
     icon = "tasks"
     menu_label = _("Basic checklist items")
@@ -30,7 +32,7 @@ class ChecklistItemViewSet(ModelViewSet):
     form_fields = ["code", "description", "max_points", "order", "active"]
 
 
-class ChecklistEntryViewSet(ModelViewSet):
+class ChecklistEntryViewSet(PlainTextViewSetMixin, ModelViewSet):
     model = ChecklistEntry
     icon = "form"
     menu_label = _("Checklist points")

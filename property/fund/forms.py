@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from portal.core.text import PlainTextFormMixin
 from portal.core.uploads import validate_upload
 from property.registry.models import Building, Unit
 
@@ -40,7 +41,7 @@ def _checked(files):
     return files
 
 
-class RequestForm(forms.Form):
+class RequestForm(PlainTextFormMixin, forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=RequestKind.choices)
     category = forms.ChoiceField(
         label=_("Emergency category"),
@@ -111,7 +112,7 @@ class RequestForm(forms.Form):
         return data
 
 
-class NoteForm(forms.Form):
+class NoteForm(PlainTextFormMixin, forms.Form):
     note = forms.CharField(
         label=pgettext_lazy("note on a decision", "Note"),
         required=False,
@@ -119,7 +120,7 @@ class NoteForm(forms.Form):
     )
 
 
-class AcceptForm(forms.Form):
+class AcceptForm(PlainTextFormMixin, forms.Form):
     final_cost = forms.DecimalField(
         label=_("Final cost (yuan)"), max_digits=14, decimal_places=2, min_value=Decimal("0.01")
     )
@@ -136,10 +137,10 @@ class AcceptForm(forms.Form):
         return _checked([f])[0] if f else None
 
 
-class ObjectionForm(forms.Form):
+class ObjectionForm(PlainTextFormMixin, forms.Form):
     text = forms.CharField(label=_("Your objection"), widget=forms.Textarea(attrs={"rows": 3}))
 
 
-class AnswerForm(forms.Form):
+class AnswerForm(PlainTextFormMixin, forms.Form):
     objection = forms.IntegerField(widget=forms.HiddenInput)
     answer = forms.CharField(label=_("Answer"), widget=forms.Textarea(attrs={"rows": 2}))

@@ -2,10 +2,13 @@ import re
 
 from django import forms
 from django.conf import settings
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
+from portal.core.text import PlainTextFormMixin
 from portal.core.uploads import validate_upload
 
+from .importer import limit
 from .models import Estate, Unit, validate_identity_number
 
 
@@ -16,7 +19,7 @@ class SecretTextInput(forms.TextInput):
         return super().get_context(name, None, attrs)
 
 
-class ClaimForm(forms.Form):
+class ClaimForm(PlainTextFormMixin, forms.Form):
     estate = forms.ModelChoiceField(
         label=_("Estate"), queryset=Estate.objects.order_by("name"), empty_label=None
     )
@@ -66,7 +69,7 @@ class ClaimForm(forms.Form):
         return data
 
 
-class RejectForm(forms.Form):
+class RejectForm(PlainTextFormMixin, forms.Form):
     reason = forms.CharField(
         label=_("Reason for rejection"), widget=forms.Textarea(attrs={"rows": 3}), max_length=1000
     )
@@ -82,4 +85,11 @@ class ImportForm(forms.Form):
         f = self.cleaned_data["file"]
         if not f.name.lower().endswith((".csv", ".xlsx")):
             raise forms.ValidationError(_("Only CSV and XLSX files can be imported."))
+        most = limit("REGISTRY_IMPORT_MAX_BYTES")
+        if f.size > most:
+            raise forms.ValidationError(
+                _("The file is too large (at most %(limit)s).") % {"limit": filesizeformat(most)}
+            )
+        if not f.size:
+            raise forms.ValidationError(_("The file is empty."))
         return f

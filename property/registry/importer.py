@@ -1,9 +1,18 @@
 """Registry import and export: one row per unit, CSV or XLSX.
 
-``plan_import(estate, headers, rows)`` validates every row against the file and the registry
-and returns an :class:`ImportPlan` (what would change) with its row-by-row ``errors``; it
-writes nothing, so it serves the dry run and is testable without HTTP. The write side is
-``property.registry.services.registry_import``, all-or-nothing.
+``open_table(fileobj, filename)`` reads a file as a stream (CSV row by row, XLSX through
+openpyxl's read-only mode) after checking its size; ``plan_import(estate, headers, rows)``
+validates every row against the file and the registry and returns an :class:`ImportPlan` (what
+would change) with its row-by-row ``errors``; it writes nothing, so it serves the dry run and
+is testable without HTTP. The write side is ``property.registry.services.registry_import``,
+all-or-nothing; large files go through the worker (``property.registry.import_jobs``).
+
+Limits (settings, docs/registry.md): ``REGISTRY_IMPORT_MAX_BYTES`` per file,
+``REGISTRY_IMPORT_MAX_ROWS`` rows (reading stops one row past it), ``REGISTRY_IMPORT_MAX_ERRORS``
+errors listed (the rest are counted), ``REGISTRY_AREA_LIMITS`` the area range of each use.
+Every text cell is refused when a spreadsheet could run it as a formula
+(``portal.core.cells``) or when it holds a control or text-direction character
+(``portal.core.text``); identity numbers must carry a possible birth date.
 
 File format (the header row names the columns, in any order; Chinese headers are accepted):
 
@@ -25,14 +34,22 @@ from __future__ import annotations
 
 import csv
 import io
+import re
+import zipfile
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 import tablib
+from django.conf import settings
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from stdnum.cn import ric
 
+from portal.core.cells import is_formula, safe_row, unquote
 from portal.core.crypto import decrypt_text, keyed_hash
+from portal.core.text import text_problem
 
 from . import guards
 from .models import (
@@ -45,6 +62,7 @@ from .models import (
     Unit,
     UnitUse,
     identity_number_problem,
+    mask_identity,
 )
 
 COLUMNS = [
@@ -57,6 +75,7 @@ COLUMNS = [
     "identity_numbers",
     "developer",
 ]
+HEADER = list(COLUMNS)
 REQUIRED = {"building", "unit", "area"}
 ALIASES = {
     "楼栋": "building",
@@ -82,12 +101,60 @@ SOURCE_VALUES = {
 }
 TRUE_VALUES = {"yes", "y", "true", "1", "是", "x"}
 FALSE_VALUES = {"", "no", "n", "false", "0", "否"}
-MAX_AREA = Decimal("99999999.99")
 SEPARATORS = (";", "；")
+# What an export for anyone but the housing bureau holds instead of a number (mask_identity).
+MASKED = re.compile(r"\d{4}\*{10}[\dX]{4}")
+MAX_CELL = 1000  # characters: every column's values are far shorter
+PROGRESS_EVERY = 1000  # rows between two progress reports
+
+
+# The columns as the import page explains them: (name, Chinese header, what, accepted values).
+COLUMN_GUIDE = [
+    ("building", "楼栋", gettext_lazy("Building code (required)."), ()),
+    ("unit", "房号", gettext_lazy("Unit code, once per file (required)."), ()),
+    (
+        "use",
+        "用途",
+        gettext_lazy("Use; empty means residential."),
+        ("residential", "commercial", "parking", "住宅", "商业", "车位"),
+    ),
+    ("area", "面积", gettext_lazy("Exclusive-part area in m², at most 2 decimals (required)."), ()),
+    (
+        "area_source",
+        "面积来源",
+        gettext_lazy("Where the area comes from; empty means registered."),
+        ("registered", "surveyed", "contract", "登记", "实测", "合同"),
+    ),
+    ("owners", "业主", gettext_lazy("Owner names; co-owners separated by ;"), ()),
+    (
+        "identity_numbers",
+        "身份证号",
+        gettext_lazy(
+            "Identity numbers in the same order. A masked number from an export stands for "
+            "the unit's current owner of that name."
+        ),
+        (),
+    ),
+    ("developer", "开发商持有", gettext_lazy("Held by the developer."), ("yes", "no", "是", "否")),
+]
+
+
+def limit(name: str) -> int:
+    """An import limit from the settings: ``REGISTRY_IMPORT_MAX_BYTES``, ``_MAX_ROWS`` or
+    ``_MAX_ERRORS`` (docs/registry.md)."""
+    return int(getattr(settings, name))
+
+
+def area_limits(use: str) -> tuple[Decimal, Decimal]:
+    """(smallest, largest) exclusive-part area of a unit of this use, in m²
+    (``settings.REGISTRY_AREA_LIMITS``; a use it does not name takes its ``default``)."""
+    limits = settings.REGISTRY_AREA_LIMITS
+    low, high = limits.get(use) or limits["default"]
+    return Decimal(str(low)), Decimal(str(high))
 
 
 class ImportFileError(ValueError):
-    """The file cannot be read as a table at all (wrong type, not UTF-8, empty)."""
+    """The file cannot be read as a table at all (wrong type, not UTF-8, empty, too large)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,6 +167,17 @@ class RowError:
 
 
 @dataclass(slots=True)
+class OwnerCell:
+    """One owner of a row: a clear identity number, or a masked one (from an export made for
+    someone other than the bureau) resolved against the unit's current holder."""
+
+    name: str
+    number: str  # compact clear number; "" when masked
+    masked: str
+    hash: str  # keyed hash; "" until a masked number is resolved
+
+
+@dataclass(slots=True)
 class UnitRow:
     line: int
     building: str
@@ -107,26 +185,28 @@ class UnitRow:
     use: str
     area: Decimal
     area_source: str
-    owners: list[tuple[str, str]]  # (name, identity number); empty for the developer
+    owners: list[OwnerCell]  # empty for the developer
     developer: bool
     developer_label: str = ""
 
     def party_key(self) -> str:
         if self.developer:
             return OwnerParty.key_for(developer=True)
-        return OwnerParty.key_for(identity_hashes=[keyed_hash(n) for _, n in self.owners])
+        return OwnerParty.key_for(identity_hashes=[o.hash for o in self.owners])
 
     def party_label(self) -> str:
         if self.developer:
             return self.developer_label or _("Developer")
-        return "、".join(name for name, _ in self.owners)
+        return "、".join(o.name for o in self.owners)
 
 
 @dataclass
 class ImportPlan:
     estate: Estate
     rows: list[UnitRow] = field(default_factory=list)
-    errors: list[RowError] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)  # the first REGISTRY_IMPORT_MAX_ERRORS
+    error_count: int = 0  # all of them
+    registry_version: int | None = None  # the estate's registry as compared (services)
     new_buildings: list[str] = field(default_factory=list)
     new_units: list[UnitRow] = field(default_factory=list)
     # (unit id, row, list of changed field names)
@@ -137,10 +217,21 @@ class ImportPlan:
     new_parties: dict[str, tuple[str, str, list[str]]] = field(default_factory=dict)
     unchanged: int = 0
     not_in_file: list[str] = field(default_factory=list)
+    max_errors: int = field(default_factory=lambda: limit("REGISTRY_IMPORT_MAX_ERRORS"))
 
     @property
     def ok(self) -> bool:
-        return not self.errors
+        return not self.error_count
+
+    @property
+    def more_errors(self) -> int:
+        """Errors found but not listed."""
+        return self.error_count - len(self.errors)
+
+    def add_error(self, line: int, message: str) -> None:
+        self.error_count += 1
+        if len(self.errors) < self.max_errors:
+            self.errors.append(RowError(line, message))
 
     def summary(self) -> dict[str, int]:
         return {
@@ -173,27 +264,133 @@ class ImportPlan:
 # ---- reading files ------------------------------------------------------------------------
 
 
-def read_table(content: bytes, filename: str) -> tuple[list[str], list[list]]:
-    """(headers, rows) from CSV (UTF-8, with or without BOM) or XLSX bytes."""
-    name = filename.lower()
+@dataclass
+class Table:
+    headers: list[str]
+    rows: Iterator[list]
+    estimated_rows: int | None  # for progress; None when the file does not say
+
+
+def _size(fileobj) -> int:
+    position = fileobj.tell()
+    fileobj.seek(0, io.SEEK_END)
+    size = fileobj.tell()
+    fileobj.seek(position)
+    return size
+
+
+def _check_size(size: int) -> None:
+    most = limit("REGISTRY_IMPORT_MAX_BYTES")
+    if size > most:
+        raise ImportFileError(
+            _("The file is too large (at most %(limit)s).") % {"limit": filesizeformat(most)}
+        )
+    if size == 0:
+        raise ImportFileError(_("The file is empty."))
+
+
+def _count_lines(fileobj) -> int:
+    lines = 0
+    for chunk in iter(lambda: fileobj.read(1 << 20), b""):
+        lines += chunk.count(b"\n")
+    fileobj.seek(0)
+    return lines
+
+
+def open_table(fileobj, filename: str) -> Table:
+    """The header row and a lazy iterator over the other rows of a CSV (UTF-8, with or without
+    BOM) or XLSX file, read as a stream from the binary, seekable ``fileobj``.
+
+    Raises ``ImportFileError`` for a file of the wrong type, too large (also once unpacked, for
+    XLSX), empty, or unreadable; the row iterator raises it too when a later part of the file
+    turns out unreadable.
+    """
+    name = (filename or "").lower()
+    fileobj.seek(0)
     if name.endswith(".xlsx"):
-        try:
-            data = tablib.Dataset().load(io.BytesIO(content), format="xlsx")
-        except Exception as exc:  # openpyxl raises many kinds
-            raise ImportFileError(_("The file is not a readable XLSX workbook.")) from exc
-        headers = [str(h or "").strip() for h in (data.headers or [])]
-        return headers, [list(r) for r in data]
+        return _open_xlsx(fileobj)
     if name.endswith(".csv"):
-        try:
-            text = content.decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            raise ImportFileError(_("The CSV file must be encoded in UTF-8.")) from exc
-        reader = csv.reader(io.StringIO(text))
-        all_rows = [r for r in reader]
-        if not all_rows:
-            raise ImportFileError(_("The file is empty."))
-        return [h.strip() for h in all_rows[0]], all_rows[1:]
+        return _open_csv(fileobj)
     raise ImportFileError(_("Only CSV and XLSX files can be imported."))
+
+
+def _open_csv(fileobj) -> Table:
+    _check_size(_size(fileobj))
+    estimated = _count_lines(fileobj)
+    text = io.TextIOWrapper(fileobj, encoding="utf-8-sig", newline="")
+    reader = csv.reader(text)
+    not_utf8 = _("The CSV file must be encoded in UTF-8.")
+    try:
+        headers = next(reader, None)
+    except UnicodeDecodeError as exc:
+        raise ImportFileError(not_utf8) from exc
+    except csv.Error as exc:
+        raise ImportFileError(_("The header row cannot be read as CSV.")) from exc
+    if headers is None:
+        raise ImportFileError(_("The file is empty."))
+
+    def rows() -> Iterator[list]:
+        try:
+            yield from reader
+        except UnicodeDecodeError as exc:
+            raise ImportFileError(not_utf8) from exc
+        except csv.Error as exc:
+            raise ImportFileError(
+                _("Row %(line)s cannot be read as CSV (a cell too long or a stray quote).")
+                % {"line": reader.line_num}
+            ) from exc
+
+    return Table([str(h).strip() for h in headers], rows(), max(estimated - 1, 0))
+
+
+def _open_xlsx(fileobj) -> Table:
+    import openpyxl
+
+    size = _size(fileobj)
+    _check_size(size)
+    unreadable = _("The file is not a readable XLSX workbook.")
+    try:
+        with zipfile.ZipFile(fileobj) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise ImportFileError(unreadable) from exc
+    if unpacked > 10 * limit("REGISTRY_IMPORT_MAX_BYTES"):
+        raise ImportFileError(
+            _("The workbook is too large once unpacked (at most %(limit)s).")
+            % {"limit": filesizeformat(10 * limit("REGISTRY_IMPORT_MAX_BYTES"))}
+        )
+    fileobj.seek(0)
+    try:
+        # Formulas are read as their text (data_only=False) so that they are refused.
+        book = openpyxl.load_workbook(fileobj, read_only=True, data_only=False)
+        sheet = book.worksheets[0]
+        values = sheet.iter_rows(values_only=True)
+        headers = next(values, None)
+    except Exception as exc:  # openpyxl raises many kinds
+        raise ImportFileError(unreadable) from exc
+    if headers is None:
+        book.close()
+        raise ImportFileError(_("The file is empty."))
+    estimated = (sheet.max_row - 1) if sheet.max_row else None
+
+    def rows() -> Iterator[list]:
+        try:
+            for row in values:
+                yield list(row)
+        except ImportFileError:
+            raise
+        except Exception as exc:
+            raise ImportFileError(unreadable) from exc
+        finally:
+            book.close()
+
+    return Table([_cell(h) for h in headers], rows(), estimated)
+
+
+def read_table(content: bytes, filename: str) -> tuple[list[str], list[list]]:
+    """(headers, rows) of a whole file given as bytes (small files, tests, the export)."""
+    table = open_table(io.BytesIO(content), filename)
+    return table.headers, list(table.rows)
 
 
 def _cell(value) -> str:
@@ -206,6 +403,14 @@ def _cell(value) -> str:
     return str(value).strip()
 
 
+def _shown(value: str, width: int = 40) -> str:
+    """A cell's text as it may be echoed in a message: invisible characters named, cut short."""
+    shown = "".join(
+        ch if text_problem(ch) is None else f"<U+{ord(ch):04X}>" for ch in value[: width + 1]
+    )
+    return shown[:width] + "…" if len(shown) > width else shown
+
+
 def _split(text: str) -> list[str]:
     for sep in SEPARATORS[1:]:
         text = text.replace(sep, SEPARATORS[0])
@@ -215,60 +420,150 @@ def _split(text: str) -> list[str]:
 # ---- planning -----------------------------------------------------------------------------
 
 
-def plan_import(estate: Estate, headers: list[str], rows: list[list]) -> ImportPlan:
+def plan_import(
+    estate: Estate,
+    headers: list[str],
+    rows: Iterable[list],
+    *,
+    progress: Callable[[int], None] | None = None,
+) -> ImportPlan:
     """Validate the rows and compare them with the estate's registry. Writes nothing.
 
-    Any error (unknown or missing column, bad area, bad identity checksum, duplicate unit,
-    area change refused by a guard such as an open vote) is reported with its file line.
+    ``rows`` is consumed lazily and only up to one row past ``REGISTRY_IMPORT_MAX_ROWS``. Any
+    error (unknown or missing column, too many rows, bad area or one outside its use's range,
+    bad identity number, duplicate unit, formula-like or control characters in a cell, area
+    change refused by a guard such as an open vote) is reported with its file line; at most
+    ``REGISTRY_IMPORT_MAX_ERRORS`` are listed, ``error_count`` counts them all.
+    ``progress(rows_read)`` is called every ``PROGRESS_EVERY`` rows.
     """
     plan = ImportPlan(estate=estate)
     columns = []
     for h in headers:
         key = ALIASES.get(h, h.lower().replace(" ", "_"))
         if key not in COLUMNS:
-            plan.errors.append(RowError(1, _("Unknown column “%(column)s”.") % {"column": h}))
+            plan.add_error(1, _("Unknown column “%(column)s”.") % {"column": _shown(h)})
         elif key in columns:
-            plan.errors.append(RowError(1, _("Column “%(column)s” appears twice.") % {"column": h}))
+            plan.add_error(1, _("Column “%(column)s” appears twice.") % {"column": h})
         columns.append(key)
     for missing in sorted(REQUIRED - set(columns)):
-        plan.errors.append(RowError(1, _("Missing column “%(column)s”.") % {"column": missing}))
-    if plan.errors:
-        return plan
-    if not rows:
-        plan.errors.append(RowError(2, _("The file has no unit rows.")))
+        plan.add_error(1, _("Missing column “%(column)s”.") % {"column": missing})
+    if not plan.ok:
         return plan
 
+    most = limit("REGISTRY_IMPORT_MAX_ROWS")
     seen_codes: dict[str, int] = {}
     names_by_number: dict[str, str] = {}
+    index = -1
     for index, raw in enumerate(rows):
         line = index + 2
+        if index >= most:
+            plan.add_error(
+                line,
+                _(
+                    "The file has more than %(max)s unit rows: split it into several files "
+                    "(for example one per building) and import them one after another."
+                )
+                % {"max": f"{most:,}"},
+            )
+            return plan  # stop reading: the rest of the file is never looked at
+        if progress and index and index % PROGRESS_EVERY == 0:
+            progress(index)
         values = dict(zip(columns, (_cell(v) for v in raw), strict=False))
         if len(raw) > len(columns) and any(_cell(v) for v in raw[len(columns) :]):
-            plan.errors.append(RowError(line, _("The row has more cells than the header.")))
+            plan.add_error(line, _("The row has more cells than the header."))
             continue
         if not any(values.values()):
             continue  # blank line
-        row = _parse_row(line, values, plan.errors, names_by_number)
+        if not _cells_are_plain(line, raw, columns, plan):
+            continue
+        row = _parse_row(line, values, plan, names_by_number)
         if row is None:
             continue
         if row.code in seen_codes:
-            plan.errors.append(
-                RowError(
-                    line,
-                    _("Unit %(code)s appears twice (also on row %(other)s).")
-                    % {"code": row.code, "other": seen_codes[row.code]},
-                )
+            plan.add_error(
+                line,
+                _("Unit %(code)s appears twice (also on row %(other)s).")
+                % {"code": row.code, "other": seen_codes[row.code]},
             )
             continue
         seen_codes[row.code] = line
         plan.rows.append(row)
-    if plan.errors:
+    if progress:
+        progress(index + 1)
+    if not plan.ok:
+        return plan
+    if index < 0 or not plan.rows:
+        plan.add_error(2, _("The file has no unit rows."))
         return plan
     _compare_with_registry(plan)
     return plan
 
 
-def _parse_row(line, values, errors, names_by_number) -> UnitRow | None:
+COLUMN_LABELS = {
+    "building": "楼栋 building",
+    "unit": "房号 unit",
+    "use": "用途 use",
+    "area": "面积 area",
+    "area_source": "面积来源 area_source",
+    "owners": "业主 owners",
+    "identity_numbers": "身份证号 identity_numbers",
+    "developer": "开发商持有 developer",
+}
+
+
+def _cells_are_plain(line: int, raw: list, columns: list[str], plan: ImportPlan) -> bool:
+    """Refuse text a spreadsheet could run as a formula, control and text-direction characters
+    and overlong cells, in every cell of the row (names one by one). True when all are plain."""
+    ok = True
+    for column, value in zip(columns, raw, strict=False):
+        if value is None or isinstance(value, int | float | Decimal):
+            continue  # XLSX numbers (a negative one is refused as an area, not a formula)
+        text = str(value)
+        label = COLUMN_LABELS[column]
+        if len(text) > MAX_CELL:
+            plan.add_error(
+                line,
+                _("The %(column)s cell is longer than %(max)s characters.")
+                % {"column": label, "max": MAX_CELL},
+            )
+            ok = False
+            continue
+        parts = _split(text) if column == "owners" else [text]
+        if any(is_formula(unquote(p.lstrip(" "))) or is_formula(unquote(p.strip())) for p in parts):
+            plan.add_error(
+                line,
+                _(
+                    "The %(column)s cell “%(value)s” would run as a formula in a spreadsheet: "
+                    "a cell may not start with = + - @ (or a tab or line break)."
+                )
+                % {"column": label, "value": _shown(text.strip())},
+            )
+            ok = False
+            continue
+        problem = text_problem(text.strip(" \u3000"))
+        if problem:
+            plan.add_error(
+                line,
+                _(
+                    "The %(column)s cell contains an invisible control or text-direction "
+                    "character (%(char)s)."
+                )
+                % {"column": label, "char": problem},
+            )
+            ok = False
+    return ok
+
+
+IDENTITY_MESSAGES = {
+    "checksum": lambda: _("Identity number %(n)s (owner %(name)s): wrong check digit."),
+    "birth_date": lambda: _("Identity number %(n)s (owner %(name)s) has an impossible birth date."),
+    "birth_future": lambda: _(
+        "Identity number %(n)s (owner %(name)s) has a birth date in the future."
+    ),
+}
+
+
+def _parse_row(line, values, plan: ImportPlan, names_by_number) -> UnitRow | None:
     problems: list[str] = []
     building = values.get("building", "")
     code = values.get("unit", "")
@@ -284,38 +579,56 @@ def _parse_row(line, values, errors, names_by_number) -> UnitRow | None:
     use_text = values.get("use", "") or UnitUse.RESIDENTIAL
     use = USE_VALUES.get(use_text.lower())
     if use is None:
-        problems.append(_("Unknown use “%(value)s”.") % {"value": use_text})
+        problems.append(_("Unknown use “%(value)s”.") % {"value": _shown(use_text)})
     source_text = values.get("area_source", "") or AreaSource.REGISTERED
     source = SOURCE_VALUES.get(source_text.lower())
     if source is None:
-        problems.append(_("Unknown area source “%(value)s”.") % {"value": source_text})
+        problems.append(_("Unknown area source “%(value)s”.") % {"value": _shown(source_text)})
 
     area = None
     area_text = values.get("area", "")
     try:
         area = Decimal(area_text)
-        if not area.is_finite() or area <= 0 or area > MAX_AREA:
+        if not area.is_finite() or area <= 0:
             raise InvalidOperation
         if area != area.quantize(Decimal("0.01")):
             problems.append(
-                _("The area “%(value)s” has more than 2 decimal places.") % {"value": area_text}
+                _("The area “%(value)s” has more than 2 decimal places.")
+                % {"value": _shown(area_text)}
             )
         area = area.quantize(Decimal("0.01"))
     except (InvalidOperation, ValueError):
+        area = None
         problems.append(
-            _("The area “%(value)s” is not a positive number of m².") % {"value": area_text}
+            _("The area “%(value)s” is not a positive number of m².") % {"value": _shown(area_text)}
         )
+    if area is not None and use is not None:
+        low, high = area_limits(use)
+        if not low <= area <= high:
+            problems.append(
+                _(
+                    "The area %(value)s m² is outside the range for a unit of use "
+                    "“%(use)s”: %(low)s to %(high)s m²."
+                )
+                % {
+                    "value": f"{area:,.2f}",
+                    "use": UnitUse(use).label,
+                    "low": f"{low:,.2f}",
+                    "high": f"{high:,.2f}",
+                }
+            )
 
     dev_text = values.get("developer", "").lower()
     developer = dev_text in TRUE_VALUES
     if not developer and dev_text not in FALSE_VALUES:
         problems.append(
-            _("The developer flag “%(value)s” must be yes or no.") % {"value": values["developer"]}
+            _("The developer flag “%(value)s” must be yes or no.")
+            % {"value": _shown(values["developer"])}
         )
 
     names = _split(values.get("owners", ""))
     numbers = _split(values.get("identity_numbers", ""))
-    owners: list[tuple[str, str]] = []
+    owners: list[OwnerCell] = []
     if developer:
         if numbers:
             problems.append(_("A unit held by the developer has no owners' identity numbers."))
@@ -331,16 +644,15 @@ def _parse_row(line, values, errors, names_by_number) -> UnitRow | None:
             if len(name) > 60:
                 problems.append(_("Owner name %(n)s is too long.") % {"n": position})
                 continue
+            if MASKED.fullmatch(number.upper()):
+                owners.append(OwnerCell(name=name, number="", masked=number.upper(), hash=""))
+                continue
             problem = identity_number_problem(number)
             if problem:
-                problems.append(
-                    (
-                        _("Identity number %(n)s (owner %(name)s): wrong check digit.")
-                        if problem == "checksum"
-                        else _("Identity number %(n)s (owner %(name)s) is not valid.")
-                    )
-                    % {"n": position, "name": name}
-                )
+                message = IDENTITY_MESSAGES.get(
+                    problem, lambda: _("Identity number %(n)s (owner %(name)s) is not valid.")
+                )()
+                problems.append(message % {"n": position, "name": name})
                 continue
             compact = ric.compact(number)
             if names_by_number.setdefault(compact, name) != name:
@@ -348,11 +660,18 @@ def _parse_row(line, values, errors, names_by_number) -> UnitRow | None:
                     _("Identity number %(n)s is given for two different names.") % {"n": position}
                 )
                 continue
-            owners.append((name, compact))
-        if len({n for _, n in owners}) != len(owners):
+            owners.append(
+                OwnerCell(
+                    name=name,
+                    number=compact,
+                    masked=mask_identity(compact),
+                    hash=keyed_hash(compact),
+                )
+            )
+        if len({(o.masked, o.number or o.name) for o in owners}) != len(owners):
             problems.append(_("The same identity number is listed twice for one unit."))
     for message in problems:
-        errors.append(RowError(line, message))
+        plan.add_error(line, message)
     if problems:
         return None
     return UnitRow(
@@ -373,8 +692,58 @@ def _chunks(items: list, size: int = 900):
         yield items[i : i + size]
 
 
+def _resolve_masked(plan: ImportPlan) -> None:
+    """Give each masked owner the keyed hash of the member of the unit's current holder with
+    that masked number and name; a masked number that matches none is an error."""
+    masked_rows = [r for r in plan.rows if any(not o.hash for o in r.owners)]
+    if not masked_rows:
+        return
+    members: dict[str, list[tuple[str, str, str]]] = {}
+    current = Ownership.objects.filter(
+        unit__estate=plan.estate,
+        unit__code__in=[r.code for r in masked_rows],
+        end__isnull=True,
+    )
+    for code, name, masked, identity_hash in current.values_list(
+        "unit__code",
+        "party__members__name",
+        "party__members__identity_masked",
+        "party__members__identity_hash",
+    ):
+        if identity_hash:
+            members.setdefault(code, []).append((name, masked, identity_hash))
+    for row in masked_rows:
+        for position, owner in enumerate(row.owners, start=1):
+            if owner.hash:
+                continue
+            found = [
+                h
+                for name, masked, h in members.get(row.code, [])
+                if (name, masked) == (owner.name, owner.masked)
+            ]
+            if len(found) == 1:
+                owner.hash = found[0]
+            else:
+                plan.add_error(
+                    row.line,
+                    _(
+                        "Identity number %(n)s (owner %(name)s) is masked and is not that of a "
+                        "current owner of unit %(code)s: give the full number."
+                    )
+                    % {"n": position, "name": owner.name, "code": row.code},
+                )
+
+
 def _compare_with_registry(plan: ImportPlan) -> None:
     estate = plan.estate
+    # Read first: an import written after this point changes the version, and the write
+    # (services.registry_import) refuses a plan compared with an older registry.
+    plan.registry_version = (
+        Estate.objects.filter(pk=estate.pk).values_list("registry_version", flat=True).get()
+    )
+    _resolve_masked(plan)
+    if not plan.ok:
+        return
     existing = {
         code: (pk, bcode, use, area, source)
         for pk, code, bcode, use, area, source in Unit.objects.filter(estate=estate).values_list(
@@ -392,8 +761,9 @@ def _compare_with_registry(plan: ImportPlan) -> None:
 
     hashes = {}
     for row in plan.rows:
-        for name, number in row.owners:
-            hashes.setdefault(keyed_hash(number), (name, number))
+        for owner in row.owners:
+            if owner.number:
+                hashes.setdefault(owner.hash, (owner.name, owner.number))
     known = set()
     for chunk in _chunks(list(hashes)):
         known.update(
@@ -414,11 +784,7 @@ def _compare_with_registry(plan: ImportPlan) -> None:
                 if len(row.owners) > 1
                 else PartyKind.PERSON
             )
-            plan.new_parties[key] = (
-                kind,
-                row.party_label(),
-                [keyed_hash(n) for _, n in row.owners],
-            )
+            plan.new_parties[key] = (kind, row.party_label(), [o.hash for o in row.owners])
         found = existing.get(row.code)
         if found is None:
             plan.new_units.append(row)
@@ -449,27 +815,30 @@ def _compare_with_registry(plan: ImportPlan) -> None:
     if refusals:
         for code, line in sorted(area_changed.items(), key=lambda item: item[1]):
             for message in refusals:
-                plan.errors.append(
-                    RowError(
-                        line,
-                        _("The area of unit %(code)s cannot change now: %(reason)s")
-                        % {"code": code, "reason": message},
-                    )
+                plan.add_error(
+                    line,
+                    _("The area of unit %(code)s cannot change now: %(reason)s")
+                    % {"code": code, "reason": message},
                 )
 
 
 # ---- export -------------------------------------------------------------------------------
 
 
-def export_rows(estate: Estate) -> tuple[list[str], list[list[str]]]:
-    """The estate's registry in the import format (identity numbers decrypted: handle the
-    file as personal data)."""
+def export_rows(estate: Estate, *, clear_identity: bool) -> tuple[list[str], list[list[str]]]:
+    """The estate's registry in the import format. Identity numbers are decrypted only with
+    ``clear_identity`` (the housing bureau: handle the file as personal data); otherwise each is
+    masked (``3402**********1234``), which an import resolves against the current holder.
+    Every cell is made inert for spreadsheets (``portal.core.cells``)."""
     members: dict[int, list[tuple[str, str]]] = {}
     through = OwnerParty.members.through.objects.filter(ownerparty__estate=estate).order_by("pk")
-    for party_id, name, token in through.values_list(
-        "ownerparty_id", "person__name", "person__identity_encrypted"
+    number_field = "person__identity_encrypted" if clear_identity else "person__identity_masked"
+    for party_id, name, number in through.values_list(
+        "ownerparty_id", "person__name", number_field
     ):
-        members.setdefault(party_id, []).append((name, decrypt_text(token)))
+        members.setdefault(party_id, []).append(
+            (name, decrypt_text(number) if clear_identity else number)
+        )
     holders = {
         unit_id: (party_id, kind, label)
         for unit_id, party_id, kind, label in Ownership.objects.filter(
@@ -486,22 +855,24 @@ def export_rows(estate: Estate) -> tuple[list[str], list[list[str]]]:
         developer = kind == PartyKind.DEVELOPER
         people = members.get(party_id, []) if party_id else []
         rows.append(
-            [
-                bcode,
-                code,
-                use,
-                f"{area:.2f}",
-                source,
-                label if developer else ";".join(n for n, _ in people),
-                "" if developer else ";".join(i for _, i in people),
-                "yes" if developer else "no",
-            ]
+            safe_row(
+                [
+                    bcode,
+                    code,
+                    use,
+                    f"{area:.2f}",
+                    source,
+                    label if developer else ";".join(n for n, _ in people),
+                    "" if developer else ";".join(i for _, i in people),
+                    "yes" if developer else "no",
+                ]
+            )
         )
     return list(COLUMNS), rows
 
 
-def export_bytes(estate: Estate, fmt: str) -> bytes:
-    headers, rows = export_rows(estate)
+def export_bytes(estate: Estate, fmt: str, *, clear_identity: bool) -> bytes:
+    headers, rows = export_rows(estate, clear_identity=clear_identity)
     if fmt == "xlsx":
         data = tablib.Dataset(*rows, headers=headers, title=estate.code[:31])
         return data.export("xlsx")

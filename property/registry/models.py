@@ -9,6 +9,7 @@ The official holiday calendar (``Holiday``) lives here too, below the fund and t
 rating, so that both count working days on the same data (``property.registry.calendar``).
 """
 
+from datetime import date
 from decimal import Decimal
 
 from django.conf import settings
@@ -16,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from stdnum.cn import ric
@@ -53,6 +55,9 @@ class Estate(models.Model):
         default=False,
         help_text=_("If set, the owners' committee applies for emergency use of the fund."),
     )
+    # Raised by every registry import: an import checked against an older registry is refused
+    # (two imports of the same units at once, services.registry_import).
+    registry_version = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
         verbose_name = _("estate")
@@ -150,11 +155,16 @@ class Unit(models.Model):
         return self.estate.jurisdiction
 
 
+# No one born earlier holds property today; later than today is impossible.
+EARLIEST_BIRTH_DATE = date(1900, 1, 1)
+
+
 def identity_number_problem(value: str) -> str | None:
     """Why ``value`` is not a mainland resident identity card number (GB 11643), or None.
 
-    python-stdnum checks length, digits, the ISO 7064 check digit, the birth date and the
-    6-digit region code. stdnum's full ``validate`` also refuses a region code that did not
+    python-stdnum checks length, digits, the ISO 7064 check digit, the birth date (a real
+    date) and the 6-digit region code; the birth date must also lie between
+    ``EARLIEST_BIRTH_DATE`` and today ("birth_date", "birth_future"). stdnum's full ``validate`` also refuses a region code that did not
     exist in the holder's birth year, which rejects genuine numbers (people born before a
     district was created were given its code later), so the region is only required to be a
     code stdnum knows at some time.
@@ -170,8 +180,12 @@ def identity_number_problem(value: str) -> str | None:
     if number[-1] != ric.calc_check_digit(number):
         return "checksum"
     try:
-        ric.get_birth_date(number)
+        born = ric.get_birth_date(number)
     except Exception:  # stdnum raises InvalidComponent
+        return "birth_date"
+    if born > timezone.localdate():
+        return "birth_future"
+    if born < EARLIEST_BIRTH_DATE:
         return "birth_date"
     if not any(props.get("county") for _part, props in numdb.get("cn/loc").info(number[:6])):
         return "region"
@@ -451,3 +465,116 @@ class Holiday(models.Model):
             raise ValidationError(
                 {"kind": _("A make-up working day must fall on a Saturday or Sunday.")}
             )
+
+
+# ---- registry imports run by the worker ----------------------------------------------------
+
+
+class ImportMode(models.TextChoices):
+    PREVIEW = "preview", _("Preview (dry run)")
+    IMPORT = "import", _("Import")
+
+
+class ImportStatus(models.TextChoices):
+    QUEUED = "queued", _("Waiting for the worker")
+    CHECKING = "checking", _("Checking the rows")
+    WRITING = "writing", _("Writing to the registry")
+    DONE = "done", _("Done")
+    REFUSED = "refused", _("Refused: nothing was imported")
+    FAILED = "failed", _("Stopped: nothing was imported")
+
+
+RUNNING_STATUSES = (ImportStatus.QUEUED, ImportStatus.CHECKING, ImportStatus.WRITING)
+registry_import_path = PrivateUploadTo("registry/imports")
+
+
+class RegistryImport(models.Model):
+    """One uploaded registry file and what the worker made of it (``import_jobs``).
+
+    The request stores the file (private storage, random name) and queues the job; the worker
+    reads it as a stream, reports progress here, and records the outcome: the summary and the
+    change lines, or the first errors with the count of all. Only the person who started it
+    sees it. The file (it holds identity numbers) is deleted once imported and, for a preview
+    never imported, after ``REGISTRY_IMPORT_KEEP_HOURS``.
+    """
+
+    estate = models.ForeignKey(
+        Estate, on_delete=models.CASCADE, related_name="imports", verbose_name=_("estate")
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("started by"),
+    )
+    file = models.FileField(
+        _("file"),
+        upload_to=registry_import_path,
+        storage=private_storage,
+        max_length=200,
+        blank=True,
+    )
+    filename = models.CharField(_("file name"), max_length=120)
+    size = models.PositiveBigIntegerField(_("size (bytes)"), default=0)
+    mode = models.CharField(_("mode"), max_length=10, choices=ImportMode.choices)
+    status = models.CharField(
+        _("status"), max_length=10, choices=ImportStatus.choices, default=ImportStatus.QUEUED
+    )
+    language = models.CharField(max_length=12, default="zh-hans")
+    rows_total = models.PositiveIntegerField(null=True, blank=True)
+    rows_done = models.PositiveIntegerField(default=0)
+    error_count = models.PositiveIntegerField(default=0)
+    errors = models.JSONField(default=list, blank=True)  # [[line, message], ...], the first ones
+    summary = models.JSONField(default=dict, blank=True)
+    changes = models.JSONField(default=list, blank=True)
+    created_at = models.DateTimeField(_("started"), auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("registry import")
+        verbose_name_plural = _("registry imports")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"#{self.pk} {self.estate} {self.filename}"
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("registry:import_job", args=[self.estate.code, self.pk])
+
+    @property
+    def governing_node(self):
+        return self.estate.jurisdiction
+
+    @property
+    def running(self) -> bool:
+        return self.status in RUNNING_STATUSES
+
+    @property
+    def stalled(self) -> bool:
+        """Running, but not heard of for longer than the worker lets a task run."""
+        if self.status not in (ImportStatus.CHECKING, ImportStatus.WRITING):
+            return False
+        timeout = settings.Q_CLUSTER.get("timeout") or 600
+        return (timezone.now() - self.updated_at).total_seconds() > timeout + 60
+
+    @property
+    def percent(self) -> int | None:
+        if not self.rows_total:
+            return None
+        return min(99, self.rows_done * 100 // self.rows_total)
+
+    @property
+    def more_errors(self) -> int:
+        return max(0, self.error_count - len(self.errors))
+
+    @property
+    def can_apply(self) -> bool:
+        return (
+            self.mode == ImportMode.PREVIEW
+            and self.status == ImportStatus.DONE
+            and not self.error_count
+            and bool(self.file)
+        )

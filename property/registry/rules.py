@@ -7,7 +7,7 @@ attribute. Government staff are answered by ``portal.permissions.governs``.
 import rules
 
 from portal.organisations.models import OrgKind
-from portal.permissions import governs, is_government_staff, organisation_ids
+from portal.permissions import governs, is_bureau_staff, is_government_staff, organisation_ids
 
 from .models import Estate, OwnerClaim, Unit
 from .selectors import is_verified_owner
@@ -80,6 +80,9 @@ def is_claimant(user, obj=None) -> bool:
 rules.add_perm("registry.verify_claims", is_estate_committee | is_estate_company)
 rules.add_perm("registry.import_registry", is_government_staff | is_estate_company)
 rules.add_perm("registry.export_registry", is_government_staff | is_estate_company)
+# Clear identity numbers leave the portal only to the housing bureau (DOMAIN.md §1): the export
+# of anyone else, the company and the street office included, holds them masked.
+rules.add_perm("registry.view_identity_numbers", is_bureau_staff)
 # Any signed-in resident may claim units; verification decides whether they are an owner.
 rules.add_perm("registry.submit_claim", rules.is_authenticated)
 # The claimant sees their own claim and proof; the estate's verifiers see every claim of it.

@@ -10,7 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -157,18 +158,42 @@ def claim_reject(*, actor, claim: OwnerClaim, reason: str) -> OwnerClaim:
 # ---- import -------------------------------------------------------------------------------
 
 
-@transaction.atomic
+def _registry_changed() -> RowError:
+    return RowError(
+        1,
+        _(
+            "The registry of this estate was changed by another import while this file was "
+            "being checked. Nothing was imported: check the file again and import it."
+        ),
+    )
+
+
 def registry_import(*, actor, plan: ImportPlan) -> dict[str, int]:
     """Apply an import plan to its estate, all or nothing.
 
-    Preconditions: ``plan`` comes from ``importer.plan_import`` on the current registry (the
-    caller holds ``registry.import_registry`` on the estate). A plan with errors is refused
-    (``ImportRejected``); the area guards are asked again inside the transaction. Units not in
-    the file are kept. A holder change ends the current ownership today and starts a new one.
+    Preconditions: ``plan`` comes from ``importer.plan_import`` (the caller holds
+    ``registry.import_registry`` on the estate). A plan with errors is refused
+    (``ImportRejected``); so is a plan compared with an older registry than the current one (an
+    import of the same estate finished in between: the estate row is locked and its
+    ``registry_version`` compared), with a message saying so. The area guards are asked again
+    inside the transaction. Units not in the file are kept. A holder change ends the current
+    ownership today and starts a new one. A person new to the registry that another import
+    (of another estate) created meanwhile is shared, not created twice.
     """
-    if plan.errors:
+    if not plan.ok:
         raise ImportRejected(plan.errors)
+    try:
+        return _registry_import(actor=actor, plan=plan)
+    except IntegrityError:
+        # Backstop: a unique constraint of the registry broken by a concurrent writer.
+        raise ImportRejected([_registry_changed()]) from None
+
+
+@transaction.atomic
+def _registry_import(*, actor, plan: ImportPlan) -> dict[str, int]:
     estate = Estate.objects.select_for_update().get(pk=plan.estate.pk)
+    if plan.registry_version is None or estate.registry_version != plan.registry_version:
+        raise ImportRejected([_registry_changed()])
     area_codes = [row.code for _pk, row, fields in plan.changed_units if "area" in fields]
     refusals = guards.area_change_refusals(estate=estate, unit_codes=area_codes)
     if refusals:
@@ -208,6 +233,7 @@ def registry_import(*, actor, plan: ImportPlan) -> dict[str, int]:
         )
     Unit.objects.bulk_update(changed, ["building", "use", "area", "area_source"], batch_size=2000)
 
+    # Persons belong to no estate: an import of another estate may be creating the same one.
     Person.objects.bulk_create(
         [
             Person(
@@ -219,6 +245,7 @@ def registry_import(*, actor, plan: ImportPlan) -> dict[str, int]:
             for h, (name, number) in plan.new_persons.items()
         ],
         batch_size=2000,
+        ignore_conflicts=True,
     )
     member_hashes = {h for _k, _l, hashes in plan.new_parties.values() for h in hashes}
     person_ids = {}
@@ -265,14 +292,24 @@ def registry_import(*, actor, plan: ImportPlan) -> dict[str, int]:
         ],
         batch_size=4000,
     )
+    Estate.objects.filter(pk=estate.pk).update(registry_version=F("registry_version") + 1)
     summary = plan.summary()
     log_event(actor=actor, action="registry.imported", obj=estate, details=summary)
     return summary
 
 
-def registry_export(*, actor, estate: Estate, fmt: str) -> bytes:
-    """The estate's registry as a CSV or XLSX file in the import format, audit-logged (the file
-    holds identity numbers in clear: the caller holds ``registry.export_registry``)."""
-    data = export_bytes(estate, fmt)
-    log_event(actor=actor, action="registry.exported", obj=estate, details={"format": fmt})
+def registry_export(*, actor, estate: Estate, fmt: str, clear_identity: bool) -> bytes:
+    """The estate's registry as a CSV or XLSX file in the import format, audit-logged.
+
+    Preconditions: the caller holds ``registry.export_registry`` on the estate, and passes
+    ``clear_identity`` only for someone who holds ``registry.view_identity_numbers`` (the
+    housing bureau, DOMAIN.md §1): everyone else gets masked identity numbers.
+    """
+    data = export_bytes(estate, fmt, clear_identity=clear_identity)
+    log_event(
+        actor=actor,
+        action="registry.exported",
+        obj=estate,
+        details={"format": fmt, "identity": "clear" if clear_identity else "masked"},
+    )
     return data

@@ -16,5 +16,11 @@ urlpatterns = [
     path("estates/<slug:code>/claims/<int:pk>/", views.claim_review, name="claim_review"),
     path("estates/<slug:code>/claims/<int:pk>/decide/", views.claim_decide, name="claim_decide"),
     path("estates/<slug:code>/import/", views.estate_import, name="estate_import"),
+    path("estates/<slug:code>/imports/<int:pk>/", views.import_job, name="import_job"),
+    path(
+        "estates/<slug:code>/imports/<int:pk>/apply/",
+        views.import_job_apply,
+        name="import_job_apply",
+    ),
     path("estates/<slug:code>/export.<str:fmt>", views.estate_export, name="estate_export"),
 ]

@@ -13,13 +13,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from . import selectors, services
+from . import import_jobs, selectors, services
 from .forms import ClaimForm, ImportForm, RejectForm
-from .importer import ImportFileError, RowError, plan_import, read_table
-from .models import ClaimStatus, Estate, OwnerClaim
+from .importer import COLUMN_GUIDE, limit
+from .models import ClaimStatus, Estate, ImportMode, OwnerClaim, RegistryImport
 
 CONTENT_TYPES = {
     ".pdf": "application/pdf",
@@ -240,31 +241,65 @@ def claim_decide(request, code: str, pk: int):
 
 @login_required
 def estate_import(request, code: str):
-    """Upload a registry file: "preview" is a dry run; "import" applies it all or nothing."""
+    """Upload a registry file: the request stores it and queues a job for the worker ("preview"
+    is a dry run, "import" applies it all or nothing), then shows the job's page."""
     estate = _estate(request, code, "registry.import_registry")
     form = ImportForm(request.POST or None, request.FILES or None)
-    plan, errors, applied = None, [], None
     if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        try:
-            headers, rows = read_table(upload.read(), upload.name)
-        except ImportFileError as exc:
-            errors = [RowError(1, str(exc))]
-        else:
-            plan = plan_import(estate, headers, rows)
-            errors = plan.errors
-            if not errors and request.POST.get("action") == "import":
-                try:
-                    applied = services.registry_import(actor=request.user, plan=plan)
-                except services.ImportRejected as exc:
-                    errors = exc.errors
-                else:
-                    messages.success(request, _("The registry file was imported."))
+        mode = ImportMode.IMPORT if request.POST.get("action") == "import" else ImportMode.PREVIEW
+        job = import_jobs.import_job_start(
+            actor=request.user,
+            estate=estate,
+            upload=form.cleaned_data["file"],
+            mode=mode,
+            language=translation.get_language(),
+        )
+        return redirect(job.get_absolute_url())
     return render(
         request,
         "registry/estate_import.html",
-        {"estate": estate, "form": form, "plan": plan, "errors": errors, "applied": applied},
+        {
+            "estate": estate,
+            "form": form,
+            "jobs": RegistryImport.objects.filter(estate=estate, created_by=request.user)[:10],
+            "columns": COLUMN_GUIDE,
+            "max_rows": limit("REGISTRY_IMPORT_MAX_ROWS"),
+            "max_bytes": limit("REGISTRY_IMPORT_MAX_BYTES"),
+        },
     )
+
+
+def _import_job(request, code: str, pk: int) -> tuple[Estate, RegistryImport]:
+    """A job of this estate started by this user (anyone else: 404), who may still import."""
+    estate = _estate(request, code, "registry.import_registry")
+    job = get_object_or_404(RegistryImport, pk=pk, estate=estate, created_by=request.user)
+    return estate, job
+
+
+@login_required
+def import_job(request, code: str, pk: int):
+    """A registry import's state, progress and outcome (refreshed by a static script while it
+    runs; without JavaScript, by the refresh link)."""
+    estate, job = _import_job(request, code, pk)
+    response = render(
+        request,
+        "registry/import_job.html",
+        {"estate": estate, "job": job, "max_errors": limit("REGISTRY_IMPORT_MAX_ERRORS")},
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@require_POST
+def import_job_apply(request, code: str, pk: int):
+    """Import the file of a preview without errors."""
+    _estate_obj, job = _import_job(request, code, pk)
+    try:
+        import_jobs.import_job_apply(actor=request.user, job=job)
+    except import_jobs.ImportJobError as exc:
+        messages.error(request, str(exc))
+    return redirect(job.get_absolute_url())
 
 
 @login_required
@@ -277,8 +312,9 @@ def estate_export(request, code: str, fmt: str):
         if fmt == "csv"
         else "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )
+    clear = request.user.has_perm("registry.view_identity_numbers", estate)
     response = HttpResponse(
-        services.registry_export(actor=request.user, estate=estate, fmt=fmt),
+        services.registry_export(actor=request.user, estate=estate, fmt=fmt, clear_identity=clear),
         content_type=content_type,
     )
     response["Content-Disposition"] = f'attachment; filename="registry-{estate.code}.{fmt}"'

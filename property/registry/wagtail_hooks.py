@@ -10,6 +10,7 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
+from portal.core.text import PlainTextViewSetMixin
 from portal.permissions import is_bureau_staff
 
 from .models import Holiday
@@ -36,7 +37,7 @@ class BureauOnlyPolicy(ModelPermissionPolicy):
 register_permission_policy(Holiday, BureauOnlyPolicy(Holiday))
 
 
-class HolidayViewSet(ModelViewSet):
+class HolidayViewSet(PlainTextViewSetMixin, ModelViewSet):
     model = Holiday
     icon = "date"
     menu_label = _("Holiday calendar")

@@ -19,6 +19,23 @@ def _pending_claim(d):
     )
 
 
+def _company_import(d):
+    """A finished preview started by the company account (the only one who may see it)."""
+    from property.registry.models import ImportMode, ImportStatus, RegistryImport
+
+    job, _ = RegistryImport.objects.get_or_create(
+        estate=d.estate,
+        created_by=d.user(COMPANY),
+        defaults={
+            "filename": "registry.csv",
+            "mode": ImportMode.PREVIEW,
+            "status": ImportStatus.DONE,
+            "summary": {"rows": 0},
+        },
+    )
+    return {"code": "binjiang", "pk": job.pk}
+
+
 BINJIANG = {"code": "binjiang"}
 VERIFIERS = {COMMITTEE, COMPANY}
 
@@ -48,6 +65,15 @@ MATRIX = {
         data={"action": "reject"},  # no reason: refused as bad input, back to the review page
     ),
     "registry:estate_import": Entry(allow={COMPANY, *GOV}, kwargs=lambda d: BINJIANG),
+    # An import job: only the person who started it (here the company account); a colleague,
+    # the bureau or anyone else gets 404/403 (tests/property/registry/test_import_limits.py).
+    "registry:import_job": Entry(allow={COMPANY}, kwargs=_company_import),
+    "registry:import_job_apply": Entry(
+        allow={COMPANY},
+        kwargs=_company_import,
+        method="post",
+        note="a preview without a stored file cannot be imported: back to the job page",
+    ),
     "registry:estate_export": Entry(
         allow={COMPANY, *GOV}, kwargs=lambda d: {"code": "binjiang", "fmt": "csv"}
     ),

@@ -208,11 +208,12 @@ def test_export_round_trips_csv_and_xlsx(world):
     estate = world.estates[0]
     services.registry_import(actor=None, plan=plan(estate, good_rows()))
     for fmt in ("csv", "xlsx"):
-        data = export_bytes(estate, fmt)
-        headers, rows = read_table(data, f"x.{fmt}")
-        p = plan_import(estate, headers, rows)
-        assert p.ok, p.errors
-        assert p.summary()["unchanged"] == 5 and not p.owner_changes
+        for clear in (True, False):
+            data = export_bytes(estate, fmt, clear_identity=clear)
+            headers, rows = read_table(data, f"x.{fmt}")
+            p = plan_import(estate, headers, rows)
+            assert p.ok, p.errors
+            assert p.summary()["unchanged"] == 5 and not p.owner_changes
 
 
 def test_commands_dry_run_import_and_export(world, tmp_path):

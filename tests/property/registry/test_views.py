@@ -239,7 +239,7 @@ def test_estate_page_totals_and_staff_import_with_dry_run(client, world):
 
     url = reverse("registry:estate_import", args=[estate.code])
     upload = SimpleUploadedFile("r.csv", csv_bytes(rows))
-    page = client.post(url, {"file": upload, "action": "preview"}).content.decode()
+    page = client.post(url, {"file": upload, "action": "preview"}, follow=True).content.decode()
     assert estate.units.count() == 0 and "1-101" in page
     upload = SimpleUploadedFile("r.csv", csv_bytes(rows))
     client.post(url, {"file": upload, "action": "import"})
@@ -249,7 +249,7 @@ def test_estate_page_totals_and_staff_import_with_dry_run(client, world):
     bad = [r[:] for r in rows]
     bad[0][3] = "-1"
     upload = SimpleUploadedFile("r.csv", csv_bytes(bad))
-    page = client.post(url, {"file": upload, "action": "import"}).content.decode()
+    page = client.post(url, {"file": upload, "action": "import"}, follow=True).content.decode()
     assert estate.units.get(code="1-101").area == 80
     assert 'role="alert"' in page
     export = client.get(reverse("registry:estate_export", args=[estate.code, "xlsx"]))
@@ -290,6 +290,17 @@ def test_registry_pages_fully_translated(client, world):
         ("estate_import", [estate.code]),
     ]:
         client_pages.append((member, reverse(f"registry:{name}", args=args)))
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client.force_login(member)
+    bad = [["1", "1-1", "residential", "-1", "registered", "", "", "yes"]]
+    good = [["1", "1-2", "", "9.00", "", "", "", "yes"]]
+    for rows in (bad, good):
+        upload = SimpleUploadedFile("r.csv", csv_bytes(rows))
+        url = reverse("registry:estate_import", args=[estate.code])
+        job_url = client.post(url, {"file": upload, "action": "preview"})["Location"]
+        client_pages.append((member, job_url))
+    client_pages.append((member, reverse("registry:estate_import", args=[estate.code])))
     import re
 
     for user, path in client_pages:

@@ -1,11 +1,15 @@
-"""manage.py import_registry ESTATE_CODE FILE [--dry-run]: load an estate's registry file."""
+"""manage.py import_registry ESTATE_CODE FILE [--dry-run]: load an estate's registry file.
+
+The same limits as the web import (``REGISTRY_IMPORT_MAX_BYTES``, ``_MAX_ROWS``; the file is
+read as a stream) and the same all-or-nothing write; at most ``REGISTRY_IMPORT_MAX_ERRORS``
+errors are printed, with the count of the rest."""
 
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
 from property.registry import services
-from property.registry.importer import ImportFileError, plan_import, read_table
+from property.registry.importer import ImportFileError, open_table, plan_import
 from property.registry.models import Estate
 
 
@@ -24,15 +28,18 @@ class Command(BaseCommand):
         path = Path(file)
         if not path.is_file():
             raise CommandError(f"No such file: {file}")
-        try:
-            headers, rows = read_table(path.read_bytes(), path.name)
-        except ImportFileError as exc:
-            raise CommandError(str(exc))
-        plan = plan_import(estate, headers, rows)
-        if plan.errors:
+        with path.open("rb") as handle:
+            try:
+                table = open_table(handle, path.name)
+                plan = plan_import(estate, table.headers, table.rows)
+            except ImportFileError as exc:
+                raise CommandError(str(exc))
+        if not plan.ok:
             for error in plan.errors:
                 self.stderr.write(str(error))
-            raise CommandError(f"{len(plan.errors)} error(s): nothing was imported.")
+            if plan.more_errors:
+                self.stderr.write(f"... and {plan.more_errors} more error(s).")
+            raise CommandError(f"{plan.error_count} error(s): nothing was imported.")
         if dry_run:
             for line in plan.change_lines(limit=50):
                 self.stdout.write(f"  {line}")
