@@ -6,3 +6,12 @@ class AccountsConfig(AppConfig):
     name = "portal.accounts"
     label = "accounts"
     verbose_name = _("Accounts")
+
+    def ready(self):
+        from allauth.mfa.signals import authenticator_added
+
+        from .signals import second_factor_from_set_up
+
+        authenticator_added.connect(
+            second_factor_from_set_up, dispatch_uid="portal.accounts.second_factor_from_set_up"
+        )
