@@ -10,6 +10,7 @@ class AccountsConfig(AppConfig):
     def ready(self):
         from allauth.mfa.signals import authenticator_added
 
+        from . import checks  # noqa: F401 - registers the deployment checks
         from .signals import second_factor_from_set_up
 
         authenticator_added.connect(
