@@ -34,7 +34,9 @@ from portal.permissions import is_staff_person
 # Paths that serve no data (files and the favicon).
 EXEMPT_PREFIXES = ("/static/", "/media/", "/favicon.ico")
 # Pages any session may open: signing out, the language and theme switches.
-ALWAYS_OPEN = frozenset({"account_logout", "set_language", "set_theme", "javascript-catalog"})
+ALWAYS_OPEN = frozenset(
+    {"account_logout", "wagtailadmin_logout", "set_language", "set_theme", "javascript-catalog"}
+)
 # Pages that provide the second factor.
 TO_ENTER_CODE = frozenset({"mfa_reauthenticate"})
 TO_SET_UP = frozenset({"mfa_activate_totp", "account_reauthenticate"})
