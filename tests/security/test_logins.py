@@ -152,3 +152,77 @@ def test_staff_with_totp_signs_in_with_the_code(demo):
     response = client.post(reverse("mfa_authenticate"), {"code": totp_now()})
     assert response.status_code == 302
     assert client.get("/admin/").status_code == 200
+
+
+def keyed_login_urls(who) -> dict[str, str]:
+    """The login routes that take a key from an email or a restriction id, each with a real
+    key for ``who`` where there is one (what an attacker holding the staff member's mailbox or
+    a password-reset link would use)."""
+    from allauth.account.forms import default_token_generator
+    from allauth.account.models import EmailAddress, EmailConfirmationHMAC
+    from allauth.account.utils import user_pk_to_url_str
+    from django.contrib.auth.tokens import default_token_generator as django_tokens
+    from django.utils.encoding import force_bytes
+    from django.utils.http import urlsafe_base64_encode
+
+    address = EmailAddress.objects.get(user=who, email=who.email)
+    return {
+        "account_reset_password_from_key": reverse(
+            "account_reset_password_from_key",
+            kwargs={
+                "uidb36": user_pk_to_url_str(who),
+                "key": default_token_generator.make_token(who),
+            },
+        ),
+        "account_confirm_email": reverse(
+            "account_confirm_email", args=[EmailConfirmationHMAC(address).key]
+        ),
+        "wagtailadmin_password_reset_confirm": reverse(
+            "wagtailadmin_password_reset_confirm",
+            kwargs={
+                "uidb64": urlsafe_base64_encode(force_bytes(who.pk)),
+                "token": django_tokens.make_token(who),
+            },
+        ),
+        "wagtailcore_authenticate_with_password": "/_util/authenticate_with_password/1/1/",
+        "wagtaildocs_authenticate_with_password": "/documents/authenticate_with_password/1/",
+    }
+
+
+def test_every_keyed_login_route_is_attacked(demo):
+    keyed = {p.key for p in login_patterns() if any(c in p.route for c in "<(")}
+    assert keyed == set(keyed_login_urls(demo.user(COMPANY)))
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "account_reset_password_from_key",
+        "account_confirm_email",
+        "wagtailadmin_password_reset_confirm",
+        "wagtailcore_authenticate_with_password",
+        "wagtaildocs_authenticate_with_password",
+    ],
+)
+def test_keyed_login_routes_give_no_staff_session(demo, name):
+    """With a real reset or confirmation key for a staff account (and a new password where the
+    route sets one), no staff page or /admin/ opens: these routes never sign anyone in."""
+    who = demo.user(COMPANY)
+    client = Client()
+    response = client.get(keyed_login_urls(who)[name], follow=True)
+    target = response.redirect_chain[-1][0] if response.redirect_chain else None
+    new_password = "Another-Lantern-2027"
+    client.post(
+        target or keyed_login_urls(who)[name],
+        {
+            "password1": new_password,
+            "password2": new_password,
+            "new_password1": new_password,
+            "new_password2": new_password,
+            "password": new_password,
+        },
+    )
+    assert opens_staff_page(client, demo) == [], name
+    if name == "account_reset_password_from_key":  # the route did its work: a new password
+        who.refresh_from_db()
+        assert who.check_password(new_password)
