@@ -207,7 +207,10 @@ def test_every_keyed_login_route_is_attacked(demo):
 def test_keyed_login_routes_give_no_staff_session(demo, name):
     """With a real reset or confirmation key for a staff account (and a new password where the
     route sets one), no staff page or /admin/ opens: these routes never sign anyone in."""
-    who = demo.user(COMPANY)
+    from portal.accounts.models import User
+
+    # A copy: the demo's user object is shared by the package's tests and must keep its password.
+    who = User.objects.get(pk=demo.user(COMPANY).pk)
     client = Client()
     response = client.get(keyed_login_urls(who)[name], follow=True)
     target = response.redirect_chain[-1][0] if response.redirect_chain else None
