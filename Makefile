@@ -8,7 +8,7 @@ MANAGE := $(PY) manage.py
 SYSTEM_PACKAGES := fonts-wqy-zenhei poppler-utils libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 gettext chromium
 export DJANGO_SETTINGS_MODULE ?= portal.settings.dev
 
-.PHONY: messages-update vendor run test setup system venv messages migrate demo logins totp lint check pytest test-pg clean bench
+.PHONY: messages-update vendor run test setup system venv messages migrate demo logins totp lint check pytest test-pg clean bench layout
 
 run: setup demo
 	@$(MANAGE) demo_logins $(if $(ALL),--all)
@@ -35,8 +35,10 @@ system:
 venv: $(VENV)/.installed
 
 # Apache ECharts from the npm registry, served as a static file (no CDN: intranet-ready).
+# axe-core (npm too) is never served: the layout checks inject it into the page under test.
 VENDOR_JS := themes/default/static/vendor/echarts.min.js
-vendor: $(VENDOR_JS)
+AXE_JS := node_modules/axe-core/axe.min.js
+vendor: $(VENDOR_JS) $(AXE_JS)
 
 node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
@@ -44,6 +46,9 @@ node_modules/.package-lock.json: package.json package-lock.json
 $(VENDOR_JS): node_modules/.package-lock.json
 	@mkdir -p $(dir $@)
 	cp node_modules/echarts/dist/echarts.min.js $@
+
+$(AXE_JS): node_modules/.package-lock.json
+	@test -f $@ || npm ci --no-audit --no-fund --loglevel=error
 
 $(VENV)/.installed: requirements.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -78,10 +83,17 @@ check: venv
 	DJANGO_SETTINGS_MODULE=portal.settings.test $(MANAGE) check
 	DJANGO_SETTINGS_MODULE=portal.settings.test $(MANAGE) makemigrations --check --dry-run
 	DJANGO_SETTINGS_MODULE=portal.settings.production SECRET_KEY=check-deploy-$$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n') ALLOWED_HOSTS=portal.example.cn \
-	  $(DEPLOYMENT_SHAPE) $(MANAGE) check --deploy --fail-level WARNING
+	  PORTAL_BASE_URL=https://portal.example.cn $(DEPLOYMENT_SHAPE) $(MANAGE) check --deploy --fail-level WARNING
 
 pytest: venv
 	DJANGO_SETTINGS_MODULE=portal.settings.test $(VENV)/bin/pytest -q -n 2 $(PYTEST_ARGS)
+
+# The layout, accessibility and language checks alone (tests/e2e/test_layout.py and the checks'
+# own tests): screenshots and findings of every page and variant in tests/e2e/screenshots/layout/.
+layout: system venv vendor messages
+	DJANGO_SETTINGS_MODULE=portal.settings.test $(VENV)/bin/pytest -q -n 2 \
+	  tests/e2e/test_layout.py tests/e2e/test_layout_checks.py $(PYTEST_ARGS); status=$$?; \
+	  echo "Screenshots and findings: tests/e2e/screenshots/layout/index.html"; exit $$status
 
 # The suite against PostgreSQL (DATABASE_URL defaults to the local server's `test` database).
 test-pg: setup

@@ -9,11 +9,14 @@ class CmsConfig(AppConfig):
 
     def ready(self):
         from django.db.models.signals import post_delete, post_save
+        from django_q.signals import post_spawn
         from wagtail.signals import page_published, page_unpublished
 
         from portal.organisations.models import Membership
 
-        from . import signals
+        from . import segment, signals, workflow_names
+
+        workflow_names.connect()
 
         page_published.connect(signals.on_page_published, dispatch_uid="cms.page_published")
         page_unpublished.connect(signals.on_page_unpublished, dispatch_uid="cms.page_unpublished")
@@ -23,3 +26,4 @@ class CmsConfig(AppConfig):
         post_delete.connect(
             signals.on_membership_changed, sender=Membership, dispatch_uid="cms.membership_deleted"
         )
+        post_spawn.connect(segment.on_worker_spawn, dispatch_uid="cms.load_dictionary")

@@ -6,6 +6,8 @@ so they read well with a screen reader and print.
 
 from decimal import Decimal, InvalidOperation
 
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.contrib.table_block.blocks import TableBlock
@@ -63,6 +65,37 @@ class AccordionBlock(blocks.StructBlock):
         label = _("Accordion")
 
 
+CHART_MAX_ROWS = 50
+CHART_MAX_VALUE = Decimal("1e15")
+
+
+def parse_chart_data(text: str) -> tuple[list[tuple[str, Decimal]], list[str]]:
+    """The rows of a chart's "label: value" lines, and an error for each line that is not one.
+
+    A value must be a finite number of at most ``CHART_MAX_VALUE`` in size ("NaN" and
+    "Infinity" parse as decimals but are not figures); blank lines are ignored.
+    """
+    rows, errors = [], []
+    for n, line in enumerate((text or "").splitlines(), start=1):
+        if not line.strip():
+            continue
+        label, sep, number = line.replace("：", ":").rpartition(":")
+        try:
+            value = Decimal(number.strip()) if sep and label.strip() else None
+        except InvalidOperation:
+            value = None
+        if value is None or not value.is_finite() or abs(value) > CHART_MAX_VALUE:
+            errors.append(
+                gettext('Line %(n)d is not "label: value" with a number: %(line)s')
+                % {"n": n, "line": line.strip()[:60]}
+            )
+            continue
+        rows.append((label.strip(), value))
+    if len(rows) > CHART_MAX_ROWS:
+        errors.append(gettext("A chart has at most %(max)d lines.") % {"max": CHART_MAX_ROWS})
+    return rows, errors
+
+
 class ChartBlock(blocks.StructBlock):
     """A bar chart from "label: value" lines, drawn with CSS and repeated as a table."""
 
@@ -77,19 +110,22 @@ class ChartBlock(blocks.StructBlock):
         icon = "table"
         label = _("Chart")
 
+    def clean(self, value):
+        value = super().clean(value)
+        _rows, errors = parse_chart_data(value.get("data"))
+        if errors:
+            raise blocks.StructBlockValidationError(block_errors={"data": ValidationError(errors)})
+        return value
+
     def get_context(self, value, parent_context=None):
         context = super().get_context(value, parent_context)
-        rows = []
-        for line in (value.get("data") or "").splitlines():
-            label, sep, number = line.replace("：", ":").rpartition(":")
-            if not sep:
-                continue
-            try:
-                rows.append((label.strip(), Decimal(number.strip())))
-            except InvalidOperation:
-                continue
+        # Content saved before the check above may still hold bad lines: they are left out.
+        rows, _errors = parse_chart_data(value.get("data"))
+        rows = rows[:CHART_MAX_ROWS]
         top = max((v for _, v in rows), default=Decimal(0))
-        context["rows"] = [(label, v, int(v * 100 / top) if top > 0 else 0) for label, v in rows]
+        context["rows"] = [
+            (label, v, int(v * 100 / top) if top > 0 and v > 0 else 0) for label, v in rows
+        ]
         return context
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import zlib
 from datetime import timedelta
+from urllib.parse import urlsplit
 
 from django.core.files.base import ContentFile
 from django.utils import timezone
@@ -17,6 +18,7 @@ from wagtail.models import Page, Site
 from wagtail.rich_text import RichText
 
 from portal.core import demo as core_demo
+from portal.core.links import base_url
 from portal.organisations.models import Jurisdiction, Level, Organisation, OrgKind
 from property.registry.models import Estate
 
@@ -36,6 +38,7 @@ from .models import (
 def ensure_home() -> HomePage:
     home = HomePage.objects.first()
     if home:
+        _ensure_site(home)
         return home
     root = Page.get_first_root_node()
     # Wagtail's installer leaves a plain "Welcome" page with slug "home": replace it.
@@ -51,11 +54,19 @@ def ensure_home() -> HomePage:
             intro="业主在线表决，维修资金紧急使用不再等几个月，物业服务企业信用公开评价。",
         )
     )
+    _ensure_site(home)
+    return home
+
+
+def _ensure_site(home: HomePage) -> None:
+    """The default Wagtail site at the portal's address (PORTAL_BASE_URL), so Wagtail's own
+    "view live" links in the admin point where the portal is served."""
+    bits = urlsplit(base_url())
+    port = bits.port or (443 if bits.scheme == "https" else 80)
     Site.objects.update_or_create(
         is_default_site=True,
-        defaults={"hostname": "127.0.0.1", "port": 80, "root_page": home, "site_name": "共治"},
+        defaults={"hostname": bits.hostname, "port": port, "root_page": home, "site_name": "共治"},
     )
-    return home
 
 
 def _child(parent: Page, slug: str, page: Page) -> Page:

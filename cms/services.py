@@ -11,9 +11,10 @@ tree, found by jurisdiction:
 Its officers (and members) get the Wagtail group ``cms:<org id>:editors`` (add and edit pages
 in the section, no publishing: they submit to the workflow); its approvers get
 ``cms:<org id>:approvers`` (add, edit, publish). Every housing bureau with a notice section
-gets a workflow "Notice publishing" with one ``GroupApprovalTask`` "Bureau approval" for its
-approvers group, assigned to that section (and, for a district bureau, to the community pages of its district);
-street sections sit below their district's section, so their notices go to the district
+gets a workflow "<bureau>审批" with one ``GroupApprovalTask`` "<bureau>审核" for its
+approvers group (names stored in Chinese, shown in the reader's language:
+``cms.workflow_names``), assigned to that section (and, for a district bureau, to the community
+pages of its district); street sections sit below their district's section, so their notices go to the district
 bureau's approvers.
 """
 
@@ -39,9 +40,11 @@ from wagtail.models import (
 )
 
 from portal.audit import log_event
+from portal.core.links import page_url
 from portal.organisations.models import GOVERNMENT_KINDS, Membership, Organisation, OrgKind, Role
 from property.registry.models import Person
 
+from . import workflow_names as names
 from .models import CommunityPage, HomePage, NoticeIndexPage, NoticePage
 
 GROUP_PREFIX = "cms:"
@@ -87,11 +90,15 @@ def _set_page_perms(group: Group, pages, codenames, perms: dict[str, Permission]
 
 
 def _ensure_workflow(org: Organisation, approvers: Group, sections) -> None:
-    task = GroupApprovalTask.objects.filter(name=f"Bureau approval · {org.name}").first()
+    """The bureau's workflow and its approval task, named in Chinese and shown in the reader's
+    language (``cms.workflow_names``); found again under any name they were stored with."""
+    task = GroupApprovalTask.objects.filter(name__in=names.all_forms("task", org.name)).first()
     if task is None:
-        task = GroupApprovalTask.objects.create(name=f"Bureau approval · {org.name}")
+        task = GroupApprovalTask.objects.create(name=names.stored("task", org.name))
     task.groups.set([approvers])
-    workflow, _ = Workflow.objects.get_or_create(name=f"Notice publishing · {org.name}")
+    workflow = Workflow.objects.filter(name__in=names.all_forms("workflow", org.name)).first()
+    if workflow is None:
+        workflow = Workflow.objects.create(name=names.stored("workflow", org.name))
     if not WorkflowTask.objects.filter(workflow=workflow, task=task).exists():
         WorkflowTask.objects.create(workflow=workflow, task=task, sort_order=0)
     for section in sections:
@@ -229,8 +236,7 @@ def notify_notice_published(*, notice: NoticePage) -> int:
         )
     if not recipients:
         return 0
-    parts = notice.get_url_parts()
-    url = settings.BASE_URL.rstrip("/") + (parts[2] if parts else "/notices/")
+    url = page_url(notice)
     with translation.override(settings.LANGUAGE_CODE):
         subject = render_to_string("cms/email/notice_subject.txt", {"notice": notice}).strip()
         body = render_to_string("cms/email/notice_body.txt", {"notice": notice, "url": url})

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext_lazy as _
 
+from portal.core.links import absolute_reverse, page_url
 from portal.organisations.models import Jurisdiction, Organisation
 
 from . import selectors
@@ -75,8 +76,14 @@ class NoticeFeed(Feed):
     def title(self, obj):
         return _("Notices · %(place)s") % {"place": obj.name}
 
+    feed_view = "cms:notice_feed"
+
+    # Links are absolute from PORTAL_BASE_URL (Django's syndication would use the request host).
     def link(self, obj):
-        return f"/notices/feed/{obj.code}/"
+        return absolute_reverse("cms:notice_feed", obj.code)
+
+    def feed_url(self, obj):
+        return absolute_reverse(self.feed_view, obj.code)
 
     def description(self, obj):
         return _("Notices, policies and announcements for %(place)s.") % {"place": obj.name}
@@ -88,7 +95,7 @@ class NoticeFeed(Feed):
         return item.title
 
     def item_link(self, item: NoticePage):
-        return item.url or "/"
+        return page_url(item)
 
     def item_pubdate(self, item: NoticePage):
         return item.first_published_at or timezone.now()
@@ -105,6 +112,7 @@ class NoticeFeed(Feed):
 
 class NoticeAtomFeed(NoticeFeed):
     feed_type = Atom1Feed
+    feed_view = "cms:notice_feed_atom"
 
     def subtitle(self, obj):
         return self.description(obj)

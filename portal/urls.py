@@ -26,6 +26,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("theme/", core_views.set_theme, name="set_theme"),
+    path("notifications/", include("portal.notifications.urls")),
     path("my/", include("property.registry.urls")),
     path("votes/", include("voting.urls")),
     path("fund/", include("property.fund.urls")),
@@ -43,3 +44,9 @@ if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
 urlpatterns += [path("", include(wagtail_urls))]
+
+# Themed, translated error pages with a way back (portal/core/views.py).
+handler400 = "portal.core.views.bad_request"
+handler403 = "portal.core.views.permission_denied"
+handler404 = "portal.core.views.page_not_found"
+handler500 = "portal.core.views.server_error"

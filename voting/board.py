@@ -14,9 +14,17 @@ Services (mutating, audited)
 
 Tasks (django-q2)
 -----------------
+``board_export_publish(*, vote, now=None, replace=False) -> Path | None``
+    Write the public export of a counted vote to its file (``export_file(vote)``), once: the
+    count's last step in ``voting.tasks.advance_votes``. ``/votes/<id>/board.json`` serves that
+    file and never builds the export in a request.
+
+Tasks (django-q2)
+-----------------
 ``sign_tree_heads(now=None)``
     Every minute: a head for every open vote whose board grew, and the closing head of every
-    closed vote that lacks one (catch-up if the close hook missed it).
+    closed vote that lacks one (catch-up if the close hook missed it); then the export file of
+    every counted vote that lacks one (catch-up, and votes counted before exports were files).
 ``ensure_schedules()``
     Registers ``sign_tree_heads`` every minute; ``voting.tasks.ensure_schedules`` calls it.
 
@@ -29,10 +37,14 @@ Selectors (reads)
 from __future__ import annotations
 
 import base64
+import json
 import logging
+import os
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -162,7 +174,54 @@ def sign_tree_heads(now=None) -> int:
                 signed += 1
         except Exception:  # noqa: BLE001 - one bad board must not stop the others
             log.exception("voting: signing a tree head failed for vote %s", vote.pk)
+    publish_missing_exports()
     return signed
+
+
+def export_file(vote: Vote) -> Path:
+    """Where the public export of ``vote`` is kept once written (private storage, backed up).
+    The name carries the vote's manifest hash, so a file can only ever match its own vote."""
+    name = f"vote-{vote.pk}-{vote.manifest[:16]}-board.json"
+    return Path(settings.PRIVATE_MEDIA_ROOT) / "board-exports" / name
+
+
+def board_export_publish(
+    *, vote: Vote, now: datetime | None = None, replace: bool = False
+) -> Path | None:
+    """Write the public export of a counted vote to ``export_file(vote)`` and return its path.
+
+    Preconditions: none; a vote not yet counted gets no file (None). An existing file is kept
+    unless ``replace``: what was published stays what is served. The file is written under a
+    temporary name and renamed, so a reader never sees half of it.
+    """
+    if not export_available(vote):
+        return None
+    path = export_file(vote)
+    if path.exists() and not replace:
+        return path
+    data = board_export(vote)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(f"{path.name}.{os.getpid()}.partial")
+    with partial.open("w", encoding="utf-8") as out:
+        json.dump(data, out, ensure_ascii=False, separators=(",", ":"))
+    os.replace(partial, path)
+    return path
+
+
+def publish_missing_exports() -> int:
+    """Write the export file of every counted vote that has none; returns how many."""
+    written = 0
+    votes = Vote.objects.filter(status__in=RESULT_STATUSES, private_key__isnull=False)
+    for vote in votes.only("pk", "manifest"):
+        if export_file(vote).exists():
+            continue
+        try:
+            vote.refresh_from_db()
+            if board_export_publish(vote=vote) is not None:
+                written += 1
+        except Exception:  # noqa: BLE001 - one bad board must not stop the others
+            log.exception("voting: writing the board export failed for vote %s", vote.pk)
+    return written
 
 
 def ensure_schedules() -> None:

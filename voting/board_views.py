@@ -7,19 +7,23 @@ the vote is counted. Committee only (``voting.enter_paper``): printable paper ba
 
 from __future__ import annotations
 
-import json
+import os
 
 from django import forms
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
+from rest_framework.permissions import AllowAny
+from rest_framework.throttling import ScopedRateThrottle
+from rest_framework.views import APIView
 
+from portal.core.links import base_url
 from portal.core.pdf import qr_svg, render_pdf, sign_pdf
 
 from . import board
@@ -85,6 +89,8 @@ def receipt_page(request):
     initial = {}
     if request.GET.get("vote", "").isdigit():
         initial["vote"] = request.GET["vote"]
+    if request.GET.get("code"):  # from the receipt link on "My vote and receipts"
+        initial["code"] = request.GET["code"][:80]
     form = ReceiptForm(request.POST or None, initial=initial)
     check = None
     if request.method == "POST" and form.is_valid():
@@ -96,17 +102,47 @@ def receipt_page(request):
     )
 
 
-@require_GET
-def board_json(request, pk):
-    """The public export (gongzhi-board/2), only once the vote is counted."""
-    vote = _public_vote(pk)
-    if not board.export_available(vote):
-        raise Http404
-    data = board.board_export(vote)
-    body = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-    response = HttpResponse(body, content_type="application/json; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="gongzhi-vote-{vote.pk}-board.json"'
-    return response
+class BoardJson(APIView):
+    """The public export (gongzhi-board/2) of a counted vote: the file the worker wrote when it
+    counted the vote, served as it is (never built in a request), rate limited per client.
+
+    Until the worker has written it (a minute at most after the count) the answer is 503 with
+    ``Retry-After``."""
+
+    permission_classes = [AllowAny]
+    authentication_classes: list = []
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "board_export"
+    schema = None
+
+    def get(self, request, pk):
+        vote = _public_vote(pk)
+        if not board.export_available(vote):
+            raise Http404
+        path = board.export_file(vote)
+        try:
+            handle = path.open("rb")
+        except FileNotFoundError:
+            response = HttpResponse(
+                _("The export is being prepared; try again in a minute."),
+                status=503,
+                content_type="text/plain; charset=utf-8",
+            )
+            response["Retry-After"] = "60"
+            return response
+        stat = os.fstat(handle.fileno())
+        response = FileResponse(
+            handle,
+            as_attachment=True,
+            filename=f"gongzhi-vote-{vote.pk}-board.json",
+            content_type="application/json; charset=utf-8",
+        )
+        response["ETag"] = f'"{stat.st_size:x}-{int(stat.st_mtime):x}"'
+        response["Cache-Control"] = "public, max-age=300"
+        return response
+
+
+board_json = BoardJson.as_view()
 
 
 @require_GET
@@ -119,6 +155,13 @@ def signing_key(request):
     response = HttpResponse(text, content_type="text/plain; charset=utf-8")
     response["Cache-Control"] = "public, max-age=3600"
     return response
+
+
+def _issuer(vote: Vote) -> str:
+    """Who issues a vote's documents: the estate's owners' committee, which organises the
+    vote; the estate's name where there is none (the street office organises then)."""
+    committee = vote.estate.owners_committee()
+    return committee.name if committee else vote.estate.name
 
 
 def result_pdf_bytes(vote: Vote, *, base: str) -> bytes:
@@ -139,7 +182,7 @@ def result_pdf_bytes(vote: Vote, *, base: str) -> bytes:
         "board_url": base + reverse("voting:board", args=[vote.pk]),
         "result_url": result_url,
         "qr": qr_svg(result_url),
-        "issuer": vote.estate.name,
+        "issuer": _issuer(vote),
         "issued_at": timezone.localtime(),
         "reference": f"{vote.estate.code}-{vote.pk}",
     }
@@ -153,8 +196,7 @@ def result_pdf(request, pk):
     vote = _public_vote(pk)
     if not vote.has_result:
         raise Http404
-    board.board_head_sign(vote=vote)  # the closing head, if the worker has not signed it yet
-    pdf = result_pdf_bytes(vote, base=request.build_absolute_uri("/").rstrip("/"))
+    pdf = result_pdf_bytes(vote, base=base_url())
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="gongzhi-vote-{vote.pk}-result.pdf"'
     return response
@@ -210,7 +252,7 @@ def ballot_pdf(request, pk, elector_id):
         "party_label": mask_label(elector.party.label),
         "units": units,
         "matter": Matter(vote.matter).label,
-        "issuer": vote.estate.name,
+        "issuer": _issuer(vote),
         "reference": f"{vote.pk}-{elector.pk}",
     }
     pdf = sign_pdf(render_pdf("pdf/vote_ballot.html", context), reason=_("Paper ballot"))

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.core.uploads import validate_upload
 
-from .models import ALL_CHANNELS, Channel, ChoiceValue, Matter
+from .models import ALL_CHANNELS, CANCEL_REASON_MAX_CHARS, Channel, ChoiceValue, Matter
 
 DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
@@ -110,8 +110,16 @@ class ExtendForm(forms.Form):
 
 
 class CancelForm(forms.Form):
-    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}))
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=CANCEL_REASON_MAX_CHARS,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
 
 
 class ObjectionForm(forms.Form):
-    text = forms.CharField(label=_("Your objection"), widget=forms.Textarea(attrs={"rows": 5}))
+    text = forms.CharField(
+        label=_("Your objection"),
+        max_length=settings.GONGZHI["VOTE_OBJECTION_MAX_CHARS"],
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )

@@ -39,31 +39,37 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from portal.core.uploads import PrivateUploadTo, private_storage, validate_upload
 from property.registry.models import Estate, OwnerParty
 
 from . import tally
 
+# A cancelled vote's reason is shown to every owner: a paragraph, not a document.
+CANCEL_REASON_MAX_CHARS = 1000
+
 
 class VoteStatus(models.TextChoices):
-    DRAFT = "draft", _("Draft")
-    SCHEDULED = "scheduled", _("Scheduled")
-    OPEN = "open", _("Open")
-    CLOSED = "closed", _("Closed")
-    COUNTED = "counted", _("Counted")
-    PUBLICISED = "publicised", _("Result publicised")
-    FINAL = "final", _("Final")
-    CANCELLED = "cancelled", _("Cancelled")
+    # In a context of their own: "Open" is a vote under way (进行中), not a verb (打开).
+    DRAFT = "draft", pgettext_lazy("vote status", "Draft")
+    SCHEDULED = "scheduled", pgettext_lazy("vote status", "Scheduled")
+    OPEN = "open", pgettext_lazy("vote status", "Open")
+    CLOSED = "closed", pgettext_lazy("vote status", "Closed")
+    COUNTED = "counted", pgettext_lazy("vote status", "Counted")
+    PUBLICISED = "publicised", pgettext_lazy("vote status", "Result publicised")
+    FINAL = "final", pgettext_lazy("vote status", "Final")
+    CANCELLED = "cancelled", pgettext_lazy("vote status", "Cancelled")
 
 
 RESULT_STATUSES = (VoteStatus.COUNTED, VoteStatus.PUBLICISED, VoteStatus.FINAL)
 
 
 class Channel(models.TextChoices):
-    ONLINE = "online", _("Online")
-    PAPER = "paper", _("Paper ballot")
-    PROXY = "proxy", _("Proxy")
+    # The ways to vote (网上投票、纸质投票、委托投票), not the ballot or the person.
+    ONLINE = "online", pgettext_lazy("voting channel", "Online")
+    PAPER = "paper", pgettext_lazy("voting channel", "Paper ballot")
+    PROXY = "proxy", pgettext_lazy("voting channel", "Proxy")
 
 
 ALL_CHANNELS = tuple(c.value for c in Channel)
@@ -173,6 +179,11 @@ class Vote(models.Model):
     @property
     def is_special(self) -> bool:
         return self.rule == tally.Rule.SPECIAL.value
+
+    @property
+    def channel_labels(self) -> list:
+        """The names of the vote's channels, in their order (join with ``join_list``)."""
+        return [Channel(c).label for c in self.channels]
 
     @property
     def board_id(self) -> str:
@@ -383,9 +394,9 @@ class PaperBallot(models.Model):
 
 
 class ProxyStatus(models.TextChoices):
-    PENDING = "pending", _("Pending approval")
-    APPROVED = "approved", _("Approved")
-    REJECTED = "rejected", _("Rejected")
+    PENDING = "pending", pgettext_lazy("proxy authorization status", "Pending approval")
+    APPROVED = "approved", pgettext_lazy("proxy authorization status", "Approved")
+    REJECTED = "rejected", pgettext_lazy("proxy authorization status", "Rejected")
 
 
 proxy_path = PrivateUploadTo("votes/proxies")

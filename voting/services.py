@@ -40,6 +40,7 @@ from property.registry.selectors import electorate_rows
 from . import keys
 from .models import (
     ALL_CHANNELS,
+    CANCEL_REASON_MAX_CHARS,
     Ballot,
     BoardCounter,
     BoardEntry,
@@ -192,15 +193,21 @@ def vote_schedule(*, actor, vote: Vote, now: datetime | None = None) -> Vote:
 def vote_cancel(*, actor, vote: Vote, reason: str, now: datetime | None = None) -> Vote:
     """draft/scheduled → cancelled, with a reason, before the vote opens."""
     now = _now(now)
-    if not reason.strip():
+    reason = (reason or "").strip()
+    if not reason:
         raise VoteError(_("Give a reason for cancelling."), code="reason")
+    if len(reason) > CANCEL_REASON_MAX_CHARS:
+        raise VoteError(
+            _("A reason holds at most %(limit)d characters.") % {"limit": CANCEL_REASON_MAX_CHARS},
+            code="too_long",
+        )
     with transaction.atomic():
         _locked(vote)
         _require(vote, VoteStatus.DRAFT, VoteStatus.SCHEDULED)
         if now >= vote.opens_at and vote.status == VoteStatus.SCHEDULED:
             raise VoteError(_("A vote cannot be cancelled once it has opened."), code="opened")
         vote.status = VoteStatus.CANCELLED
-        vote.cancel_reason = reason.strip()
+        vote.cancel_reason = reason
         vote.save(update_fields=["status", "cancel_reason"])
         log_event(actor=actor, action="voting.cancelled", obj=vote, details={})
     return vote
@@ -597,7 +604,8 @@ def count_sealed(vote: Vote, private_key: bytes, rows) -> tuple[Weight, Weight, 
 def vote_count(*, vote: Vote, actor=None, now: datetime | None = None) -> Vote:
     """closed → counted: unwrap the vote key, open every current sealed ballot (streamed, never
     loaded as model instances), decide with ``voting.tally.tally_counts`` and store the figures
-    (``result_to_json``) and the raw private key, which is published with the board."""
+    (``result_to_json``) and the raw private key, which is published with the board; then queue
+    the writing of the public export file (``voting.board.board_export_publish``)."""
     now = _now(now)
     with transaction.atomic():
         _locked(vote)
@@ -624,6 +632,9 @@ def vote_count(*, vote: Vote, actor=None, now: datetime | None = None) -> Vote:
         vote.counted_at = now
         vote.save(update_fields=["result", "outcome", "private_key", "status", "counted_at"])
         log_event(actor=actor, action="voting.counted", obj=vote, details={"outcome": vote.outcome})
+    # Once the count is committed the worker writes the public export file (the board's
+    # every-minute task writes any that is missing, should this job be lost).
+    _queue("voting.tasks.publish_board_export", vote.pk)
     return vote
 
 
@@ -668,16 +679,33 @@ def vote_finalise(*, vote: Vote, actor=None, now: datetime | None = None) -> Vot
 
 
 def objection_file(*, actor, vote: Vote, text: str, now: datetime | None = None) -> Objection:
-    """A verified owner of the estate objects to a publicised result, within its period."""
+    """A verified owner of the estate objects to a publicised result, within its period.
+
+    An objection holds at most ``VOTE_OBJECTION_MAX_CHARS`` characters, and one account files
+    at most ``VOTE_OBJECTIONS_PER_ACCOUNT`` objections to a vote (counted under the vote's lock).
+    """
     now = _now(now)
-    if not text.strip():
+    text = (text or "").strip()
+    if not text:
         raise VoteError(_("Write your objection."), code="text")
+    limit = _setting("VOTE_OBJECTION_MAX_CHARS")
+    if len(text) > limit:
+        raise VoteError(
+            _("An objection holds at most %(limit)d characters.") % {"limit": limit},
+            code="too_long",
+        )
     with transaction.atomic():
         _locked(vote)
         _require(vote, VoteStatus.PUBLICISED)
         if now >= vote.publicity_ends_at:
             raise VoteError(_("The objection period has ended."), code="late")
-        objection = Objection.objects.create(vote=vote, filed_by=actor, text=text.strip())
+        most = _setting("VOTE_OBJECTIONS_PER_ACCOUNT")
+        if Objection.objects.filter(vote=vote, filed_by=actor).count() >= most:
+            raise VoteError(
+                _("You have already filed %(most)d objections to this vote.") % {"most": most},
+                code="too_many",
+            )
+        objection = Objection.objects.create(vote=vote, filed_by=actor, text=text)
         log_event(actor=actor, action="voting.objection_filed", obj=vote, details={})
     return objection
 
@@ -685,7 +713,11 @@ def objection_file(*, actor, vote: Vote, text: str, now: datetime | None = None)
 # --- notifications -------------------------------------------------------------------------------
 
 
-def _notify(vote: Vote, kind: str) -> None:
+def _queue(func: str, *args) -> None:
     from django_q.tasks import async_task
 
-    async_task("voting.tasks.notify_owners", vote.pk, kind)
+    async_task(func, *args)
+
+
+def _notify(vote: Vote, kind: str) -> None:
+    _queue("voting.tasks.notify_owners", vote.pk, kind)

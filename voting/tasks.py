@@ -109,9 +109,15 @@ def notify_owners(vote_id: int, kind: str) -> int:
     sent = 0
     with translation.override(settings.LANGUAGE_CODE):
         for email, name in _recipients(vote, kind):
-            context = {"vote": vote, "name": name, "base_url": settings.WAGTAILADMIN_BASE_URL}
+            context = {"vote": vote, "name": name}
             subject = render_to_string(f"voting/email/{kind}_subject.txt", context).strip()
             body = render_to_string(f"voting/email/{kind}_body.txt", context)
             send_mail(subject, body, None, [email])
             sent += 1
     return sent
+
+
+def publish_board_export(vote_id: int) -> bool:
+    """Queued by ``services.vote_count`` once the count commits: write the public export file."""
+    vote = Vote.objects.filter(pk=vote_id).first()
+    return vote is not None and board.board_export_publish(vote=vote) is not None

@@ -108,6 +108,7 @@ def vote_list(request):
         request,
         "voting/vote_list.html",
         {
+            "owner_estates": estates,
             "owner_votes": owner_votes,
             "staff_votes": staff_votes[:200],
             "organiser_estates": organiser_estates,
@@ -201,7 +202,8 @@ def cast(request, vote):
             return redirect("voting:detail", vote.pk)
         messages.success(
             request,
-            _("Your ballot is on the board. Receipt code %(code)s.") % {"code": entry.receipt},
+            _("Your ballot is on the board. Vote number %(vote)s, receipt code %(code)s.")
+            % {"vote": vote.pk, "code": entry.receipt},
         )
         return redirect("voting:my_vote", vote.pk)
     return render(request, "voting/cast.html", {"vote": vote, "form": form})
@@ -340,8 +342,10 @@ def paper(request, vote):
         else:
             messages.success(
                 request,
-                _("Paper ballot entered for %(party)s. Receipt code %(code)s.")
-                % {"party": party.label, "code": entry.receipt},
+                _(
+                    "Paper ballot entered for %(party)s. Vote number %(vote)s, receipt code %(code)s."
+                )
+                % {"party": party.label, "vote": vote.pk, "code": entry.receipt},
             )
             return redirect("voting:paper", vote.pk)
     return render(

@@ -12,6 +12,8 @@ from allauth.mfa.utils import is_mfa_enabled
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from portal.core.links import PortalSite, absolute_url
+
 from .middleware import requires_mfa, session_methods
 from .models import User
 from .sms import send_sms
@@ -84,6 +86,16 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def clean_phone(self, phone: str) -> str:
         return normalise_phone(phone)
+
+    def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
+        # Links in account emails (password reset, email confirmation, sign-up) point at
+        # PORTAL_BASE_URL, not at the host the request happened to name.
+        context = {
+            **context,
+            "current_site": PortalSite(),
+            **{k: absolute_url(v) for k, v in context.items() if k.endswith("_url") and v},
+        }
+        super().send_mail(template_prefix, email, context)
 
 
 def normalise_phone(value: str) -> str:

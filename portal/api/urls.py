@@ -2,11 +2,12 @@
 versioned endpoints under /api/v1/ (URL path versioning)."""
 
 from django.urls import path, re_path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from drf_spectacular.views import SpectacularAPIView
 
 from portal.dashboards import domains
 
 from . import views
+from .docs import ApiDocsView
 
 app_name = "api"
 
@@ -14,7 +15,7 @@ V = r"^(?P<version>v1)/"
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
+    path("docs/", ApiDocsView.as_view(url_name="api:schema"), name="docs"),
     re_path(V + r"estates/$", views.PublicEstates.as_view(), name="estates"),
     re_path(V + r"staff/estates/$", views.StaffEstates.as_view(), name="staff-estates"),
     re_path(

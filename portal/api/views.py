@@ -19,6 +19,7 @@ from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
 from rest_framework.views import APIView
 
+from portal.core.links import page_url
 from portal.dashboards import domains
 from portal.dashboards import selectors as dash
 from portal.organisations.models import Jurisdiction
@@ -93,7 +94,7 @@ class PublicNotices(OpenDataList):
                 "publication_date": page.publication_date,
                 "expire_at": page.expire_at,
                 "summary": page.summary,
-                "url": page.get_full_url() or page.url or "",
+                "url": page_url(page),
             }
             for page in visible_notices()
         ]

@@ -6,3 +6,6 @@ class CoreConfig(AppConfig):
     name = "portal.core"
     label = "core"
     verbose_name = _("Portal core")
+
+    def ready(self):
+        from . import checks  # noqa: F401  (registers the system checks)

@@ -36,6 +36,8 @@ from django.utils import timezone
 from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext as _
 
+from portal.core.words import join_list
+
 # Leading bytes of each allowed type (extension -> signatures).
 MAGIC = {
     "pdf": (b"%PDF-",),
@@ -82,7 +84,7 @@ def validate_upload(file) -> None:
     if ext not in allowed:
         raise ValidationError(
             _("Files of this type are not accepted. Allowed: %(types)s.")
-            % {"types": ", ".join(allowed)},
+            % {"types": join_list(allowed)},
             code="upload_type",
         )
     size = getattr(file, "size", None)

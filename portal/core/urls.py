@@ -6,6 +6,7 @@ from django.urls import path
 from . import views
 
 urlpatterns = [
+    path("favicon.ico", views.favicon, name="favicon"),
     path(
         ".well-known/gongzhi/pdf-signing-cert.pem",
         views.pdf_signing_cert,

@@ -1,4 +1,4 @@
-"""A dashboard as tables: the same figures as the page, for CSV and XLSX (tablib) downloads."""
+"""A dashboard as tables: the same figures as the page, for CSV and XLSX (openpyxl) downloads."""
 
 from __future__ import annotations
 
@@ -7,8 +7,10 @@ import io
 from dataclasses import dataclass
 from decimal import Decimal
 
-import tablib
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
+from openpyxl import Workbook
 
 from .selectors import NodeDashboard, visible_indicators
 
@@ -34,15 +36,17 @@ def cell(value) -> str | int:
 def dashboard_tables(dash: NodeDashboard) -> list[Table]:
     """The node's figures and its children's, then each breakdown (chart) table."""
     indicators = visible_indicators()
-    headers = [_("Level"), _("Code"), _("Place")] + [str(i.label) for i in indicators]
+    headers = [_("Level"), pgettext("jurisdiction code", "Code"), _("Place")] + [
+        str(i.label) for i in indicators
+    ]
     rows = [
         [dash.node.get_level_display(), dash.node.code, dash.node.name]
-        + [cell(dash.total.get(i.key)) for i in indicators]
+        + [dash.total.get(i.key) for i in indicators]
     ]
     for row in dash.children:
         rows.append(
             [row.node.get_level_display(), row.node.code, row.node.name]
-            + [cell(row.figures.get(i.key)) for i in indicators]
+            + [row.figures.get(i.key) for i in indicators]
         )
     tables = [Table(str(_("Indicators")), headers, rows)]
     for chart in dash.breakdowns.values():
@@ -50,7 +54,7 @@ def dashboard_tables(dash: NodeDashboard) -> list[Table]:
             Table(
                 str(chart["title"]),
                 [str(h) for h in chart["headers"]],
-                [[cell(v) for v in r] for r in chart["rows"]],
+                [list(r) for r in chart["rows"]],
             )
         )
     return tables
@@ -65,15 +69,41 @@ def to_csv(tables: list[Table]) -> str:
             writer.writerow([])
         writer.writerow([table.title])
         writer.writerow(table.headers)
-        writer.writerows(table.rows)
+        writer.writerows([cell(v) for v in row] for row in table.rows)
     return out.getvalue()
 
 
+# Excel number formats by the figure's places: counts whole, money and areas to the fen and
+# the hundredth of a m², shares to one place (the same places as on the page).
+NUMBER_FORMATS = {0: "#,##0", 1: "0.0", 2: "#,##0.00"}
+
+
+def xlsx_cell(value):
+    """(value, number format) for a spreadsheet cell: figures stay numbers (a Decimal keeps its
+    exact value and shows its places), everything else is the CSV text."""
+    if isinstance(value, Decimal):
+        places = max(0, -int(value.as_tuple().exponent))
+        return value, NUMBER_FORMATS.get(places, "#,##0.00")
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value, NUMBER_FORMATS[0]
+    text = cell(value)
+    return (str(text) if isinstance(text, Promise) else text), None
+
+
 def to_xlsx(tables: list[Table]) -> bytes:
-    """One sheet per table (sheet titles cut to Excel's 31 characters)."""
-    book = tablib.Databook()
+    """One sheet per table (sheet titles cut to Excel's 31 characters), header row first;
+    figures are numbers with number formats, so Excel sums and sorts them (openpyxl)."""
+    book = Workbook()
+    book.remove(book.active)
     for i, table in enumerate(tables):
-        data = tablib.Dataset(*[tuple(r) for r in table.rows], headers=table.headers)
-        data.title = f"{i + 1} {table.title}"[:31]
-        book.add_sheet(data)
-    return book.export("xlsx")
+        sheet = book.create_sheet(f"{i + 1} {table.title}"[:31])
+        sheet.append([str(h) for h in table.headers])
+        for row in table.rows:
+            values = [xlsx_cell(v) for v in row]
+            sheet.append([v for v, _f in values])
+            for target, (_v, number_format) in zip(sheet[sheet.max_row], values, strict=True):
+                if number_format:
+                    target.number_format = number_format
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()

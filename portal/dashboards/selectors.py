@@ -308,12 +308,14 @@ def voting_figures(scope: Scope, extras: Extras) -> dict[str, dict]:
             month["ht"] += result["total"]["heads"]
     extras.breakdowns["vote_outcomes"] = {
         "type": "stack",
+        "integer": True,  # counts: whole-number axis
         "title": _("Outcomes of counted votes by month of closing"),
         "headers": [_("Month"), _("Passed"), _("Failed"), _("Invalid (too few took part)")],
         "rows": [[m, v["passed"], v["failed"], v["invalid"]] for m, v in months.items()],
     }
     extras.breakdowns["vote_turnout"] = {
         "type": "line",
+        "integer": False,  # shares: fractional ticks even when every figure is whole
         "title": _("Turnout of counted votes by month of closing (%)"),
         "headers": [_("Month"), _("By area (%)"), _("By heads (%)")],
         "rows": [
@@ -375,12 +377,14 @@ def fund_figures(scope: Scope, extras: Extras) -> dict[str, dict]:
                     break
     extras.breakdowns["emergency_states"] = {
         "type": "bar",
+        "integer": True,
         "title": _("Emergency requests by state"),
         "headers": [_("State"), _("Requests")],
         "rows": [[str(Status(k).label), v] for k, v in by_state.items()],
     }
     extras.breakdowns["emergency_days"] = {
         "type": "bar",
+        "integer": True,
         "title": _("Emergency requests by days from submission to decision"),
         "headers": [_("Days"), _("Requests")],
         "rows": [[label, buckets[i]] for i, (_l, _h, label) in enumerate(DAY_BUCKETS)],
@@ -394,22 +398,23 @@ GRADES = ["AAA", "AA", "A", "B", "C"]
 
 
 def credit_figures(scope: Scope, extras: Extras) -> dict[str, dict]:
-    """The property companies managing estates here, by their latest rating: how many, how many
-    on the blacklist, the grade distribution and the blacklisted companies. 1 query (credit's
-    ``ratings_in_scope``). A company counts once per group and once in the total."""
-    from property.credit.selectors import ratings_in_scope
+    """The property companies of the place, by their latest rating: how many, how many on the
+    blacklist, the grade distribution and the blacklisted companies. Which companies a place
+    counts is credit's one definition (``companies_of_place``: registered there or managing an
+    estate there; the whole city, all of them), the same as the public ranking's and the API's.
+    A few queries; a company counts once per group and once in the total."""
+    from property.credit.selectors import company_places, place_ratings
 
-    company_ids = {c for _pk, _path, c in scope.estates if c is not None}
+    places = company_places(scope.prefix)
+    company_ids = set(places)
     if not company_ids:
         return {}
-    ratings = {
-        r.company_id: r
-        for r in ratings_in_scope(Q(pk__in=scope.estate_ids())).select_related("company")
-    }
+    ratings = {r.company_id: r for r in place_ratings(scope.prefix).select_related("company")}
     groups: dict[str, set[int]] = {}
-    for _pk, path, company_id in scope.estates:
-        if company_id is not None:
-            groups.setdefault(path[: scope.length], set()).add(company_id)
+    for company_id, paths in places.items():
+        for path in paths:
+            if len(path) >= scope.length:
+                groups.setdefault(path[: scope.length], set()).add(company_id)
 
     def figures(ids: set[int]) -> dict:
         return {
@@ -616,6 +621,7 @@ def children_charts(dash: NodeDashboard) -> list[dict]:
             {
                 "key": key,
                 "type": "bar",
+                "integer": ind.kind == "count",
                 "title": str(ind.label),
                 "headers": [str(_("Place")), str(ind.label)],
                 "rows": [[r.node.name, r.figures.get(key)] for r in dash.children],

@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "portal.accounts",
     "portal.organisations",
     "portal.audit",
+    "portal.notifications",
     # Layer 2: the registry
     "property.registry",
     # Layer 3: voting
@@ -87,6 +88,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "portal.core.replica.ReplicaReadsMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -114,6 +116,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "portal.core.context_processors.portal",
+                "portal.notifications.context_processors.notifications",
             ],
             "loaders": [
                 (
@@ -124,7 +127,8 @@ TEMPLATES = [
                     ],
                 )
             ],
-            "builtins": ["django.templatetags.i18n"],
+            # i18n, and the one number format (money, area, count) in every template.
+            "builtins": ["django.templatetags.i18n", "portal.core.templatetags.numbers"],
         },
     },
 ]
@@ -138,6 +142,26 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
         {"timeout": 30, "transaction_mode": "IMMEDIATE", "init_command": "PRAGMA journal_mode=WAL;"}
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# A PostgreSQL streaming replica for the pages that only read published figures
+# (portal/core/replica.py; docs/deploy.md): without it, everything uses the primary.
+DATABASE_REPLICA_URL = env("DATABASE_REPLICA_URL", default="")
+REPLICA_READ_VIEWS = [
+    "dashboards:*",
+    "api:*",
+    "cms:page",
+    "cms:search",
+    "cms:notice_feed*",
+    "cms:sitemap",
+    "credit:ranking",
+    "credit:company",
+]
+REPLICA_PIN_SECONDS = env.int("REPLICA_PIN_SECONDS", default=30)
+DATABASE_ROUTERS = []
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = env.db_url_config(DATABASE_REPLICA_URL)
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["portal.core.replica.ReplicaRouter"]
 
 REDIS_URL = env("REDIS_URL", default="")
 if REDIS_URL:
@@ -244,7 +268,9 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# The project's catalogue (made by makemessages), then hand-kept Chinese for library strings
+# their own catalogues leave untranslated (Wagtail's admin).
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale" / "libraries"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
@@ -274,14 +300,21 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 UPLOAD_ALLOWED_EXTENSIONS = ["pdf", "jpg", "jpeg", "png"]
 UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
 
+# The address people reach the portal at (scheme and host, no path). Every absolute link —
+# emails, sitemap, feeds, PDF QR codes, API — is built from it by portal.core.links; required in
+# production (portal.core.checks).
+PORTAL_BASE_URL = env("PORTAL_BASE_URL", default="http://127.0.0.1:8000").rstrip("/")
 WAGTAIL_SITE_NAME = "共治 Gongzhi"
-WAGTAILADMIN_BASE_URL = env("BASE_URL", default="http://127.0.0.1:8000")
-BASE_URL = WAGTAILADMIN_BASE_URL
+# Wagtail's own links (workflow emails, "view live") use the same base.
+WAGTAILADMIN_BASE_URL = PORTAL_BASE_URL
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "txt", "xlsx", "zip"]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = UPLOAD_MAX_BYTES
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
 WAGTAIL_ENABLE_UPDATE_CHECK = False
+# Gravatar is blocked on the mainland and leaks who opens the admin: staff avatars are initials
+# drawn by portal/core/wagtail_hooks.py, and no code path may fall back to Gravatar.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAIL_ENABLE_WHATS_NEW_BANNER = False
 
 # Themes: one folder per theme under themes/; the visitor's choice is kept in a cookie.
@@ -297,7 +330,7 @@ IDENTITY_HASH_KEY = env("IDENTITY_HASH_KEY", default="dev-identity-hash-key-chan
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "portal.api.pagination.PortalPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -312,19 +345,24 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {
         "anon": env("API_ANON_RATE", default="600/min"),
         "user": env("API_USER_RATE", default="1200/min"),
+        # /votes/<id>/board.json: a published file, but tens of MB for a large estate.
+        "board_export": env("BOARD_EXPORT_RATE", default="30/hour"),
     },
     "DEFAULT_VERSIONING_CLASS": "rest_framework.versioning.URLPathVersioning",
     "ALLOWED_VERSIONS": ["v1"],
     "DEFAULT_VERSION": "v1",
 }
 SPECTACULAR_SETTINGS = {
-    "TITLE": "Gongzhi open data API",
-    "DESCRIPTION": "Public and staff endpoints of the Gongzhi property governance portal.",
+    # In the reader's language (schema and docs page follow the active language).
+    "TITLE": _("Gongzhi open data API"),
+    "DESCRIPTION": _("Public and staff endpoints of the Gongzhi property governance portal."),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "PREPROCESSING_HOOKS": ["portal.api.schema.only_portal_api"],
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    # No validator badge: Swagger UI would fetch it from validator.swagger.io.
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
     "REDOC_DIST": "SIDECAR",
 }
 
@@ -345,6 +383,9 @@ CONTENT_SECURITY_POLICY = {
         "object-src": ["'none'"],
     },
 }
+
+# A form sent without a valid CSRF token gets a themed, translated page with a way back.
+CSRF_FAILURE_VIEW = "portal.core.views.csrf_failure"
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
@@ -369,6 +410,9 @@ GONGZHI = {
     "VOTE_NOTICE_DAYS": env.int("VOTE_NOTICE_DAYS", default=7),
     "VOTE_PUBLICITY_DAYS": env.int("VOTE_PUBLICITY_DAYS", default=7),
     "VOTE_MAX_EXTENSION_DAYS": env.int("VOTE_MAX_EXTENSION_DAYS", default=92),
+    # An objection to a result: at most this many characters, and this many per account.
+    "VOTE_OBJECTION_MAX_CHARS": env.int("VOTE_OBJECTION_MAX_CHARS", default=2000),
+    "VOTE_OBJECTIONS_PER_ACCOUNT": env.int("VOTE_OBJECTIONS_PER_ACCOUNT", default=3),
     "FUND_REVIEW_WORKING_DAYS": env.int("FUND_REVIEW_WORKING_DAYS", default=3),
     "FUND_DEEMED_APPROVAL": env.bool("FUND_DEEMED_APPROVAL", default=False),
     "FUND_ADVANCE_SHARE": env("FUND_ADVANCE_SHARE", default="0.50"),

@@ -12,6 +12,7 @@ Q_SYNC = True
 Q_CLUSTER = {**Q_CLUSTER, "sync": True}
 ALLOWED_HOSTS = ["*"]
 MEDIA_ROOT = VAR_DIR / "test-media"
+PRIVATE_MEDIA_ROOT = VAR_DIR / "test-private"
 BOARD_KEY_DIR = VAR_DIR / "test-keys"
 STORAGES = {
     **STORAGES,

@@ -8,6 +8,23 @@ WIDTH, HEIGHT, PAD = 640, 240, 32
 GRIDLINES = (0, 60, 70, 80, 85, 120)
 
 
+LABEL_GAP = 12  # the labels' font size (10) and a little air
+
+
+def _grid_labels(grid: list[dict], width: int) -> list[dict]:
+    """Where each gridline's label goes: left of the chart, or right of it when the label
+    would touch the one above it on the left (80 and 85 are 7 units apart)."""
+    last_left = None
+    for line in sorted(grid, key=lambda g: float(g["y"])):
+        y = float(line["y"])
+        if last_left is not None and y - last_left < LABEL_GAP:
+            line.update(x=width - PAD + 4, anchor="start")
+        else:
+            line.update(x=PAD - 4, anchor="end")
+            last_left = y
+    return grid
+
+
 def history_chart(ratings, *, width: int = WIDTH, height: int = HEIGHT) -> dict | None:
     """Coordinates for the SVG template ``credit/includes/history_chart.svg.html``.
 
@@ -32,7 +49,7 @@ def history_chart(ratings, *, width: int = WIDTH, height: int = HEIGHT) -> dict 
         "pad": PAD,
         "right": width - PAD,
         "points": " ".join(points),
-        "grid": [{"value": g, "y": y(g)} for g in GRIDLINES],
+        "grid": _grid_labels([{"value": g, "y": y(g)} for g in GRIDLINES], width),
         "first": first,
         "last": last,
         "last_x": points[-1].split(",")[0],

@@ -12,7 +12,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
 
+from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from portal.core import demo as core_demo
@@ -35,6 +37,9 @@ from .tasks import recompute_ratings
 # company number -> (checklist total, satisfied share, [(item code, days ago notified, state)])
 # state: "auto" (effective after its window, or pending if still in it), "objected",
 # "revoked". Comments give the expected grade today.
+# A sample of the evidence attached to every demo record and objection (a short PDF).
+EVIDENCE = Path(__file__).resolve().parent.parent / "data" / "demo_credit_evidence.pdf"
+
 PROFILES = {
     1: (
         "52",
@@ -174,9 +179,10 @@ def _records(companies, today) -> None:
                 record.status, record.revoked_on = RecordStatus.REVOKED, notified + timedelta(9)
             elif state == "objected":
                 record.status = RecordStatus.OBJECTED
+            record.evidence.save("evidence.pdf", ContentFile(EVIDENCE.read_bytes()), save=False)
             record.save()
             if state in ("objected", "revoked"):
-                Objection.objects.create(
+                objection = Objection(
                     record=record,
                     reason="该事项已于通知前整改完毕，附整改照片及业委会确认函。",
                     filed_by=company.memberships.first().user,
@@ -188,6 +194,10 @@ def _records(companies, today) -> None:
                     decided_on=record.revoked_on,
                     decision_note="经复核，异议成立，撤销该记录。" if state == "revoked" else "",
                 )
+                objection.evidence.save(
+                    "evidence.pdf", ContentFile(EVIDENCE.read_bytes()), save=False
+                )
+                objection.save()
 
 
 def load(stdout=None) -> None:

@@ -52,6 +52,55 @@ def companies():
     return Organisation.objects.filter(kind=OrgKind.PROPERTY_COMPANY)
 
 
+# ---- the companies of a place: one definition for every count ------------------------------
+
+
+def _whole_city(path: str) -> bool:
+    return len(path or "") <= Jurisdiction.steplen
+
+
+def companies_of_place(path: str = ""):
+    """The property companies a place counts, in the dashboards, the public ranking and the API
+    alike: those registered at or under the place (their organisation's jurisdiction) and those
+    managing an estate under it. The whole city (``""`` or the root's path) counts every
+    property company, wherever it is registered and whether or not it manages an estate now.
+    """
+    if _whole_city(path):
+        return companies()
+    return companies().filter(
+        Q(jurisdiction__path__startswith=path)
+        | Q(pk__in=Estate.objects.filter(jurisdiction__path__startswith=path).values("company_id"))
+    )
+
+
+def company_places(path: str = "") -> dict[int, set[str]]:
+    """Each company of the place (``companies_of_place``) with the jurisdiction paths under the
+    place it belongs to there: where it is registered and where its estates are (two queries).
+    Dashboards group these paths by child to count each child's companies."""
+    out: dict[int, set[str]] = {
+        pk: set() for pk in companies_of_place(path).values_list("pk", flat=True)
+    }
+    registered = companies().filter(jurisdiction__path__startswith=path or "")
+    for pk, where in registered.values_list("pk", "jurisdiction__path"):
+        if pk in out:
+            out[pk].add(where)
+    estates = Estate.objects.filter(
+        jurisdiction__path__startswith=path or "", company__isnull=False
+    ).values_list("company_id", "jurisdiction__path")
+    for pk, where in estates:
+        if pk in out:
+            out[pk].add(where)
+    return out
+
+
+def place_ratings(path: str = "", *, as_of: date | None = None):
+    """The latest rating (up to ``as_of``, default today) of each company of the place, by score.
+
+    The dashboards' company figures (how many, how many on the blacklist, grades) are counted
+    over these; the public ranking over the same companies' published ratings."""
+    return ratings_in_scope(as_of=as_of).filter(company__in=companies_of_place(path))
+
+
 def scoring_inputs(company_ids: Iterable[int] | None, as_of: date) -> dict[int, CompanyInputs]:
     """Checklist, satisfaction share and records of each company on ``as_of`` (see module doc).
 
@@ -180,15 +229,12 @@ def districts():
 def public_ranking(
     publication: Publication, *, district: Jurisdiction | None = None, grade: str | None = None
 ):
-    """The published ratings of a quarter, ranked by score (then name). Filters: companies
-    managing an estate in ``district``; ``grade``."""
+    """The published ratings of a quarter, ranked by score (then name). Filters: the companies
+    of ``district`` (``companies_of_place``: registered there or managing an estate there);
+    ``grade``."""
     qs = Rating.objects.filter(as_of=publication.as_of).select_related("company")
     if district is not None:
-        qs = qs.filter(
-            company__in=Estate.objects.filter(jurisdiction__path__startswith=district.path).values(
-                "company_id"
-            )
-        )
+        qs = qs.filter(company__in=companies_of_place(district.path))
     if grade:
         qs = qs.filter(grade=grade)
     return qs.order_by("-score", "company__name")

@@ -25,6 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal.audit import log_event
+from portal.core.links import absolute_reverse
 from portal.organisations.models import Membership, Organisation, OrgKind
 from property.registry.calendar import working_calendar
 from property.registry.models import Estate, OwnerParty
@@ -76,7 +77,7 @@ def _notify_company(record: CreditRecord) -> None:
         "points": record.points,
         "company": record.company.name,
         "deadline": record.objection_deadline.isoformat(),
-        "url": settings.BASE_URL.rstrip("/") + "/credit/mine/",
+        "url": absolute_reverse("credit:mine"),
     }
     try:
         send_mail(subject, body, None, recipients)

@@ -17,6 +17,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from portal.core.links import absolute_reverse
+from portal.core.uploads import extension, serve_private_file
 from portal.organisations.models import Organisation, OrgKind
 from portal.permissions import organisation_ids
 from property.registry.selectors import parties_of_user
@@ -69,8 +71,10 @@ def ranking(request):
         district, grade = form.cleaned_data["district"], form.cleaned_data["grade"]
     page = None
     where = {}
+    blacklisted = 0
     if publication:
         qs = selectors.public_ranking(publication, district=district, grade=grade)
+        blacklisted = qs.filter(blacklisted=True).count()
         page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
         where = selectors.company_districts(r.company_id for r in page.object_list)
         offset = page.start_index()
@@ -82,7 +86,13 @@ def ranking(request):
     return render(
         request,
         "credit/ranking.html",
-        {"publication": publication, "form": form, "page": page, "query": query.urlencode()},
+        {
+            "publication": publication,
+            "form": form,
+            "page": page,
+            "query": query.urlencode(),
+            "blacklisted": blacklisted,
+        },
     )
 
 
@@ -109,7 +119,7 @@ def report_pdf(request, credit_code: str):
     from portal.core.pdf import qr_svg, render_pdf, sign_pdf
 
     company = _company(credit_code)
-    verify_url = request.build_absolute_uri(reverse("credit:company", args=[credit_code]))
+    verify_url = absolute_reverse("credit:company", credit_code)
     context = {
         **_company_context(company),
         "title": _("Credit report: %(company)s") % {"company": company.name},
@@ -275,6 +285,39 @@ def objection_detail(request, pk: int):
             messages.success(request, _("Decision recorded."))
             return redirect("credit:objections")
     return render(request, "credit/objection_detail.html", {"objection": objection, "form": form})
+
+
+def _may_see_evidence(user, record: CreditRecord) -> bool:
+    """The company the record is about, and the government staff who govern the record."""
+    return user.has_perm("credit.view_own", record) or user.has_perm("credit.add_record", record)
+
+
+@login_required
+def record_evidence(request, pk: int):
+    """The evidence attached to a record, for the company concerned and the staff governing it."""
+    record = get_object_or_404(CreditRecord.objects.select_related("company", "estate"), pk=pk)
+    if not _may_see_evidence(request.user, record):
+        raise PermissionDenied
+    return serve_private_file(
+        request, record.evidence, f"record-{record.pk}-evidence.{extension(record.evidence.name)}"
+    )
+
+
+@login_required
+def objection_evidence(request, pk: int):
+    """The evidence a company attached to its objection, for that company and the bureau."""
+    objection = get_object_or_404(Objection.objects.select_related("record__company"), pk=pk)
+    user = request.user
+    if not (
+        user.has_perm("credit.view_own", objection.record)
+        or user.has_perm("credit.rule_objection", objection)
+    ):
+        raise PermissionDenied
+    return serve_private_file(
+        request,
+        objection.evidence,
+        f"objection-{objection.pk}-evidence.{extension(objection.evidence.name)}",
+    )
 
 
 @perm_required("credit.view_supervision")

@@ -3,6 +3,7 @@ from decimal import Decimal
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from portal.core.uploads import validate_upload
 from property.registry.models import Building, Unit
@@ -112,7 +113,9 @@ class RequestForm(forms.Form):
 
 class NoteForm(forms.Form):
     note = forms.CharField(
-        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=pgettext_lazy("note on a decision", "Note"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
 

@@ -27,6 +27,7 @@ from django_q.models import Schedule
 from django_q.tasks import async_task
 
 from portal.audit import log_event
+from portal.core.links import absolute_reverse
 from portal.organisations.models import Membership, OrgKind
 from property.registry.calendar import working_calendar
 
@@ -115,7 +116,7 @@ def _notify(emails: list[str], subject: str, req: FundRequest) -> None:
         "estate": req.estate.name,
         "deadline": req.review_deadline.isoformat() if req.review_deadline else "",
     }
-    url = f"{settings.BASE_URL}/fund/requests/{req.pk}/"
+    url = absolute_reverse("fund:request", req.pk)
     async_task("django.core.mail.send_mail", text, f"{text}\n\n{url}", None, emails)
 
 
@@ -154,7 +155,7 @@ def send_refill_notices(account_ids: list[int]) -> int:
                 "pct": f"{(Decimal(str(settings.GONGZHI['FUND_REFILL_THRESHOLD'])) * 100).normalize():f}%",
                 "first": acc.first_deposit,
             }
-            send_mail(subject, f"{body}\n\n{settings.BASE_URL}/fund/my/", None, emails)
+            send_mail(subject, f"{body}\n\n{absolute_reverse('fund:my')}", None, emails)
             sent += len(emails)
         FundAccount.objects.filter(pk=acc.pk).update(refill_notified_at=timezone.now())
     return sent

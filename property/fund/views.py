@@ -92,13 +92,33 @@ def statement(request, estate, year: int):
 def statement_pdf(request, estate, year: int):
     if not pdf_available():
         raise Http404
-    from portal.core.pdf import render_pdf, sign_pdf
+    from portal.core.pdf import display_width, fixed_width_lines, render_pdf, sign_pdf
+    from portal.core.templatetags.numbers import format_area, format_money
 
     ctx = selectors.annual_statement(estate, year)
     ctx["title"] = _("Annual fund statement %(year)s · %(name)s") % {
         "year": year,
         "name": estate.name,
     }
+    # Each unit's balance as one line of fixed-width text, several units side by side: a
+    # cell per figure would take WeasyPrint seconds for an estate of 500 units (docs/pdf.md).
+    lines = fixed_width_lines(
+        [
+            (_("Unit"), _("Area (m²)"), _("Balance (yuan)")),
+            *(
+                (code, format_area(area, "plain"), format_money(balance, "plain"))
+                for code, area, balance in ctx["units"]
+            ),
+        ],
+        align="<>>",
+    )
+    width = max(display_width(line) for line in lines)
+    per_row = 3 if width <= 33 else 2 if width <= 52 else 1  # what fits the page at 9 pt
+    ctx["unit_header"] = [lines[0]] * per_row
+    rows = [lines[i : i + per_row] for i in range(1, len(lines), per_row)]
+    if rows:
+        rows[-1] += [""] * (per_row - len(rows[-1]))
+    ctx["unit_rows"] = rows
     pdf = sign_pdf(
         render_pdf("pdf/fund/statement.html", ctx),
         reason=_("Annual statement of the maintenance fund"),

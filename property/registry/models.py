@@ -17,6 +17,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from stdnum.cn import ric
 
 from portal.core.crypto import decrypt_text, encrypt_text, keyed_hash
@@ -323,9 +324,9 @@ claim_proof_path = PrivateUploadTo("claims")
 
 
 class ClaimStatus(models.TextChoices):
-    PENDING = "pending", _("Pending")
-    VERIFIED = "verified", _("Verified")
-    REJECTED = "rejected", _("Rejected")
+    PENDING = "pending", pgettext_lazy("ownership claim status", "Pending")
+    VERIFIED = "verified", pgettext_lazy("ownership claim status", "Verified")
+    REJECTED = "rejected", pgettext_lazy("ownership claim status", "Rejected")
 
 
 class OwnerClaim(models.Model):

@@ -15,6 +15,7 @@ import pytest
 from playwright.sync_api import expect
 
 from portal.core.demo import DEMO_TOTP_SECRET
+from portal.core.templatetags.numbers import format_money
 
 pytestmark = pytest.mark.e2e
 
@@ -25,6 +26,13 @@ PDF = (
     b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
     b"2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
 )
+
+
+def yuan(text: str) -> Decimal:
+    """An amount as the pages show it (``1,234.50``, ``¥1,234.50``) back to a Decimal."""
+    return Decimal(text.replace("¥", "").replace(",", "").strip())
+
+
 # The passage of time: the publicity period (FUND_PUBLICITY_DAYS) must be over before the
 # reviewer may disburse. No worker step ends it (the reviewer acts once it has run out), so
 # the window is moved back by its own length, as if those days had gone by. Nothing else of
@@ -120,7 +128,7 @@ def test_emergency_repair_is_approved_publicised_and_debited(journey, new_journe
     submit(rpage, "advance")
     reviewer.step("advance paid")
     expect(status_of(rpage)).to_have_text("已预付，维修中")
-    expect(rpage.locator("main tr", has_text="预付款")).to_contain_text("6000.00")
+    expect(rpage.locator("main tr", has_text="预付款")).to_contain_text("¥6,000.00")
 
     journey.goto(request_url)
     expect(status_of(page)).to_have_text("已预付，维修中")
@@ -137,7 +145,7 @@ def test_emergency_repair_is_approved_publicised_and_debited(journey, new_journe
     submit(page, "accept")
     journey.step("accepted")
     expect(status_of(page)).to_have_text("已验收")
-    expect(page.locator("main tr", has_text="决算金额")).to_contain_text("11800.00")
+    expect(page.locator("main tr", has_text="决算金额")).to_contain_text("11,800.00")
     expect(page.locator("main")).to_contain_text("发票.pdf")
     expect(page.locator("main")).to_contain_text("验收报告.pdf")
     submit(page, "publicise")
@@ -148,7 +156,7 @@ def test_emergency_repair_is_approved_publicised_and_debited(journey, new_journe
         "tbody tr"
     )
     amounts = {
-        r.locator("td").nth(0).inner_text(): Decimal(r.locator("td").nth(2).inner_text())
+        r.locator("td").nth(0).inner_text(): yuan(r.locator("td").nth(2).inner_text())
         for r in shares.all()
     }
     assert all(code.startswith("2-1-") for code in amounts), amounts
@@ -160,9 +168,9 @@ def test_emergency_repair_is_approved_publicised_and_debited(journey, new_journe
     owner.goto("/fund/my/")
     owner.step("my fund during publicity")
     account = owner.page.locator("section", has=owner.page.get_by_role("heading", name=UNIT))
-    balance_before = Decimal(account.locator(".figure").inner_text())
+    balance_before = yuan(account.locator(".figure").inner_text())
     charge = owner.page.locator("section[aria-labelledby=h-charges] tr", has_text=TITLE)
-    expect(charge).to_contain_text(str(my_share))
+    expect(charge).to_contain_text(format_money(my_share, "plain"))
     expect(charge).to_contain_text("费用公示中")
 
     # Too early: the reviewer is told the publicity period is still running.
@@ -179,12 +187,16 @@ def test_emergency_repair_is_approved_publicised_and_debited(journey, new_journe
     reviewer.step("disbursed")
     expect(rpage.locator(".messages")).to_contain_text("已完成")
     expect(status_of(rpage)).to_have_text("已拨付并分摊入账")
-    expect(rpage.locator("main tr", has_text="结算款")).to_contain_text("5800.00")
+    expect(rpage.locator("main tr", has_text="结算款")).to_contain_text("¥5,800.00")
 
     owner.goto("/fund/my/")
     owner.step("my fund after the debit")
-    expect(account.locator(".figure")).to_have_text(str(balance_before - my_share))
-    expect(account.locator("tbody tr", has_text=TITLE)).to_contain_text(f"-{my_share}")
+    expect(account.locator(".figure")).to_have_text(
+        format_money(balance_before - my_share, "plain")
+    )
+    expect(account.locator("tbody tr", has_text=TITLE)).to_contain_text(
+        format_money(-my_share, "plain")
+    )
     expect(charge).to_contain_text("已拨付并分摊入账")
     account.get_by_role("link", name="完整分户账").click()
     owner.page.wait_for_load_state()
@@ -192,7 +204,7 @@ def test_emergency_repair_is_approved_publicised_and_debited(journey, new_journe
     expect(owner.page.get_by_role("heading", level=1)).to_contain_text(UNIT)
     debit = owner.page.locator("main table tbody tr", has_text=TITLE)
     expect(debit).to_have_count(1)
-    expect(debit).to_contain_text(f"-{my_share}")
+    expect(debit).to_contain_text(format_money(-my_share, "plain"))
 
     assert json.loads(journey.server.shell(STORED.format(pk=pk, unit=UNIT)).splitlines()[-1]) == {
         "status": "disbursed",

@@ -1,8 +1,8 @@
 """A district officer drafts a notice in Wagtail, the bureau approver publishes it, the public
 finds it.
 
-The 镜湖区 section (/notices/jinghu/) has the workflow "Notice publishing · 镜湖区住房和城乡建设局"
-whose one task is approved by that bureau's approvers group (cms.services.sync_page_permissions,
+The 镜湖区 section (/notices/jinghu/) has the workflow "镜湖区住房和城乡建设局审批" (its name is
+shown in the reader's language: cms.workflow_names) whose one task is approved by that bureau's approvers group (cms.services.sync_page_permissions,
 docs/cms.md): the district officer may add and edit there but not publish; jinghu.approver@…
 approves, which publishes the page.
 """
@@ -71,7 +71,7 @@ def test_officer_drafts_a_notice_and_the_bureau_approver_publishes_it(journey, n
     expect(page.locator("button[name=action-publish]")).to_have_count(0)
     page.get_by_role("button", name="更多动作").click()
     submit = page.locator("button[name=action-submit]")
-    expect(submit).to_contain_text("Notice publishing · 镜湖区住房和城乡建设局")
+    expect(submit).to_contain_text("提交给镜湖区住房和城乡建设局审批")
     submit.click()
     page.wait_for_load_state()
     journey.step("submitted for approval")

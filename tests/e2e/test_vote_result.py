@@ -11,6 +11,7 @@ from decimal import Decimal
 import pytest
 from playwright.sync_api import expect
 
+from portal.core.templatetags.numbers import format_area, format_count
 from tests.e2e.steps import cast_on_the_form
 
 pytestmark = pytest.mark.e2e
@@ -18,7 +19,7 @@ pytestmark = pytest.mark.e2e
 ESTATE = "滨江花园"
 VOTE = "增选两名业主委员会委员"  # the demo's scheduled vote in 滨江花园 (voting/demo.py)
 OWNER = "owner2.binjiang@demo.gongzhi.cn"  # owns several units of 滨江花园 (one owner party)
-HEADS = re.compile(r"(\d+)/(\d+)\s*人")
+HEADS = re.compile(r"([\d,]+)/([\d,]+)\s*人")
 AREA = re.compile(r"([\d,]+\.\d\d)/([\d,]+\.\d\d)\s*m²")
 
 _GET_VOTE = f"""
@@ -61,8 +62,8 @@ def read_turnout(page) -> tuple[int, int, Decimal, Decimal]:
     heads, area = HEADS.search(text), AREA.search(text)
     assert heads and area, f"no turnout figures in {text!r}"
     return (
-        int(heads.group(1)),
-        int(heads.group(2)),
+        int(_number(heads.group(1))),
+        int(_number(heads.group(2))),
         _number(area.group(1)),
         _number(area.group(2)),
     )
@@ -141,18 +142,24 @@ def test_owner_votes_from_the_home_page_and_reads_the_result(journey):
         )
 
     participating = line("参与表决人数")
-    expect(participating).to_contain_text(f"{heads_after}/{total_heads}")
+    expect(participating).to_contain_text(
+        f"{format_count(heads_after)}/{format_count(total_heads)}"
+    )
     expect(participating).to_contain_text("≥ 2/3")
     expect(participating).to_contain_text("✗")
     participating_area = line("参与表决面积")
-    expect(participating_area).to_contain_text(f"{area_after}/{total_area} m²")
+    expect(participating_area).to_contain_text(
+        f"{format_area(area_after, 'plain')}/{format_area(total_area)}"
+    )
     expect(participating_area).to_contain_text("✗")
     # Everyone who took part agreed (this owner is the only one who voted in this vote).
     agreeing = line("同意人数（占参与表决人数）")
-    expect(agreeing).to_contain_text(f"{heads_after}/{heads_after}")
+    expect(agreeing).to_contain_text(f"{format_count(heads_after)}/{format_count(heads_after)}")
     expect(agreeing).to_contain_text("> 1/2")
     expect(agreeing).to_contain_text("✓")
     agreeing_area = line("同意面积（占参与表决面积）")
-    expect(agreeing_area).to_contain_text(f"{area_after}/{area_after} m²")
+    expect(agreeing_area).to_contain_text(
+        f"{format_area(area_after, 'plain')}/{format_area(area_after)}"
+    )
     expect(agreeing_area).to_contain_text("✓")
     assert not journey.broken, journey.broken

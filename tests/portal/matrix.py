@@ -20,6 +20,8 @@ MATRIX = {
     "set_language": public(method="post", data={"language": "en", "next": "/"}, redirect_to="/"),
     "set_theme": public(method="post", data={"theme": "care", "next": "/"}, redirect_to="/"),
     "javascript-catalog": public(),
+    # The site icon: browsers, feed readers and bots ask every site for it.
+    "favicon": public(),
     # The portal's public PDF-signing certificate: anyone verifying a signed PDF fetches it.
     "pdf_signing_cert": public(),
     # Wagtail serves the public pages (home page, notices, …): public.

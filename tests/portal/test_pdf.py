@@ -235,3 +235,37 @@ def test_qr_embeds_in_pdf():
         qr=qr_svg("https://gongzhi.example.cn/v/1"), verify_url="https://gongzhi.example.cn/v/1"
     )
     assert "https://gongzhi.example.cn/v/1" in pdf_text(pdf)
+
+
+def test_fixed_width_lines_line_up_wide_and_narrow_characters():
+    """Cells padded per column, a Chinese character counting two narrow ones: every line of a
+    column of unit codes, areas and balances has the same width, numbers right-aligned."""
+    from portal.core.pdf import display_width, fixed_width_lines
+
+    lines = fixed_width_lines(
+        [
+            ("房号", "面积", "余额"),
+            ("商铺1-01", "1,234.56", "987,654.32"),
+            ("1-1-0101", "68.33", "7.80"),
+        ],
+        align="<>>",
+    )
+    assert lines == [
+        "房号          面积        余额",
+        "商铺1-01  1,234.56  987,654.32",
+        "1-1-0101     68.33        7.80",
+    ]
+    assert {display_width(line) for line in lines} == {30}
+
+
+def test_warm_up_renders_but_never_creates_signing_keys(key_dir):
+    """warm_up (called as a server process starts) renders and, where the credentials exist,
+    signs a small document; it never generates the signing key of a fresh installation."""
+    from portal.core.pdf import warm_up
+
+    warm_up()
+    assert not (key_dir / signing.KEY_FILE).exists()
+    signing.credentials()
+    key = (key_dir / signing.KEY_FILE).read_bytes()
+    warm_up()
+    assert (key_dir / signing.KEY_FILE).read_bytes() == key

@@ -18,6 +18,7 @@ DEPLOYMENT = {
     "DJANGO_SETTINGS_MODULE": "portal.settings.production",
     "SECRET_KEY": "x" * 20 + "-a-long-random-production-secret-key-for-the-check-0987",
     "ALLOWED_HOSTS": "portal.example.cn",
+    "PORTAL_BASE_URL": "https://portal.example.cn",
     "REDIS_URL": "redis://127.0.0.1:6379/0",
     "SMS_BACKEND": "portal.accounts.sms.HttpGatewaySMSBackend",
     "SMS_GATEWAY_URL": "https://sms.example.cn/send",

@@ -48,6 +48,7 @@ def production_settings(**extra) -> dict:
         "DJANGO_SETTINGS_MODULE": "portal.settings.production",
         "SECRET_KEY": "prod-" + "k" * 60,
         "ALLOWED_HOSTS": "portal.example.cn",
+        "PORTAL_BASE_URL": "https://portal.example.cn",
         **extra,
     }
     env.pop("DATABASE_URL", None)

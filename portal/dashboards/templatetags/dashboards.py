@@ -1,9 +1,8 @@
 """Template helpers of the dashboards: look up a figure and format it by its kind."""
 
-from decimal import Decimal
-
 from django import template
-from django.contrib.humanize.templatetags.humanize import intcomma
+
+from portal.core.templatetags.numbers import format_area, format_count, format_money
 
 register = template.Library()
 
@@ -24,6 +23,9 @@ def figure(figures, indicator):
         return "—"
     if indicator.kind == "percent":
         return f"{value}%"
-    if indicator.kind in ("area", "money"):
-        return intcomma(f"{Decimal(value):.2f}", use_l10n=False)
-    return intcomma(value, use_l10n=False)
+    # The label names the unit ("… (yuan)", "… (m²)"): the one number format, without it.
+    if indicator.kind == "money":
+        return format_money(value, "plain")
+    if indicator.kind == "area":
+        return format_area(value, "plain")
+    return format_count(value)

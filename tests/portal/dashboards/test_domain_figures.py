@@ -40,9 +40,13 @@ def test_domain_figures_of_every_level(city, data):
     """Votes (open, counted, passed, turnout by area), fund (balance, ledgers, refills, open
     and pending emergency requests) and companies (counted once, blacklisted) per level."""
     w = city.world
-    for node in (w.estate_nodes[0], w.communities[0], w.streets[0], w.districts[0], w.city):
+    for node in (w.estate_nodes[0], w.communities[0], w.streets[0], w.districts[0]):
         total = selectors.node_dashboard(node).total
         assert subset(total, DOMAIN_EXPECTED_E0) == DOMAIN_EXPECTED_E0, node
+    # The city counts every property company of the city, also the one managing no estate
+    # (credit's companies_of_place, as the public ranking does).
+    total = selectors.node_dashboard(w.city).total
+    assert subset(total, DOMAIN_EXPECTED_E0) == {**DOMAIN_EXPECTED_E0, "companies": 2}
     for node in (w.estate_nodes[1], w.districts[1]):
         total = selectors.node_dashboard(node).total
         assert subset(total, EMPTY) == EMPTY, node
@@ -83,7 +87,7 @@ def test_breakdowns_match_the_records(city, data):
     days = dict(b["emergency_days"]["rows"])
     assert days["2"] == 1 and sum(days.values()) == 1
     grades = dict(b["grades"]["rows"])
-    assert grades["C"] == 1 and sum(grades.values()) == 1
+    assert grades["C"] == 1 and grades["AAA"] == 1 and sum(grades.values()) == 2
     blacklist = [lst for lst in board.lists if lst["template"] == "dashboards/_blacklist.html"]
     assert [r.company for r in blacklist[0]["items"]] == [city.world.companies[0]]
 

@@ -138,7 +138,36 @@ def test_xlsx_export_has_the_page_figures(client, city):
     sheet = book.sheets()[0]
     assert sheet[0][1] == city.world.districts[1].code
     assert sheet[0][5] == 2  # units
-    assert sheet[0][6] == "200.00"
+    assert sheet[0][6] == 200  # area, a number (not the text "200.00")
+
+
+def test_xlsx_export_stores_numbers_as_numbers(client, city):
+    """Issue 15: the XLSX stored numbers as text (no sums, no sorting in Excel). Counts are
+    whole numbers, money and areas numbers shown with two decimals, shares with one."""
+    from decimal import Decimal
+
+    import openpyxl
+
+    client.force_login(staff(OrgKind.BUREAU, city.world.city))
+    response = client.get(url(city.world.city, "export_xlsx"))
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).worksheets[0]
+    header = [c.value for c in sheet[1]]
+    city_row = sheet[2]
+    by_title = dict(zip(header, city_row, strict=True))
+    units, area = by_title[header[5]], by_title[header[6]]
+    share = by_title[header[9]]  # owners verified (%)
+    money = next(c for h, c in by_title.items() if "(yuan)" in h or "（元）" in h)
+    assert (units.data_type, units.value) == ("n", 8)
+    from portal.dashboards.selectors import node_dashboard
+
+    expected = node_dashboard(city.world.city).total["area"]
+    assert area.data_type == "n" and Decimal(str(area.value)).quantize(expected) == expected
+    assert area.number_format == "#,##0.00"
+    assert money.data_type == "n" and money.number_format == "#,##0.00"
+    assert share.data_type == "n" and share.number_format == "0.0"
+    assert units.number_format in ("#,##0", "0")
+    texts = [c for c in city_row if c.data_type == "s"]
+    assert [c.value for c in texts] == [c.value for c in city_row[:3]]  # level, code, place
 
 
 def test_charts_have_data_blocks_and_no_inline_script(client, city):

@@ -28,6 +28,29 @@ def _objection(d):
     return {"pk": objection.pk}
 
 
+def _estate_record(d):
+    from property.credit.models import CreditRecord
+
+    record = (
+        CreditRecord.objects.filter(estate=d.estate).exclude(evidence="").order_by("pk").first()
+    )
+    assert record is not None, "no demo credit record with evidence in the estate"
+    return {"pk": record.pk}
+
+
+def _objection_with_evidence(d):
+    from property.credit.models import Objection
+
+    objection = (
+        Objection.objects.filter(record__company=d.estate.company)
+        .exclude(evidence="")
+        .order_by("pk")
+        .first()
+    )
+    assert objection is not None, "no demo objection with evidence for the estate's company"
+    return {"pk": objection.pk}
+
+
 MATRIX = {
     # Public: ratings are published for everyone, with the records that make them.
     "credit:ranking": Entry(allow=PUBLIC),
@@ -40,6 +63,11 @@ MATRIX = {
     "credit:record_add": Entry(allow=GOV),  # street offices record inspections too
     "credit:objections": Entry(allow=BUREAU),
     "credit:objection": Entry(allow=BUREAU, kwargs=_objection),
+    # Evidence: the company concerned and the government staff governing the record (the
+    # record is about 滨江花园, so its street office too); an objection's evidence: the
+    # company and the housing bureau that rules on it.
+    "credit:record_evidence": Entry(allow={COMPANY, *GOV}, kwargs=_estate_record),
+    "credit:objection_evidence": Entry(allow={COMPANY, *BUREAU}, kwargs=_objection_with_evidence),
     "credit:supervision": Entry(allow=BUREAU),
     "credit:publish": Entry(allow=BUREAU),
     # Verified owners answer the yearly satisfaction survey about their estate's company.

@@ -71,7 +71,9 @@ def test_company_objects_and_bureau_rules(client, world, today):
         url,
         {
             "reason": "已于通知前整改完毕",
-            "evidence": SimpleUploadedFile("photo.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 16, "image/png"),
+            "evidence": SimpleUploadedFile(
+                "photo.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 16, "image/png"
+            ),
         },
     )
     assert response.status_code == 302
@@ -248,7 +250,7 @@ def test_credit_report_pdf_has_name_grade_and_cjk_font(client, world, today):
     response = client.get(f"/credit/company/{company.credit_code}/report.pdf")
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     text = "".join(pdf_text(response.content).split())
-    assert company.name in text and "A70.00" in text
+    assert company.name in text and "A（70.00分）" in text
     assert item("G-NAT-AWARD").description in text
     assert "WenQuanYi" in pdf_fonts(response.content)
     assert signature_valid(response.content)

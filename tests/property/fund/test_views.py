@@ -9,6 +9,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from portal.core.templatetags.numbers import format_money
 from property.fund import services
 from property.fund.models import Attachment, FundAccount, FundRequest, Scope, Status
 from property.registry.models import Building
@@ -156,7 +157,7 @@ def test_statement_page_has_totals_projects_and_balances(client, c):
     year = timezone.localdate().year
     page = client.get(f"/fund/estate/{c.estate.code}/statement/{year}/").content.decode()
     acc = FundAccount.objects.get(unit=c.owner_unit)
-    assert str(acc.balance) in page and c.owner_unit.code in page
+    assert format_money(acc.balance, "plain") in page and c.owner_unit.code in page
 
 
 @pytest.mark.parametrize(
@@ -250,7 +251,8 @@ def test_statement_pdf_signed_with_chinese_text(client, c):
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     text = pdf_text(response.content)
     acc = FundAccount.objects.get(unit=c.owner_unit)
-    assert "期末余额" in text and str(acc.balance) in text and c.owner_unit.code in text
+    assert "期末余额" in text and format_money(acc.balance, "plain") in text
+    assert c.owner_unit.code in text
     assert "WenQuanYi" in pdf_fonts(response.content)
     assert signature_valid(response.content)
     client.force_login(c.other_owner)

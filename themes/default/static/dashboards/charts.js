@@ -2,7 +2,8 @@
  *
  * Each chart is a <div class="chart" data-chart-data="ID"> and a
  * <script type="application/json" id="ID"> block (Django's json_script: data, never executed)
- * holding {type: "bar"|"stack"|"line"|"pie", title, headers: [label, series...], rows: [[label, v...]]}.
+ * holding {type: "bar"|"stack"|"line"|"pie", title, headers: [label, series...], rows: [[label, v...]],
+ * integer: true when the figures are counts, false when they are not (money, areas, shares)}.
  * The same figures are on the page as a table, so the page works without this script.
  */
 (function () {
@@ -31,6 +32,12 @@
         }]
       };
     }
+    // Counts get whole-number ticks (no "2.5 estates"); every axis label has thousands separators.
+    // The data says whether its figures are counts; without that, whole numbers are taken as counts.
+    var integers = typeof data.integer === "boolean" ? data.integer : rows.every(function (r) {
+      return r.slice(1).every(function (v) { var n = number(v); return n === null || Math.round(n) === n; });
+    });
+    var axisNumber = new Intl.NumberFormat("en-US", { maximumFractionDigits: integers ? 0 : 2 });
     var series = [];
     for (var i = 1; i < headers.length; i++) {
       series.push({
@@ -45,7 +52,11 @@
       legend: { top: 0, type: "scroll" },
       grid: { left: 8, right: 8, bottom: 8, top: 36, containLabel: true },
       xAxis: { type: "category", data: categories, axisLabel: { interval: 0, rotate: categories.length > 6 ? 30 : 0 } },
-      yAxis: { type: "value" },
+      yAxis: {
+        type: "value",
+        minInterval: integers ? 1 : 0,
+        axisLabel: { formatter: function (v) { return axisNumber.format(v); } }
+      },
       series: series
     };
   }

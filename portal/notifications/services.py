@@ -1,0 +1,162 @@
+"""Writes: tell people of a workflow step; mark read; preferences; send one delivery.
+
+``notify`` is what every app's services call when someone must act on (or should know of) a
+step. It writes the in-portal notices and the pending deliveries in the caller's transaction and
+queues the sending to the worker once that transaction commits: nothing is sent in the request,
+and a failed send never loses the in-portal notice.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from portal.core.links import absolute_reverse, absolute_url
+
+from . import kinds
+from .models import Channel, Delivery, DeliveryStatus, Notification, Preference
+
+MAX_ATTEMPTS = 5
+
+
+class NotificationError(ValueError):
+    pass
+
+
+def _channels(user, kind: kinds.Kind, preference: Preference | None) -> list[str]:
+    email = preference.email if preference else kind.email
+    sms = preference.sms if preference else kind.sms
+    out = []
+    if email and user.email:
+        out.append(Channel.EMAIL)
+    if sms and user.phone and user.phone_verified:
+        out.append(Channel.SMS)
+    return out
+
+
+def notify(
+    *,
+    recipients: Iterable,
+    kind: str,
+    params: dict | None = None,
+    url: str = "",
+    now: datetime | None = None,
+) -> list[Notification]:
+    """Tell each recipient of a step: an in-portal notice, and a delivery per channel that the
+    kind and the person's preferences allow (email to the account's address, SMS to its verified
+    phone), sent by the worker after commit.
+
+    Preconditions: ``kind`` is registered; ``params`` holds plain JSON values (names, titles,
+    numbers as text) for the kind's title; ``url`` is a path on the portal (``/fund/requests/3/``)
+    where the person acts. Recipients are de-duplicated; inactive accounts are left out.
+    """
+    spec = kinds.get(kind)
+    if spec is None:
+        raise NotificationError(f"unknown notification kind {kind!r}")
+    if url and not url.startswith("/"):
+        raise NotificationError("a notification links to a path on the portal")
+    now = now or timezone.now()
+    people = {u.pk: u for u in recipients if u is not None and u.is_active}
+    if not people:
+        return []
+    preferences = {p.user_id: p for p in Preference.objects.filter(user_id__in=people, kind=kind)}
+    with transaction.atomic():
+        created = Notification.objects.bulk_create(
+            Notification(recipient=u, kind=kind, params=params or {}, url=url, created_at=now)
+            for u in people.values()
+        )
+        deliveries = Delivery.objects.bulk_create(
+            Delivery(notification=n, channel=channel)
+            for n in created
+            for channel in _channels(people[n.recipient_id], spec, preferences.get(n.recipient_id))
+        )
+        ids = [d.pk for d in deliveries]
+        if ids:
+            transaction.on_commit(lambda: _queue_deliveries(ids))
+    return created
+
+
+def _queue_deliveries(ids: list[int]) -> None:
+    from django_q.tasks import async_task
+
+    async_task("portal.notifications.tasks.deliver", ids)
+
+
+def mark_read(*, user, notification: Notification, now: datetime | None = None) -> None:
+    """Precondition: the notification is the user's."""
+    if notification.recipient_id != user.pk:
+        raise NotificationError("not the recipient")
+    if notification.read_at is None:
+        notification.read_at = now or timezone.now()
+        notification.save(update_fields=["read_at"])
+
+
+def mark_all_read(*, user, now: datetime | None = None) -> int:
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).update(
+        read_at=now or timezone.now()
+    )
+
+
+def preferences_set(*, user, choices: dict[str, tuple[bool, bool]]) -> None:
+    """Store the person's email and SMS choice per kind (``{code: (email, sms)}``)."""
+    with transaction.atomic():
+        for code, (email, sms) in choices.items():
+            if kinds.get(code) is None:
+                raise NotificationError(f"unknown notification kind {code!r}")
+            Preference.objects.update_or_create(
+                user=user, kind=code, defaults={"email": bool(email), "sms": bool(sms)}
+            )
+
+
+def _message(notification: Notification) -> dict:
+    """Subject, text and link of a notification, in the portal's language."""
+    with translation.override(settings.LANGUAGE_CODE):
+        title = notification.title
+        link = absolute_url(notification.url) if notification.url else absolute_url("/")
+        context = {
+            "title": title,
+            "link": link,
+            "settings_link": absolute_reverse("notifications:settings"),
+            "site_name": settings.WAGTAIL_SITE_NAME,
+        }
+        return {
+            "subject": _("Gongzhi: %(title)s") % {"title": title},
+            "email": render_to_string("notifications/email/body.txt", context),
+            "sms": _("[Gongzhi] %(title)s %(link)s") % {"title": title, "link": link},
+        }
+
+
+def delivery_send(*, delivery: Delivery, now: datetime | None = None) -> bool:
+    """Send one pending or failed delivery; record the outcome. Returns True when sent.
+
+    Preconditions: called by the worker, outside a request. A failure is recorded (attempts, a
+    short error) and left for ``retry_failed``; the notification itself is never touched.
+    """
+    from portal.accounts.sms import send_sms
+
+    if delivery.status == DeliveryStatus.SENT:
+        return True
+    user = delivery.notification.recipient
+    message = _message(delivery.notification)
+    delivery.attempts += 1
+    try:
+        if delivery.channel == Channel.EMAIL:
+            send_mail(message["subject"], message["email"], None, [user.email])
+        else:
+            send_sms(user.phone, message["sms"])
+    except Exception as exc:  # noqa: BLE001 - any gateway failure is recorded and retried
+        delivery.status = DeliveryStatus.FAILED
+        delivery.last_error = f"{type(exc).__name__}: {exc}"[:200]
+        delivery.save(update_fields=["status", "attempts", "last_error"])
+        return False
+    delivery.status = DeliveryStatus.SENT
+    delivery.sent_at = now or timezone.now()
+    delivery.save(update_fields=["status", "attempts", "sent_at"])
+    return True
