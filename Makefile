@@ -74,11 +74,16 @@ totp:
 lint: venv
 	$(VENV)/bin/ruff check .
 
+# What a real deployment sets besides secrets (docs/deploy.md): Redis for the shared cache that
+# holds sign-in limits, and an SMS gateway. check --deploy reads them; it connects to neither.
+DEPLOYMENT_SHAPE := REDIS_URL=redis://127.0.0.1:6379/0 SMS_BACKEND=portal.accounts.sms.HttpGatewaySMSBackend \
+	SMS_GATEWAY_URL=https://sms.example.cn/send SMS_GATEWAY_TOKEN=check-deploy
+
 check: venv
 	DJANGO_SETTINGS_MODULE=portal.settings.test $(MANAGE) check
 	DJANGO_SETTINGS_MODULE=portal.settings.test $(MANAGE) makemigrations --check --dry-run
 	DJANGO_SETTINGS_MODULE=portal.settings.production SECRET_KEY=check-deploy-$$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n') ALLOWED_HOSTS=portal.example.cn \
-	  PORTAL_BASE_URL=https://portal.example.cn $(MANAGE) check --deploy --fail-level WARNING
+	  PORTAL_BASE_URL=https://portal.example.cn $(DEPLOYMENT_SHAPE) $(MANAGE) check --deploy --fail-level WARNING
 
 pytest: venv
 	DJANGO_SETTINGS_MODULE=portal.settings.test $(VENV)/bin/pytest -q -n 2 $(PYTEST_ARGS)

@@ -8,9 +8,17 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from portal.accounts.views import sign_in_with_allauth
 from portal.core import views as core_views
 
+# One sign-in (allauth: rate limited, second factor for staff). Every other login form of the
+# libraries hands over to it: Django's admin login here, Wagtail's admin and private-page logins
+# by the patterns below, declared before the libraries' own under the same names.
+admin.site.login = sign_in_with_allauth
+
 urlpatterns = [
+    path("admin/login/", sign_in_with_allauth, name="wagtailadmin_login"),
+    path("_util/login/", sign_in_with_allauth, name="wagtailcore_login"),
     path("django-admin/", admin.site.urls),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),

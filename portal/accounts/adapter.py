@@ -1,22 +1,57 @@
 """allauth adapter: phone numbers live on the user model; codes go out by the SMS backend."""
 
+import time
 import uuid
 
 import phonenumbers
+from allauth.account import app_settings as allauth_account_settings
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.fields import PhoneField
+from allauth.account.internal.flows.login import get_authentication_records
+from allauth.mfa.utils import is_mfa_enabled
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from portal.core.links import PortalSite, absolute_url
 
+from .middleware import requires_mfa, session_methods
 from .models import User
 from .sms import send_sms
 
 
 class AccountAdapter(DefaultAccountAdapter):
+    def is_login_by_code_required(self, login) -> bool:
+        """A staff account without TOTP signs in with its password AND a code sent to its
+        registered email (or phone): the session that sets up the authenticator must prove
+        more than a password, or a stolen password would enrol the thief's authenticator."""
+        if super().is_login_by_code_required(login):
+            return True
+        user = login.user
+        if user is None or "code" in session_methods(self.request, user):
+            return False
+        return requires_mfa(user) and not is_mfa_enabled(user, ["totp"])
+
+    def is_reauthentication_required(self, *, app: str, **kwargs) -> bool:
+        """Setting up TOTP right after signing in with the emailed code asks for no password
+        again: the code sign-in counts as the recent re-authentication allauth wants."""
+        required = super().is_reauthentication_required(app=app, **kwargs)
+        user = getattr(self.request, "user", None)
+        if not required or app != "allauth.mfa" or not requires_mfa(user):
+            return required
+        if is_mfa_enabled(user, ["totp"]):
+            return required
+        records = get_authentication_records(self.request, user)
+        recent_code = records and records[-1].get("method") == "code"
+        timeout = allauth_account_settings.REAUTHENTICATION_TIMEOUT
+        fresh = recent_code and time.time() - records[-1]["at"] < timeout
+        return not fresh
+
     def send_verification_code_sms(self, user, phone: str, code: str, **kwargs):
-        send_sms(phone, _("Gongzhi verification code: %(code)s") % {"code": code})
+        send_sms(
+            phone,
+            _("Your Gongzhi verification code is %(code)s. Do not share it with anyone.")
+            % {"code": code},
+        )
 
     def send_unknown_account_sms(self, phone: str, **kwargs):
         send_sms(phone, _("No Gongzhi account uses this phone number."))

@@ -1,14 +1,19 @@
 """Portal users: sign in with a verified mobile phone number or email address."""
 
+import uuid
+
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from portal.core.masking import mask_phone, mask_phones_in
+
 
 class PortalUserManager(UserManager):
     def _create_user(self, username, email, password, **extra_fields):
-        username = username or extra_fields.get("phone") or email
+        # ``username`` is an internal handle that admin pages show: never the phone number.
+        username = username or email or f"u-{uuid.uuid4().hex[:16]}"
         return super()._create_user(username, email, password, **extra_fields)
 
     def create_user(self, username=None, email=None, password=None, **extra_fields):
@@ -34,6 +39,12 @@ class User(AbstractUser):
         ]
 
     def __str__(self):
+        """How other people see the account: its name, else its masked phone number
+        (139****5678), else its email. Only the account pages show the owner their number."""
         return (
-            self.display_name or self.get_full_name() or self.phone or self.email or self.username
+            self.display_name
+            or self.get_full_name()
+            or mask_phone(self.phone)
+            or self.email
+            or mask_phones_in(self.username)
         )

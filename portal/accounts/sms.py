@@ -1,13 +1,25 @@
 """Pluggable SMS backends for verification codes (``settings.SMS_BACKEND``).
 
-A production deployment points ``SMS_BACKEND`` at a class with the same ``send`` method that
-talks to the city's SMS gateway; development prints to the console, tests keep an outbox.
+A deployment points ``SMS_BACKEND`` at a class with a ``send(phone, message)`` method that
+talks to the city's SMS gateway: ``HttpGatewaySMSBackend`` posts to a gateway over HTTPS, or a
+class of the deployment's own. The production settings have no default and ``check --deploy``
+refuses the development backends (``portal.accounts.checks``).
+
+The development backends never show a whole phone number (``portal.core.masking``). They do
+show the message, code included: that is how a developer signs up without a gateway (console)
+and how the browser tests read the code (file). Tests keep an outbox (locmem).
 """
 
+import json
 import logging
+import os
 
+import requests
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.module_loading import import_string
+
+from portal.core.masking import mask_phone
 
 logger = logging.getLogger(__name__)
 
@@ -18,10 +30,10 @@ class BaseSMSBackend:
 
 
 class ConsoleSMSBackend(BaseSMSBackend):
-    """Prints each message to standard output, as Django's console email backend does."""
+    """Development: logs each message (through the redacting log handlers) to the console."""
 
     def send(self, phone: str, message: str) -> None:
-        print(f"[SMS to {phone}] {message}", flush=True)  # noqa: T201
+        logger.warning("[SMS to %s] %s", mask_phone(phone), message)
 
 
 class LocmemSMSBackend(BaseSMSBackend):
@@ -33,20 +45,43 @@ class LocmemSMSBackend(BaseSMSBackend):
         LocmemSMSBackend.outbox.append((phone, message))
 
 
-def send_sms(phone: str, message: str) -> None:
-    import_string(settings.SMS_BACKEND)().send(phone, message)
-
-
 class FileSMSBackend(BaseSMSBackend):
-    """Appends each message as one JSON line to ``settings.SMS_FILE_PATH`` (or the environment
-    variable ``SMS_FILE_PATH``): for browser tests and staging, where a separate process (the
-    test, or a person) reads the codes the server sent."""
+    """Development and browser tests: appends each message as one JSON line to
+    ``settings.SMS_FILE_PATH`` (or the environment variable ``SMS_FILE_PATH``), with the phone
+    number masked, for a separate process (the test, or a developer) to read the code."""
 
     def send(self, phone: str, message: str) -> None:
-        import json
-        import os
-
         path = getattr(settings, "SMS_FILE_PATH", None) or os.environ["SMS_FILE_PATH"]
-        line = json.dumps({"phone": phone, "message": message}, ensure_ascii=False)
+        line = json.dumps({"phone": mask_phone(phone), "message": message}, ensure_ascii=False)
         with open(path, "a", encoding="utf-8") as f:
             f.write(line + "\n")
+
+
+class HttpGatewaySMSBackend(BaseSMSBackend):
+    """Production: posts ``{"phone": "+86…", "message": "…"}`` as JSON to ``SMS_GATEWAY_URL``
+    (HTTPS) with ``Authorization: Bearer SMS_GATEWAY_TOKEN``; any answer but 2xx is an error.
+    For a city SMS platform with another protocol, write a class with the same ``send``."""
+
+    timeout = 10
+
+    def send(self, phone: str, message: str) -> None:
+        response = requests.post(
+            settings.SMS_GATEWAY_URL,
+            json={"phone": phone, "message": message},
+            headers={"Authorization": f"Bearer {settings.SMS_GATEWAY_TOKEN}"},
+            timeout=self.timeout,
+        )
+        response.raise_for_status()
+
+
+DEVELOPMENT_BACKENDS = (ConsoleSMSBackend, FileSMSBackend, LocmemSMSBackend)
+
+
+def get_backend_class():
+    if not settings.SMS_BACKEND:
+        raise ImproperlyConfigured("SMS_BACKEND is not set: name the SMS gateway class.")
+    return import_string(settings.SMS_BACKEND)
+
+
+def send_sms(phone: str, message: str) -> None:
+    get_backend_class()().send(phone, message)

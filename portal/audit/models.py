@@ -9,6 +9,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from portal.core.masking import mask_phones_in
+
 
 class AppendOnlyError(Exception):
     """Raised on any attempt to change or remove an audit event."""
@@ -61,7 +63,8 @@ class AuditEvent(models.Model):
         default_permissions = ("view",)
 
     def __str__(self):
-        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.object_repr}"
+        actor, obj = self.get_actor_label_display(), self.get_object_repr_display()
+        return f"{self.at:%Y-%m-%d %H:%M} {actor} {self.action} {obj}"
 
     def save(self, *args, **kwargs):
         if self.pk is not None or not self._state.adding:
@@ -70,3 +73,10 @@ class AuditEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise AppendOnlyError("The audit log is append-only.")
+
+    # Shown to staff with phone numbers masked, also in events written before masking.
+    def get_actor_label_display(self) -> str:
+        return mask_phones_in(self.actor_label)
+
+    def get_object_repr_display(self) -> str:
+        return mask_phones_in(self.object_repr)

@@ -2,6 +2,7 @@
 
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.generic.models import IndexView
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permission_policies import ModelPermissionPolicy
@@ -44,7 +45,14 @@ class AuditEventViewSet(ModelViewSet):
     index_view_class = AuditIndexView
     inspect_view_enabled = True
     copy_view_enabled = False
-    list_display = ["at", "actor_label", "action", "object_repr", "jurisdiction_path"]
+    # Phone numbers in names are masked for display (AuditEvent.get_*_display).
+    list_display = [
+        "at",
+        Column("actor_label", label=_("actor"), accessor="get_actor_label_display"),
+        "action",
+        Column("object_repr", label=_("object"), accessor="get_object_repr_display"),
+        "jurisdiction_path",
+    ]
     list_filter = ["action"]
     search_fields = ["action", "object_repr", "actor_label"]
     inspect_view_fields = [

@@ -9,8 +9,9 @@ traceback. Attached to every handler in ``settings.LOGGING`` (filter ``redact``)
 import logging
 import re
 
+from portal.core.masking import mask_phones_in
+
 _ID_RE = re.compile(r"(?<![\dA-Za-z])(\d{6})(\d{8})(\d{3}[\dXx])(?![\dA-Za-z])")
-_PHONE_RE = re.compile(r"(?<!\d)(\+?86)?(1[3-9]\d)(\d{4})(\d{4})(?!\d)")
 _SECRET_RE = re.compile(
     r"(?i)(?P<key>[\"']?[\w-]*(?:password|passwd|secret|token|api[_-]?key|totp|"
     r"(?:otp|sms|verification|mfa)[_-]?code|sessionid|authorization)[\w-]*[\"']?\s*[=:]\s*)"
@@ -27,7 +28,7 @@ def _mask_secret(match: re.Match) -> str:
 def redact(text: str) -> str:
     text = _SECRET_RE.sub(_mask_secret, text)
     text = _ID_RE.sub(lambda m: m.group(1)[:4] + "*" * 10 + m.group(3)[-4:], text)
-    return _PHONE_RE.sub(lambda m: (m.group(1) or "") + m.group(2) + "****" + m.group(4), text)
+    return mask_phones_in(text)
 
 
 class RedactPersonalData(logging.Filter):

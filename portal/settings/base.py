@@ -228,8 +228,38 @@ ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = True
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[共治] "
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Gongzhi"
-# Pluggable SMS backend for verification codes (see portal.accounts.sms).
+
+# ---- One sign-in, the second factor per session (docs/security.md "Sign-in") ---------------
+# allauth is the only login: Wagtail's and Django's admin logins hand over to it (portal/urls.py)
+# and so do Wagtail's private-page login and its password pages. Staff need TOTP in every
+# session (portal.accounts.middleware); a staff account without TOTP signs in with an emailed
+# or texted code as well before it may set one up (portal.accounts.adapter).
+WAGTAILADMIN_LOGIN_URL = LOGIN_URL
+WAGTAIL_FRONTEND_LOGIN_URL = LOGIN_URL
+WAGTAIL_PASSWORD_MANAGEMENT_ENABLED = False  # passwords are changed and reset through allauth
+WAGTAIL_PASSWORD_RESET_ENABLED = False
+# No shared passwords on pages or document collections: privacy comes from signing in.
+WAGTAIL_PRIVATE_PAGE_OPTIONS = {"SHARED_PASSWORD": False}
+WAGTAILDOCS_PRIVATE_COLLECTION_OPTIONS = {"SHARED_PASSWORD": False}
+ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
+# Codes sent by SMS or email (phone verification, sign-in codes) are 6 digits, as every
+# Chinese service's 验证码 is; allauth lets each code be tried only a few times.
+ALLAUTH_USER_CODE_FORMAT = {"numeric": True, "length": 6, "dashed": False}
+ACCOUNT_FORMS = {
+    "verify_phone": "portal.accounts.forms.VerifyPhoneForm",
+    "confirm_login_code": "portal.accounts.forms.ConfirmLoginCodeForm",
+}
+MFA_FORMS = {
+    "authenticate": "portal.accounts.forms.AuthenticateForm",
+    "reauthenticate": "portal.accounts.forms.ReauthenticateForm",
+    "activate_totp": "portal.accounts.forms.ActivateTOTPForm",
+}
+# ---- end of sign-in --------------------------------------------------------------------------
+# Pluggable SMS backend for verification codes (see portal.accounts.sms). The console backend
+# is for development only: production has no default, and check --deploy refuses it.
 SMS_BACKEND = env("SMS_BACKEND", default="portal.accounts.sms.ConsoleSMSBackend")
+SMS_GATEWAY_URL = env("SMS_GATEWAY_URL", default="")  # for HttpGatewaySMSBackend
+SMS_GATEWAY_TOKEN = env("SMS_GATEWAY_TOKEN", default="")
 
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)

@@ -39,3 +39,9 @@ if env("MEDIA_S3_BUCKET", default=""):
             "default_acl": "private",
         },
     }
+
+# ---- Sign-in limits and SMS codes (docs/deploy.md; portal.accounts.checks) ------------------
+# Rate limits live in the default cache: check --deploy fails unless it is shared (REDIS_URL).
+# No default SMS backend: the deployment names its gateway; check --deploy refuses the
+# development backends.
+SMS_BACKEND = env("SMS_BACKEND", default="")

@@ -121,19 +121,23 @@ class Server:
         self.workdir = workdir
         self.env = env
 
-    def sms(self, phone_suffix: str = "") -> list[dict]:
+    def sms(self, phone: str = "") -> list[dict]:
+        """The messages the server sent (to ``phone``): the file backend writes the number masked
+        (139****5678), so messages are matched by the masked number."""
+        from portal.core.masking import mask_phone
+
         path = self.workdir / "sms.jsonl"
         if not path.exists():
             return []
         rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
-        return [r for r in rows if r["phone"].endswith(phone_suffix)]
+        return [r for r in rows if not phone or r["phone"] == mask_phone(phone)]
 
     def last_code(self, phone: str) -> str:
-        """The verification code of the last SMS sent to ``phone`` (waits up to 5 s)."""
+        """The 6-digit verification code of the last SMS sent to ``phone`` (waits up to 5 s)."""
         deadline = time.monotonic() + 5
         while time.monotonic() < deadline:
-            for row in reversed(self.sms(phone[-8:])):
-                match = re.search(r"[:：]\s*([A-Z0-9][A-Z0-9-]{3,15})\s*$", row["message"])
+            for row in reversed(self.sms(phone)):
+                match = re.search(r"(?<!\d)(\d{6})(?!\d)", row["message"])
                 if match:
                     return match.group(1)
             time.sleep(0.1)

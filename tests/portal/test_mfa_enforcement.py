@@ -19,6 +19,18 @@ def fresh_rate_limits():
     cache.clear()
 
 
+def signed_in_with_code(client, user) -> None:
+    """Record allauth's emailed-code step in the client's session (what a staff account without
+    TOTP gives at sign-in before it may set TOTP up)."""
+    from allauth.account.internal.flows.login import record_authentication
+    from django.http import HttpRequest
+
+    request = HttpRequest()
+    request.session = client.session
+    record_authentication(request, user, "code")
+    request.session.save()
+
+
 def code(offset: int = 0) -> str:
     return format_hotp_value(hotp_value(TOTP_SECRET, int(time.time()) // 30 + offset))
 
@@ -47,9 +59,11 @@ def where(world, level):
 def test_staff_without_totp_are_sent_to_set_it_up(
     client, world, home_page, kind, level, role, path
 ):
-    """Every staff role (government, committee, company) is sent to TOTP set-up from any page."""
+    """Every staff role (government, committee, company), signed in with the password and the
+    emailed code but without TOTP yet, is sent to TOTP set-up from any page."""
     person = staff(kind, where(world, level), role, mfa=False)
     client.force_login(person)
+    signed_in_with_code(client, person)
     response = client.get(path)
     assert response.status_code == 302
     assert response["Location"] == reverse("mfa_activate_totp")

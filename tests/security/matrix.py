@@ -23,6 +23,7 @@ with 403 or 404.
 from __future__ import annotations
 
 import importlib
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -166,12 +167,36 @@ def excluded(route: str) -> bool:
     return any(route.startswith(prefix) for prefix in EXCLUDED_PREFIXES)
 
 
+# Routes that take a password or a code and can start or raise a session: every one of them is
+# in the matrix even under an excluded prefix, and tests/security/test_logins.py attacks each.
+_LOGIN_ROUTE = re.compile(
+    r"login|authenticate|signup|sign-?in(?!g)|reset.*(key|confirm)(?![/_]done)|confirm-email/\S|verify",
+    re.I,
+)
+
+
+def is_login_pattern(p: Pattern) -> bool:
+    text = f"{p.route} {p.name or ''}"
+    return bool(_LOGIN_ROUTE.search(text)) and "logout" not in text
+
+
+def login_patterns() -> list[Pattern]:
+    """Every login route of the portal and its libraries, found by walking the URL resolver."""
+    from django.urls import get_resolver
+
+    found: dict[str, Pattern] = {}
+    for p in _walk(get_resolver().url_patterns):
+        if is_login_pattern(p):
+            found.setdefault(p.route, p)
+    return list(found.values())
+
+
 def portal_patterns() -> dict[str, Pattern]:
     """Every URL pattern of the portal outside the excluded library prefixes, by key."""
     from django.urls import get_resolver
 
     out: dict[str, Pattern] = {}
     for p in _walk(get_resolver().url_patterns):
-        if not excluded(p.route):
+        if not excluded(p.route) or is_login_pattern(p):
             out.setdefault(p.key, p)
     return out

@@ -60,6 +60,11 @@ def judge(pattern: Pattern | None, entry: Entry, role: str, url: str, response) 
             return None
         if status in (301, 302, 303, 307, 308):
             if target.startswith(login_path()) or target.startswith("/accounts/"):
+                # Only a login route that hands over to the one sign-in may send there, and
+                # its entry says so (redirect_to="/accounts/login/").
+                if entry.redirect_to and entry.redirect_to.startswith("/accounts/"):
+                    if target.startswith(entry.redirect_to):
+                        return None
                 return f"allowed role sent to sign in / account pages: {where}"
             wanted = entry.redirect_to or area(url)
             if target.startswith(wanted):
