@@ -120,28 +120,33 @@ def committed_by_unit(estate: Estate, *, exclude: int | None = None) -> dict[str
     return bounds.committed_by_unit(projects, shared)
 
 
-def review_position(req: FundRequest, amount: Decimal | None = None) -> dict:
+def review_position(
+    req: FundRequest, amount: Decimal | None = None, *, shortfalls: bool = True
+) -> dict:
     """What the request's scope can pay, for ``amount`` (default: its final cost if known, else
     its estimate), with every other decided project of the estate counted first.
 
     ``held``, ``committed``, ``available``, ``amount`` (yuan); ``over`` (the amount exceeds what
     is available); ``shortfalls``: the units whose share of the amount would take their
     ledger below zero, as records ``{unit, balance, committed, share, short}`` (yuan as
-    strings), and ``digest``, a fingerprint of that list (what the reviewer confirms)."""
+    strings), and ``digest``, a fingerprint of that list (what the reviewer confirms). With
+    ``shortfalls=False`` the list is not computed (empty): the position alone."""
     if amount is None:
         amount = req.final_cost or req.estimated_cost
     weights = _scope_weights(req)
     codes = [code for code, _ in weights]
-    balances = {code: 0 for code in codes}
-    for code, balance in FundAccount.objects.filter(
-        estate_id=req.estate_id, unit__code__in=codes
-    ).values_list("unit__code", "balance"):
+    balances = dict.fromkeys(codes, 0)
+    for code, balance in FundAccount.objects.filter(unit__in=req.scope_units()).values_list(
+        "unit__code", "balance"
+    ):
         balances[code] = to_fen(balance)
     committed = committed_by_unit(req.estate, exclude=req.pk)
     pos = bounds.position(balances, committed)
     fen = to_fen(amount)
-    shares = apportion(fen, weights) if weights and any(w for _, w in weights) else []
-    short = bounds.shortfalls(list(zip(codes, shares, strict=False)), balances, committed)
+    short = []
+    if shortfalls and any(w for _, w in weights):
+        shares = apportion(fen, weights)
+        short = bounds.shortfalls(list(zip(codes, shares, strict=True)), balances, committed)
     records = [
         {
             "unit": s.unit,

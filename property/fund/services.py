@@ -117,11 +117,19 @@ def money(value, *, what: str = "", field: str | None = None) -> Decimal:
     return from_fen(fen)
 
 
-def _within(req: FundRequest, amount: Decimal, *, what: str, field: str | None = None) -> dict:
+def _within(
+    req: FundRequest,
+    amount: Decimal,
+    *,
+    what: str,
+    field: str | None = None,
+    shortfalls: bool = False,
+) -> dict:
     """Refuse ``amount`` for ``req`` if it exceeds what the ledgers of its scope hold less what
     the estate's other decided projects have committed (there is no overdraft). Returns the
-    position (``selectors.review_position``). The caller holds the estate's lock."""
-    pos = selectors.review_position(req, amount)
+    position (``selectors.review_position``, with the units short if ``shortfalls``). The
+    caller holds the estate's lock."""
+    pos = selectors.review_position(req, amount, shortfalls=shortfalls)
     if pos["over"]:
         raise FundError(
             _(
@@ -644,7 +652,7 @@ def fund_request_approve(
     _lock_estate(req.estate_id)
     _expect(req, Status.SUBMITTED)
     now = _when(now, req.submitted_at)
-    pos = _within(req, req.estimated_cost, what=_("estimated cost"))
+    pos = _within(req, req.estimated_cost, what=_("estimated cost"), shortfalls=True)
     if pos["shortfalls"] and shortfalls_seen != pos["digest"]:
         raise FundError(str(SHORTFALL_UNSEEN))
     req.status, req.decided_at, req.decided_by = Status.APPROVED, now, actor
@@ -699,7 +707,7 @@ def fund_request_deem_approved(*, request: FundRequest, today: date | None = Non
     _expect(req, Status.SUBMITTED)
     if req.review_deadline is None or today <= req.review_deadline:
         raise FundError(_("The review deadline has not passed yet."))
-    pos = _within(req, req.estimated_cost, what=_("estimated cost"))
+    pos = _within(req, req.estimated_cost, what=_("estimated cost"), shortfalls=True)
     if pos["shortfalls"]:
         raise FundError(_("Some units would go below zero: a person must decide."))
     req.status, req.decided_at, req.deemed_approved = Status.APPROVED, timezone.now(), True
