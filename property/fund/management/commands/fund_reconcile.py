@@ -210,16 +210,26 @@ def check_cash(problems: list[str], debits: dict) -> int:
 
 
 class Command(BaseCommand):
-    help = "Check that unit ledgers, estate and city totals reconcile exactly (exit 1 if not)."
+    help = (
+        "Check that unit ledgers, estate and city totals reconcile exactly, and the cash paid "
+        "out against the fund (exit 1 if not)."
+    )
 
     def handle(self, *args, **options):
         figures, problems = reconcile()
         self.stdout.write(
             "{ledgers} ledgers, {entries} entries, {estates} estates, "
-            "{projects} disbursed projects; city total {city_total}".format(**figures)
+            "{projects} disbursed projects, {payments} payments; city total {city_total}".format(
+                **figures
+            )
         )
         if problems:
             for p in problems[:50]:
                 self.stderr.write(p)
             raise CommandError(f"{len(problems)} mismatches")
-        self.stdout.write(self.style.SUCCESS("Reconciled: every total matches the unit ledgers."))
+        self.stdout.write(
+            self.style.SUCCESS(
+                "Reconciled: every total matches the unit ledgers, and the cash paid out "
+                "matches the fund."
+            )
+        )
