@@ -436,6 +436,8 @@ GONGZHI = {
     "FUND_ADVANCE_SHARE": env("FUND_ADVANCE_SHARE", default="0.50"),
     "FUND_PUBLICITY_DAYS": env.int("FUND_PUBLICITY_DAYS", default=3),
     "FUND_REFILL_THRESHOLD": env("FUND_REFILL_THRESHOLD", default="0.30"),
+    # The largest amount anyone may type into the fund (an estimate, a cost, a deposit…), yuan.
+    "FUND_MAX_AMOUNT": env("FUND_MAX_AMOUNT", default="100000000.00"),
     "CREDIT_OBJECTION_WORKING_DAYS": env.int("CREDIT_OBJECTION_WORKING_DAYS", default=10),
     "CREDIT_DEFAULT_VALIDITY_DAYS": env.int("CREDIT_DEFAULT_VALIDITY_DAYS", default=365),
 }

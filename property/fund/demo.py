@@ -1,12 +1,17 @@
 """Demo data, layer 4: every demo unit's fund ledger with years of history, and requests.
 
+Everything goes through the fund's services, booked by the district housing bureau (the
+reviewing street office and the applicant for the requests), with the dates of the story:
+
 * First deposit when the unit was first held: area × 100 yuan/m² (5% of a construction cost
-  of 2,000 yuan/m²), then interest at 1.5% a year allocated by balance with the
-  largest-remainder rule, booked on 31 December. Built with bulk_create (seconds).
-* Emergency requests in every state, run through the real services: a completed elevator
-  repair in 滨江花园 (publicised and debited), a request awaiting review near its deadline, and
-  one request in each other state across the estates; a facade repair in 鸠兹佳苑 leaves a
-  building's ledgers below the refill threshold.
+  of 2,000 yuan/m²), one posting per estate (``fund_open_accounts``); then interest at 1.5% a
+  year of the estate's fund, allocated by balance with the largest-remainder rule
+  (``fund_allocate_interest``), booked on 31 December.
+* Emergency requests in every state: a completed elevator repair in 滨江花园 (publicised and
+  debited), a request awaiting review near its deadline, and one request in each other state
+  across the estates; a facade repair in 鸠兹佳苑 takes building 1's ledgers to about a third
+  of their first deposit. Each step is dated after the one before it (``STEP_DAYS``), never
+  in the future: filing, decision, advance, acceptance, publicity, disbursement.
 Idempotent: ledgers are built only for estates that have none; requests are looked up by title.
 """
 
@@ -17,14 +22,13 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from portal.audit import log_event
 from portal.organisations.models import Membership, OrgKind
 from property.registry.calendar import working_calendar
 from property.registry.models import Building, Estate, Ownership, Unit
 
-from . import services
-from .apportion import apportion, from_fen, refill_due, to_fen
-from .models import EntryKind, FundAccount, FundRequest, LedgerEntry, Scope, Status
+from . import selectors, services
+from .apportion import from_fen, to_fen
+from .models import FundAccount, FundRequest, Scope, Status
 
 RATE_FEN_PER_M2 = 100 * 100  # 100 yuan per m², in fen per m² (area is in hundredths)
 INTEREST_PERMILLE = 15  # 1.5% a year
@@ -36,66 +40,48 @@ def _aware(d: date, hour: int = 10) -> datetime:
 
 
 def build_ledgers(estate: Estate) -> int:
-    """Open every unit's ledger with its first deposit and yearly interest; returns entries."""
+    """Open every unit's ledger with its first deposit and book the yearly interest, through
+    the services, as the estate's housing bureau; returns the entries booked."""
+    bureau = _bureau_user(estate)
     units = list(Unit.objects.filter(estate=estate).order_by("code"))
+    if not units:
+        return 0
     starts = dict(
         Ownership.objects.filter(unit__estate=estate)
         .order_by("start")
         .values_list("unit_id", "start")
     )
-    accounts = [
-        FundAccount(
-            unit=u, estate=estate, first_deposit=from_fen(to_fen(u.area) * RATE_FEN_PER_M2 // 100)
-        )
-        for u in units
-    ]
-    balance = {a.unit_id: to_fen(a.first_deposit) for a in accounts}
-    by_unit = {a.unit_id: a for a in accounts}
-    entries = []
     first_year = min(starts.values(), default=date(2020, 1, 1)).year
+    by_day: dict[date, list] = {}
     for u in units:
-        start = starts.get(u.pk, date(first_year, 6, 1))
-        entries.append(
-            LedgerEntry(
-                account=by_unit[u.pk],
-                estate=estate,
-                kind=EntryKind.DEPOSIT,
-                amount=from_fen(balance[u.pk]),
-                booked_at=_aware(start),
-                memo="首次交存",
+        deposit = from_fen(to_fen(u.area) * RATE_FEN_PER_M2 // 100)
+        if deposit > 0:
+            by_day.setdefault(starts.get(u.pk, date(first_year, 6, 1)), []).append((u, deposit))
+    booked = 0
+    for day, deposits in sorted(by_day.items()):
+        services.fund_open_accounts(
+            actor=bureau, estate=estate, deposits=deposits, booked_at=_aware(day), memo="首次交存"
+        )
+        booked += len(deposits)
+    for year in range(first_year, LAST_INTEREST_YEAR + 1):
+        held = sum(
+            to_fen(b)
+            for b in FundAccount.objects.filter(estate=estate, balance__gt=0).values_list(
+                "balance", flat=True
             )
         )
-    for year in range(first_year, LAST_INTEREST_YEAR + 1):
-        weights = [(u.code, balance[u.pk]) for u in units if balance[u.pk] > 0]
-        total = sum(w for _, w in weights) * INTEREST_PERMILLE // 1000
-        shares = apportion(total, weights)
-        codes = {u.code: u for u in units}
-        for (code, _), share in zip(weights, shares, strict=True):
-            if share:
-                u = codes[code]
-                balance[u.pk] += share
-                entries.append(
-                    LedgerEntry(
-                        account=by_unit[u.pk],
-                        estate=estate,
-                        kind=EntryKind.INTEREST,
-                        amount=from_fen(share),
-                        booked_at=_aware(date(year, 12, 31), 16),
-                        memo=f"{year}年度利息",
-                    )
+        interest = held * INTEREST_PERMILLE // 1000
+        if interest:
+            booked += len(
+                services.fund_allocate_interest(
+                    actor=bureau,
+                    estate=estate,
+                    amount=from_fen(interest),
+                    booked_at=_aware(date(year, 12, 31), 16),
+                    memo=f"{year}年度利息",
                 )
-    # Balances are known before anything is written: accounts are inserted with them (one
-    # bulk insert each, no updates), then the entries that add up to them.
-    limit = Decimal(str(services.setting("FUND_REFILL_THRESHOLD")))
-    for a in accounts:
-        a.balance = from_fen(balance[a.unit_id])
-        a.refill_due = refill_due(a.balance, a.first_deposit, threshold=limit)
-    FundAccount.objects.bulk_create(accounts, batch_size=2000)
-    for e in entries:
-        e.account_id = e.account.pk
-    LedgerEntry.objects.bulk_create(entries, batch_size=5000)
-    log_event(actor=None, action="fund.demo_ledgers", obj=estate, details={"entries": len(entries)})
-    return len(entries)
+            )
+    return booked
 
 
 def _member(kind: str, where) -> object:
@@ -117,6 +103,13 @@ def _applicant_user(estate: Estate):
 def _reviewer_user(estate: Estate):
     street = estate.jurisdiction.get_parent().get_parent()
     return _member(OrgKind.STREET_OFFICE, street)
+
+
+def _bureau_user(estate: Estate):
+    """The housing bureau that books the estate's ledgers: the district's, else the city's;
+    ``None`` (the system) when the demo has neither."""
+    district = estate.jurisdiction.get_parent().get_parent().get_parent()
+    return _member(OrgKind.BUREAU, district) or _member(OrgKind.BUREAU, district.get_parent())
 
 
 def _stair(estate: Estate, building_code: str = "1", stair: str = "1"):
@@ -238,7 +231,18 @@ def _near_deadline_start(today: date) -> date:
     return d
 
 
+# When each step of a request happens, after its filing (09:00): the story of a repair.
+STEPS = {
+    "decided": timedelta(days=1, hours=1),  # within the review deadline
+    "advance": timedelta(days=2, hours=5),
+    "accepted": timedelta(days=15, hours=6),
+    "publicised": timedelta(days=20),
+}
+
+
 def run_request(estate: Estate, plan) -> FundRequest | None:
+    """File the request and take it to its planned state through the services, each step
+    dated after the one before it and none in the future."""
     _, title, category, final, scope, bcode, stair, estimate, cost = plan
     applicant, reviewer = _applicant_user(estate), _reviewer_user(estate)
     if applicant is None or reviewer is None:
@@ -246,13 +250,17 @@ def run_request(estate: Estate, plan) -> FundRequest | None:
     building = Building.objects.filter(estate=estate, code=bcode).first() if bcode else None
     if scope in (Scope.BUILDING, Scope.STAIRWELL) and building is None:
         scope, building, stair = Scope.ESTATE, None, ""
-    today = timezone.localdate()
+    today, now = timezone.localdate(), timezone.now()
     if final == "submitted_near":
         filed = _aware(_near_deadline_start(today), 9)
     elif final in ("disbursed",):
         filed = _aware(today - timedelta(days=75 if estate.code == "binjiang" else 150), 9)
     else:
         filed = _aware(today - timedelta(days=20), 9)
+
+    def at(step: str) -> datetime:
+        return min(filed + STEPS[step], now)
+
     req = services.fund_request_submit(
         actor=applicant,
         estate=estate,
@@ -272,25 +280,40 @@ def run_request(estate: Estate, plan) -> FundRequest | None:
         return req
     if final == "rejected":
         return services.fund_request_reject(
-            actor=reviewer, request=req, note="外墙瓷砖空鼓面积未达紧急使用标准，请按一般程序表决。"
+            actor=reviewer,
+            request=req,
+            note="外墙瓷砖空鼓面积未达紧急使用标准，请按一般程序表决。",
+            now=at("decided"),
         )
-    services.fund_request_approve(actor=reviewer, request=req, note="情况属实，同意紧急使用。")
-    FundRequest.objects.filter(pk=req.pk).update(decided_at=filed + timedelta(days=1))
+    # The reviewer looks at the review page (what the scope can pay, any unit that would go
+    # below zero) and approves having seen it.
+    services.fund_request_approve(
+        actor=reviewer,
+        request=req,
+        note="情况属实，同意紧急使用。",
+        shortfalls_seen=selectors.review_position(req)["digest"],
+        now=at("decided"),
+    )
     target = ORDER.index(final)
     if target >= ORDER.index("advance_paid"):
-        services.fund_advance_pay(actor=reviewer, request=req)
+        services.fund_advance_pay(actor=reviewer, request=req, now=at("advance"))
     if target >= ORDER.index("accepted"):
         services.fund_repair_accept(
             actor=applicant,
             request=req,
             final_cost=Decimal(cost),
             invoice_number=f"3400{req.pk:08d}",
+            now=at("accepted"),
         )
     if target >= ORDER.index("publicised"):
-        started = filed + timedelta(days=20) if final == "disbursed" else timezone.now()
-        services.fund_publicise(actor=applicant, request=req, now=started)
+        # A finished project was publicised 20 days after filing; one still in publicity
+        # starts it now, so that owners can object.
+        started = at("publicised") if final == "disbursed" else now
+        req = services.fund_publicise(actor=applicant, request=req, now=started)
     if target >= ORDER.index("disbursed"):
-        services.fund_disburse(actor=reviewer, request=req, now=filed + timedelta(days=20 + 4))
+        services.fund_disburse(
+            actor=reviewer, request=req, now=min(req.publicity_ends + timedelta(days=1), now)
+        )
     return req
 
 

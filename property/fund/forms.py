@@ -1,5 +1,3 @@
-from decimal import Decimal
-
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -9,7 +7,44 @@ from portal.core.text import PlainTextFormMixin
 from portal.core.uploads import validate_upload
 from property.registry.models import Building, Unit
 
+from .apportion import from_fen, to_fen
+from .bounds import AmountError, parse_amount
 from .models import Category, RequestKind, Scope
+from .services import amount_error, max_amount
+
+
+class MoneyField(forms.Field):
+    """An amount of yuan typed by a person: finite, at most two decimal places, more than zero
+    and at most ``FUND_MAX_AMOUNT`` (DOMAIN.md §2 "Bounds"), each refusal in the user's
+    language. The same rule as the services' ``money``; the browser is told min, max and step."""
+
+    widget = forms.NumberInput
+
+    def widget_attrs(self, widget):
+        return {
+            **super().widget_attrs(widget),
+            "min": "0.01",
+            "step": "0.01",
+            "inputmode": "decimal",
+        }
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        try:
+            fen = parse_amount(str(value), maximum_fen=to_fen(max_amount()))
+        except AmountError as exc:
+            raise ValidationError(amount_error(exc.code), code=exc.code) from None
+        return from_fen(fen)
+
+
+class MoneyFormMixin:
+    """Tells the browser the maximum of the moment (the setting may change at run time)."""
+
+    def _set_money_max(self):
+        for field in self.fields.values():
+            if isinstance(field, MoneyField):
+                field.widget.attrs["max"] = str(max_amount())
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -41,7 +76,7 @@ def _checked(files):
     return files
 
 
-class RequestForm(PlainTextFormMixin, forms.Form):
+class RequestForm(MoneyFormMixin, PlainTextFormMixin, forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=RequestKind.choices)
     category = forms.ChoiceField(
         label=_("Emergency category"),
@@ -61,9 +96,7 @@ class RequestForm(PlainTextFormMixin, forms.Form):
         required=False,
         help_text=_("For listed units: codes separated by commas, e.g. 3-2-1501, 3-2-1502"),
     )
-    estimated_cost = forms.DecimalField(
-        label=_("Estimated cost (yuan)"), max_digits=14, decimal_places=2, min_value=Decimal("0.01")
-    )
+    estimated_cost = MoneyField(label=_("Estimated cost (yuan)"))
     contractor = forms.CharField(label=_("Contractor"), max_length=200)
     photos = MultipleFileField(label=_("Photos"), required=False)
     inspection = forms.FileField(
@@ -76,6 +109,7 @@ class RequestForm(PlainTextFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.estate = estate
         self.fields["building"].queryset = Building.objects.filter(estate=estate)
+        self._set_money_max()
 
     def clean_photos(self):
         return _checked(self.cleaned_data["photos"])
@@ -120,13 +154,15 @@ class NoteForm(PlainTextFormMixin, forms.Form):
     )
 
 
-class AcceptForm(PlainTextFormMixin, forms.Form):
-    final_cost = forms.DecimalField(
-        label=_("Final cost (yuan)"), max_digits=14, decimal_places=2, min_value=Decimal("0.01")
-    )
+class AcceptForm(MoneyFormMixin, PlainTextFormMixin, forms.Form):
+    final_cost = MoneyField(label=_("Final cost (yuan)"))
     invoice_number = forms.CharField(label=_("Invoice number"), max_length=60)
     invoice = forms.FileField(label=_("Invoice"), required=False)
     report = forms.FileField(label=_("Acceptance report"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._set_money_max()
 
     def clean_invoice(self):
         f = self.cleaned_data.get("invoice")

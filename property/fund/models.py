@@ -252,6 +252,9 @@ class FundRequest(models.Model):
     )
     decision_note = models.TextField(_("decision note"), blank=True)
     deemed_approved = models.BooleanField(_("deemed approved"), default=False)
+    # The units whose share of the estimate would take their ledger below zero, as the reviewer
+    # saw and confirmed them when approving (unit, balance, committed, share, short; yuan).
+    shortfalls_seen = models.JSONField(_("units short, seen at approval"), default=list, blank=True)
     # The owners' vote (matter 5 or 6) deciding an ordinary request: the primary key of a
     # voting.Vote, kept as a plain integer so this app's migrations do not depend on voting's.
     vote_id = models.PositiveBigIntegerField(_("owners' vote"), null=True, blank=True, unique=True)

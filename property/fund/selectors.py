@@ -6,6 +6,8 @@ Other apps (dashboards, the estate page, the API) read the fund through these fu
 
 from __future__ import annotations
 
+import hashlib
+import json
 from datetime import datetime, time
 from decimal import Decimal
 
@@ -18,7 +20,8 @@ from portal.permissions import organisation_ids, scope_q
 from property.registry.models import Estate, Unit
 from property.registry.selectors import estates_of_user, units_of_user
 
-from .apportion import from_fen
+from . import bounds
+from .apportion import apportion, from_fen, to_fen
 from .models import (
     DisbursementKind,
     EntryKind,
@@ -82,6 +85,113 @@ def advances_outstanding(estate: Estate) -> Decimal:
         .aggregate(s=fen_sum("disbursements__amount"))["s"]
     )
     return yuan(fen)
+
+
+def estate_cash(estate: Estate) -> Decimal:
+    """The money the estate's fund holds: the sum of its unit ledgers less the advances paid
+    on projects not yet settled (their debit is still to come)."""
+    return estate_fund_summary(estate)["balance"] - advances_outstanding(estate)
+
+
+# Decided projects whose cost will be debited but is not yet: they commit the fund.
+COMMITTING = (Status.APPROVED, Status.ADVANCE_PAID, Status.ACCEPTED, Status.PUBLICISED)
+
+
+def _scope_weights(req: FundRequest) -> list[tuple[str, int]]:
+    """(unit code, area in hundredths of m²) of the request's scope, by code."""
+    return [
+        (code, to_fen(area))
+        for code, area in req.scope_units().order_by("code").values_list("code", "area")
+    ]
+
+
+def committed_by_unit(estate: Estate, *, exclude: int | None = None) -> dict[str, int]:
+    """Fen per unit code that the estate's decided projects (approved, advance paid, accepted,
+    publicised; not ``exclude``) will debit: their publicised shares, or else their final or
+    estimated cost shared by area as the debit will share it."""
+    projects, shared = [], []
+    for req in FundRequest.objects.filter(estate=estate, status__in=COMMITTING).exclude(pk=exclude):
+        if req.status == Status.PUBLICISED:
+            shared.append(
+                [(code, to_fen(a)) for code, a in req.shares.values_list("unit__code", "amount")]
+            )
+        else:
+            projects.append((to_fen(req.final_cost or req.estimated_cost), _scope_weights(req)))
+    return bounds.committed_by_unit(projects, shared)
+
+
+def review_position(
+    req: FundRequest, amount: Decimal | None = None, *, shortfalls: bool = True
+) -> dict:
+    """What the request's scope can pay, for ``amount`` (default: its final cost if known, else
+    its estimate), with every other decided project of the estate counted first.
+
+    ``held``, ``committed``, ``available``, ``amount`` (yuan); ``over`` (the amount exceeds what
+    is available); ``shortfalls``: the units whose share of the amount would take their
+    ledger below zero, as records ``{unit, balance, committed, share, short}`` (yuan as
+    strings), and ``digest``, a fingerprint of that list (what the reviewer confirms). With
+    ``shortfalls=False`` the list is not computed (empty): the position alone."""
+    if amount is None:
+        amount = req.final_cost or req.estimated_cost
+    weights = _scope_weights(req)
+    codes = [code for code, _ in weights]
+    balances = dict.fromkeys(codes, 0)
+    for code, balance in FundAccount.objects.filter(unit__in=req.scope_units()).values_list(
+        "unit__code", "balance"
+    ):
+        balances[code] = to_fen(balance)
+    committed = committed_by_unit(req.estate, exclude=req.pk)
+    pos = bounds.position(balances, committed)
+    fen = to_fen(amount)
+    short = []
+    if shortfalls and any(w for _, w in weights):
+        shares = apportion(fen, weights)
+        short = bounds.shortfalls(list(zip(codes, shares, strict=True)), balances, committed)
+    records = [
+        {
+            "unit": s.unit,
+            "balance": str(from_fen(s.balance)),
+            "committed": str(from_fen(s.committed)),
+            "share": str(from_fen(s.share)),
+            "short": str(from_fen(s.short)),
+        }
+        for s in short
+    ]
+    out = {
+        "held": from_fen(pos.held),
+        "committed": from_fen(pos.committed),
+        "available": from_fen(pos.available),
+        "amount": from_fen(fen),
+        "over": fen > pos.available,
+        "shortfalls": records,
+        "short_total": from_fen(sum(s.short for s in short)),
+        "digest": shortfall_digest(records),
+        "rows": shortfall_rows(records),
+    }
+    out["text"] = {k: yuan_text(out[k]) for k in ("held", "committed", "available", "amount")}
+    out["text"]["short_total"] = yuan_text(out["short_total"])
+    return out
+
+
+def yuan_text(amount) -> str:
+    """Money as people read it: ``¥6,644,002.14`` (thousands separated, two decimals)."""
+    return f"¥{Decimal(amount):,.2f}"
+
+
+def shortfall_rows(records: list[dict]) -> list[dict]:
+    """Shortfall records (``review_position``, ``FundRequest.shortfalls_seen``) for a table:
+    the same keys, amounts with thousands separators."""
+    return [
+        {k: (v if k == "unit" else f"{Decimal(v):,.2f}") for k, v in r.items()} for r in records
+    ]
+
+
+def shortfall_digest(records: list[dict]) -> str:
+    """A fingerprint of a list of shortfalls (SHA-256 of its canonical JSON): the approval
+    form carries the one the reviewer saw, the service compares it with the list of the
+    moment. Not a secret; it only says "this list"."""
+    text = json.dumps(records, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
 def requests_for_estate(estate: Estate):

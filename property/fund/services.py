@@ -22,6 +22,7 @@ rejected when the owners' vote is final (``vote_result_recorded``).
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime, timedelta
 from decimal import ROUND_DOWN, Decimal
@@ -32,13 +33,16 @@ from django.db import connection, transaction
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from portal.audit import log_event
 from portal.core.uploads import content_type_for, validate_upload
 from property.registry.calendar import working_calendar
 from property.registry.models import Building, Estate, Unit
 
+from . import selectors
 from .apportion import apportion, from_fen, refill_due, to_fen
+from .bounds import AmountError, parse_amount
 from .models import (
     Attachment,
     AttachmentKind,
@@ -55,12 +59,18 @@ from .models import (
     Status,
 )
 from .rules import applicant_kind
+from .selectors import yuan_text
 
 CENT = Decimal("0.01")
 
 
 class FundError(Exception):
-    """A step refused for a reason the user can act on (message is translated)."""
+    """A step refused for a reason the user can act on (message is translated). ``field``
+    names the form field it is about, when there is one."""
+
+    def __init__(self, message, *, field: str | None = None):
+        super().__init__(message)
+        self.field = field
 
 
 def setting(name: str):
@@ -72,12 +82,100 @@ def _require(actor, perm: str, obj) -> None:
         raise PermissionDenied(perm)
 
 
-def _money(value) -> Decimal:
-    """A positive-or-zero Decimal with at most 2 places (never a float)."""
-    if isinstance(value, float) or not isinstance(value, Decimal | str | int):
-        raise FundError(_("Amounts must be given as decimal numbers."))
-    fen = to_fen(Decimal(value) if isinstance(value, int) else value)
+# ---- money inputs (DOMAIN.md §2 "Bounds") ----------------------------------------------------
+
+
+def max_amount() -> Decimal:
+    """The largest amount anyone may type into the fund (setting ``FUND_MAX_AMOUNT``)."""
+    return from_fen(to_fen(str(setting("FUND_MAX_AMOUNT"))))
+
+
+AMOUNT_ERRORS = {
+    "format": gettext_lazy("Enter the amount in yuan as a number, such as 12345.67."),
+    "places": gettext_lazy("An amount has at most two decimal places (fen)."),
+    "not_positive": gettext_lazy("The amount must be more than zero."),
+    "too_large": gettext_lazy("The amount may be at most %(max)s."),
+}
+
+
+def amount_error(code: str) -> str:
+    """The message for a refused money input (``bounds.AmountError.code``)."""
+    return str(AMOUNT_ERRORS[code]) % {"max": yuan_text(max_amount())}
+
+
+def money(value, *, what: str = "", field: str | None = None) -> Decimal:
+    """A money input as ``Decimal`` yuan: finite, at most two decimal places, more than zero
+    and at most ``FUND_MAX_AMOUNT``; otherwise ``FundError`` with a message in the user's
+    language, prefixed by ``what`` (the amount's name) when given. Floats are refused."""
+    try:
+        fen = parse_amount(value, maximum_fen=to_fen(max_amount()))
+    except AmountError as exc:
+        message = amount_error(exc.code)
+        if what:
+            message = _("%(what)s: %(error)s") % {"what": what, "error": message}
+        raise FundError(message, field=field) from None
     return from_fen(fen)
+
+
+def _within(
+    req: FundRequest,
+    amount: Decimal,
+    *,
+    what: str,
+    field: str | None = None,
+    shortfalls: bool = False,
+) -> dict:
+    """Refuse ``amount`` for ``req`` if it exceeds what the ledgers of its scope hold less what
+    the estate's other decided projects have committed (there is no overdraft). Returns the
+    position (``selectors.review_position``, with the units short if ``shortfalls``). The
+    caller holds the estate's lock."""
+    pos = selectors.review_position(req, amount, shortfalls=shortfalls)
+    if pos["over"]:
+        raise FundError(
+            _(
+                "The ledgers of the units sharing the cost hold %(held)s; other approved "
+                "projects have committed %(committed)s of it, leaving %(available)s. The "
+                "%(what)s of %(amount)s exceeds what is available: the fund cannot pay more "
+                "than it holds."
+            )
+            % {
+                "held": yuan_text(pos["held"]),
+                "committed": yuan_text(pos["committed"]),
+                "available": yuan_text(pos["available"]),
+                "what": what,
+                "amount": yuan_text(amount),
+            },
+            field=field,
+        )
+    return pos
+
+
+def _cash_covers(estate: Estate, amount: Decimal) -> None:
+    """Refuse a payment of ``amount`` out of the estate's fund that would overdraw it (the sum
+    of its ledgers less the advances not yet settled). The caller holds the estate's lock."""
+    cash = selectors.estate_cash(estate)
+    if amount > cash:
+        raise FundError(
+            _(
+                "The fund of %(estate)s holds %(cash)s (its ledgers less the advances not yet "
+                "settled); paying %(amount)s would overdraw it."
+            )
+            % {"estate": estate.name, "cash": yuan_text(cash), "amount": yuan_text(amount)}
+        )
+
+
+def _lock_estate(estate_id: int) -> None:
+    """Serialise the fund's decisions on one estate (approvals, payments): each checks what the
+    others have committed, so two must not check at once. Take it after the request's lock."""
+    list(Estate.objects.select_for_update().filter(pk=estate_id).values_list("pk"))
+
+
+def _when(now: datetime | None, *after: datetime | None) -> datetime:
+    """The time of a step: ``now`` or the present, never before the steps it follows."""
+    now = now or timezone.now()
+    if any(a is not None and now < a for a in after):
+        raise FundError(_("A step cannot be dated before the step it follows."))
+    return now
 
 
 def threshold() -> Decimal:
@@ -107,34 +205,39 @@ def _post(
         return []
     booked_at = booked_at or timezone.now()
     ids = sorted(amounts)
-    accounts = list(FundAccount.objects.select_for_update().filter(pk__in=ids).order_by("pk"))
+    accounts = list(
+        FundAccount.objects.select_for_update()
+        .filter(pk__in=ids)
+        .order_by("pk")
+        .values_list("pk", "estate_id", "balance", "first_deposit", "refill_due")
+    )
     if len(accounts) != len(ids):
         raise FundError(_("A unit ledger is missing."))
     limit = threshold()
-    entries = []
-    newly_due = []
-    for acc in accounts:
-        amount = amounts[acc.pk]
+    by = actor if getattr(actor, "is_authenticated", False) else None
+    entries, balances, newly_due = [], [], []
+    for pk, estate_id, balance, first_deposit, was_due in accounts:
+        amount = amounts[pk]
         entries.append(
             LedgerEntry(
-                account_id=acc.pk,
-                estate_id=acc.estate_id,
+                account_id=pk,
+                estate_id=estate_id,
                 kind=kind,
                 amount=amount,
                 booked_at=booked_at,
                 memo=memo[:200],
                 request=request,
-                reverses=(reverses or {}).get(acc.pk),
-                created_by=actor if getattr(actor, "is_authenticated", False) else None,
+                reverses=(reverses or {}).get(pk),
+                created_by=by,
             )
         )
-        acc.balance = acc.balance + amount
-        due = refill_due(acc.balance, acc.first_deposit, threshold=limit)
-        if due and not acc.refill_due:
-            newly_due.append(acc.pk)
-        acc.refill_due = due
+        balance += amount
+        due = refill_due(balance, first_deposit, threshold=limit)
+        if due and not was_due:
+            newly_due.append(pk)
+        balances.append((pk, balance, due))
     LedgerEntry.objects.bulk_create(entries, batch_size=2000)
-    _save_balances(accounts)
+    _save_balances(balances)
     if newly_due:
         from .tasks import queue_refill_notices
 
@@ -142,61 +245,127 @@ def _post(
     return entries
 
 
-def _save_balances(accounts: list[FundAccount]) -> None:
-    """Write the cached balances and refill flags back (the rows are locked by the caller).
+def _save_balances(balances: list[tuple[int, Decimal, bool]]) -> None:
+    """Write the cached balances and refill flags back, ``(pk, balance, refill_due)`` (the rows
+    are locked by the caller).
 
     On PostgreSQL one ``UPDATE … FROM (VALUES …)`` per 5,000 rows (Django's ``bulk_update``
-    builds CASE expressions that take seconds for 10,000 rows); elsewhere ``bulk_update``.
+    builds CASE expressions that take seconds for 10,000 rows); on SQLite 3.33 or later the
+    same per 300 rows (its VALUES columns are ``column1…``); elsewhere ``bulk_update``.
     """
-    if connection.vendor != "postgresql":
-        FundAccount.objects.bulk_update(accounts, ["balance", "refill_due"], batch_size=500)
-        return
     table = FundAccount._meta.db_table
+    if connection.vendor == "sqlite" and sqlite3.sqlite_version_info >= (3, 33):
+        with connection.cursor() as cur:
+            for i in range(0, len(balances), 300):
+                batch = balances[i : i + 300]
+                values = ", ".join(["(%s, %s, %s)"] * len(batch))
+                cur.execute(
+                    f"UPDATE {table} SET balance = v.column2, refill_due = v.column3 "  # noqa: S608
+                    f"FROM (VALUES {values}) AS v WHERE {table}.id = v.column1",
+                    [x for row in batch for x in row],
+                )
+        return
+    if connection.vendor != "postgresql":
+        FundAccount.objects.bulk_update(
+            [FundAccount(pk=pk, balance=b, refill_due=d) for pk, b, d in balances],
+            ["balance", "refill_due"],
+            batch_size=500,
+        )
+        return
     with connection.cursor() as cur:
-        for i in range(0, len(accounts), 5000):
-            batch = accounts[i : i + 5000]
+        for i in range(0, len(balances), 5000):
+            batch = balances[i : i + 5000]
             values = ", ".join(["(%s::bigint, %s::numeric, %s::boolean)"] * len(batch))
-            params = [x for a in batch for x in (a.pk, a.balance, a.refill_due)]
             cur.execute(
                 f"UPDATE {table} AS a SET balance = v.balance, refill_due = v.due "  # noqa: S608
                 f"FROM (VALUES {values}) AS v(id, balance, due) WHERE a.id = v.id",
-                params,
+                [x for row in batch for x in row],
             )
+
+
+def _open(
+    *, actor, estate: Estate, deposits: Sequence[tuple[Unit, object]], booked_at, memo: str
+) -> list[FundAccount]:
+    amounts = [(u, money(d, what=_("first deposit"))) for u, d in deposits]
+    if not amounts:
+        raise FundError(_("No unit to open a ledger for."))
+    if any(u.estate_id != estate.pk for u, _d in amounts):
+        raise FundError(_("A unit is not in this estate."))
+    if FundAccount.objects.filter(unit__in=[u.pk for u, _d in amounts]).exists():
+        raise FundError(_("This unit already has a fund ledger."))
+    accounts = FundAccount.objects.bulk_create(
+        [FundAccount(unit=u, estate=estate, first_deposit=d) for u, d in amounts], batch_size=2000
+    )
+    _post(
+        actor=actor,
+        amounts={a.pk: a.first_deposit for a in accounts},
+        kind=EntryKind.DEPOSIT,
+        memo=memo or _("First deposit"),
+        booked_at=booked_at,
+    )
+    return accounts
 
 
 @transaction.atomic
 def fund_open_account(
     *, actor, unit: Unit, first_deposit: Decimal, booked_at: datetime | None = None
 ) -> FundAccount:
-    """Open a unit's ledger with its first deposit (area × local rate). One ledger per unit."""
+    """Open a unit's ledger with its first deposit (area × local rate). One ledger per unit;
+    the deposit is a money input (``money``)."""
     _require(actor, "fund.book_entry", unit.estate)
-    amount = _money(first_deposit)
-    if FundAccount.objects.filter(unit=unit).exists():
-        raise FundError(_("This unit already has a fund ledger."))
-    account = FundAccount.objects.create(unit=unit, estate_id=unit.estate_id, first_deposit=amount)
-    _post(
+    (account,) = _open(
         actor=actor,
-        amounts={account.pk: amount},
-        kind=EntryKind.DEPOSIT,
-        memo=_("First deposit"),
+        estate=unit.estate,
+        deposits=[(unit, first_deposit)],
         booked_at=booked_at,
+        memo="",
     )
     log_event(
-        actor=actor, action="fund.account_opened", obj=account, details={"amount": str(amount)}
+        actor=actor,
+        action="fund.account_opened",
+        obj=account,
+        details={"amount": str(account.first_deposit)},
     )
     account.refresh_from_db()
     return account
 
 
 @transaction.atomic
+def fund_open_accounts(
+    *,
+    actor,
+    estate: Estate,
+    deposits: Sequence[tuple[Unit, Decimal]],
+    booked_at: datetime | None = None,
+    memo: str = "",
+) -> list[FundAccount]:
+    """Open the ledgers of many units of ``estate`` with their first deposits in one posting
+    (an estate handed over, its deposits collected). All or nothing.
+
+    Preconditions: every unit is in ``estate`` and has no ledger; every deposit is a money
+    input (``money``). One audit event for the estate.
+    """
+    _require(actor, "fund.book_entry", estate)
+    accounts = _open(actor=actor, estate=estate, deposits=deposits, booked_at=booked_at, memo=memo)
+    log_event(
+        actor=actor,
+        action="fund.accounts_opened",
+        obj=estate,
+        details={
+            "ledgers": len(accounts),
+            "amount": str(sum((a.first_deposit for a in accounts), Decimal("0.00"))),
+        },
+    )
+    return accounts
+
+
+@transaction.atomic
 def fund_refill(
     *, actor, account: FundAccount, amount: Decimal, booked_at: datetime | None = None
 ) -> LedgerEntry:
-    """Book an owner's refill payment on the unit's ledger."""
+    """Book an owner's refill payment on the unit's ledger (a money input, ``money``)."""
     _require(actor, "fund.book_entry", account.estate)
-    amount = _money(amount)
-    if amount <= 0:
-        raise FundError(_("A refill must be a positive amount."))
+    amount = money(amount, what=_("refill"))
     (entry,) = _post(
         actor=actor,
         amounts={account.pk: amount},
@@ -210,12 +379,18 @@ def fund_refill(
 
 @transaction.atomic
 def fund_allocate_interest(
-    *, actor, estate: Estate, amount: Decimal, booked_at: datetime | None = None
+    *,
+    actor,
+    estate: Estate,
+    amount: Decimal,
+    booked_at: datetime | None = None,
+    memo: str = "",
 ) -> list[LedgerEntry]:
     """Allocate the estate's interest to its unit ledgers in proportion to their balances
-    (largest remainder, exact). Ledgers with a zero or negative balance get nothing."""
+    (largest remainder, exact). Ledgers with a zero or negative balance get nothing. The
+    amount is a money input (``money``); ``memo`` names the period (default "Interest")."""
     _require(actor, "fund.book_entry", estate)
-    total = _money(amount)
+    total = money(amount, what=_("interest"))
     rows = list(
         FundAccount.objects.select_for_update()
         .filter(estate=estate, balance__gt=0)
@@ -229,7 +404,7 @@ def fund_allocate_interest(
         actor=actor,
         amounts={pk: from_fen(s) for (pk, _, _), s in zip(rows, shares, strict=True) if s},
         kind=EntryKind.INTEREST,
-        memo=_("Interest"),
+        memo=memo or _("Interest"),
         booked_at=booked_at,
     )
     log_event(
@@ -310,7 +485,10 @@ def fund_request_submit(
     """File a request to use the fund for ``estate``.
 
     Preconditions: ``actor`` is staff of the allowed applicant (``fund.submit_request``); an
-    emergency has a category from the list; the scope is inside the estate and not empty.
+    emergency has a category from the list; the scope is inside the estate and not empty;
+    the estimate is a money input (``money``) and does not exceed what the ledgers of the
+    scope hold less what the estate's decided projects have committed (``_within``: the
+    fund has no overdraft, for an emergency as for a use decided by the owners).
     An emergency gets its review deadline (working days); an ordinary use or raising starts
     an owners' vote (matter 5 or 6) through ``voting.services.vote_create`` when available.
     """
@@ -320,9 +498,7 @@ def fund_request_submit(
         raise FundError(_("An emergency request needs its category."))
     if kind != RequestKind.EMERGENCY:
         category = ""
-    cost = _money(estimated_cost)
-    if cost <= 0:
-        raise FundError(_("The estimated cost must be positive."))
+    cost = money(estimated_cost, what=_("estimated cost"), field="estimated_cost")
     if scope in (Scope.BUILDING, Scope.STAIRWELL):
         if building is None or building.estate_id != estate.pk:
             raise FundError(_("Choose a building of this estate."))
@@ -365,6 +541,8 @@ def fund_request_submit(
         req.units.set(units)
     if not req.scope_units().exists():
         raise FundError(_("No unit is in this scope."))
+    _lock_estate(estate.pk)
+    _within(req, cost, what=_("estimated cost"), field="estimated_cost")
     for akind_, f in files:
         _attach(req, akind_, f)
     if kind == RequestKind.EMERGENCY:
@@ -445,29 +623,70 @@ def vote_result_recorded(*, vote_id: int, outcome: str) -> FundRequest | None:
     return req
 
 
+SHORTFALL_UNSEEN = gettext_lazy(
+    "At this estimate some units would go below zero: look at the list on the review page "
+    "and confirm that you have seen it."
+)
+
+
 @transaction.atomic
-def fund_request_approve(*, actor, request: FundRequest, note: str = "") -> FundRequest:
-    """The street office or bureau approves an emergency request awaiting review."""
+def fund_request_approve(
+    *,
+    actor,
+    request: FundRequest,
+    note: str = "",
+    shortfalls_seen: str = "",
+    now: datetime | None = None,
+) -> FundRequest:
+    """The street office or bureau approves an emergency request awaiting review.
+
+    Preconditions: submitted; the estimate does not exceed what the scope's ledgers hold
+    less the estate's other decided projects (``_within``, under the estate's lock); if a
+    unit's share of the estimate would take its ledger below zero, ``shortfalls_seen`` is the
+    digest of that list as the review page showed it (``selectors.review_position``): the
+    reviewer has seen it. The list is stored on the request (``shortfalls_seen``) and counted
+    in the audit event. ``now`` (default: the present) is not before the filing.
+    """
     _require(actor, "fund.review_request", request)
     req = _locked(request)
+    _lock_estate(req.estate_id)
     _expect(req, Status.SUBMITTED)
-    req.status, req.decided_at, req.decided_by = Status.APPROVED, timezone.now(), actor
+    now = _when(now, req.submitted_at)
+    pos = _within(req, req.estimated_cost, what=_("estimated cost"), shortfalls=True)
+    if pos["shortfalls"] and shortfalls_seen != pos["digest"]:
+        raise FundError(str(SHORTFALL_UNSEEN))
+    req.status, req.decided_at, req.decided_by = Status.APPROVED, now, actor
     req.decision_note = note.strip()
-    req.save(update_fields=["status", "decided_at", "decided_by", "decision_note"])
-    late = timezone.localdate() > req.review_deadline if req.review_deadline else False
-    log_event(actor=actor, action="fund.request_approved", obj=req, details={"late": late})
+    req.shortfalls_seen = pos["shortfalls"]
+    req.save(
+        update_fields=["status", "decided_at", "decided_by", "decision_note", "shortfalls_seen"]
+    )
+    late = timezone.localdate(now) > req.review_deadline if req.review_deadline else False
+    log_event(
+        actor=actor,
+        action="fund.request_approved",
+        obj=req,
+        details={
+            "late": late,
+            "shortfalls_seen": len(pos["shortfalls"]),
+            "short_total": str(pos["short_total"]),
+        },
+    )
     return req
 
 
 @transaction.atomic
-def fund_request_reject(*, actor, request: FundRequest, note: str) -> FundRequest:
+def fund_request_reject(
+    *, actor, request: FundRequest, note: str, now: datetime | None = None
+) -> FundRequest:
     """The street office or bureau rejects an emergency request, giving the reason."""
     _require(actor, "fund.review_request", request)
     if not note.strip():
         raise FundError(_("Give the reason for the rejection."))
     req = _locked(request)
     _expect(req, Status.SUBMITTED)
-    req.status, req.decided_at, req.decided_by = Status.REJECTED, timezone.now(), actor
+    now = _when(now, req.submitted_at)
+    req.status, req.decided_at, req.decided_by = Status.REJECTED, now, actor
     req.decision_note = note.strip()
     req.save(update_fields=["status", "decided_at", "decided_by", "decision_note"])
     log_event(actor=actor, action="fund.request_rejected", obj=req)
@@ -477,14 +696,20 @@ def fund_request_reject(*, actor, request: FundRequest, note: str) -> FundReques
 @transaction.atomic
 def fund_request_deem_approved(*, request: FundRequest, today: date | None = None) -> FundRequest:
     """Silence means approval (FUND_DEEMED_APPROVAL, e.g. Fujian): once the review deadline has
-    passed with no decision, the worker approves the request. System actor."""
+    passed with no decision, the worker approves the request. System actor. Never beyond what
+    the fund holds, and never when a unit would go below zero (nobody would have seen it):
+    then ``FundError``, and the worker escalates to the housing bureau instead."""
     if not setting("FUND_DEEMED_APPROVAL"):
         raise FundError(_("Deemed approval is not in force here."))
     today = today or timezone.localdate()
     req = _locked(request)
+    _lock_estate(req.estate_id)
     _expect(req, Status.SUBMITTED)
     if req.review_deadline is None or today <= req.review_deadline:
         raise FundError(_("The review deadline has not passed yet."))
+    pos = _within(req, req.estimated_cost, what=_("estimated cost"), shortfalls=True)
+    if pos["shortfalls"]:
+        raise FundError(_("Some units would go below zero: a person must decide."))
     req.status, req.decided_at, req.deemed_approved = Status.APPROVED, timezone.now(), True
     req.decision_note = _("Deemed approved: no decision within the review deadline.")
     req.save(update_fields=["status", "decided_at", "deemed_approved", "decision_note"])
@@ -503,20 +728,27 @@ def advance_amount(req: FundRequest) -> Decimal:
 
 
 @transaction.atomic
-def fund_advance_pay(*, actor, request: FundRequest) -> Disbursement:
+def fund_advance_pay(*, actor, request: FundRequest, now: datetime | None = None) -> Disbursement:
     """Pay the advance (FUND_ADVANCE_SHARE of the estimated cost) on an approved emergency.
 
     The advance comes out of the estate's fund as a disbursement; unit ledgers are debited
-    only at the end, for the whole final cost (see ``models`` module doc).
+    only at the end, for the whole final cost (see ``models`` module doc). Preconditions
+    (under the estate's lock): the estimate is still within what the scope's ledgers hold
+    less the other decided projects (``_within``), and the advance does not overdraw the
+    estate's fund (``_cash_covers``). ``now`` is not before the approval.
     """
     _require(actor, "fund.pay_advance", request)
     req = _locked(request)
+    _lock_estate(req.estate_id)
     _expect(req, Status.APPROVED)
     if req.kind != RequestKind.EMERGENCY:
         raise FundError(_("Only an emergency repair gets an advance."))
+    now = _when(now, req.decided_at)
+    _within(req, req.estimated_cost, what=_("estimated cost"))
     amount = advance_amount(req)
+    _cash_covers(req.estate, amount)
     d = Disbursement.objects.create(
-        request=req, kind=DisbursementKind.ADVANCE, amount=amount, paid_by=actor
+        request=req, kind=DisbursementKind.ADVANCE, amount=amount, paid_by=actor, paid_at=now
     )
     req.status = Status.ADVANCE_PAID
     req.save(update_fields=["status"])
@@ -532,20 +764,27 @@ def fund_repair_accept(
     final_cost: Decimal,
     invoice_number: str,
     files: Iterable[tuple[str, object]] = (),
+    now: datetime | None = None,
 ) -> FundRequest:
-    """The applicant records the accepted repair: final cost and invoice (and reports)."""
+    """The applicant records the accepted repair: final cost and invoice (and reports).
+
+    Preconditions: the final cost is a money input (``money``) within what the scope's
+    ledgers hold less the estate's other decided projects (``_within``, under the estate's
+    lock). ``now`` is not before the approval or the advance.
+    """
     _require(actor, "fund.accept_repair", request)
     req = _locked(request)
+    _lock_estate(req.estate_id)
     _expect(req, Status.APPROVED, Status.ADVANCE_PAID)
-    cost = _money(final_cost)
-    if cost <= 0:
-        raise FundError(_("The final cost must be positive."))
+    cost = money(final_cost, what=_("final cost"), field="final_cost")
     if not invoice_number.strip():
         raise FundError(_("Give the invoice number."))
+    now = _when(now, req.decided_at, *(d.paid_at for d in req.disbursements.all()))
+    _within(req, cost, what=_("final cost"), field="final_cost")
     for kind, f in files:
         _attach(req, kind or AttachmentKind.ACCEPTANCE, f)
     req.final_cost, req.invoice_number = cost, invoice_number.strip()
-    req.status, req.accepted_at = Status.ACCEPTED, timezone.now()
+    req.status, req.accepted_at = Status.ACCEPTED, now
     req.save(update_fields=["final_cost", "invoice_number", "status", "accepted_at"])
     log_event(
         actor=actor, action="fund.repair_accepted", obj=req, details={"final_cost": str(cost)}
@@ -566,12 +805,15 @@ def fund_publicise(*, actor, request: FundRequest, now: datetime | None = None) 
     """Publicise the final cost and every unit's share for FUND_PUBLICITY_DAYS (objections open).
 
     Computes and stores the shares; opens a ledger (zero first deposit) for any scope unit that
-    has none, so that every share can be debited.
+    has none, so that every share can be debited. Precondition: the final cost is still within
+    what the scope can pay (``_within``). ``now`` may lie in the past (the publicity window).
     """
     _require(actor, "fund.publicise", request)
     req = _locked(request)
+    _lock_estate(req.estate_id)
     _expect(req, Status.ACCEPTED)
     now = now or timezone.now()
+    _within(req, req.final_cost, what=_("final cost"))
     pairs = compute_shares(req)
     RequestShare.objects.bulk_create(
         [RequestShare(request=req, unit=u, area=u.area, amount=from_fen(s)) for u, s in pairs],
@@ -640,16 +882,23 @@ def fund_disburse(*, actor, request: FundRequest, now: datetime | None = None) -
     Locks the request (``select_for_update``) and checks its state, so two concurrent calls
     debit once: the second sees ``disbursed`` and is refused. The unique constraint
     ``one_debit_per_unit_and_project`` backs this in the database. Preconditions: publicised,
-    the publicity period is over, and every objection has been answered.
+    the publicity period is over, and every objection has been answered; under the estate's
+    lock, the final cost is still within what the scope's ledgers hold less the other decided
+    projects (``_within``) and the settlement does not overdraw the estate's fund
+    (``_cash_covers``). ``now`` is not before the acceptance or the advance.
     """
     _require(actor, "fund.disburse", request)
     req = _locked(request)
+    _lock_estate(req.estate_id)
     _expect(req, Status.PUBLICISED)
     now = now or timezone.now()
     if now < req.publicity_ends:
         raise FundError(_("The publicity period is not over yet."))
     if req.objections.filter(answered_at__isnull=True).exists():
         raise FundError(_("Answer every objection before disbursing."))
+    now = _when(now, req.accepted_at, *(d.paid_at for d in req.disbursements.all()))
+    _within(req, req.final_cost, what=_("final cost"))
+    _cash_covers(req.estate, req.final_cost - req.advance_paid())
     shares = dict(
         FundAccount.objects.filter(
             unit__fund_shares__request=req,

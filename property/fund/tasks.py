@@ -5,7 +5,8 @@ through ``manage.py ensure_schedules``):
 
 * ``check_review_deadlines`` (hourly): for every emergency request awaiting review, remind the
   reviewing offices when one working day or less is left, and once the deadline has passed
-  either apply deemed approval (FUND_DEEMED_APPROVAL) or escalate to the housing bureau.
+  either apply deemed approval (FUND_DEEMED_APPROVAL) or escalate to the housing bureau
+  (also when deemed approval is refused: beyond the fund, or a unit would go below zero).
 * ``refill_sweep`` (daily): recompute every ledger's refill flag (e.g. after the threshold
   setting changed) and notify owners newly due.
 
@@ -81,10 +82,11 @@ def check_review_deadlines(today: date | None = None) -> dict:
             if settings.GONGZHI["FUND_DEEMED_APPROVAL"]:
                 try:
                     fund_request_deem_approved(request=req, today=today)
-                    done["deemed"] += 1
                 except FundError:
-                    pass
-                continue
+                    pass  # beyond the fund, or a unit would go below zero: a person decides
+                else:
+                    done["deemed"] += 1
+                    continue
             if req.escalated_at is None:
                 with transaction.atomic():
                     FundRequest.objects.filter(pk=req.pk).update(escalated_at=timezone.now())

@@ -168,8 +168,10 @@ def request_new(request, estate):
                 contractor=d["contractor"],
                 files=files,
             )
-        except (services.FundError, ValidationError) as exc:
-            form.add_error(None, exc.messages[0] if hasattr(exc, "messages") else str(exc))
+        except services.FundError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, str(exc))
+        except ValidationError as exc:
+            form.add_error(None, exc.messages[0])
         else:
             messages.success(request, _("The request has been filed."))
             return redirect("fund:request", pk=req.pk)
@@ -196,12 +198,17 @@ def _actions(user, req):
     "fund.view_request", FundRequest, queryset=lambda: FundRequest.objects.select_related("estate")
 )
 def request_detail(request, req):
+    can = _actions(request.user, req)
     return render(
         request,
         "fund/request_detail.html",
         {
             "req": req,
-            "can": _actions(request.user, req),
+            "can": can,
+            # What the reviewer must see before approving: what the scope can pay, and every
+            # unit whose share of the estimate would take its ledger below zero.
+            "review": selectors.review_position(req) if can["approve"] else None,
+            "seen_rows": selectors.shortfall_rows(req.shortfalls_seen),
             "shares": req.shares.select_related("unit").order_by("unit__code"),
             "attachments": req.attachments.all(),
             "objections": req.objections.all(),
@@ -240,7 +247,12 @@ def request_action(request, pk: int, action: str):
     note = post.get("note", "")
     try:
         if action == "approve":
-            services.fund_request_approve(actor=user, request=req, note=note)
+            services.fund_request_approve(
+                actor=user,
+                request=req,
+                note=note,
+                shortfalls_seen=post.get("shortfalls_seen", ""),  # the ticked confirmation
+            )
         elif action == "reject":
             services.fund_request_reject(actor=user, request=req, note=note)
         elif action == "advance":

@@ -148,13 +148,17 @@ def test_refill_threshold_boundary_and_notice(c, django_capture_on_commit_callba
     assert acc.first_deposit == Decimal("8950.00")
     units = [c.owner_unit]
     # Take the balance to exactly 30% (2685.00): debit 6265.00.
-    r = run_to_publicity(c, scope=Scope.UNITS, units=units, final="6265.00")
+    r = run_to_publicity(
+        c, scope=Scope.UNITS, units=units, final="6265.00", estimated_cost=Decimal("6265.00")
+    )
     services.fund_disburse(actor=c.street, request=r)
     acc.refresh_from_db()
     assert acc.balance == Decimal("2685.00") and not acc.refill_due
     assert estate_fund_summary(c.estate)["refill_due"] == 0
     mail.outbox.clear()
-    r = run_to_publicity(c, scope=Scope.UNITS, units=units, final="0.01", title="小修")
+    r = run_to_publicity(
+        c, scope=Scope.UNITS, units=units, final="0.01", title="小修", estimated_cost="0.01"
+    )
     with django_capture_on_commit_callbacks(execute=True):
         services.fund_disburse(actor=c.street, request=r)
     acc.refresh_from_db()
