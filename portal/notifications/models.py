@@ -26,7 +26,7 @@ class Notification(models.Model):
     kind = models.CharField(_("kind"), max_length=60)
     params = models.JSONField(default=dict, blank=True)
     url = models.CharField(_("link"), max_length=300, blank=True)
-    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    created_at = models.DateTimeField(_("sent on"), default=timezone.now)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
 
     class Meta:
@@ -44,8 +44,8 @@ class Notification(models.Model):
 
 
 class Channel(models.TextChoices):
-    EMAIL = "email", _("Email")
-    SMS = "sms", _("SMS")
+    EMAIL = "email", pgettext_lazy("channel", "Email")
+    SMS = "sms", pgettext_lazy("channel", "SMS")
 
 
 class DeliveryStatus(models.TextChoices):

@@ -9,6 +9,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from . import kinds, selectors, services
@@ -62,10 +63,10 @@ class PreferencesForm(forms.Form):
         for kind in kinds.all_kinds():
             p = stored.get(kind.code)
             email = forms.BooleanField(
-                label=_("Email"), required=False, initial=p.email if p else kind.email
+                label=pgettext("channel", "Email"), required=False, initial=p.email if p else kind.email
             )
             sms = forms.BooleanField(
-                label=_("SMS"), required=False, initial=p.sms if p else kind.sms
+                label=pgettext("channel", "SMS"), required=False, initial=p.sms if p else kind.sms
             )
             self.fields[f"{kind.code}:email"] = email
             self.fields[f"{kind.code}:sms"] = sms

@@ -22,7 +22,7 @@ class Migration(migrations.Migration):
                 ('kind', models.CharField(max_length=60, verbose_name='kind')),
                 ('params', models.JSONField(blank=True, default=dict)),
                 ('url', models.CharField(blank=True, max_length=300, verbose_name='link')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='created at')),
+                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='sent on')),
                 ('read_at', models.DateTimeField(blank=True, null=True, verbose_name='read at')),
                 ('recipient', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='notifications', to=settings.AUTH_USER_MODEL, verbose_name='recipient')),
             ],

@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
 from portal.audit.models import AuditEvent
+from portal.core.templatetags.numbers import format_money
 from property.fund import services
 from property.fund.management.commands.fund_reconcile import reconcile
 from property.fund.models import (
@@ -99,7 +100,7 @@ def test_emergency_journey_debits_each_owner_exact_share(c, client):
     # The owner sees the exact share on their ledger page.
     client.force_login(c.owner)
     page = client.get("/fund/my/").content.decode()
-    assert str(shares[c.owner_unit.pk]) in page and req.title in page
+    assert format_money(shares[c.owner_unit.pk], "plain") in page and req.title in page
     actions = set(
         AuditEvent.objects.filter(object_id=str(req.pk), action__startswith="fund.").values_list(
             "action", flat=True
