@@ -24,7 +24,7 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from portal.core import demo as core_demo
-from property.registry.models import Estate, OwnerParty
+from property.registry.models import Estate, OwnerParty, Person
 
 from . import board, services
 from .models import Channel, Vote, VoteElector
@@ -158,6 +158,8 @@ def _binjiang(estate: Estate, rng: random.Random) -> None:
         )
     for i, p in enumerate(proxy):
         owner = core_demo.ensure_user(f"proxy-owner{i + 1}.{estate.code}", f"委托人{i + 1}")
+        # The authorization is the owner's: their account is the party's (a verified owner).
+        Person.objects.filter(pk=p.members.order_by("pk").first().pk, user=None).update(user=owner)
         proxy_user = core_demo.ensure_user(f"proxy{i + 1}.{estate.code}", f"受托人{i + 1}")
         auth = services.proxy_request(
             actor=owner,

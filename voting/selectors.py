@@ -5,18 +5,23 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.utils import timezone
+
+from property.registry.models import OwnerParty, Ownership
+from property.registry.selectors import suspended_account_ids
 
 from .models import (
     RESULT_STATUSES,
     Ballot,
+    BallotDispute,
     BoardEntry,
     Channel,
     ProxyAuthorization,
     ProxyStatus,
     Vote,
     VoteElector,
+    VoteElectorUnit,
     VoteStatus,
 )
 
@@ -116,10 +121,113 @@ def party_entries(vote: Vote, party) -> list[BoardEntry]:
     )
 
 
+def phone_candidates(phone: str) -> set[str]:
+    """The ways a mainland mobile number may be stored: as typed and with +86."""
+    phone = (phone or "").strip().replace(" ", "").replace("-", "")
+    if not phone:
+        return set()
+    if phone.startswith("+"):
+        return {phone}
+    return {phone, f"+86{phone}"}
+
+
+def castable_electors(user, vote: Vote) -> list[VoteElector]:
+    """The frozen parties ``user`` may cast for online now (DOMAIN.md §1: a frozen party keeps
+    its vote), each with ``party`` loaded and ``successor`` set. One query.
+
+    The user must hold now (through any party) one of the elector's frozen units, and either be
+    a member of the frozen party (the owners themselves, as long as they hold one of its units)
+    or, once the frozen party holds none of its units any more (all sold during the vote), be
+    one of their new holders: ``successor``. Whether a ballot already cast may be replaced is
+    ``services.ballot_cast``'s to decide (a seller's ballot stands)."""
+    if not user.is_authenticated:
+        return []
+    held = Ownership.objects.filter(
+        end__isnull=True, party__members__user=user, unit__estate_id=vote.estate_id
+    ).values("unit_id")
+    frozen = VoteElectorUnit.objects.filter(vote=vote, unit_id__in=held).values("elector_id")
+    member = OwnerParty.members.through.objects.filter(
+        ownerparty_id=OuterRef("party_id"), person__user=user
+    )
+    holds = VoteElectorUnit.objects.filter(
+        elector=OuterRef("pk"),
+        unit__ownerships__end__isnull=True,
+        unit__ownerships__party_id=OuterRef("party_id"),
+    )
+    rows = (
+        VoteElector.objects.filter(vote=vote, pk__in=frozen)
+        .annotate(member=Exists(member), holds=Exists(holds))
+        .select_related("party")
+        .order_by("pk")
+    )
+    out = []
+    for elector in rows:
+        if elector.member or not elector.holds:
+            elector.successor = not elector.member
+            out.append(elector)
+    return out
+
+
+def frozen_memberships(user, vote: Vote):
+    """Electors of the vote whose frozen party has the user as a member (whether or not they
+    still hold its units): what "my vote" shows them."""
+    if not user.is_authenticated:
+        return VoteElector.objects.none()
+    return VoteElector.objects.filter(vote=vote, party__members__user=user).select_related("party")
+
+
+def frozen_unit_codes(elector: VoteElector) -> list[str]:
+    return list(
+        VoteElectorUnit.objects.filter(elector=elector)
+        .order_by("unit__code")
+        .values_list("unit__code", flat=True)
+    )
+
+
 def approved_proxies_for(vote: Vote, user):
-    return ProxyAuthorization.objects.filter(
-        vote=vote, proxy=user, status=ProxyStatus.APPROVED
-    ).select_related("party")
+    """Approved authorizations naming ``user`` (their account, or their phone number when the
+    authorization was made before the account existed) that still speak for their owner: the
+    owner who signed it still holds one of the party's frozen units and is not suspended."""
+    if not user.is_authenticated:
+        return ProxyAuthorization.objects.none()
+    named = Q(proxy=user)
+    if user.phone and user.phone_verified:
+        named |= Q(proxy__isnull=True, proxy_phone__in=phone_candidates(user.phone))
+    owner_holds = VoteElectorUnit.objects.filter(
+        vote=vote,
+        elector__party_id=OuterRef("party_id"),
+        unit__ownerships__end__isnull=True,
+        unit__ownerships__party__members__user_id=OuterRef("requested_by_id"),
+    )
+    return (
+        ProxyAuthorization.objects.filter(named, vote=vote, status=ProxyStatus.APPROVED)
+        .filter(Exists(owner_holds))
+        .exclude(requested_by_id__in=suspended_account_ids())
+        .select_related("party")
+    )
+
+
+def entered_for(vote: Vote, parties) -> list[BoardEntry]:
+    """Paper and proxy entries of the given parties' ballots, oldest first, each with
+    ``open_dispute``/``dispute`` loaded: what their owners are told about and may dispute."""
+    pseudonyms = list(
+        VoteElector.objects.filter(vote=vote, party__in=parties).values_list("pseudonym", flat=True)
+    )
+    if not pseudonyms:
+        return []
+    entries = list(
+        BoardEntry.objects.filter(
+            vote=vote,
+            channel__in=(Channel.PAPER, Channel.PROXY),
+            entry__pseudonym__in=pseudonyms,
+        ).order_by("n")
+    )
+    disputes = {
+        d.entry_id: d for d in BallotDispute.objects.filter(entry__in=entries).order_by("filed_at")
+    }
+    for e in entries:
+        e.dispute = disputes.get(e.pk)
+    return entries
 
 
 def board_size(vote: Vote) -> int:
