@@ -142,6 +142,8 @@ class ObjectionForm(forms.Form):
 
 
 class BallotDisputeForm(forms.Form):
+    label_suffix = ""  # the label is a question
+
     statement = forms.CharField(
         label=_("Why is this ballot not yours?"),
         widget=forms.Textarea(attrs={"rows": 4}),

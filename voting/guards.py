@@ -46,10 +46,8 @@ def conflicts_of_interest(*, estate) -> list[tuple[int, str]]:
         ):
             concerned.append(committee.pk)
         reason = _(
-            "The vote “%(title)s” (%(status)s) concerns your organisation: while it is scheduled "
-            "or open, you may not decide ownership claims in this estate. They wait for "
-            "another verifier (the owners' committee, the property company or the street "
-            "office)."
+            "The vote “%(title)s” (%(status)s) concerns your organisation: until it closes, you "
+            "may not decide ownership claims in this estate."
         ) % {"title": vote.title, "status": vote.get_status_display()}
         out += [(org, reason) for org in concerned]
     return out

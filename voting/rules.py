@@ -38,14 +38,15 @@ def is_published(user, obj=None) -> bool:
 
 @rules.predicate
 def is_vote_proxy(user, obj=None) -> bool:
-    """Holds an approved proxy authorization for this vote."""
+    """Holds an approved proxy authorization for this vote (named by account or phone)."""
     from .models import ProxyAuthorization, ProxyStatus, Vote
+    from .selectors import proxy_named
 
     return (
         isinstance(obj, Vote)
         and user.is_authenticated
         and ProxyAuthorization.objects.filter(
-            vote=obj, proxy=user, status=ProxyStatus.APPROVED
+            proxy_named(user), vote=obj, status=ProxyStatus.APPROVED
         ).exists()
     )
 

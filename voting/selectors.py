@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.db import connection
 from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.utils import timezone
 
-from property.registry.models import OwnerParty, Ownership
+from property.registry.models import OwnerParty, Ownership, Person
 from property.registry.selectors import suspended_account_ids
 
 from .models import (
@@ -131,6 +132,34 @@ def phone_candidates(phone: str) -> set[str]:
     return {phone, f"+86{phone}"}
 
 
+_Q = connection.ops.quote_name
+_MEMBERS = OwnerParty.members.through._meta.db_table
+_OWNERSHIP = Ownership._meta.db_table
+_FROZEN = VoteElectorUnit._meta.db_table
+# From the user's person (one per account) through the units they hold now to the frozen
+# parties of the vote that held those units when it opened. ``member``: the user is a member of
+# that party; ``holds``: the party itself still holds one of its frozen units. Plain SQL, like
+# the cast's own read (services._ELECTOR_SQL): it runs on every cast, and the ORM's version
+# (nested IN and EXISTS subqueries) cost more to build and to plan than to run.
+_CASTABLE_SQL = (
+    "SELECT DISTINCT e.id, e.party_id, e.pseudonym, e.area_centi, e.units, "  # noqa: S608
+    "op.estate_id, op.kind, op.label, op.organisation_id, op.key, "
+    f"EXISTS(SELECT 1 FROM {_MEMBERS} m2 WHERE m2.ownerparty_id = e.party_id "
+    "AND m2.person_id = p.id), "
+    f"(o.party_id = e.party_id OR EXISTS(SELECT 1 FROM {_FROZEN} f2 "
+    f"JOIN {_OWNERSHIP} o2 ON o2.unit_id = f2.unit_id AND o2.{_Q('end')} IS NULL "
+    "WHERE f2.elector_id = e.id AND o2.party_id = e.party_id)) "
+    f"FROM {Person._meta.db_table} p "
+    f"JOIN {_MEMBERS} m ON m.person_id = p.id "
+    f"JOIN {_OWNERSHIP} o ON o.party_id = m.ownerparty_id AND o.{_Q('end')} IS NULL "
+    f"JOIN {_FROZEN} f ON f.unit_id = o.unit_id AND f.vote_id = %s "
+    f"JOIN {VoteElector._meta.db_table} e ON e.id = f.elector_id "
+    f"JOIN {OwnerParty._meta.db_table} op ON op.id = e.party_id "
+    "WHERE p.user_id = %s "
+    "ORDER BY e.id"
+)
+
+
 def castable_electors(user, vote: Vote) -> list[VoteElector]:
     """The frozen parties ``user`` may cast for online now (DOMAIN.md §1: a frozen party keeps
     its vote), each with ``party`` loaded and ``successor`` set. One query.
@@ -142,29 +171,40 @@ def castable_electors(user, vote: Vote) -> list[VoteElector]:
     ``services.ballot_cast``'s to decide (a seller's ballot stands)."""
     if not user.is_authenticated:
         return []
-    held = Ownership.objects.filter(
-        end__isnull=True, party__members__user=user, unit__estate_id=vote.estate_id
-    ).values("unit_id")
-    frozen = VoteElectorUnit.objects.filter(vote=vote, unit_id__in=held).values("elector_id")
-    member = OwnerParty.members.through.objects.filter(
-        ownerparty_id=OuterRef("party_id"), person__user=user
-    )
-    holds = VoteElectorUnit.objects.filter(
-        elector=OuterRef("pk"),
-        unit__ownerships__end__isnull=True,
-        unit__ownerships__party_id=OuterRef("party_id"),
-    )
-    rows = (
-        VoteElector.objects.filter(vote=vote, pk__in=frozen)
-        .annotate(member=Exists(member), holds=Exists(holds))
-        .select_related("party")
-        .order_by("pk")
-    )
+    with connection.cursor() as cursor:
+        cursor.execute(_CASTABLE_SQL, [vote.pk, user.pk])
+        rows = cursor.fetchall()
     out = []
-    for elector in rows:
-        if elector.member or not elector.holds:
-            elector.successor = not elector.member
-            out.append(elector)
+    for (
+        eid,
+        party_id,
+        pseudonym,
+        area,
+        units,
+        estate_id,
+        kind,
+        label,
+        org,
+        key,
+        member,
+        holds,
+    ) in rows:
+        if not (member or not holds):
+            continue
+        elector = VoteElector(
+            pk=eid, vote=vote, party_id=party_id, pseudonym=pseudonym, area_centi=area, units=units
+        )
+        elector.party = OwnerParty(
+            pk=party_id,
+            estate_id=estate_id,
+            kind=kind,
+            label=label,
+            organisation_id=org,
+            key=key,
+        )
+        elector.member, elector.holds = bool(member), bool(holds)
+        elector.successor = not member
+        out.append(elector)
     return out
 
 
@@ -184,27 +224,47 @@ def frozen_unit_codes(elector: VoteElector) -> list[str]:
     )
 
 
-def approved_proxies_for(vote: Vote, user):
-    """Approved authorizations naming ``user`` (their account, or their phone number when the
-    authorization was made before the account existed) that still speak for their owner: the
-    owner who signed it still holds one of the party's frozen units and is not suspended."""
-    if not user.is_authenticated:
-        return ProxyAuthorization.objects.none()
-    named = Q(proxy=user)
+def proxy_named(user, prefix: str = "") -> Q:
+    """Authorizations naming ``user``: by account, or by their verified phone number when no
+    account had it at the time (``prefix`` for a lookup through a relation, e.g. "proxies__")."""
+    q = Q(**{f"{prefix}proxy": user})
     if user.phone and user.phone_verified:
-        named |= Q(proxy__isnull=True, proxy_phone__in=phone_candidates(user.phone))
+        q |= Q(
+            **{
+                f"{prefix}proxy__isnull": True,
+                f"{prefix}proxy_phone__in": phone_candidates(user.phone),
+            }
+        )
+    return q
+
+
+def approved_proxies_for(vote: Vote, user) -> list[ProxyAuthorization]:
+    """Approved authorizations naming ``user`` (their account, or their verified phone number
+    when the authorization was made before the account existed) that still speak for their
+    owner: the owner who signed it still holds one of the party's frozen units and is not
+    suspended. One plain query for the usual case (none); the few found are then checked."""
+    if not user.is_authenticated:
+        return []
+    found = list(
+        ProxyAuthorization.objects.filter(proxy_named(user), vote=vote, status=ProxyStatus.APPROVED)
+        .select_related("party")
+        .order_by("pk")
+    )
+    if not found:
+        return []
     owner_holds = VoteElectorUnit.objects.filter(
         vote=vote,
         elector__party_id=OuterRef("party_id"),
         unit__ownerships__end__isnull=True,
         unit__ownerships__party__members__user_id=OuterRef("requested_by_id"),
     )
-    return (
-        ProxyAuthorization.objects.filter(named, vote=vote, status=ProxyStatus.APPROVED)
+    valid = set(
+        ProxyAuthorization.objects.filter(pk__in=[a.pk for a in found])
         .filter(Exists(owner_holds))
         .exclude(requested_by_id__in=suspended_account_ids())
-        .select_related("party")
+        .values_list("pk", flat=True)
     )
+    return [a for a in found if a.pk in valid]
 
 
 def entered_for(vote: Vote, parties) -> list[BoardEntry]:

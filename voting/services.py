@@ -422,16 +422,31 @@ def ballot_cast(
     )
 
 
+def cast_refusal(*, actor, vote: Vote, party: OwnerParty, channel: str) -> str | None:
+    """Why ``actor`` could not cast for ``party`` through ``channel`` now, or None: the same
+    rules as ``ballot_cast`` (apart from the board lock), for pages that offer the button."""
+    if vote.status != VoteStatus.OPEN:
+        return _("The vote is not open.")
+    voter_id = getattr(actor, "pk", None) if channel == Channel.ONLINE else None
+    if channel == Channel.PROXY:
+        voter_id = _proxy_authority(vote, party, actor)
+        if voter_id is None:
+            return _("You hold no approved proxy for this party.")
+    try:
+        _check_current(vote, _elector_and_ballot(vote, party, voter_id), channel)
+    except VoteError as exc:
+        return " ".join(exc.messages)
+    return None
+
+
 def _proxy_authority(vote: Vote, party: OwnerParty, actor) -> int | None:
     """The owner (account id) whose approved authorization lets ``actor`` cast for ``party``
     now, or None (see ``voting.selectors.approved_proxies_for``: the authorization lapses when
     its owner no longer holds any of the party's frozen units or is suspended)."""
-    return (
-        approved_proxies_for(vote, actor)
-        .filter(party=party)
-        .values_list("requested_by_id", flat=True)
-        .first()
-    )
+    for auth in approved_proxies_for(vote, actor):
+        if auth.party_id == party.pk:
+            return auth.requested_by_id
+    return None
 
 
 def _check_current(vote: Vote, elector: dict | None, channel: str) -> None:
@@ -757,13 +772,13 @@ def _void_uncounted(vote: Vote, now: datetime) -> int:
     ballots = Ballot.objects.filter(vote=vote, entry__n__in=uncounted).select_related("entry")
     for ballot in ballots.order_by("entry__n"):
         head = ballot.entry
-        chain = {
-            e.n: e for e in BoardEntry.objects.filter(vote=vote, entry__pseudonym=ballot.pseudonym)
-        }
-        back = head.supersedes
-        while back is not None and (back in uncounted or chain[back].channel == VOID):
-            back = chain[back].supersedes
-        reinstated = chain[back] if back is not None else None
+        reinstated, back = None, head.supersedes
+        while back is not None:  # down the party's chain, by the indexed (vote, n)
+            earlier = BoardEntry.objects.get(vote=vote, n=back)
+            if back not in uncounted and earlier.channel != VOID:
+                reinstated = earlier
+                break
+            back = earlier.supersedes
         sealed = (
             base64.b64decode(reinstated.entry["sealed_choice"]) if reinstated is not None else b""
         )

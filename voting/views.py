@@ -142,7 +142,7 @@ def vote_list(request):
             "staff_votes": staff_votes[:200],
             "organiser_estates": organiser_estates,
             "proxy_votes": Vote.objects.filter(
-                proxies__proxy=user, proxies__status=ProxyStatus.APPROVED
+                selectors.proxy_named(user, "proxies__"), proxies__status=ProxyStatus.APPROVED
             ).distinct(),
         },
     )
@@ -155,10 +155,16 @@ def vote_detail(request, vote):
     parties = []
     for party, channel in _castable(user, vote):
         ballot = selectors.ballot_of(vote, party)
-        can_cast = vote.status == VoteStatus.OPEN and (
-            ballot is None or (vote.allow_change and ballot.channel == channel)
+        refusal = services.cast_refusal(actor=user, vote=vote, party=party, channel=channel)
+        parties.append(
+            {
+                "party": party,
+                "channel": channel,
+                "ballot": ballot,
+                "can_cast": refusal is None,
+                "refusal": refusal,
+            }
         )
-        parties.append({"party": party, "channel": channel, "ballot": ballot, "can_cast": can_cast})
     is_organiser = user.has_perm("voting.manage_vote", vote)
     mine = _my_parties(user, vote) if vote.status != VoteStatus.DRAFT else []
     context = {

@@ -391,3 +391,104 @@ def test_dispute_pages_refuse_the_wrong_people(
     client.post(review, {"decision": "dismiss", "reason": "核验无误"})
     dispute.refresh_from_db()
     assert dispute.status == DisputeStatus.DISMISSED and dispute.decided_by == colleague
+
+
+def test_dispute_and_ballot_pages_fully_translated(
+    client, world, estate, django_capture_on_commit_callbacks
+):
+    """The new pages read in Chinese: the dispute form, the street office's queue and review,
+    the conflict notice on a claim, and the vote page with a paper ballot entered for the owner
+    and the owner's and street office's ballot-dispute pages."""
+    import re
+
+    from django.core.files.base import ContentFile
+
+    from tests.portal.test_themes_i18n import ALLOWED_LATIN, visible_text
+
+    Person.objects.filter(name="张三").update(phone="+8613912345678")
+    street = staff(OrgKind.STREET_OFFICE, world.streets[0])
+    vote = open_vote(estate, matter=4)
+    LocmemSMSBackend.outbox.clear()
+    claim, impostor = _verified(world, estate, "张三", django_capture_on_commit_callbacks)
+    link = _link(LocmemSMSBackend.outbox[0][1])
+    disputer = make_user()
+    dispute = services.dispute_file(
+        actor=disputer, claim=claim, statement="不是本人", channel=DisputeChannel.CONTACT
+    )
+    li = Person.objects.get(name="李四")
+    pending = submit_claim(estate, [li.parties.get().ownerships.get().unit], li)
+    li_account = make_user()
+    Person.objects.filter(pk=li.pk).update(user=li_account)
+    entry = voting_services.ballot_cast(
+        actor=committee_member(world),
+        vote=vote,
+        party=li.parties.get(),
+        choice="agree",
+        channel="paper",
+        scan=ContentFile(b"\x89PNG\r\n\x1a\n" + b"\x00" * 64, name="s.png"),
+    )
+    voting_services.ballot_dispute_file(
+        actor=li_account, vote=vote, entry=entry, party=li.parties.get(), statement="不是我"
+    )
+    pages = [
+        (make_user(), link),
+        (impostor, reverse("registry:my_property")),
+        (street, reverse("registry:dispute_queue", args=[estate.code])),
+        (street, reverse("registry:dispute_review", args=[estate.code, dispute.pk])),
+        (company_staff(world), reverse("registry:claim_review", args=[estate.code, pending.pk])),
+        (company_staff(world), reverse("registry:claim_queue", args=[estate.code])),
+        (li_account, reverse("voting:detail", args=[vote.pk])),
+        (li_account, reverse("voting:my_vote", args=[vote.pk])),
+        (street, reverse("voting:disputes", args=[vote.pk])),
+        (committee_member(world), reverse("voting:proxies", args=[vote.pk])),
+    ]
+    for user, path in pages:
+        client.force_login(user)
+        response = client.get(path)
+        assert response.status_code == 200, path
+        leftovers = []
+        text = visible_text(response.content.decode())
+        text = re.sub(r"\b[0-9A-Z]{5}-[0-9A-Z]{5}\b", "", text)  # receipt codes are codes
+        for line in text.splitlines():
+            for run in re.findall(r"[A-Za-z][A-Za-z'’]+(?:[ ,.:;-]+[A-Za-z][A-Za-z'’]+)+", line):
+                words = set(run.replace(",", " ").replace(".", " ").split())
+                if not words <= ALLOWED_LATIN | {"PNG"}:
+                    leftovers.append(run)
+        assert not leftovers, f"untranslated on {path}: {leftovers}"
+
+
+def test_a_vote_names_the_organisation_it_concerns(client, world, estate):
+    """The vote form asks whether the motion names the estate's company or committee; the
+    answer bars that organisation once the vote is scheduled. Another organisation cannot be
+    named (the form offers only the estate's two; the service refuses any other)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from tests.voting.factories import draft_vote
+    from voting.models import Vote
+
+    client.force_login(committee_member(world))
+    now = timezone.localtime()
+    data = {
+        "title": "审议物业服务企业年度服务报告",
+        "matter": "9",
+        "motion": "审议物业公司提交的年度服务报告。",
+        "opens_at": (now + timedelta(days=10)).strftime("%Y-%m-%dT%H:%M"),
+        "closes_at": (now + timedelta(days=20)).strftime("%Y-%m-%dT%H:%M"),
+        "channels": ["online"],
+        "concerns": world.companies[1].pk,  # another estate's company
+    }
+    url = reverse("voting:create", args=[estate.code])
+    assert client.post(url, data).status_code == 200
+    assert not Vote.objects.exists()
+    data["concerns"] = world.companies[0].pk
+    assert client.post(url, data).status_code == 302
+    vote = Vote.objects.get()
+    assert vote.concerns == world.companies[0]
+    company = company_staff(world)
+    assert verification_refusal(company, estate) is None  # a draft bars nobody
+    voting_services.vote_schedule(actor=None, vote=vote)
+    assert vote.title in verification_refusal(company, estate)
+    with pytest.raises(ValidationError):
+        draft_vote(estate, matter=9, concerns=world.committees[1])
