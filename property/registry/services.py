@@ -106,6 +106,12 @@ def _refuse_conflicted(actor, claim: OwnerClaim) -> None:
         raise ClaimError(reason, code="conflict")
 
 
+def _conflicted(actor, estate: Estate) -> bool:
+    from .rules import verification_refusal
+
+    return verification_refusal(actor, estate) is not None
+
+
 def _after_commit(task: str, *args) -> None:
     """Queue a worker task once the current transaction has committed (never in the request)."""
     from django_q.tasks import async_task
@@ -296,6 +302,9 @@ def registry_import(*, actor, plan: ImportPlan) -> dict[str, int]:
     caller holds ``registry.import_registry`` on the estate). A plan with errors is refused
     (``ImportRejected``); the area guards are asked again inside the transaction. Units not in
     the file are kept. A holder change ends the current ownership today and starts a new one.
+    An organisation that a scheduled or open vote of the estate concerns (a conflict of
+    interest, as for claims) may not change holders until it closes: a sale recorded by it
+    would hand a frozen party's vote to a buyer of its choosing.
     """
     if plan.errors:
         raise ImportRejected(plan.errors)
@@ -304,6 +313,19 @@ def registry_import(*, actor, plan: ImportPlan) -> dict[str, int]:
     refusals = guards.area_change_refusals(estate=estate, unit_codes=area_codes)
     if refusals:
         raise ImportRejected([RowError(1, message) for message in refusals])
+    if plan.owner_changes and actor is not None and _conflicted(actor, estate):
+        raise ImportRejected(
+            [
+                RowError(
+                    1,
+                    _(
+                        "A vote that concerns your organisation is scheduled or open in this "
+                        "estate: until it closes, you may not change who holds its units. The "
+                        "housing bureau or the street office can."
+                    ),
+                )
+            ]
+        )
     today = timezone.localdate()
 
     buildings = dict(estate.buildings.values_list("code", "pk"))

@@ -164,3 +164,24 @@ def test_frozen_votes_verify_on_the_board(client, estate):
     from voting import board
 
     assert verify_export(board.board_export(vote)).ok
+
+
+def test_company_concerned_by_the_vote_cannot_record_sales_during_it(world, estate):
+    """The same conflict of interest as for claims: with a vote on replacing it open, the company
+    cannot import holder changes (a sale it records would hand a frozen party's vote to a buyer
+    of its choosing); the bureau can, and the frozen party's vote then follows the sale."""
+    from portal.organisations.models import OrgKind
+    from property.registry.services import ImportRejected
+    from tests.factories import staff
+    from tests.property.registry.factories import company_staff
+
+    vote = open_vote(estate, matter=4)
+    headers, data = read_table(csv_bytes(rows(holder_101=("赵六", BUYER))), "registry.csv")
+    plan = plan_import(estate, headers, data)
+    with pytest.raises(ImportRejected):
+        registry_services.registry_import(actor=company_staff(world), plan=plan)
+    assert not Person.objects.by_identity(BUYER).exists()
+    bureau = staff(OrgKind.BUREAU, world.city, organisation=world.bureau)
+    registry_services.registry_import(actor=bureau, plan=plan_import(estate, headers, data))
+    assert Person.objects.by_identity(BUYER).exists()
+    assert vote.electors.count() == 3
