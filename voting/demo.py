@@ -181,11 +181,14 @@ def _binjiang(estate: Estate, rng: random.Random) -> None:
         closes_at=now + timedelta(days=35),
         actor=committee,
     )
+    # Not a matter-3 vote: one scheduled would bar the committee (and the company) from deciding
+    # the estate's pending claims (DOMAIN.md §1 "Conflicts of interest"), leaving them to the
+    # street office; the open vote on replacing the company already bars the company.
     v = _make(
         estate,
-        title="增选两名业主委员会委员",
-        matter=3,
-        motion="增选两名业主委员会委员，候选人名单见附件。",
+        title="修订业主大会议事规则",
+        matter=1,
+        motion="修订议事规则第八条：业主大会会议可以采用电子投票方式召开，与书面投票具有同等效力。",
         opens_at=now + timedelta(days=9),
         closes_at=now + timedelta(days=24),
         actor=committee,
