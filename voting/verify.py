@@ -819,11 +819,15 @@ def check_receipt(data: dict, receipt: str) -> tuple[bool, str]:
 
 
 def _summary_line(summary: dict) -> str:
+    channels = {c: n for c, n in summary["channels"].items() if c != VOID}
+    voided = summary["channels"].get(VOID, 0)
     parts = [
         f"vote {summary['vote']} ({summary['title']}): {summary['entries']} entries, "
         f"{summary['ballots']} ballots counted ("
-        + ", ".join(f"{n} {c}" for c, n in summary["channels"].items())
-        + f"), {summary['heads']} signed heads, root {summary['root']}"
+        + ", ".join(f"{n} {c}" for c, n in channels.items())
+        + ")"
+        + (f", {voided} voided with no earlier ballot to count" if voided else "")
+        + f", {summary['heads']} signed heads, root {summary['root']}"
     ]
     result = summary.get("result")
     if result is None:
