@@ -9,12 +9,11 @@ class VotingConfig(AppConfig):
 
     def ready(self):
         # Refuse registry area changes while a vote on the estate is open (DOMAIN.md §1: the
-        # electorate is frozen at open). The registry's guard hook (property.registry.guards)
-        # lands with the registry branch; until then there is nothing to register.
-        try:
-            from property.registry import guards
-        except ImportError:
-            return
-        from .guards import no_area_change_during_open_vote
+        # electorate is frozen at open), and bar the organisations a scheduled or open vote
+        # concerns from deciding claims (DOMAIN.md §1 "Conflicts of interest").
+        from property.registry import guards
+
+        from .guards import conflicts_of_interest, no_area_change_during_open_vote
 
         guards.register_area_guard(no_area_change_during_open_vote)
+        guards.register_conflict_source(conflicts_of_interest)

@@ -347,7 +347,7 @@ def export_available(vote: Vote) -> bool:
 
 
 def board_export(vote: Vote) -> dict:
-    """The public export (``gongzhi-board/2``) of a counted vote, straight from the database:
+    """The public export (``gongzhi-board/3``, or /2 for votes opened before it) of a counted vote, straight from the database:
     every entry, every signed head (the closing head is signed first if it is missing), the
     consistency proofs between consecutive heads (stored when each head was signed), the electorate, the published private key and
     the stored result. Precondition: ``export_available(vote)``."""
@@ -370,6 +370,7 @@ def board_export(vote: Vote) -> dict:
         entries=entries,
         heads=[],
         result=vote.result,
+        format=vote.export_format,  # the format the vote was opened with (its manifest)
     )
     # The heads and the consistency proofs the portal committed to when it signed each head
     # (not recomputed from today's rows, so a later change to the stored board shows).

@@ -24,7 +24,7 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from portal.core import demo as core_demo
-from property.registry.models import Estate, OwnerParty
+from property.registry.models import Estate, OwnerParty, Person
 
 from . import board, services
 from .models import Channel, Vote, VoteElector
@@ -158,6 +158,8 @@ def _binjiang(estate: Estate, rng: random.Random) -> None:
         )
     for i, p in enumerate(proxy):
         owner = core_demo.ensure_user(f"proxy-owner{i + 1}.{estate.code}", f"委托人{i + 1}")
+        # The authorization is the owner's: their account is the party's (a verified owner).
+        Person.objects.filter(pk=p.members.order_by("pk").first().pk, user=None).update(user=owner)
         proxy_user = core_demo.ensure_user(f"proxy{i + 1}.{estate.code}", f"受托人{i + 1}")
         auth = services.proxy_request(
             actor=owner,
@@ -179,11 +181,14 @@ def _binjiang(estate: Estate, rng: random.Random) -> None:
         closes_at=now + timedelta(days=35),
         actor=committee,
     )
+    # Not a matter-3 vote: one scheduled would bar the committee (and the company) from deciding
+    # the estate's pending claims (DOMAIN.md §1 "Conflicts of interest"), leaving them to the
+    # street office; the open vote on replacing the company already bars the company.
     v = _make(
         estate,
-        title="增选两名业主委员会委员",
-        matter=3,
-        motion="增选两名业主委员会委员，候选人名单见附件。",
+        title="修订业主大会议事规则",
+        matter=1,
+        motion="修订议事规则第八条：业主大会会议可以采用电子投票方式召开，与书面投票具有同等效力。",
         opens_at=now + timedelta(days=9),
         closes_at=now + timedelta(days=24),
         actor=committee,

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import re
+
 from django import forms
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
@@ -48,6 +49,26 @@ class VoteForm(PlainTextFormMixin, forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
     attachment = _file_field(_("Attachment"), required=False)
+    concerns = forms.TypedChoiceField(
+        label=_("Does the motion name an organisation of the estate?"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        help_text=_(
+            "Name the property company or the owners' committee if the motion is about it. "
+            "Votes on matters 3 and 4 concern them anyway. While the vote is scheduled or "
+            "open, the organisation named may not verify ownership claims."
+        ),
+    )
+
+    def __init__(self, *args, organisations=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["concerns"].choices = [("", _("No"))] + [(o.pk, o.name) for o in organisations]
+        self.organisations = {o.pk: o for o in organisations}
+
+    def clean_concerns(self):
+        pk = self.cleaned_data.get("concerns")
+        return self.organisations.get(pk) if pk else None
 
     def clean(self):
         data = super().clean()
@@ -81,12 +102,19 @@ class PaperForm(forms.Form):
         self.fields["party"].choices = [(p.pk, p.label) for p in parties]
 
 
+MAINLAND_MOBILE = re.compile(r"(?:\+86)?1[3-9]\d{9}")
+
+
 class ProxyForm(forms.Form):
+    """Names the proxy by mobile number. Whether an account has that number is never said
+    (issue 14, finding 13c): the authorization names the number, and the account with it, now
+    or once it signs up, is the proxy."""
+
     party = forms.TypedChoiceField(label=_("Owner party"), coerce=int)
     proxy_phone = forms.CharField(
         label=_("Proxy's mobile phone"),
         max_length=20,
-        help_text=_("The proxy must have a portal account with this number."),
+        help_text=_("The proxy signs in to the portal with this number to cast."),
     )
     document = _file_field(_("Written authorization"))
 
@@ -95,13 +123,9 @@ class ProxyForm(forms.Form):
         self.fields["party"].choices = [(p.pk, p.label) for p in parties]
 
     def clean_proxy_phone(self):
-        phone = self.cleaned_data["proxy_phone"].strip().replace(" ", "")
-        User = get_user_model()
-        candidates = {phone, f"+86{phone}"} if not phone.startswith("+") else {phone}
-        user = User.objects.filter(phone__in=candidates, is_active=True).first()
-        if user is None:
-            raise ValidationError(_("No portal user has this mobile number."))
-        self.proxy_user = user
+        phone = re.sub(r"[\s-]", "", self.cleaned_data["proxy_phone"])
+        if not MAINLAND_MOBILE.fullmatch(phone):
+            raise ValidationError(_("Enter an 11-digit mainland mobile number."))
         return phone
 
 
@@ -123,4 +147,28 @@ class ObjectionForm(PlainTextFormMixin, forms.Form):
         label=_("Your objection"),
         max_length=settings.GONGZHI["VOTE_OBJECTION_MAX_CHARS"],
         widget=forms.Textarea(attrs={"rows": 5}),
+    )
+
+
+class BallotDisputeForm(PlainTextFormMixin, forms.Form):
+    label_suffix = ""  # the label is a question
+
+    statement = forms.CharField(
+        label=_("Why is this ballot not yours?"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=2000,
+    )
+
+
+class DisputeDecisionForm(PlainTextFormMixin, forms.Form):
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[
+            ("uphold", _("Uphold: the ballot does not count")),
+            ("dismiss", _("Dismiss: the ballot stands")),
+        ],
+        widget=forms.RadioSelect,
+    )
+    reason = forms.CharField(
+        label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}), max_length=1000
     )

@@ -42,7 +42,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from portal.core.uploads import PrivateUploadTo, private_storage, validate_upload
-from property.registry.models import Estate, OwnerParty
+from portal.organisations.models import Organisation
+from property.registry.models import Estate, OwnerParty, Unit
 
 from . import tally
 
@@ -73,6 +74,11 @@ class Channel(models.TextChoices):
 
 
 ALL_CHANNELS = tuple(c.value for c in Channel)
+
+#: A board entry's channel: a ballot's channel, or ``void`` (appended at close for a party whose
+#: latest ballot does not count, ``voting.verify`` format 3).
+VOID = "void"
+ENTRY_CHANNELS = [*Channel.choices, (VOID, _("Void (does not count)"))]
 
 
 class Matter(models.IntegerChoices):
@@ -128,6 +134,18 @@ class Vote(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     cancel_reason = models.TextField(_("reason for cancelling"), blank=True)
     extensions = models.PositiveSmallIntegerField(_("extensions"), default=0)
+    concerns = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("organisation the motion names"),
+        help_text=_(
+            "The estate's property company or owners' committee, if the motion is about it. "
+            "While the vote is scheduled or open, that organisation may not verify claims."
+        ),
+    )
 
     # Frozen at open (DOMAIN §1: the electorate is frozen when the vote opens).
     total_heads = models.PositiveIntegerField(_("total heads"), default=0)
@@ -140,6 +158,9 @@ class Vote(models.Model):
         _("vote private key (published at count)"), null=True, blank=True, editable=False
     )
     manifest = models.CharField(_("manifest hash"), max_length=64, blank=True, editable=False)
+    board_format = models.CharField(
+        _("board format"), max_length=24, blank=True, editable=False
+    )  # set at open; empty for votes opened before format 3 (gongzhi-board/2)
 
     # Closing, counting and publication.
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
@@ -197,6 +218,11 @@ class Vote(models.Model):
     @property
     def has_result(self) -> bool:
         return self.status in RESULT_STATUSES and self.result is not None
+
+    @property
+    def export_format(self) -> str:
+        """The board format this vote was opened with (its manifest signs it)."""
+        return self.board_format or "gongzhi-board/2"
 
     def board_vote_json(self) -> dict:
         """The export's ``vote`` object (fixed from open: part of the manifest)."""
@@ -265,6 +291,26 @@ class VoteElector(models.Model):
         return Decimal(self.area_centi) / 100
 
 
+class VoteElectorUnit(models.Model):
+    """A unit of a frozen party, as held when the vote opened. Who may cast a frozen party's
+    ballot follows these units (DOMAIN.md §1: a frozen party keeps its vote; when its units are
+    sold during the vote, the buyer may cast it unless the seller already did)."""
+
+    vote = models.ForeignKey(Vote, on_delete=models.CASCADE, related_name="+")
+    elector = models.ForeignKey(VoteElector, on_delete=models.CASCADE, related_name="frozen_units")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("frozen unit")
+        verbose_name_plural = _("frozen units")
+        constraints = [
+            models.UniqueConstraint(fields=["vote", "unit"], name="one_frozen_holder_per_unit")
+        ]
+
+    def __str__(self):
+        return f"{self.vote_id}:{self.unit_id}"
+
+
 class Ballot(models.Model):
     """The party's current ballot. The choice exists here only as HPKE-sealed bytes."""
 
@@ -290,6 +336,14 @@ class Ballot(models.Model):
     )
     cast_at = models.DateTimeField(_("cast"))
     changes = models.PositiveIntegerField(_("changes"), default=0)
+    after_transfer = models.BooleanField(
+        _("cast after the party's units changed hands"),
+        default=False,
+        help_text=_(
+            "Cast when the frozen party no longer held any of its units (by the buyers). A "
+            "ballot cast before stands: the buyers cannot replace it."
+        ),
+    )
 
     class Meta:
         verbose_name = _("ballot")
@@ -337,7 +391,19 @@ class BoardEntry(models.Model):
     entry = models.JSONField(_("entry"))
     entry_hash = models.CharField(_("entry hash"), max_length=64)
     receipt = models.CharField(_("receipt code"), max_length=11, db_index=True)
-    channel = models.CharField(_("channel"), max_length=8, choices=Channel.choices)
+    channel = models.CharField(_("channel"), max_length=8, choices=ENTRY_CHANNELS)
+    voter = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("whose ballot"),
+        help_text=_(
+            "The account whose ballot this is: the owner online, the owner who authorized the "
+            "proxy; empty for paper ballots and void entries. Not published."
+        ),
+    )
     supersedes = models.PositiveIntegerField(_("supersedes"), null=True, blank=True)
     time = models.DateTimeField(_("time"))
 
@@ -417,9 +483,13 @@ class ProxyAuthorization(models.Model):
     proxy = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="proxy_authorizations",
         verbose_name=_("proxy"),
+        help_text=_("The account with the proxy's phone number, once there is one."),
     )
+    proxy_phone = models.CharField(_("proxy's mobile phone"), max_length=20, blank=True)
     document = models.FileField(
         _("written authorization"), upload_to=proxy_path, storage=private_storage
     )
@@ -446,6 +516,56 @@ class ProxyAuthorization(models.Model):
 
     def __str__(self):
         return f"{self.vote_id}:{self.party_id}"
+
+    @property
+    def governing_node(self):
+        return self.vote.governing_node
+
+
+class BallotDisputeStatus(models.TextChoices):
+    OPEN = "open", _("Awaiting the street office")
+    UPHELD = "upheld", _("Upheld: the ballot does not count")
+    DISMISSED = "dismissed", _("Dismissed: the ballot stands")
+
+
+class BallotDispute(models.Model):
+    """An owner disputes a paper or proxy ballot entered for their party (DOMAIN.md §1
+    "Channels"). While open (and for good once upheld) the disputed entry does not stand: the
+    party may cast again through any channel, and if it is still the party's latest ballot when
+    the vote closes it is voided (``services.vote_close``). The street office decides."""
+
+    vote = models.ForeignKey(Vote, on_delete=models.CASCADE, related_name="ballot_disputes")
+    entry = models.ForeignKey(BoardEntry, on_delete=models.PROTECT, related_name="disputes")
+    party = models.ForeignKey(OwnerParty, on_delete=models.PROTECT, related_name="+")
+    filed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    statement = models.TextField(_("statement"), max_length=2000)
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=BallotDisputeStatus.choices,
+        default=BallotDisputeStatus.OPEN,
+    )
+    filed_at = models.DateTimeField(_("filed"), auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    reason = models.TextField(_("reason for the decision"), blank=True)
+
+    class Meta:
+        verbose_name = _("ballot dispute")
+        verbose_name_plural = _("ballot disputes")
+        ordering = ["filed_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["entry"], condition=Q(status="open"), name="one_open_dispute_per_entry"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.vote_id}/{self.entry_id}"
 
     @property
     def governing_node(self):

@@ -38,16 +38,35 @@ def is_published(user, obj=None) -> bool:
 
 @rules.predicate
 def is_vote_proxy(user, obj=None) -> bool:
-    """Holds an approved proxy authorization for this vote."""
+    """Holds an approved proxy authorization for this vote (named by account or phone)."""
     from .models import ProxyAuthorization, ProxyStatus, Vote
+    from .selectors import proxy_named
 
     return (
         isinstance(obj, Vote)
         and user.is_authenticated
         and ProxyAuthorization.objects.filter(
-            vote=obj, proxy=user, status=ProxyStatus.APPROVED
+            proxy_named(user), vote=obj, status=ProxyStatus.APPROVED
         ).exists()
     )
+
+
+@rules.predicate
+def is_frozen_owner(user, obj=None) -> bool:
+    """A member of a party frozen into this vote's electorate (DOMAIN.md §1: a frozen party keeps
+    its vote), or the holder now of one of its frozen units: they may see the vote even after
+    selling their units or buying one during it."""
+    from .models import Vote, VoteElector, VoteElectorUnit
+
+    if not isinstance(obj, Vote) or not user.is_authenticated:
+        return False
+    if VoteElector.objects.filter(vote=obj, party__members__user=user).exists():
+        return True
+    return VoteElectorUnit.objects.filter(
+        vote=obj,
+        unit__ownerships__end__isnull=True,
+        unit__ownerships__party__members__user=user,
+    ).exists()
 
 
 owner = is_owner_in_estate & is_published
@@ -58,6 +77,9 @@ rules.add_perm("voting.manage_vote", is_vote_organiser)
 rules.add_perm("voting.cast", owner | (is_vote_proxy & is_published))
 rules.add_perm("voting.enter_paper", is_vote_organiser)
 rules.add_perm("voting.approve_proxy", is_vote_organiser)
-rules.add_perm("voting.view_vote", owner | watcher | is_vote_proxy)
+rules.add_perm("voting.view_vote", owner | watcher | is_vote_proxy | is_frozen_owner)
+# Disputes of paper and proxy ballots go to the street office over the estate: the committee
+# entered the paper ballots and approved the proxies, so it does not judge them.
+rules.add_perm("voting.decide_disputes", is_estate_street_office)
 rules.add_perm("voting.view_result", owner | watcher)
 rules.add_perm("voting.object", owner)

@@ -5,18 +5,24 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.db.models import Count, Q, Sum
+from django.db import connection
+from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.utils import timezone
+
+from property.registry.models import OwnerParty, Ownership, Person
+from property.registry.selectors import suspended_account_ids
 
 from .models import (
     RESULT_STATUSES,
     Ballot,
+    BallotDispute,
     BoardEntry,
     Channel,
     ProxyAuthorization,
     ProxyStatus,
     Vote,
     VoteElector,
+    VoteElectorUnit,
     VoteStatus,
 )
 
@@ -116,10 +122,172 @@ def party_entries(vote: Vote, party) -> list[BoardEntry]:
     )
 
 
-def approved_proxies_for(vote: Vote, user):
-    return ProxyAuthorization.objects.filter(
-        vote=vote, proxy=user, status=ProxyStatus.APPROVED
-    ).select_related("party")
+def phone_candidates(phone: str) -> set[str]:
+    """The ways a mainland mobile number may be stored: as typed and with +86."""
+    phone = (phone or "").strip().replace(" ", "").replace("-", "")
+    if not phone:
+        return set()
+    if phone.startswith("+"):
+        return {phone}
+    return {phone, f"+86{phone}"}
+
+
+_Q = connection.ops.quote_name
+_MEMBERS = OwnerParty.members.through._meta.db_table
+_OWNERSHIP = Ownership._meta.db_table
+_FROZEN = VoteElectorUnit._meta.db_table
+# From the user's person (one per account) through the units they hold now to the frozen
+# parties of the vote that held those units when it opened. ``member``: the user is a member of
+# that party; ``holds``: the party itself still holds one of its frozen units. Plain SQL, like
+# the cast's own read (services._ELECTOR_SQL): it runs on every cast, and the ORM's version
+# (nested IN and EXISTS subqueries) cost more to build and to plan than to run.
+_CASTABLE_SQL = (
+    "SELECT DISTINCT e.id, e.party_id, e.pseudonym, e.area_centi, e.units, "  # noqa: S608
+    "op.estate_id, op.kind, op.label, op.organisation_id, op.key, "
+    f"EXISTS(SELECT 1 FROM {_MEMBERS} m2 WHERE m2.ownerparty_id = e.party_id "
+    "AND m2.person_id = p.id), "
+    f"(o.party_id = e.party_id OR EXISTS(SELECT 1 FROM {_FROZEN} f2 "
+    f"JOIN {_OWNERSHIP} o2 ON o2.unit_id = f2.unit_id AND o2.{_Q('end')} IS NULL "
+    "WHERE f2.elector_id = e.id AND o2.party_id = e.party_id)) "
+    f"FROM {Person._meta.db_table} p "
+    f"JOIN {_MEMBERS} m ON m.person_id = p.id "
+    f"JOIN {_OWNERSHIP} o ON o.party_id = m.ownerparty_id AND o.{_Q('end')} IS NULL "
+    f"JOIN {_FROZEN} f ON f.unit_id = o.unit_id AND f.vote_id = %s "
+    f"JOIN {VoteElector._meta.db_table} e ON e.id = f.elector_id "
+    f"JOIN {OwnerParty._meta.db_table} op ON op.id = e.party_id "
+    "WHERE p.user_id = %s "
+    "ORDER BY e.id"
+)
+
+
+def castable_electors(user, vote: Vote) -> list[VoteElector]:
+    """The frozen parties ``user`` may cast for online now (DOMAIN.md §1: a frozen party keeps
+    its vote), each with ``party`` loaded and ``successor`` set. One query.
+
+    The user must hold now (through any party) one of the elector's frozen units, and either be
+    a member of the frozen party (the owners themselves, as long as they hold one of its units)
+    or, once the frozen party holds none of its units any more (all sold during the vote), be
+    one of their new holders: ``successor``. Whether a ballot already cast may be replaced is
+    ``services.ballot_cast``'s to decide (a seller's ballot stands)."""
+    if not user.is_authenticated:
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(_CASTABLE_SQL, [vote.pk, user.pk])
+        rows = cursor.fetchall()
+    out = []
+    for (
+        eid,
+        party_id,
+        pseudonym,
+        area,
+        units,
+        estate_id,
+        kind,
+        label,
+        org,
+        key,
+        member,
+        holds,
+    ) in rows:
+        if not (member or not holds):
+            continue
+        elector = VoteElector(
+            pk=eid, vote=vote, party_id=party_id, pseudonym=pseudonym, area_centi=area, units=units
+        )
+        elector.party = OwnerParty(
+            pk=party_id,
+            estate_id=estate_id,
+            kind=kind,
+            label=label,
+            organisation_id=org,
+            key=key,
+        )
+        elector.member, elector.holds = bool(member), bool(holds)
+        elector.successor = not member
+        out.append(elector)
+    return out
+
+
+def frozen_memberships(user, vote: Vote):
+    """Electors of the vote whose frozen party has the user as a member (whether or not they
+    still hold its units): what "my vote" shows them."""
+    if not user.is_authenticated:
+        return VoteElector.objects.none()
+    return VoteElector.objects.filter(vote=vote, party__members__user=user).select_related("party")
+
+
+def frozen_unit_codes(elector: VoteElector) -> list[str]:
+    return list(
+        VoteElectorUnit.objects.filter(elector=elector)
+        .order_by("unit__code")
+        .values_list("unit__code", flat=True)
+    )
+
+
+def proxy_named(user, prefix: str = "") -> Q:
+    """Authorizations naming ``user``: by account, or by their verified phone number when no
+    account had it at the time (``prefix`` for a lookup through a relation, e.g. "proxies__")."""
+    q = Q(**{f"{prefix}proxy": user})
+    if user.phone and user.phone_verified:
+        q |= Q(
+            **{
+                f"{prefix}proxy__isnull": True,
+                f"{prefix}proxy_phone__in": phone_candidates(user.phone),
+            }
+        )
+    return q
+
+
+def approved_proxies_for(vote: Vote, user) -> list[ProxyAuthorization]:
+    """Approved authorizations naming ``user`` (their account, or their verified phone number
+    when the authorization was made before the account existed) that still speak for their
+    owner: the owner who signed it still holds one of the party's frozen units and is not
+    suspended. One plain query for the usual case (none); the few found are then checked."""
+    if not user.is_authenticated:
+        return []
+    found = list(
+        ProxyAuthorization.objects.filter(proxy_named(user), vote=vote, status=ProxyStatus.APPROVED)
+        .select_related("party")
+        .order_by("pk")
+    )
+    if not found:
+        return []
+    owner_holds = VoteElectorUnit.objects.filter(
+        vote=vote,
+        elector__party_id=OuterRef("party_id"),
+        unit__ownerships__end__isnull=True,
+        unit__ownerships__party__members__user_id=OuterRef("requested_by_id"),
+    )
+    valid = set(
+        ProxyAuthorization.objects.filter(pk__in=[a.pk for a in found])
+        .filter(Exists(owner_holds))
+        .exclude(requested_by_id__in=suspended_account_ids())
+        .values_list("pk", flat=True)
+    )
+    return [a for a in found if a.pk in valid]
+
+
+def entered_for(vote: Vote, parties) -> list[BoardEntry]:
+    """Paper and proxy entries of the given parties' ballots, oldest first, each with
+    ``open_dispute``/``dispute`` loaded: what their owners are told about and may dispute."""
+    pseudonyms = list(
+        VoteElector.objects.filter(vote=vote, party__in=parties).values_list("pseudonym", flat=True)
+    )
+    if not pseudonyms:
+        return []
+    entries = list(
+        BoardEntry.objects.filter(
+            vote=vote,
+            channel__in=(Channel.PAPER, Channel.PROXY),
+            entry__pseudonym__in=pseudonyms,
+        ).order_by("n")
+    )
+    disputes = {
+        d.entry_id: d for d in BallotDispute.objects.filter(entry__in=entries).order_by("filed_at")
+    }
+    for e in entries:
+        e.dispute = disputes.get(e.pk)
+    return entries
 
 
 def board_size(vote: Vote) -> int:

@@ -26,6 +26,7 @@ from __future__ import annotations
 import base64
 from collections.abc import Iterable
 from datetime import datetime, timedelta
+from functools import partial
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -34,14 +35,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal.audit import log_event
-from property.registry.models import Estate, OwnerParty
-from property.registry.selectors import electorate_rows
+from property.registry.models import SUSPENDING, ClaimDispute, Estate, OwnerParty, Ownership
+from property.registry.selectors import electorate_units, suspended_account_ids
 
 from . import keys
 from .models import (
     ALL_CHANNELS,
     CANCEL_REASON_MAX_CHARS,
+    VOID,
     Ballot,
+    BallotDispute,
+    BallotDisputeStatus,
     BoardCounter,
     BoardEntry,
     Channel,
@@ -52,6 +56,7 @@ from .models import (
     Vote,
     VoteAttachment,
     VoteElector,
+    VoteElectorUnit,
     VoteStatus,
 )
 from .sealing import (
@@ -63,9 +68,17 @@ from .sealing import (
     unwrap_private_key,
     wrap_private_key,
 )
+from .selectors import approved_proxies_for, phone_candidates
 from .signals import vote_finalised
 from .tally import Choice, Weight, party_areas, result_to_json, rule_for, tally_counts
-from .verify import electorate_json, entry_hash, make_entry, manifest_hash, seal_for_entry
+from .verify import (
+    FORMAT,
+    electorate_json,
+    entry_hash,
+    make_entry,
+    manifest_hash,
+    seal_for_entry,
+)
 
 CHOICE_VALUES = frozenset(c.value for c in Choice)
 
@@ -125,9 +138,12 @@ def vote_create(
     notice_at: datetime | None = None,
     allow_change: bool = True,
     channels: Iterable[str] = ALL_CHANNELS,
+    concerns=None,
 ) -> Vote:
     """Create a DRAFT vote. Preconditions: matter 1..9, closes after opens, channels a non-empty
-    subset of online/paper/proxy. The caller has checked ``voting.create_vote``."""
+    subset of online/paper/proxy; ``concerns``, if given, is the estate's property company or
+    owners' committee (the organisation the motion names: it may not verify claims while the
+    vote is scheduled or open). The caller has checked ``voting.create_vote``."""
     try:
         rule_for(matter)
     except ValueError:
@@ -139,6 +155,11 @@ def vote_create(
         raise VoteError(_("The vote must close after it opens."), code="times")
     if not title.strip() or not motion.strip():
         raise VoteError(_("A vote needs a title and a motion."), code="text")
+    if concerns is not None and concerns.pk not in _estate_organisations(estate):
+        raise VoteError(
+            _("A vote can name only the estate's property company or owners' committee."),
+            code="concerns",
+        )
     with transaction.atomic():
         vote = Vote.objects.create(
             estate=estate,
@@ -150,10 +171,17 @@ def vote_create(
             notice_at=notice_at,
             allow_change=allow_change,
             channels=channels,
+            concerns=concerns,
             created_by=actor if getattr(actor, "is_authenticated", False) else None,
         )
         log_event(actor=actor, action="voting.created", obj=vote, details={"matter": int(matter)})
     return vote
+
+
+def _estate_organisations(estate: Estate) -> set[int]:
+    """The organisations that verify claims in the estate: its company and its committee."""
+    committee = estate.owners_committee()
+    return {pk for pk in (estate.company_id, committee.pk if committee else None) if pk}
 
 
 def attachment_add(*, actor, vote: Vote, file, title: str = "") -> VoteAttachment:
@@ -220,17 +248,19 @@ def vote_open(*, vote: Vote, actor=None, now: datetime | None = None, notify: bo
     """scheduled → open, at or after ``opens_at``. Freezes the electorate (one ``VoteElector``
     per owner party currently holding units, with its summed area and unit count; totals on the
     vote), makes the vote's X25519 key pair (private key stored only wrapped), the board counter
-    and the manifest hash; then emails the verified owners."""
+    and the manifest hash; then emails the verified owners. Each elector's units are frozen
+    with it (``VoteElectorUnit``): whoever holds them later may cast for the party, see
+    ``voting.selectors.castable_electors``."""
     now = _now(now)
     with transaction.atomic():
         _locked(vote)
         _require(vote, VoteStatus.SCHEDULED)
         if now < vote.opens_at:
             raise VoteError(_("The vote does not open yet."), code="early")
-        rows = electorate_rows(vote.estate)
+        rows = electorate_units(vote.estate)
         areas = party_areas((str(party), int(area * 100)) for _, area, party in rows)
         units: dict[str, int] = {}
-        for _code, _area, party in rows:
+        for _unit, _area, party in rows:
             units[str(party)] = units.get(str(party), 0) + 1
         secret = keys.pseudonym_key()
         electors = sorted(
@@ -247,6 +277,16 @@ def vote_open(*, vote: Vote, actor=None, now: datetime | None = None, notify: bo
             key=lambda e: e.pseudonym,
         )
         VoteElector.objects.bulk_create(electors, batch_size=2000)
+        elector_ids = dict(
+            VoteElector.objects.filter(vote=vote).values_list("party_id", "pk").iterator()
+        )
+        VoteElectorUnit.objects.bulk_create(
+            (
+                VoteElectorUnit(vote=vote, elector_id=elector_ids[party], unit_id=unit)
+                for unit, _area, party in rows
+            ),
+            batch_size=5000,
+        )
         private, public = generate_vote_keypair()
         vote.public_key = public
         vote.private_key_wrapped = wrap_private_key(
@@ -256,7 +296,10 @@ def vote_open(*, vote: Vote, actor=None, now: datetime | None = None, notify: bo
         vote.total_area_centi = sum(e.area_centi for e in electors)
         vote.total_units = len(rows)
         electorate = electorate_json((e.pseudonym, e.area_centi) for e in electors)
-        vote.manifest = manifest_hash(vote.board_vote_json(), electorate, _b64(public))
+        vote.board_format = FORMAT
+        vote.manifest = manifest_hash(
+            vote.board_vote_json(), electorate, _b64(public), format=FORMAT
+        )
         vote.status = VoteStatus.OPEN
         vote.opened_at = now
         vote.original_closes_at = vote.closes_at
@@ -326,9 +369,19 @@ def ballot_cast(
 
     Preconditions: the vote is open and ``now`` is before its close; the party is in the frozen
     electorate; the channel is allowed; ``paper`` needs ``scan`` (the scanned ballot); ``proxy``
-    needs an approved authorization naming ``actor`` for this vote and party. One ballot per
-    party: a party that has voted through another channel is refused; a change through the same
-    channel follows ``vote.allow_change``. Lock: the vote's ``BoardCounter`` row (see module)."""
+    needs an approved authorization naming ``actor`` for this vote and party, whose owner may
+    still cast for it. For ``online`` the caller has checked that ``actor`` may cast for the
+    party now (``voting.selectors.castable_electors``).
+
+    Refused: a suspended account (its verification is disputed: ``online`` by it, ``proxy`` on
+    its authorization); a second ballot of the party through another channel, except that the
+    owner's own online ballot replaces a paper ballot the committee entered (DOMAIN.md §1,
+    Shenzhen practice) and that a ballot which does not stand (cast by a suspended account, or
+    disputed by the party) may be replaced through any channel; a change through the same
+    channel unless ``vote.allow_change``; after the party's units all changed hands during the
+    vote, any ballot over one the seller cast before (it stands). Lock: the vote's
+    ``BoardCounter`` row (see module). A paper or proxy ballot is told to the party's owners by
+    the worker (``tasks.notify_ballot_entered``)."""
     now = _now(now)
     if choice not in CHOICE_VALUES:
         raise VoteError(_("Choose agree, oppose or abstain."), code="choice")
@@ -336,14 +389,13 @@ def ballot_cast(
         raise VoteError(_("This vote does not accept that channel."), code="channel")
     if channel == Channel.PAPER and scan is None:
         raise VoteError(_("Attach the scanned paper ballot."), code="scan")
-    if (
-        channel == Channel.PROXY
-        and not ProxyAuthorization.objects.filter(
-            vote=vote, party=party, proxy=actor, status=ProxyStatus.APPROVED
-        ).exists()
-    ):
-        raise VoteError(_("You hold no approved proxy for this party."), code="proxy")
-    elector = _elector_and_ballot(vote, party)
+    voter_id = getattr(actor, "pk", None) if channel == Channel.ONLINE else None
+    if channel == Channel.PROXY:
+        auth = _proxy_authority(vote, party, actor)
+        if auth is None:
+            raise VoteError(_("You hold no approved proxy for this party."), code="proxy")
+        voter_id = auth
+    elector = _elector_and_ballot(vote, party, voter_id)
     _check_current(vote, elector, channel)
     sealed = seal_for_entry(choice, bytes(vote.public_key), vote.board_id, elector["pseudonym"])
     # First with what was read before the lock; if another request cast for this party in
@@ -351,11 +403,12 @@ def ballot_cast(
     # as the only writer.
     for read in (elector, None):
         try:
-            return _append_ballot(
+            entry = _append_ballot(
                 actor=actor,
                 vote=vote,
                 party=party,
                 elector=read,
+                voter_id=voter_id,
                 sealed=sealed,
                 channel=channel,
                 scan=scan,
@@ -364,25 +417,80 @@ def ballot_cast(
         except (IntegrityError, _StaleBallot):
             if read is None:
                 break
+        else:
+            if channel != Channel.ONLINE:
+                transaction.on_commit(
+                    partial(_queue, "voting.tasks.notify_ballot_entered", entry.pk)
+                )
+            return entry
     raise VoteError(
         _("This party has already voted. One ballot per party across all channels."),
         code="already_cast",
     )
 
 
+def cast_refusal(*, actor, vote: Vote, party: OwnerParty, channel: str) -> str | None:
+    """Why ``actor`` could not cast for ``party`` through ``channel`` now, or None: the same
+    rules as ``ballot_cast`` (apart from the board lock), for pages that offer the button."""
+    if vote.status != VoteStatus.OPEN:
+        return _("The vote is not open.")
+    voter_id = getattr(actor, "pk", None) if channel == Channel.ONLINE else None
+    if channel == Channel.PROXY:
+        voter_id = _proxy_authority(vote, party, actor)
+        if voter_id is None:
+            return _("You hold no approved proxy for this party.")
+    try:
+        _check_current(vote, _elector_and_ballot(vote, party, voter_id), channel)
+    except VoteError as exc:
+        return " ".join(exc.messages)
+    return None
+
+
+def _proxy_authority(vote: Vote, party: OwnerParty, actor) -> int | None:
+    """The owner (account id) whose approved authorization lets ``actor`` cast for ``party``
+    now, or None (see ``voting.selectors.approved_proxies_for``: the authorization lapses when
+    its owner no longer holds any of the party's frozen units or is suspended)."""
+    for auth in approved_proxies_for(vote, actor):
+        if auth.party_id == party.pk:
+            return auth.requested_by_id
+    return None
+
+
 def _check_current(vote: Vote, elector: dict | None, channel: str) -> None:
-    """Refuse a party outside the electorate, or one whose current ballot may not be replaced."""
+    """Refuse a party outside the electorate, a suspended voter, or a current ballot that may
+    not be replaced (the rules are ``ballot_cast``'s docstring)."""
     if elector is None:
         raise VoteError(_("This party is not in the vote's electorate."), code="elector")
+    if elector["voter_suspended"]:
+        raise VoteError(
+            _(
+                "The registered owner disputes the verification of this account: its ballots "
+                "are suspended until the street office decides."
+            ),
+            code="suspended",
+        )
     if elector["ballot"] is None:
         return
-    if elector["ballot_channel"] != channel:
+    if elector["ballot_suspended"] or elector["ballot_disputed"]:
+        return  # the current ballot does not stand: the party may cast again, any channel
+    if not elector["holds"] and not elector["ballot_after_transfer"]:
+        raise VoteError(
+            _(
+                "This party voted before its units changed hands during the vote: that ballot "
+                "stands, and the new owner cannot replace it."
+            ),
+            code="stands",
+        )
+    current = elector["ballot_channel"]
+    if current == Channel.PAPER and channel == Channel.ONLINE:
+        return  # the owner's own online ballot replaces a paper ballot entered for them
+    if current != channel:
         raise VoteError(
             _(
                 "This party has already voted (%(channel)s). One ballot per party "
                 "across all channels."
             ),
-            params={"channel": _channel_label(elector["ballot_channel"])},
+            params={"channel": _channel_label(current)},
             code="already_cast",
         )
     if not vote.allow_change:
@@ -404,10 +512,29 @@ _ELECTOR_FIELDS = (
     "ballot_changes",
     "ballot_entry",
     "ballot_n",
+    "ballot_after_transfer",
+    "holds",
+    "ballot_suspended",
+    "ballot_disputed",
+    "voter_suspended",
 )
-# Table names are the models' own; the values are parameters.
+_SUSPENDING = ", ".join(f"'{s}'" for s in SUSPENDING)
+_Q = connection.ops.quote_name
+# Table names are the models' own; the values are parameters. The EXISTS columns are index
+# look-ups: the party still holds one of its frozen units; the current ballot's owner is
+# suspended; the current entry is disputed; the voter casting now is suspended.
 _ELECTOR_SQL = (
-    "SELECT e.pseudonym, e.area_centi, b.id, b.channel, b.changes, b.entry_id, be.n "  # noqa: S608
+    "SELECT e.pseudonym, e.area_centi, b.id, b.channel, b.changes, b.entry_id, be.n, "  # noqa: S608
+    "b.after_transfer, "
+    f"EXISTS(SELECT 1 FROM {VoteElectorUnit._meta.db_table} fu "
+    f"JOIN {Ownership._meta.db_table} o ON o.unit_id = fu.unit_id "
+    f"WHERE fu.elector_id = e.id AND o.party_id = e.party_id AND o.{_Q('end')} IS NULL), "
+    f"EXISTS(SELECT 1 FROM {ClaimDispute._meta.db_table} d "
+    f"WHERE d.account_id = be.voter_id AND d.status IN ({_SUSPENDING})), "
+    f"EXISTS(SELECT 1 FROM {BallotDispute._meta.db_table} bd "
+    f"WHERE bd.entry_id = b.entry_id AND bd.status IN ('open', 'upheld')), "
+    f"EXISTS(SELECT 1 FROM {ClaimDispute._meta.db_table} d "
+    f"WHERE d.account_id = %s AND d.status IN ({_SUSPENDING})) "
     f"FROM {VoteElector._meta.db_table} e "
     f"LEFT JOIN {Ballot._meta.db_table} b ON b.vote_id = e.vote_id AND b.party_id = e.party_id "
     f"LEFT JOIN {BoardEntry._meta.db_table} be ON be.id = b.entry_id "
@@ -415,18 +542,27 @@ _ELECTOR_SQL = (
 )
 
 
-def _elector_and_ballot(vote: Vote, party: OwnerParty) -> dict | None:
-    """The party's frozen weights and its current ballot (if any), in one query.
+def _elector_and_ballot(vote: Vote, party: OwnerParty, voter_id: int | None = None) -> dict | None:
+    """The party's frozen weights, its current ballot (if any) and what decides whether it may
+    be replaced, and whether ``voter_id`` is suspended: one query.
 
-    Plain SQL (two LEFT JOINs over indexed keys) because this runs on every cast and building
-    the ORM's version (five subqueries) cost twenty times more than running it."""
+    Plain SQL (two LEFT JOINs over indexed keys, four EXISTS look-ups) because this runs on
+    every cast and building the ORM's version cost twenty times more than running it."""
     with connection.cursor() as cursor:
-        cursor.execute(_ELECTOR_SQL, [vote.pk, party.pk])
+        cursor.execute(_ELECTOR_SQL, [voter_id, vote.pk, party.pk])
         row = cursor.fetchone()
-    return dict(zip(_ELECTOR_FIELDS, row, strict=True)) if row else None
+    if not row:
+        return None
+    elector = dict(zip(_ELECTOR_FIELDS, row, strict=True))
+    for key in ("ballot_after_transfer", "holds", "ballot_suspended", "ballot_disputed"):
+        elector[key] = bool(elector[key])
+    elector["voter_suspended"] = bool(elector["voter_suspended"])
+    return elector
 
 
-def _append_ballot(*, actor, vote, party, elector, sealed, channel, scan, now) -> BoardEntry:
+def _append_ballot(
+    *, actor, vote, party, elector, voter_id, sealed, channel, scan, now
+) -> BoardEntry:
     """Append the board entry and write the current ballot, under the board counter lock.
 
     ``elector`` was read before the lock, and its ballot must still be current: a new ballot's
@@ -445,7 +581,7 @@ def _append_ballot(*, actor, vote, party, elector, sealed, channel, scan, now) -
         if closed or vote.status != VoteStatus.OPEN or now >= vote.closes_at:
             raise VoteError(_("The vote is not open."), code="closed")
         if elector is None:
-            elector = _elector_and_ballot(vote, party)
+            elector = _elector_and_ballot(vote, party, voter_id)
             _check_current(vote, elector, channel)
         n = next_n
         t = max(now, last_time) if last_time else now
@@ -466,10 +602,12 @@ def _append_ballot(*, actor, vote, party, elector, sealed, channel, scan, now) -
             entry_hash=digest.hex(),
             receipt=receipt_code(digest),
             channel=channel,
+            voter_id=voter_id,
             supersedes=entry["supersedes"],
             time=t,
         )
         cast_by = actor if getattr(actor, "is_authenticated", False) else None
+        after_transfer = not elector["holds"]
         if elector["ballot"] is None:
             Ballot.objects.create(
                 vote=vote,
@@ -481,15 +619,18 @@ def _append_ballot(*, actor, vote, party, elector, sealed, channel, scan, now) -
                 entry=board_entry,
                 cast_by=cast_by,
                 cast_at=t,
+                after_transfer=after_transfer,
             )
         elif not Ballot.objects.filter(
             pk=elector["ballot"], entry_id=elector["ballot_entry"]
         ).update(
             sealed_choice=sealed,
             entry=board_entry,
+            channel=channel,
             cast_by=cast_by,
             cast_at=t,
             changes=elector["ballot_changes"] + 1,
+            after_transfer=after_transfer,
         ):
             raise _StaleBallot
         BoardCounter.objects.filter(pk=counter_pk).update(next_n=n + 1, last_time=t)
@@ -502,15 +643,30 @@ def _append_ballot(*, actor, vote, party, elector, sealed, channel, scan, now) -
 
 
 def proxy_request(
-    *, actor, vote: Vote, party: OwnerParty, proxy_user, document
+    *, actor, vote: Vote, party: OwnerParty, document, proxy_user=None, proxy_phone: str = ""
 ) -> ProxyAuthorization:
-    """An owner of ``party`` uploads a written authorization naming ``proxy_user`` for this vote.
+    """An owner of ``party`` uploads a written authorization naming a proxy for this vote: an
+    account (``proxy_user``) or a mobile number (``proxy_phone``). A number is accepted whether
+    or not an account has it (finding 13c: the answer must not tell); the account with that
+    number, now or once it signs up, is the proxy.
+
     Preconditions: the vote is scheduled or open and accepts proxies; the party is not already
-    voted and has no pending or approved authorization; the proxy is another user."""
+    voted and has no pending or approved authorization; the proxy is not the owner."""
     if Channel.PROXY not in vote.channels:
         raise VoteError(_("This vote does not accept proxies."), code="channel")
-    if proxy_user is None or proxy_user.pk == actor.pk:
-        raise VoteError(_("Name another portal user as your proxy."), code="proxy_self")
+    if proxy_user is not None:
+        proxy_phone = proxy_user.phone or ""
+    else:
+        from django.contrib.auth import get_user_model
+
+        candidates = phone_candidates(proxy_phone)
+        if not candidates:
+            raise VoteError(_("Name another person as your proxy."), code="proxy_self")
+        proxy_phone = next(iter(sorted(candidates, key=len, reverse=True)))
+        proxy_user = get_user_model().objects.filter(phone__in=candidates, is_active=True).first()
+    own = phone_candidates(getattr(actor, "phone", "") or "")
+    if (proxy_user is not None and proxy_user.pk == actor.pk) or proxy_phone in own:
+        raise VoteError(_("Name another person as your proxy."), code="proxy_self")
     with transaction.atomic():
         _locked(vote)
         _require(vote, VoteStatus.SCHEDULED, VoteStatus.OPEN)
@@ -525,7 +681,12 @@ def proxy_request(
                 _("This party already has a proxy authorization for this vote."), code="dup"
             )
         auth = ProxyAuthorization(
-            vote=vote, party=party, requested_by=actor, proxy=proxy_user, document=document
+            vote=vote,
+            party=party,
+            requested_by=actor,
+            proxy=proxy_user,
+            proxy_phone=proxy_phone[:20],
+            document=document,
         )
         auth.save()
         log_event(actor=actor, action="voting.proxy_requested", obj=vote, details={})
@@ -559,7 +720,13 @@ def proxy_decide(
 
 
 def vote_close(*, vote: Vote, actor=None, now: datetime | None = None) -> Vote:
-    """open → closed at or after ``closes_at``. Takes the board lock, so no ballot lands after."""
+    """open → closed at or after ``closes_at``. Takes the board lock, so no ballot lands after.
+
+    Under that lock, every party whose latest ballot does not count gets a ``void`` entry
+    (``_void_uncounted``): a ballot of an account suspended by a dispute of its verification
+    (open, or upheld), or a paper or proxy ballot the party disputed (open, or upheld). The
+    party's latest earlier ballot that does count, if any, counts instead. A dispute decided in
+    the account's (or the ballot's) favour before this moment leaves the ballot counted."""
     now = _now(now)
     with transaction.atomic():
         # Takes the board lock by marking the board closed on that row itself, so that a cast
@@ -569,6 +736,7 @@ def vote_close(*, vote: Vote, actor=None, now: datetime | None = None) -> Vote:
         _require(vote, VoteStatus.OPEN)
         if now < vote.closes_at:
             raise VoteError(_("The vote does not close yet."), code="early")
+        voided = _void_uncounted(vote, now)
         vote.status = VoteStatus.CLOSED
         vote.closed_at = now
         vote.save(update_fields=["status", "closed_at"])
@@ -576,9 +744,81 @@ def vote_close(*, vote: Vote, actor=None, now: datetime | None = None) -> Vote:
             actor=actor,
             action="voting.closed",
             obj=vote,
-            details={"entries": BoardEntry.objects.filter(vote=vote).count()},
+            details={"entries": BoardEntry.objects.filter(vote=vote).count(), "voided": voided},
         )
     return vote
+
+
+def _uncounted_entries(vote: Vote):
+    """Entries of the vote that must not count (see ``vote_close``)."""
+    from django.db.models import Exists, OuterRef, Q
+
+    disputed = BallotDispute.objects.filter(
+        entry=OuterRef("pk"),
+        status__in=(BallotDisputeStatus.OPEN, BallotDisputeStatus.UPHELD),
+    )
+    return BoardEntry.objects.filter(vote=vote).filter(
+        Q(voter__in=suspended_account_ids()) | Exists(disputed)
+    )
+
+
+def _void_uncounted(vote: Vote, now: datetime) -> int:
+    """Append a void entry for each party whose current ballot is uncounted; returns how many.
+
+    Precondition: the board counter row is locked (``vote_close``). The void entry supersedes
+    the current entry and carries the sealed choice of the party's latest earlier entry that
+    counts (it counts again), or none (the party then did not take part); the ``Ballot`` row
+    follows it, or is deleted. One query when nothing is uncounted."""
+    uncounted = set(_uncounted_entries(vote).values_list("n", flat=True))
+    if not uncounted:
+        return 0
+    counter = BoardCounter.objects.get(vote=vote)
+    n, last_time = counter.next_n, counter.last_time
+    t = max(now, last_time) if last_time else now
+    voided = 0
+    ballots = Ballot.objects.filter(vote=vote, entry__n__in=uncounted).select_related("entry")
+    for ballot in ballots.order_by("entry__n"):
+        head = ballot.entry
+        reinstated, back = None, head.supersedes
+        while back is not None:  # down the party's chain, by the indexed (vote, n)
+            earlier = BoardEntry.objects.get(vote=vote, n=back)
+            if back not in uncounted and earlier.channel != VOID:
+                reinstated = earlier
+                break
+            back = earlier.supersedes
+        sealed = (
+            base64.b64decode(reinstated.entry["sealed_choice"]) if reinstated is not None else b""
+        )
+        entry = make_entry(
+            n=n,
+            pseudonym=ballot.pseudonym,
+            area=ballot.area_centi,
+            sealed_choice=sealed,
+            channel=VOID,
+            time=board_time(t),
+            supersedes=head.n,
+        )
+        digest = entry_hash(entry)
+        void = BoardEntry.objects.create(
+            vote=vote,
+            n=n,
+            entry=entry,
+            entry_hash=digest.hex(),
+            receipt=receipt_code(digest),
+            channel=VOID,
+            supersedes=head.n,
+            time=t,
+        )
+        if reinstated is None:
+            ballot.delete()
+        else:
+            Ballot.objects.filter(pk=ballot.pk).update(
+                sealed_choice=sealed, entry=void, channel=reinstated.channel, cast_by=None
+            )
+        n += 1
+        voided += 1
+    BoardCounter.objects.filter(pk=counter.pk).update(next_n=n, last_time=t)
+    return voided
 
 
 COUNT_CHUNK = 5000  # rows fetched per round trip while streaming the ballots
@@ -708,6 +948,88 @@ def objection_file(*, actor, vote: Vote, text: str, now: datetime | None = None)
         objection = Objection.objects.create(vote=vote, filed_by=actor, text=text)
         log_event(actor=actor, action="voting.objection_filed", obj=vote, details={})
     return objection
+
+
+# --- disputes of paper and proxy ballots --------------------------------------------------------
+
+DISPUTABLE_STATUSES = (
+    VoteStatus.OPEN,
+    VoteStatus.CLOSED,
+    VoteStatus.COUNTED,
+    VoteStatus.PUBLICISED,
+)
+
+
+def ballot_dispute_file(
+    *, actor, vote: Vote, entry: BoardEntry, party: OwnerParty, statement: str
+) -> BallotDispute:
+    """An owner disputes a paper or proxy ballot entered for their party.
+
+    Preconditions: the caller checked that ``actor`` speaks for ``party`` in this vote (a member
+    who may cast for it, or saw it frozen with them) and that ``entry`` is that party's; the
+    entry is a paper or proxy ballot; the vote is open or its result not yet final; the
+    statement is not blank. One open dispute per entry. While the vote is open the entry stops
+    standing at once (the party may cast again through any channel, and it does not count if it
+    is still the party's latest ballot at close); after close the count stands and the dispute
+    is a record for the street office and an objection. The worker tells the street office."""
+    statement = (statement or "").strip()
+    if not statement:
+        raise VoteError(_("Say why this ballot is not yours."), code="statement")
+    if entry.vote_id != vote.pk or entry.channel not in (Channel.PAPER, Channel.PROXY):
+        raise VoteError(_("Only a paper or proxy ballot can be disputed."), code="channel")
+    with transaction.atomic():
+        _locked(vote)
+        _require(vote, *DISPUTABLE_STATUSES)
+        if BallotDispute.objects.filter(entry=entry, status=BallotDisputeStatus.OPEN).exists():
+            raise VoteError(
+                _("This ballot is already disputed; the street office is deciding."),
+                code="open",
+            )
+        dispute = BallotDispute.objects.create(
+            vote=vote, entry=entry, party=party, filed_by=actor, statement=statement[:2000]
+        )
+        log_event(
+            actor=actor,
+            action="voting.ballot_disputed",
+            obj=vote,
+            details={"entry": entry.n, "channel": entry.channel},
+        )
+        transaction.on_commit(
+            lambda: _queue("voting.tasks.notify_ballot_dispute", dispute.pk, "filed")
+        )
+    return dispute
+
+
+def ballot_dispute_decide(
+    *, actor, dispute: BallotDispute, uphold: bool, reason: str, now: datetime | None = None
+) -> BallotDispute:
+    """The street office decides an open ballot dispute, with a reason. Upheld before the vote
+    closes: the ballot does not count unless the party casts again. Dismissed: it stands.
+    Preconditions: ``actor`` holds ``voting.decide_disputes`` on the vote."""
+    now = _now(now)
+    reason = (reason or "").strip()
+    if not reason:
+        raise VoteError(_("Give the reason for the decision."), code="reason")
+    with transaction.atomic():
+        locked = BallotDispute.objects.select_for_update().get(pk=dispute.pk)
+        if locked.status != BallotDisputeStatus.OPEN:
+            raise VoteError(_("This dispute has already been decided."), code="decided")
+        locked.status = BallotDisputeStatus.UPHELD if uphold else BallotDisputeStatus.DISMISSED
+        locked.decided_by = actor
+        locked.decided_at = now
+        locked.reason = reason
+        locked.save(update_fields=["status", "decided_by", "decided_at", "reason"])
+        log_event(
+            actor=actor,
+            action="voting.ballot_dispute_upheld" if uphold else "voting.ballot_dispute_dismissed",
+            obj=locked.vote,
+            details={"entry": locked.entry.n},
+        )
+        transaction.on_commit(
+            lambda: _queue("voting.tasks.notify_ballot_dispute", locked.pk, "decided")
+        )
+    dispute.__dict__.update({k: v for k, v in locked.__dict__.items() if not k.startswith("_")})
+    return locked
 
 
 # --- notifications -------------------------------------------------------------------------------

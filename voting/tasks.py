@@ -16,9 +16,12 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from portal.core.links import absolute_reverse
 
 from . import board
 from .models import Ballot, Vote, VoteElector, VoteStatus
@@ -121,3 +124,142 @@ def publish_board_export(vote_id: int) -> bool:
     """Queued by ``services.vote_count`` once the count commits: write the public export file."""
     vote = Vote.objects.filter(pk=vote_id).first()
     return vote is not None and board.board_export_publish(vote=vote) is not None
+
+
+# --- paper and proxy ballots told to the owners ---------------------------------------------------
+
+
+def _party_contacts(vote: Vote, party_ids) -> tuple[list, list[str]]:
+    """Accounts and registry phones of the owners of frozen parties: the members (by account,
+    else by the registry's phone) and whoever holds the parties' frozen units now."""
+    from django.contrib.auth import get_user_model
+
+    from property.registry.models import Person
+
+    from .models import VoteElectorUnit
+
+    members = Person.objects.filter(parties__pk__in=party_ids).distinct()
+    phones = [p.phone for p in members if p.user_id is None and p.phone]
+    holders = VoteElectorUnit.objects.filter(vote=vote, elector__party_id__in=party_ids).values(
+        "unit_id"
+    )
+    users = (
+        get_user_model()
+        .objects.filter(
+            Q(person__in=members)
+            | Q(
+                person__parties__ownerships__end__isnull=True,
+                person__parties__ownerships__unit_id__in=holders,
+            )
+        )
+        .distinct()
+    )
+    return list(users), phones
+
+
+def notify_ballot_entered(entry_id: int) -> int:
+    """Tell the owners of a party that a paper or proxy ballot was entered for it (DOMAIN.md §1
+    "Channels"), with the way to replace (paper) or dispute it."""
+    from portal.core import notify
+
+    from .models import BoardEntry, Channel
+
+    entry = BoardEntry.objects.select_related("vote__estate").filter(pk=entry_id).first()
+    if entry is None or entry.channel not in (Channel.PAPER, Channel.PROXY):
+        return 0
+    vote = entry.vote
+    party_ids = list(
+        VoteElector.objects.filter(vote=vote, pseudonym=entry.entry["pseudonym"]).values_list(
+            "party_id", flat=True
+        )
+    )
+    users, phones = _party_contacts(vote, party_ids)
+    with translation.override(settings.LANGUAGE_CODE):
+        params = {
+            "title": vote.title,
+            "estate": vote.estate.name,
+            "when": timezone.localtime(entry.time).strftime("%Y-%m-%d %H:%M"),
+            "receipt": entry.receipt,
+            "url": absolute_reverse("voting:detail", vote.pk),
+        }
+        if entry.channel == Channel.PAPER:
+            subject = _("A paper ballot was entered for you: %(title)s") % params
+            body = (
+                _(
+                    "The owners' committee entered a paper ballot for your party in the vote "
+                    "“%(title)s” of %(estate)s on %(when)s (receipt %(receipt)s).\n\n"
+                    "If you did not hand in this ballot, cast your own ballot online: it replaces "
+                    "the paper ballot. You may also dispute it on the vote's page:\n%(url)s"
+                )
+                % params
+            )
+            sms = (
+                _(
+                    "[Gongzhi] A paper ballot was entered for you in “%(title)s” on %(when)s. Not "
+                    "yours? Vote online to replace it, or dispute it: %(url)s"
+                )
+                % params
+            )
+        else:
+            subject = _("Your proxy cast your ballot: %(title)s") % params
+            body = (
+                _(
+                    "Your proxy cast your party's ballot in the vote “%(title)s” of %(estate)s on "
+                    "%(when)s (receipt %(receipt)s).\n\n"
+                    "If you did not authorize it, dispute it on the vote's page:\n%(url)s"
+                )
+                % params
+            )
+            sms = (
+                _(
+                    "[Gongzhi] Your proxy cast your ballot in “%(title)s” on %(when)s. Not "
+                    "authorized? Dispute it: %(url)s"
+                )
+                % params
+            )
+        notice = notify.Notice(kind="voting.ballot_entered", subject=subject, body=body, sms=sms)
+        return notify.send(notice, users=users, phones=phones)
+
+
+def notify_ballot_dispute(dispute_id: int, event: str) -> int:
+    """``filed``: tell the street office over the estate; ``decided``: tell who filed it."""
+    from portal.core import notify
+    from property.registry.selectors import street_office_users
+
+    from .models import BallotDispute
+
+    dispute = (
+        BallotDispute.objects.select_related("vote__estate__jurisdiction", "entry", "filed_by")
+        .filter(pk=dispute_id)
+        .first()
+    )
+    if dispute is None:
+        return 0
+    vote = dispute.vote
+    with translation.override(settings.LANGUAGE_CODE):
+        params = {
+            "title": vote.title,
+            "estate": vote.estate.name,
+            "channel": dispute.entry.get_channel_display(),
+            "decision": dispute.get_status_display(),
+            "url": absolute_reverse("voting:disputes", vote.pk),
+        }
+        if event == "filed":
+            notice = notify.Notice(
+                kind="voting.ballot_disputed",
+                subject=_("A ballot in “%(title)s” is disputed") % params,
+                body=_(
+                    "An owner of %(estate)s disputes a %(channel)s ballot entered for their party "
+                    "in the vote “%(title)s”. Decide it here:\n%(url)s"
+                )
+                % params,
+                sms=_("[Gongzhi] A ballot in “%(title)s” is disputed: %(url)s") % params,
+            )
+            return notify.send(notice, users=street_office_users(vote.estate))
+        notice = notify.Notice(
+            kind="voting.ballot_dispute_decided",
+            subject=_("Your dispute in “%(title)s” was decided") % params,
+            body=_("The street office decided: %(decision)s.") % params,
+            sms=_("[Gongzhi] Your dispute in “%(title)s”: %(decision)s.") % params,
+        )
+        return notify.send(notice, users=[dispute.filed_by])

@@ -19,6 +19,8 @@ urlpatterns = [
     path("<int:pk>/proxy/", views.proxy_request, name="proxy_request"),
     path("<int:pk>/proxies/", views.proxies, name="proxies"),
     path("<int:pk>/proxies/<int:proxy_id>/document/", views.proxy_document, name="proxy_document"),
+    path("<int:pk>/entries/<int:n>/dispute/", views.ballot_dispute, name="ballot_dispute"),
+    path("<int:pk>/disputes/", views.disputes, name="disputes"),
     path("<int:pk>/result/", views.result, name="result"),
     path("<int:pk>/object/", views.objection, name="object"),
     path("", include("voting.board_urls")),

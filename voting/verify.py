@@ -10,12 +10,12 @@ hash). It needs only the standard library, ``cryptography`` and ``voting.merkle`
 The producer side (the Django app) builds exports with the helpers at the end of this module
 (``make_entry``, ``entry_leaf``, ``make_head``, ``build_export`` ...), so the two cannot drift.
 
-Export format ``gongzhi-board/2``
+Export format ``gongzhi-board/3``
 =================================
 
 A JSON object with exactly these keys (no others)::
 
-    {"format": "gongzhi-board/2",
+    {"format": "gongzhi-board/3",
      "vote": {"id": str, "estate": str, "title": str, "matter": int 1..9},
      "electorate": {"heads": int, "area": "10000.00",
                     "parties": [{"pseudonym": str, "area": "300.00"}, ...]},
@@ -23,7 +23,8 @@ A JSON object with exactly these keys (no others)::
      "vote_public_key": "<base64, raw 32-byte X25519 public key>",
      "vote_private_key": "<base64, raw 32-byte X25519 private key>" | null,
      "entries": [{"n": 0, "pseudonym": str, "area": "98.12", "heads": 1,
-                  "sealed_choice": "<base64>", "channel": "online" | "paper" | "proxy",
+                  "sealed_choice": "<base64>",
+                  "channel": "online" | "paper" | "proxy" | "void",
                   "time": "2026-11-24T10:00:00+08:00", "supersedes": null | int}, ...],
      "heads": [{"vote": str, "size": int, "root": "<64 hex>", "time": str,
                 "manifest": "<64 hex>", "signature": "<base64>"}, ...],
@@ -54,12 +55,21 @@ Rules (each checked, in this order; the first broken one is reported):
 6. Changed ballots. ``supersedes`` names an earlier entry of the same pseudonym; no entry is
    superseded twice, and each party that voted has exactly one entry that is not superseded: its
    counted ballot (DOMAIN s1: the latest ballot counts, every ballot stays on the board).
+   A ``void`` entry (format 3) says that the entry it supersedes does not count (a ballot of an
+   account whose verification was disputed, or a disputed paper or proxy ballot): it supersedes
+   an entry, and its ``sealed_choice`` is either empty (the party then has no counted ballot and
+   does not participate) or exactly the sealed choice of an earlier, non-void entry of its chain
+   (that ballot counts again).
 7. Decryption. The private key belongs to ``vote_public_key``; every entry's sealed choice opens
    to agree, oppose or abstain: its envelope (HPKE, RFC 9180) opens to a data key, and the choice
    opens with that key (AES-128-GCM, associated data
    ``voting.sealing.ballot_context(vote id, pseudonym)``). ``voting.sealing`` gives the layout;
    format 2 differs from format 1 only there (format 1 sealed each choice with HPKE directly).
 8. Recount. ``voting.tally`` over the electorate and the counted ballots gives exactly ``result``.
+
+Format ``gongzhi-board/2`` (exports of votes opened before format 3) is the same without
+``void`` entries, and is still verified; ``manifest_hash`` covers the format named in the
+export, so a head signed for one format does not verify an export claiming the other.
 
 The signing key in the export is trusted unless ``--key`` pins it: compare it with the key the
 portal publishes outside the export.
@@ -101,7 +111,8 @@ from voting.sealing import (
     vote_public_key,
 )
 
-FORMAT = "gongzhi-board/2"
+FORMAT = "gongzhi-board/3"
+FORMATS = ("gongzhi-board/2", FORMAT)  # every format this verifier reads
 TOP_FIELDS = (
     "format",
     "vote",
@@ -121,6 +132,7 @@ ENTRY_FIELDS = ("n", "pseudonym", "area", "heads", "sealed_choice", "channel", "
 HEAD_FIELDS = ("vote", "size", "root", "time", "manifest", "signature")
 CONSISTENCY_FIELDS = ("from", "to", "proof")
 CHANNELS = ("online", "paper", "proxy")
+VOID = "void"  # format 3: the superseded entry does not count (rule 6)
 CHOICES = tuple(c.value for c in tally_mod.Choice)
 
 MAX_PROBLEMS = 50
@@ -233,10 +245,16 @@ def electorate_json(parties: Iterable[tuple[str, int]]) -> dict:
     return {"heads": len(rows), "area": tally_mod.format_area(total), "parties": rows}
 
 
-def manifest_hash(vote: dict, electorate: dict, vote_public_key_b64: str) -> str:
+def manifest_hash(
+    vote: dict,
+    electorate: dict,
+    vote_public_key_b64: str,
+    *,
+    format: str = FORMAT,  # noqa: A002
+) -> str:
     """Hex SHA-256 of what is fixed when the vote opens; signed in every tree head."""
     data = {
-        "format": FORMAT,
+        "format": format,
         "vote": vote,
         "electorate": electorate,
         "vote_public_key": vote_public_key_b64,
@@ -249,6 +267,7 @@ def manifest_hash(vote: dict, electorate: dict, vote_public_key_b64: str) -> str
 
 @dataclass
 class _Board:
+    format: str
     vote_id: str
     matter: int
     signing_key: bytes
@@ -271,9 +290,11 @@ def _check_format(data: object, problems: _Problems) -> _Board | None:
     if not isinstance(data, dict):
         problems.add("the export is not a JSON object")
         return None
-    if data.get("format") != FORMAT:
-        problems.add(f"the export's format is {_show(data.get('format'))}, expected {FORMAT!r}")
+    if data.get("format") not in FORMATS:
+        expected = " or ".join(repr(f) for f in FORMATS)
+        problems.add(f"the export's format is {_show(data.get('format'))}, expected {expected}")
         return None
+    channels = (*CHANNELS, VOID) if data["format"] == FORMAT else CHANNELS
     if not _keys("the export", data, TOP_FIELDS, problems):
         return None
 
@@ -356,11 +377,11 @@ def _check_format(data: object, problems: _Problems) -> _Board | None:
         if not _is_int(entry["heads"]):
             problems.add(f"{where}: heads is not an integer")
         raw = _b64(entry["sealed_choice"])
-        if not raw:
+        if raw is None or (not raw and entry["channel"] != VOID):
             problems.add(f"{where}: sealed_choice is not base64")
         sealed.append(raw or b"")
-        if entry["channel"] not in CHANNELS:
-            problems.add(f"{where}: channel {_show(entry['channel'])} is not one of {CHANNELS}")
+        if entry["channel"] not in channels:
+            problems.add(f"{where}: channel {_show(entry['channel'])} is not one of {channels}")
         when = _time(entry["time"])
         if when is None:
             problems.add(f"{where}: time {_show(entry['time'])} is not ISO 8601 with an offset")
@@ -419,11 +440,12 @@ def _check_format(data: object, problems: _Problems) -> _Board | None:
     if problems:
         return None
     try:
-        manifest = manifest_hash(vote, electorate, data["vote_public_key"])
+        manifest = manifest_hash(vote, electorate, data["vote_public_key"], format=data["format"])
     except ValueError as exc:
         problems.add(f"the vote or electorate cannot be encoded as canonical JSON: {exc}")
         return None
     return _Board(
+        format=data["format"],
         vote_id=vote["id"],
         matter=vote["matter"],
         signing_key=keys["signing_key"],
@@ -589,6 +611,16 @@ def _check_supersedes(board: _Board, problems: _Problems) -> dict[str, int]:
             )
         else:
             superseded_by[s] = i
+    for i, entry in enumerate(board.entries):
+        if entry["channel"] != VOID:
+            continue
+        if entry["supersedes"] is None:
+            problems.add(f"entry {i} is void but supersedes no entry: a void entry voids one")
+        elif board.sealed[i] and _reinstates(board, i) is None:
+            problems.add(
+                f"entry {i} is void and carries a sealed choice that is not that of an earlier "
+                "ballot of its party: it may only reinstate one, or carry none"
+            )
     current: dict[str, int] = {}
     for i, entry in enumerate(board.entries):
         if i in superseded_by:
@@ -604,6 +636,18 @@ def _check_supersedes(board: _Board, problems: _Problems) -> dict[str, int]:
     return current
 
 
+def _reinstates(board: _Board, i: int) -> int | None:
+    """The earlier non-void entry of void entry ``i``'s chain whose sealed choice it carries."""
+    j = board.entries[i]["supersedes"]
+    seen = set()
+    while isinstance(j, int) and 0 <= j < i and j not in seen:
+        seen.add(j)
+        if board.entries[j]["channel"] != VOID and board.sealed[j] == board.sealed[i]:
+            return j
+        j = board.entries[j]["supersedes"]
+    return None
+
+
 def _open_all(board: _Board, problems: _Problems) -> list[str | None]:
     if vote_public_key(board.vote_private_key) != board.vote_public_key:
         problems.add("the published vote private key does not belong to the vote public key")
@@ -611,6 +655,9 @@ def _open_all(board: _Board, problems: _Problems) -> list[str | None]:
     opener = ChoiceOpener(board.vote_private_key)
     choices: list[str | None] = []
     for i, entry in enumerate(board.entries):
+        if entry["channel"] == VOID and not board.sealed[i]:
+            choices.append(None)  # voided, nothing reinstated: the party does not participate
+            continue
         context = ballot_context(board.vote_id, entry["pseudonym"])
         try:
             choice = opener.open(board.sealed[i], context=context)
@@ -645,7 +692,7 @@ def _first_difference(published: object, recount: object, path: str = "") -> str
 
 
 def _recount(board: _Board, current: dict[str, int], choices: list) -> dict:
-    ballots = {p: choices[i] for p, i in current.items()}
+    ballots = {p: choices[i] for p, i in current.items() if choices[i] is not None}
     return tally_mod.result_to_json(tally_mod.tally(board.matter, board.party_area, ballots))
 
 
@@ -693,10 +740,20 @@ def verify_export(data: dict, *, signing_key: bytes | None = None) -> VerifyRepo
     current = _check_supersedes(board, problems)
     if problems:
         return done()
-    summary["ballots"] = len(current)
+    voided = [i for i in current.values() if board.entries[i]["channel"] == VOID]
+    blank = sum(1 for i in voided if not board.sealed[i])
+    summary["ballots"] = len(current) - blank
     summary["superseded"] = len(board.entries) - len(current)
     channels = {c: 0 for c in CHANNELS}
+    if board.format == FORMAT:
+        channels[VOID] = 0
     for i in current.values():
+        if board.entries[i]["channel"] == VOID:
+            j = _reinstates(board, i) if board.sealed[i] else None
+            if j is None:
+                channels[VOID] += 1
+                continue
+            i = j
         channels[board.entries[i]["channel"]] += 1
     summary["channels"] = channels
     if board.vote_private_key is None:
@@ -743,11 +800,14 @@ def check_receipt(data: dict, receipt: str) -> tuple[bool, str]:
     if not verify_inclusion(hashes[i], i, head["size"], proof, bytes.fromhex(head["root"])):
         return False, f"receipt {receipt}: entry {i} is not included under the last signed head"
     later = [j for j, e in enumerate(entries) if e["supersedes"] == i]
-    status = (
-        f"it was replaced by the party's later ballot, entry {later[0]}"
-        if later
-        else "it is the party's counted ballot"
-    )
+    if later and entries[later[0]]["channel"] == VOID:
+        status = f"it does not count: entry {later[0]} voids it"
+    elif later:
+        status = f"it was replaced by the party's later ballot, entry {later[0]}"
+    elif entries[i]["channel"] == VOID:
+        status = "it is a void entry: the ballot it supersedes does not count"
+    else:
+        status = "it is the party's counted ballot"
     return True, (
         f"receipt {receipt_code(hashes[i])}: entry {i} ({entries[i]['channel']}, "
         f"{entries[i]['time']}) is on the board, proven by an inclusion proof of {len(proof)} "
@@ -759,11 +819,15 @@ def check_receipt(data: dict, receipt: str) -> tuple[bool, str]:
 
 
 def _summary_line(summary: dict) -> str:
+    channels = {c: n for c, n in summary["channels"].items() if c != VOID}
+    voided = summary["channels"].get(VOID, 0)
     parts = [
         f"vote {summary['vote']} ({summary['title']}): {summary['entries']} entries, "
         f"{summary['ballots']} ballots counted ("
-        + ", ".join(f"{n} {c}" for c, n in summary["channels"].items())
-        + f"), {summary['heads']} signed heads, root {summary['root']}"
+        + ", ".join(f"{n} {c}" for c, n in channels.items())
+        + ")"
+        + (f", {voided} voided with no earlier ballot to count" if voided else "")
+        + f", {summary['heads']} signed heads, root {summary['root']}"
     ]
     result = summary.get("result")
     if result is None:
@@ -783,7 +847,7 @@ def _summary_line(summary: dict) -> str:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m voting.verify",
-        description="Verify a Gongzhi vote bulletin board export (gongzhi-board/2).",
+        description="Verify a Gongzhi vote bulletin board export (gongzhi-board/2 or /3).",
     )
     parser.add_argument("file", help="the export (JSON)")
     parser.add_argument("--key", help="the portal's signing key (base64) to pin")
@@ -837,9 +901,13 @@ def make_entry(
     supersedes: int | None = None,
 ) -> dict:
     """A board entry (``area`` in centi-m²; ``time`` ISO 8601 with offset, set when ``n`` is
-    assigned, under the same lock, so times do not decrease along the board)."""
-    if channel not in CHANNELS:
-        raise ValueError(f"channel must be one of {CHANNELS}")
+    assigned, under the same lock, so times do not decrease along the board). A ``void`` entry
+    supersedes the entry it voids and carries either no sealed choice (``b""``) or the one of
+    the earlier ballot that counts again."""
+    if channel not in (*CHANNELS, VOID):
+        raise ValueError(f"channel must be one of {CHANNELS} or {VOID!r}")
+    if channel == VOID and supersedes is None:
+        raise ValueError("a void entry supersedes the entry it voids")
     if _time(time) is None:
         raise ValueError("time must be ISO 8601 with seconds and an offset")
     return {
@@ -902,12 +970,16 @@ def build_export(
     entries: Sequence[dict],
     heads: Sequence[dict],
     result: dict | None,
+    format: str = FORMAT,  # noqa: A002 - the export's own key
 ) -> dict:
     """Assemble an export (keys raw bytes; ``electorate`` from ``electorate_json``); the
-    consistency proofs are computed here from the entries."""
+    consistency proofs are computed here from the entries. ``format`` is the one the vote was
+    opened with (its manifest covers it: ``Vote.export_format``)."""
+    if format not in FORMATS:
+        raise ValueError(f"format must be one of {FORMATS}")
     tree = MerkleTree(entry_hash(e) for e in entries)
     return {
-        "format": FORMAT,
+        "format": format,
         "vote": dict(vote),
         "electorate": electorate,
         "signing_key": _b64s(signing_key),

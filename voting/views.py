@@ -21,11 +21,24 @@ from portal.core.uploads import extension, serve_private_file
 from portal.organisations.models import OrgKind
 from portal.permissions import organisation_ids, scope_q
 from property.registry.models import Estate, OwnerParty
-from property.registry.selectors import estates_of_user, parties_of_user
+from property.registry.selectors import estates_of_user, is_suspended, parties_of_user
 
 from . import selectors, services
-from .forms import CancelForm, CastForm, ExtendForm, ObjectionForm, PaperForm, ProxyForm, VoteForm
+from .forms import (
+    BallotDisputeForm,
+    CancelForm,
+    CastForm,
+    DisputeDecisionForm,
+    ExtendForm,
+    ObjectionForm,
+    PaperForm,
+    ProxyForm,
+    VoteForm,
+)
 from .models import (
+    BallotDispute,
+    BallotDisputeStatus,
+    BoardEntry,
     Channel,
     PaperBallot,
     ProxyAuthorization,
@@ -67,9 +80,17 @@ def _error_text(exc) -> str:
 
 
 def _own_parties(user, vote: Vote) -> list[OwnerParty]:
-    """The user's own parties that are in the vote's frozen electorate."""
-    elector_party_ids = VoteElector.objects.filter(vote=vote).values("party_id")
-    return list(parties_of_user(user, vote.estate).filter(pk__in=elector_party_ids))
+    """The frozen parties the user may cast for themselves (``selectors.castable_electors``),
+    each labelled for them: a buyer sees the frozen units, not the seller's name."""
+    parties = []
+    for elector in selectors.castable_electors(user, vote):
+        party = elector.party
+        if elector.successor:
+            party.label = _("Units %(units)s (frozen with their previous owner)") % {
+                "units": "、".join(selectors.frozen_unit_codes(elector))
+            }
+        parties.append(party)
+    return parties
 
 
 def _castable(user, vote: Vote) -> list[tuple[OwnerParty, str]]:
@@ -80,6 +101,15 @@ def _castable(user, vote: Vote) -> list[tuple[OwnerParty, str]]:
     if Channel.PROXY in vote.channels:
         out += [(a.party, Channel.PROXY) for a in selectors.approved_proxies_for(vote, user)]
     return out
+
+
+def _my_parties(user, vote: Vote) -> list[OwnerParty]:
+    """The parties whose ballots the user may follow: those they may cast for now, and the
+    frozen parties they belong to (a seller still sees the ballot they cast)."""
+    parties = {p.pk: p for p in _own_parties(user, vote)}
+    for elector in selectors.frozen_memberships(user, vote):
+        parties.setdefault(elector.party_id, elector.party)
+    return list(parties.values())
 
 
 @login_required
@@ -113,7 +143,7 @@ def vote_list(request):
             "staff_votes": staff_votes[:200],
             "organiser_estates": organiser_estates,
             "proxy_votes": Vote.objects.filter(
-                proxies__proxy=user, proxies__status=ProxyStatus.APPROVED
+                selectors.proxy_named(user, "proxies__"), proxies__status=ProxyStatus.APPROVED
             ).distinct(),
         },
     )
@@ -126,16 +156,26 @@ def vote_detail(request, vote):
     parties = []
     for party, channel in _castable(user, vote):
         ballot = selectors.ballot_of(vote, party)
-        can_cast = vote.status == VoteStatus.OPEN and (
-            ballot is None or (vote.allow_change and ballot.channel == channel)
+        refusal = services.cast_refusal(actor=user, vote=vote, party=party, channel=channel)
+        parties.append(
+            {
+                "party": party,
+                "channel": channel,
+                "ballot": ballot,
+                "can_cast": refusal is None,
+                "refusal": refusal,
+            }
         )
-        parties.append({"party": party, "channel": channel, "ballot": ballot, "can_cast": can_cast})
     is_organiser = user.has_perm("voting.manage_vote", vote)
+    mine = _my_parties(user, vote) if vote.status != VoteStatus.DRAFT else []
     context = {
         "vote": vote,
         "now": now,
         "attachments": vote.attachments.all(),
         "parties": parties,
+        "entered": selectors.entered_for(vote, mine) if mine else [],
+        "suspended": bool(mine) and is_suspended(user),
+        "may_decide_disputes": user.has_perm("voting.decide_disputes", vote),
         "is_organiser": is_organiser,
         "may_cast": user.has_perm("voting.cast", vote),
         "can_cast": any(p["can_cast"] for p in parties),
@@ -212,7 +252,10 @@ def cast(request, vote):
 @vote_view("voting.view_vote")
 def my_vote(request, vote):
     rows = []
-    for party, channel in _castable(request.user, vote):
+    castable = _castable(request.user, vote)
+    seen = {p.pk for p, _c in castable}
+    castable += [(p, None) for p in _my_parties(request.user, vote) if p.pk not in seen]
+    for party, channel in castable:
         rows.append(
             {
                 "party": party,
@@ -234,7 +277,8 @@ def vote_create(request, estate_code):
     estate = get_object_or_404(Estate, code=estate_code)
     if not request.user.has_perm("voting.create_vote", estate):
         raise PermissionDenied
-    form = VoteForm(request.POST or None, request.FILES or None)
+    organisations = [o for o in (estate.company, estate.owners_committee()) if o is not None]
+    form = VoteForm(request.POST or None, request.FILES or None, organisations=organisations)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
@@ -249,6 +293,7 @@ def vote_create(request, estate_code):
                 closes_at=d["closes_at"],
                 allow_change=d["allow_change"],
                 channels=d["channels"],
+                concerns=d.get("concerns"),
             )
             if d.get("attachment"):
                 services.attachment_add(actor=request.user, vote=vote, file=d["attachment"])
@@ -369,7 +414,10 @@ def paper_scan(request, vote, paper_id):
 
 @vote_view("voting.cast", statuses=(VoteStatus.SCHEDULED, VoteStatus.OPEN))
 def proxy_request(request, vote):
-    parties = _own_parties(request.user, vote) or list(parties_of_user(request.user, vote.estate))
+    if vote.status == VoteStatus.OPEN:
+        parties = _own_parties(request.user, vote)
+    else:  # no electorate before the vote opens: the owner's current parties
+        parties = list(parties_of_user(request.user, vote.estate))
     if not parties:
         raise PermissionDenied
     form = ProxyForm(request.POST or None, request.FILES or None, parties=parties)
@@ -380,13 +428,20 @@ def proxy_request(request, vote):
                 actor=request.user,
                 vote=vote,
                 party=party,
-                proxy_user=form.proxy_user,
+                proxy_phone=form.cleaned_data["proxy_phone"],
                 document=form.cleaned_data["document"],
             )
         except services.VoteError as exc:
             form.add_error(None, _error_text(exc))
         else:
-            messages.success(request, _("Your authorization was sent to the owners' committee."))
+            messages.success(
+                request,
+                _(
+                    "Your authorization was sent to the owners' committee. Once it is approved, "
+                    "the person with that mobile number can cast your party's ballot after "
+                    "signing in to the portal with it."
+                ),
+            )
             return redirect("voting:detail", vote.pk)
     return render(
         request,
@@ -397,8 +452,9 @@ def proxy_request(request, vote):
             "vote": vote,
             "multipart": True,
             "intro": _(
-                "Upload your signed written authorization naming another portal user as your "
-                "proxy for this vote only. The owners' committee checks and approves it."
+                "Upload your signed written authorization naming your proxy for this vote only, "
+                "and give the proxy's mobile phone number: they sign in to the portal with it "
+                "to cast. The owners' committee checks and approves the authorization."
             ),
         },
     )
@@ -472,4 +528,95 @@ def objection(request, vote):
         request,
         "voting/form.html",
         {"form": form, "title": _("Object to the result"), "vote": vote},
+    )
+
+
+# --- disputes of paper and proxy ballots ---------------------------------------------------------
+
+
+@vote_view("voting.view_vote", statuses=services.DISPUTABLE_STATUSES)
+def ballot_dispute(request, vote, n):
+    """An owner disputes a paper or proxy ballot entered for their party."""
+    entry = get_object_or_404(
+        BoardEntry, vote=vote, n=n, channel__in=(Channel.PAPER, Channel.PROXY)
+    )
+    parties = {
+        e.party_id: e.party
+        for e in VoteElector.objects.filter(
+            vote=vote, pseudonym=entry.entry["pseudonym"]
+        ).select_related("party")
+    }
+    mine = [p for p in _my_parties(request.user, vote) if p.pk in parties]
+    if not mine:
+        raise PermissionDenied
+    form = BallotDisputeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.ballot_dispute_file(
+                actor=request.user,
+                vote=vote,
+                entry=entry,
+                party=mine[0],
+                statement=form.cleaned_data["statement"],
+            )
+        except services.VoteError as exc:
+            form.add_error(None, _error_text(exc))
+        else:
+            messages.success(
+                request,
+                _(
+                    "Your dispute was sent to the street office. While the vote is open, this "
+                    "ballot no longer stands: cast your own ballot, and it counts instead."
+                ),
+            )
+            return redirect("voting:detail", vote.pk)
+    return render(
+        request,
+        "voting/form.html",
+        {
+            "form": form,
+            "title": _("Dispute a ballot entered for your party"),
+            "vote": vote,
+            "intro": _(
+                "%(channel)s ballot entered on %(time)s (board entry %(n)s). If you did not "
+                "hand it in or authorize it, say so: the street office decides."
+            )
+            % {
+                "channel": entry.get_channel_display(),
+                "time": timezone.localtime(entry.time).strftime("%Y-%m-%d %H:%M"),
+                "n": entry.n,
+            },
+        },
+    )
+
+
+@vote_view("voting.decide_disputes")
+def disputes(request, vote):
+    """The street office reads and decides the disputes of paper and proxy ballots."""
+    rows = list(vote.ballot_disputes.select_related("entry", "party", "filed_by", "decided_by"))
+    forms = {d.pk: DisputeDecisionForm(prefix=f"d{d.pk}") for d in rows}
+    if request.method == "POST":
+        dispute = get_object_or_404(BallotDispute, pk=request.POST.get("id"), vote=vote)
+        form = forms[dispute.pk] = DisputeDecisionForm(request.POST, prefix=f"d{dispute.pk}")
+        if form.is_valid():
+            try:
+                services.ballot_dispute_decide(
+                    actor=request.user,
+                    dispute=dispute,
+                    uphold=form.cleaned_data["decision"] == "uphold",
+                    reason=form.cleaned_data["reason"],
+                )
+            except services.VoteError as exc:
+                form.add_error(None, _error_text(exc))
+            else:
+                messages.success(request, _("Decision recorded."))
+                return redirect("voting:disputes", vote.pk)
+    return render(
+        request,
+        "voting/disputes.html",
+        {
+            "vote": vote,
+            "rows": [(d, forms[d.pk]) for d in rows],
+            "open": BallotDisputeStatus.OPEN,
+        },
     )

@@ -128,7 +128,11 @@ TEMPLATES = [
                 )
             ],
             # i18n, and the one number format (money, area, count) in every template.
-            "builtins": ["django.templatetags.i18n", "portal.core.templatetags.numbers"],
+            "builtins": [
+                "django.templatetags.i18n",
+                "portal.core.templatetags.numbers",
+                "portal.core.templatetags.masking",
+            ],
         },
     },
 ]

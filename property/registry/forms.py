@@ -93,3 +93,29 @@ class ImportForm(forms.Form):
         if not f.size:
             raise forms.ValidationError(_("The file is empty."))
         return f
+
+
+class DisputeForm(forms.Form):
+    statement = forms.CharField(
+        label=_("Why is this verification wrong?"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=2000,
+        help_text=_(
+            "For example: this is not my account, I did not claim the unit. The street office "
+            "will contact you."
+        ),
+    )
+
+
+class DisputeDecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[
+            ("uphold", _("Uphold: the account is not the owner's; revoke the verification")),
+            ("dismiss", _("Dismiss: the verification stands")),
+        ],
+        widget=forms.RadioSelect,
+    )
+    reason = forms.CharField(
+        label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}), max_length=1000
+    )

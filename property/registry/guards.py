@@ -66,3 +66,47 @@ def area_change_refusals(*, estate, unit_codes: Iterable[str]) -> list[str]:
         except RegistryChangeRefused as exc:
             refusals.append(str(exc))
     return refusals
+
+
+# ---- conflicts of interest in claim verification ------------------------------------------
+#
+# DOMAIN.md §1 "Conflicts of interest": an organisation may not verify claims in an estate while
+# a vote that concerns it is scheduled or open. Votes live above the registry, so voting
+# registers a *conflict source*: a callable ``source(*, estate)`` returning (organisation id,
+# reason) pairs for the organisations barred in that estate now. It must not write anything.
+
+ConflictSource = Callable[..., Iterable[tuple[int, str]]]
+
+_conflict_sources: list[ConflictSource] = []
+
+
+def register_conflict_source(source: ConflictSource) -> ConflictSource:
+    """Register a conflict source (idempotent); returns it, so it can be used as a decorator."""
+    if source not in _conflict_sources:
+        _conflict_sources.append(source)
+    return source
+
+
+def unregister_conflict_source(source: ConflictSource) -> None:
+    if source in _conflict_sources:
+        _conflict_sources.remove(source)
+
+
+@contextmanager
+def conflict_source(source: ConflictSource):
+    """Register a conflict source for the duration of a ``with`` block (tests)."""
+    register_conflict_source(source)
+    try:
+        yield source
+    finally:
+        unregister_conflict_source(source)
+
+
+def verifier_conflicts(*, estate) -> dict[int, str]:
+    """Organisations barred from deciding claims of ``estate`` now: {organisation id: reason}.
+    The first reason given for an organisation is kept."""
+    barred: dict[int, str] = {}
+    for source in list(_conflict_sources):
+        for organisation_id, reason in source(estate=estate):
+            barred.setdefault(organisation_id, reason)
+    return barred

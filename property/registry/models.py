@@ -341,6 +341,7 @@ class ClaimStatus(models.TextChoices):
     PENDING = "pending", pgettext_lazy("ownership claim status", "Pending")
     VERIFIED = "verified", pgettext_lazy("ownership claim status", "Verified")
     REJECTED = "rejected", pgettext_lazy("ownership claim status", "Rejected")
+    REVOKED = "revoked", pgettext_lazy("ownership claim status", "Revoked after a dispute")
 
 
 class OwnerClaim(models.Model):
@@ -427,6 +428,87 @@ class OwnerClaim(models.Model):
             unit__in=units, end__isnull=True, party__members=person
         ).count()
         return person if held == len(units) else None
+
+
+class DisputeStatus(models.TextChoices):
+    OPEN = "open", _("Awaiting the street office")
+    UPHELD = "upheld", _("Upheld: verification revoked")
+    DISMISSED = "dismissed", _("Dismissed: verification stands")
+
+
+#: A dispute in these states suspends the account's ballots (``selectors.suspended_accounts``).
+SUSPENDING = (DisputeStatus.OPEN, DisputeStatus.UPHELD)
+
+
+class DisputeChannel(models.TextChoices):
+    CONTACT = "contact", _("Link sent to the registered contact")
+    CO_OWNER = "co_owner", _("Co-owner of the units")
+
+
+class ClaimDispute(models.Model):
+    """The registered owner disputes a verification (DOMAIN.md §1 "Conflicts of interest").
+
+    Filed from the link sent to the registry's contact for the units, or by a verified co-owner
+    of them. While it is open (and for good once it is upheld) the verified account is
+    *suspended*: it cannot cast, and its ballots in a vote that closes meanwhile do not count
+    (``voting.services.vote_close``). The street office governing the estate decides; upheld,
+    the verification is revoked (the account is unlinked from the registry person); dismissed,
+    the suspension ends. ``account`` repeats ``claim.user`` for the suspension look-up.
+    """
+
+    claim = models.ForeignKey(
+        OwnerClaim, on_delete=models.PROTECT, related_name="disputes", verbose_name=_("claim")
+    )
+    account = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="claim_disputes",
+        verbose_name=_("disputed account"),
+    )
+    filed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("filed by"),
+    )
+    channel = models.CharField(_("filed through"), max_length=10, choices=DisputeChannel.choices)
+    statement = models.TextField(_("statement"), max_length=2000)
+    status = models.CharField(
+        _("status"), max_length=10, choices=DisputeStatus.choices, default=DisputeStatus.OPEN
+    )
+    filed_at = models.DateTimeField(_("filed"), auto_now_add=True)
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    reason = models.TextField(_("reason for the decision"), blank=True)
+
+    class Meta:
+        verbose_name = _("verification dispute")
+        verbose_name_plural = _("verification disputes")
+        ordering = ["-filed_at", "-id"]
+        indexes = [models.Index(fields=["account", "status"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["claim"], condition=Q(status="open"), name="one_open_dispute_per_claim"
+            )
+        ]
+
+    def __str__(self):
+        return f"#{self.pk} {self.claim_id}"
+
+    @property
+    def governing_node(self):
+        return self.claim.estate.jurisdiction
+
+    @property
+    def estate(self):
+        return self.claim.estate
 
 
 # ---- the holiday calendar (data, editable by the bureau) ---------------------------------

@@ -7,8 +7,15 @@ attribute. Government staff are answered by ``portal.permissions.governs``.
 import rules
 
 from portal.organisations.models import OrgKind
-from portal.permissions import governs, is_bureau_staff, is_government_staff, organisation_ids
+from portal.permissions import (
+    governs,
+    grants,
+    is_bureau_staff,
+    is_government_staff,
+    organisation_ids,
+)
 
+from . import guards
 from .models import Estate, OwnerClaim, Unit
 from .selectors import is_verified_owner
 
@@ -77,7 +84,36 @@ def is_claimant(user, obj=None) -> bool:
     return isinstance(obj, OwnerClaim) and user.is_authenticated and obj.user_id == user.pk
 
 
-rules.add_perm("registry.verify_claims", is_estate_committee | is_estate_company)
+def verification_refusal(user, estate: Estate) -> str | None:
+    """Why ``user`` may not decide claims of ``estate`` now, or None.
+
+    DOMAIN.md §1 "Conflicts of interest": an organisation may not verify claims in an estate while
+    a vote that concerns it is scheduled or open (the sources of such conflicts register with
+    ``guards.register_conflict_source``; voting does). A user acting for a barred organisation of
+    the estate is refused even if they also act for another one. The street office is never
+    barred: it is no side in an estate's vote, and it is the verifier of last resort."""
+    conflicts = guards.verifier_conflicts(estate=estate)
+    if not conflicts:
+        return None
+    for grant in grants(user):
+        if grant.organisation_id in conflicts:
+            return conflicts[grant.organisation_id]
+    return None
+
+
+@rules.predicate
+def is_unconflicted(user, obj=None) -> bool:
+    estate = estate_of(obj) if obj is not None else None
+    return estate is not None and verification_refusal(user, estate) is None
+
+
+# Who reviews claims: the estate's committee and company, and the street office over the estate
+# (which also decides disputes of verifications). Who decides them now: the same, unless a
+# scheduled or open vote concerns their organisation.
+claim_reviewer = is_estate_committee | is_estate_company | is_estate_street_office
+rules.add_perm("registry.view_claims", claim_reviewer)
+rules.add_perm("registry.verify_claims", claim_reviewer & is_unconflicted)
+rules.add_perm("registry.decide_disputes", is_estate_street_office)
 rules.add_perm("registry.import_registry", is_government_staff | is_estate_company)
 rules.add_perm("registry.export_registry", is_government_staff | is_estate_company)
 # Clear identity numbers leave the portal only to the housing bureau (DOMAIN.md §1): the export
@@ -85,5 +121,5 @@ rules.add_perm("registry.export_registry", is_government_staff | is_estate_compa
 rules.add_perm("registry.view_identity_numbers", is_bureau_staff)
 # Any signed-in resident may claim units; verification decides whether they are an owner.
 rules.add_perm("registry.submit_claim", rules.is_authenticated)
-# The claimant sees their own claim and proof; the estate's verifiers see every claim of it.
-rules.add_perm("registry.view_claim", is_claimant | is_estate_committee | is_estate_company)
+# The claimant sees their own claim and proof; the estate's reviewers see every claim of it.
+rules.add_perm("registry.view_claim", is_claimant | claim_reviewer)

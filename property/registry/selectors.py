@@ -23,6 +23,11 @@ def electorate_rows(estate: Estate) -> list[tuple[str, Decimal, int]]:
     )
 
 
+def electorate_units(estate: Estate) -> list[tuple[int, Decimal, int]]:
+    """(unit id, area, party id) for every unit with a current holder: what a vote freezes."""
+    return list(current_ownerships(estate).values_list("unit_id", "unit__area", "party_id"))
+
+
 @dataclass(frozen=True)
 class EstateTotals:
     units: int
@@ -148,3 +153,72 @@ def estate_parties(estate: Estate):
         .annotate(units=Count("ownerships__unit"), area=Sum("ownerships__unit__area"))
         .order_by("-area", "label")
     )
+
+
+# ---- verification disputes ------------------------------------------------------------------
+
+
+def suspended_account_ids():
+    """Accounts whose ballots are suspended: a dispute of their verification is open, or was
+    upheld (DOMAIN.md §1 "Conflicts of interest"). A queryset of ids, for subqueries."""
+    from .models import SUSPENDING, ClaimDispute
+
+    return ClaimDispute.objects.filter(status__in=SUSPENDING).values("account_id")
+
+
+def is_suspended(user) -> bool:
+    from .models import SUSPENDING, ClaimDispute
+
+    if not user.is_authenticated:
+        return False
+    return ClaimDispute.objects.filter(account=user, status__in=SUSPENDING).exists()
+
+
+def street_office_users(estate: Estate):
+    """Active staff of the street office(s) governing the estate (who decide disputes)."""
+    from portal.accounts.models import User
+    from portal.organisations.models import OrgKind
+
+    path = estate.jurisdiction.path
+    prefixes = [path[:i] for i in range(len(path), 0, -1)]
+    return (
+        User.objects.filter(
+            is_active=True,
+            memberships__active=True,
+            memberships__organisation__kind=OrgKind.STREET_OFFICE,
+            memberships__organisation__jurisdiction__path__in=prefixes,
+        )
+        .distinct()
+        .order_by("pk")
+    )
+
+
+def others_verified_on_my_units(user):
+    """Verified claims by *other* accounts over units the user currently holds (as a co-owner):
+    what a registered owner may dispute from their own pages. Newest first."""
+    from .models import ClaimStatus, OwnerClaim
+
+    if not user.is_authenticated:
+        return OwnerClaim.objects.none()
+    mine = Unit.objects.filter(
+        ownerships__end__isnull=True, ownerships__party__members__user=user
+    ).values("pk")
+    return (
+        OwnerClaim.objects.filter(status=ClaimStatus.VERIFIED, units__in=mine)
+        .exclude(user=user)
+        .select_related("estate", "decided_by")
+        .prefetch_related("units", "disputes")
+        .distinct()
+        .order_by("-decided_at", "-id")
+    )
+
+
+def disputes_for_estate(estate: Estate, status: str | None = None):
+    from .models import ClaimDispute
+
+    qs = ClaimDispute.objects.filter(claim__estate=estate).select_related(
+        "claim", "account", "filed_by", "decided_by"
+    )
+    if status:
+        qs = qs.filter(status=status)
+    return qs.order_by("filed_at", "id")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -23,7 +24,10 @@ from . import guards
 from .importer import ImportPlan, RowError, export_bytes
 from .models import (
     Building,
+    ClaimDispute,
     ClaimStatus,
+    DisputeChannel,
+    DisputeStatus,
     Estate,
     OwnerClaim,
     OwnerParty,
@@ -93,6 +97,29 @@ def _lock_pending(claim: OwnerClaim) -> OwnerClaim:
     return locked
 
 
+def _refuse_conflicted(actor, claim: OwnerClaim) -> None:
+    """DOMAIN.md §1 "Conflicts of interest": no decision by an organisation that a scheduled or
+    open vote of the estate concerns. Asked inside the transaction, after the claim's lock."""
+    from .rules import verification_refusal
+
+    reason = verification_refusal(actor, claim.estate)
+    if reason:
+        raise ClaimError(reason, code="conflict")
+
+
+def _conflicted(actor, estate: Estate) -> bool:
+    from .rules import verification_refusal
+
+    return verification_refusal(actor, estate) is not None
+
+
+def _after_commit(task: str, *args) -> None:
+    """Queue a worker task once the current transaction has committed (never in the request)."""
+    from django_q.tasks import async_task
+
+    transaction.on_commit(lambda: async_task(task, *args))
+
+
 @transaction.atomic
 def claim_verify(*, actor, claim: OwnerClaim) -> OwnerClaim:
     """Accept a pending claim: link the claimant's account to the registry person.
@@ -100,9 +127,13 @@ def claim_verify(*, actor, claim: OwnerClaim) -> OwnerClaim:
     Preconditions: ``actor`` holds ``registry.verify_claims`` on the claim's estate. Locks the
     claim row (two verifiers may click at once). Refused when the claim does not match the
     registry (identity hash not a member of the current holder of every claimed unit), when
-    the person is already linked to another account, or the account to another person.
+    the person is already linked to another account, or the account to another person, and
+    when a scheduled or open vote of the estate concerns the actor's organisation. Once
+    committed, the worker tells the registry's contact for the person and the street office
+    (``tasks.notify_claim_verified``).
     """
     claim = _lock_pending(claim)
+    _refuse_conflicted(actor, claim)
     person = claim.registry_match()
     if person is None:
         raise ClaimError(
@@ -132,6 +163,7 @@ def claim_verify(*, actor, claim: OwnerClaim) -> OwnerClaim:
         obj=claim,
         details={"units": sorted(claim.units.values_list("code", flat=True))},
     )
+    _after_commit("property.registry.tasks.notify_claim_verified", claim.pk)
     return claim
 
 
@@ -140,12 +172,15 @@ def claim_reject(*, actor, claim: OwnerClaim, reason: str) -> OwnerClaim:
     """Reject a pending claim with a reason the claimant sees.
 
     Preconditions: ``actor`` holds ``registry.verify_claims`` on the claim's estate; ``reason``
-    is not blank. Locks the claim row.
+    is not blank. Locks the claim row. Refused like a verification when a scheduled or open vote
+    concerns the actor's organisation: a rejection keeps an owner out of the vote as surely as a
+    false verification lets someone in.
     """
     reason = (reason or "").strip()
     if not reason:
         raise ClaimError(_("Give the reason for rejecting the claim."), code="reason")
     claim = _lock_pending(claim)
+    _refuse_conflicted(actor, claim)
     claim.status = ClaimStatus.REJECTED
     claim.reason = reason
     claim.decided_by = actor
@@ -153,6 +188,108 @@ def claim_reject(*, actor, claim: OwnerClaim, reason: str) -> OwnerClaim:
     claim.save(update_fields=["status", "reason", "decided_by", "decided_at"])
     log_event(actor=actor, action="registry.claim_rejected", obj=claim, details={})
     return claim
+
+
+# ---- disputes of a verification ----------------------------------------------------------
+
+DISPUTE_SALT = "registry.claim-dispute"
+
+
+def dispute_token(claim: OwnerClaim) -> str:
+    """The token in the link sent to the registered contact: it names the verified claim and
+    proves that whoever follows it received the message (Django's signing, salted)."""
+    return signing.dumps(claim.pk, salt=DISPUTE_SALT, compress=True)
+
+
+def claim_for_dispute_token(token: str) -> OwnerClaim | None:
+    try:
+        pk = signing.loads(token, salt=DISPUTE_SALT)
+    except signing.BadSignature:
+        return None
+    return OwnerClaim.objects.select_related("estate", "user", "person").filter(pk=pk).first()
+
+
+@transaction.atomic
+def dispute_file(*, actor, claim: OwnerClaim, statement: str, channel: str) -> ClaimDispute:
+    """The registered owner disputes a verification; the verified account is suspended at once.
+
+    Preconditions: the caller established that ``actor`` speaks for the registered owner, through
+    ``channel``: ``contact`` (followed the link sent to the registry's contact for the person) or
+    ``co_owner`` (a verified co-owner of the claimed units). The claim is verified; the actor is
+    not the verified account; the statement is not blank. Locks the claim. One open dispute per
+    claim: a second is refused. The worker tells the street office (``tasks.notify_dispute``).
+    """
+    statement = (statement or "").strip()
+    if not statement:
+        raise ClaimError(_("Say why this verification is wrong."), code="statement")
+    if channel not in DisputeChannel.values:
+        raise ClaimError(_("This dispute cannot be filed this way."), code="channel")
+    claim = OwnerClaim.objects.select_for_update().get(pk=claim.pk)
+    if claim.status != ClaimStatus.VERIFIED:
+        raise ClaimError(_("Only a verified claim can be disputed."), code="not_verified")
+    if actor.pk == claim.user_id:
+        raise ClaimError(_("You cannot dispute your own verification."), code="own")
+    if ClaimDispute.objects.filter(claim=claim, status=DisputeStatus.OPEN).exists():
+        raise ClaimError(
+            _("This verification is already disputed; the street office is deciding."),
+            code="open",
+        )
+    dispute = ClaimDispute.objects.create(
+        claim=claim,
+        account_id=claim.user_id,
+        filed_by=actor,
+        channel=channel,
+        statement=statement[:2000],
+    )
+    log_event(
+        actor=actor,
+        action="registry.claim_disputed",
+        obj=claim,
+        details={"dispute": dispute.pk, "channel": channel},
+    )
+    _after_commit("property.registry.tasks.notify_dispute", dispute.pk, "filed")
+    return dispute
+
+
+@transaction.atomic
+def dispute_decide(*, actor, dispute: ClaimDispute, uphold: bool, reason: str) -> ClaimDispute:
+    """The street office decides an open dispute, with a reason.
+
+    Preconditions: ``actor`` holds ``registry.decide_disputes`` on the estate; ``reason`` is not
+    blank; the actor did not verify the disputed claim themselves. Locks the dispute and the
+    claim. Upheld: the claim is revoked and the account unlinked from the registry person (it is
+    no longer an owner; it stays suspended). Dismissed: the verification stands and, without
+    another open dispute, the account's ballots count again. The worker tells both sides."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ClaimError(_("Give the reason for the decision."), code="reason")
+    dispute = ClaimDispute.objects.select_for_update().select_related("claim").get(pk=dispute.pk)
+    if dispute.status != DisputeStatus.OPEN:
+        raise ClaimError(_("This dispute has already been decided."), code="decided")
+    claim = OwnerClaim.objects.select_for_update().get(pk=dispute.claim_id)
+    if claim.decided_by_id == actor.pk:
+        raise ClaimError(
+            _("You verified this claim yourself: a colleague must decide the dispute."),
+            code="own_verification",
+        )
+    now = timezone.now()
+    dispute.status = DisputeStatus.UPHELD if uphold else DisputeStatus.DISMISSED
+    dispute.decided_by = actor
+    dispute.decided_at = now
+    dispute.reason = reason
+    dispute.save(update_fields=["status", "decided_by", "decided_at", "reason"])
+    if uphold:
+        Person.objects.filter(pk=claim.person_id, user_id=claim.user_id).update(user=None)
+        claim.status = ClaimStatus.REVOKED
+        claim.save(update_fields=["status"])
+    log_event(
+        actor=actor,
+        action="registry.dispute_upheld" if uphold else "registry.dispute_dismissed",
+        obj=claim,
+        details={"dispute": dispute.pk},
+    )
+    _after_commit("property.registry.tasks.notify_dispute", dispute.pk, "decided")
+    return dispute
 
 
 # ---- import -------------------------------------------------------------------------------
@@ -178,7 +315,10 @@ def registry_import(*, actor, plan: ImportPlan) -> dict[str, int]:
     ``registry_version`` compared), with a message saying so. The area guards are asked again
     inside the transaction. Units not in the file are kept. A holder change ends the current
     ownership today and starts a new one. A person new to the registry that another import
-    (of another estate) created meanwhile is shared, not created twice.
+    (of another estate) created meanwhile is shared, not created twice. An organisation that a
+    scheduled or open vote of the estate concerns (a conflict of interest, as for claims) may not
+    change holders until it closes: a sale recorded by it would hand a frozen party's vote to a
+    buyer of its choosing.
     """
     if not plan.ok:
         raise ImportRejected(plan.errors)
@@ -198,6 +338,19 @@ def _registry_import(*, actor, plan: ImportPlan) -> dict[str, int]:
     refusals = guards.area_change_refusals(estate=estate, unit_codes=area_codes)
     if refusals:
         raise ImportRejected([RowError(1, message) for message in refusals])
+    if plan.owner_changes and actor is not None and _conflicted(actor, estate):
+        raise ImportRejected(
+            [
+                RowError(
+                    1,
+                    _(
+                        "A vote that concerns your organisation is scheduled or open in this "
+                        "estate: until it closes, you may not change who holds its units. The "
+                        "housing bureau or the street office can."
+                    ),
+                )
+            ]
+        )
     today = timezone.localdate()
 
     buildings = dict(estate.buildings.values_list("code", "pk"))

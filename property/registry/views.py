@@ -18,9 +18,19 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from . import import_jobs, selectors, services
-from .forms import ClaimForm, ImportForm, RejectForm
+from .forms import ClaimForm, DisputeDecisionForm, DisputeForm, ImportForm, RejectForm
 from .importer import COLUMN_GUIDE, limit
-from .models import ClaimStatus, Estate, ImportMode, OwnerClaim, RegistryImport
+from .models import (
+    ClaimDispute,
+    ClaimStatus,
+    DisputeChannel,
+    DisputeStatus,
+    Estate,
+    ImportMode,
+    OwnerClaim,
+    RegistryImport,
+)
+from .rules import verification_refusal
 
 CONTENT_TYPES = {
     ".pdf": "application/pdf",
@@ -58,6 +68,8 @@ def my_property(request):
             "holdings": holdings,
             "verified": bool(holdings),
             "claims": selectors.claims_of_user(request.user)[:20],
+            "others_verified": selectors.others_verified_on_my_units(request.user)[:20],
+            "suspended": selectors.is_suspended(request.user),
         },
     )
 
@@ -165,7 +177,8 @@ def estate_detail(request, code: str):
             "totals": selectors.estate_totals(estate),
             "units": Paginator(units, ESTATE_PAGE_ROWS).get_page(request.GET.get("units")),
             "parties": parties.get_page(request.GET.get("parties")),
-            "can_verify": user.has_perm("registry.verify_claims", estate),
+            "can_verify": user.has_perm("registry.view_claims", estate),
+            "can_decide_disputes": user.has_perm("registry.decide_disputes", estate),
             "can_import": user.has_perm("registry.import_registry", estate),
             "can_export": user.has_perm("registry.export_registry", estate),
             "pending": selectors.claims_for_estate(estate, ClaimStatus.PENDING).count(),
@@ -175,7 +188,7 @@ def estate_detail(request, code: str):
 
 @login_required
 def claim_queue(request, code: str):
-    estate = _estate(request, code, "registry.verify_claims")
+    estate = _estate(request, code, "registry.view_claims")
     status = request.GET.get("status", ClaimStatus.PENDING)
     if status not in ClaimStatus.values:
         status = ClaimStatus.PENDING
@@ -185,12 +198,18 @@ def claim_queue(request, code: str):
     return render(
         request,
         "registry/claim_queue.html",
-        {"estate": estate, "claims": claims, "status": status, "statuses": ClaimStatus.choices},
+        {
+            "estate": estate,
+            "claims": claims,
+            "status": status,
+            "statuses": ClaimStatus.choices,
+            "refusal": verification_refusal(request.user, estate),
+        },
     )
 
 
 def _claim_of_estate(request, code: str, pk: int) -> tuple[Estate, OwnerClaim]:
-    estate = _estate(request, code, "registry.verify_claims")
+    estate = _estate(request, code, "registry.view_claims")
     claim = get_object_or_404(OwnerClaim.objects.select_related("user"), pk=pk, estate=estate)
     return estate, claim
 
@@ -208,6 +227,8 @@ def claim_review(request, code: str, pk: int):
             "match": match,
             "name_differs": bool(match and match.name != claim.name),
             "reject_form": RejectForm(),
+            "refusal": verification_refusal(request.user, estate),
+            "disputes": claim.disputes.select_related("decided_by"),
         },
     )
 
@@ -217,6 +238,10 @@ def claim_review(request, code: str, pk: int):
 def claim_decide(request, code: str, pk: int):
     estate, claim = _claim_of_estate(request, code, pk)
     action = request.POST.get("action")
+    refusal = verification_refusal(request.user, estate)
+    if refusal:  # a conflict of interest: the claim waits for another verifier
+        messages.error(request, refusal)
+        return redirect("registry:claim_review", code=estate.code, pk=claim.pk)
     try:
         if action == "verify":
             services.claim_verify(actor=request.user, claim=claim)
@@ -237,6 +262,112 @@ def claim_decide(request, code: str, pk: int):
             messages.error(request, message)
         return redirect("registry:claim_review", code=estate.code, pk=claim.pk)
     return redirect("registry:claim_queue", code=estate.code)
+
+
+# ---- disputes of a verification --------------------------------------------------------------
+
+
+def _file_dispute(request, claim: OwnerClaim, channel: str, template_context: dict):
+    form = DisputeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.dispute_file(
+                actor=request.user,
+                claim=claim,
+                statement=form.cleaned_data["statement"],
+                channel=channel,
+            )
+        except ValidationError as exc:
+            for message in _errors(exc):
+                form.add_error(None, message)
+        else:
+            messages.success(
+                request,
+                _(
+                    "Your dispute was sent to the street office. Until it decides, that "
+                    "account cannot vote for these units and its ballots do not count."
+                ),
+            )
+            return redirect("registry:my_property")
+    open_dispute = claim.disputes.filter(status=DisputeStatus.OPEN).first()
+    return render(
+        request,
+        "registry/dispute_form.html",
+        {"claim": claim, "form": form, "open_dispute": open_dispute, **template_context},
+    )
+
+
+@login_required
+def dispute_link(request, token: str):
+    """Reached from the message sent to the registry's contact for the verified person: the
+    token proves that message was received, so whoever signs in with it speaks for the
+    registered owner (the verified account itself excepted)."""
+    claim = services.claim_for_dispute_token(token)
+    if claim is None:
+        raise Http404
+    if claim.user_id == request.user.pk:
+        raise PermissionDenied
+    return _file_dispute(request, claim, DisputeChannel.CONTACT, {"via_link": True})
+
+
+@login_required
+def dispute_claim(request, pk: int):
+    """From the owner's own pages: a verified co-owner disputes another account's verification
+    over units they hold."""
+    claim = selectors.others_verified_on_my_units(request.user).filter(pk=pk).first()
+    if claim is None:
+        raise PermissionDenied
+    return _file_dispute(request, claim, DisputeChannel.CO_OWNER, {"via_link": False})
+
+
+@login_required
+def dispute_queue(request, code: str):
+    estate = _estate(request, code, "registry.decide_disputes")
+    status = request.GET.get("status", DisputeStatus.OPEN)
+    if status not in DisputeStatus.values:
+        status = DisputeStatus.OPEN
+    return render(
+        request,
+        "registry/dispute_queue.html",
+        {
+            "estate": estate,
+            "disputes": selectors.disputes_for_estate(estate, status),
+            "status": status,
+            "statuses": DisputeStatus.choices,
+        },
+    )
+
+
+@login_required
+def dispute_review(request, code: str, pk: int):
+    """The street office reads a dispute (the claim, who verified it, the statement) and
+    decides it, with a reason (POST)."""
+    estate = _estate(request, code, "registry.decide_disputes")
+    dispute = get_object_or_404(
+        ClaimDispute.objects.select_related("claim__user", "claim__decided_by", "filed_by"),
+        pk=pk,
+        claim__estate=estate,
+    )
+    form = DisputeDecisionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.dispute_decide(
+                actor=request.user,
+                dispute=dispute,
+                uphold=form.cleaned_data["decision"] == "uphold",
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as exc:
+            for message in _errors(exc):
+                form.add_error(None, message)
+        else:
+            messages.success(request, _("The dispute was decided."))
+            return redirect("registry:dispute_queue", code=estate.code)
+    return render(
+        request,
+        "registry/dispute_review.html",
+        {"estate": estate, "dispute": dispute, "claim": dispute.claim, "form": form},
+    )
 
 
 @login_required

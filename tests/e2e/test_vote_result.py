@@ -17,7 +17,7 @@ from tests.e2e.steps import cast_on_the_form
 pytestmark = pytest.mark.e2e
 
 ESTATE = "滨江花园"
-VOTE = "增选两名业主委员会委员"  # the demo's scheduled vote in 滨江花园 (voting/demo.py)
+VOTE = "修订业主大会议事规则"  # the demo's scheduled vote in 滨江花园 (voting/demo.py)
 OWNER = "owner2.binjiang@demo.gongzhi.cn"  # owns several units of 滨江花园 (one owner party)
 HEADS = re.compile(r"([\d,]+)/([\d,]+)\s*人")
 AREA = re.compile(r"([\d,]+\.\d\d)/([\d,]+\.\d\d)\s*m²")

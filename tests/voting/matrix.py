@@ -1,6 +1,15 @@
 """Permission-matrix entries of voting (/votes/): the demo votes of 滨江花园 by state."""
 
-from tests.security.matrix import COMMITTEE, COMPANY, GOV, OWNER, PUBLIC, SIGNED_IN, Entry
+from tests.security.matrix import (
+    COMMITTEE,
+    COMPANY,
+    GOV,
+    OWNER,
+    PUBLIC,
+    SIGNED_IN,
+    STREET,
+    Entry,
+)
 
 
 def _vote(d, *statuses):
@@ -67,6 +76,27 @@ def _elector(d):
     }
 
 
+def _paper_for_owner(d):
+    """A paper ballot the committee entered for the owner's party in the open vote (the
+    test's savepoint rolls it back): the owner may dispute it."""
+    from django.core.files.base import ContentFile
+
+    from property.registry.selectors import parties_of_user
+    from voting import services
+
+    vote = _open(d)
+    party = parties_of_user(d.user(OWNER), d.estate).first()
+    entry = services.ballot_cast(
+        actor=d.user(COMMITTEE),
+        vote=vote,
+        party=party,
+        choice="agree",
+        channel="paper",
+        scan=ContentFile(b"\x89PNG\r\n\x1a\n" + b"\x00" * 64, name="scan.png"),
+    )
+    return {"pk": vote.pk, "n": entry.n}
+
+
 COUNTED = {"kwargs": lambda d: {"pk": _vote(d, "publicised", "final", "counted").pk}}
 
 MATRIX = {
@@ -97,6 +127,10 @@ MATRIX = {
     "voting:proxy_request": Entry(allow={OWNER}, **OPEN),
     "voting:proxies": Entry(allow={COMMITTEE}, **OPEN),
     "voting:proxy_document": Entry(allow={COMMITTEE}, kwargs=_proxy),
+    # Disputes of paper and proxy ballots: the owners of the party file; the street office over
+    # the estate decides (the committee entered the ballots).
+    "voting:ballot_dispute": Entry(allow={OWNER}, kwargs=_paper_for_owner),
+    "voting:disputes": Entry(allow={STREET}, **OPEN),
     "voting:result": Entry(
         allow=WATCHERS,
         kwargs=lambda d: {"pk": _vote(d, "publicised", "final", "counted").pk},

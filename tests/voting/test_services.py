@@ -410,9 +410,9 @@ def _stale_first_read(monkeypatch, stale):
     real = services._elector_and_ballot
     calls = []
 
-    def read(vote, party):
+    def read(vote, party, *rest):
         calls.append(1)
-        return stale if len(calls) == 1 else real(vote, party)
+        return stale if len(calls) == 1 else real(vote, party, *rest)
 
     monkeypatch.setattr(services, "_elector_and_ballot", read)
     return calls

@@ -164,7 +164,7 @@ def test_honest_board_verifies(board):
     assert report.ok, report.problems
     s = report.summary
     assert s["entries"] == 7 and s["ballots"] == 6 and s["superseded"] == 1
-    assert s["channels"] == {"online": 5, "paper": 0, "proxy": 1}
+    assert s["channels"] == {"online": 5, "paper": 0, "proxy": 1, "void": 0}
     assert s["result"] == export["result"]
     assert s["result"]["agree"]["heads"] == 4  # p1, developer, p2 (changed), p4
 

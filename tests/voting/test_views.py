@@ -243,8 +243,9 @@ def test_street_office_organises_only_without_committee(client, setup):
 
 
 def test_paper_ballot_entry(client, setup):
-    """The committee enters a paper ballot with its scan; a second ballot of the party through
-    another channel is refused with a clear message; bad files are refused."""
+    """The committee enters a paper ballot with its scan; bad files are refused; the owner's own
+    online ballot replaces it (DOMAIN.md §1, Shenzhen practice), and a paper ballot after the
+    owner's online one is refused with a clear message (one ballot per party)."""
     vote = open_vote(setup["estate"])
     a = party(setup["estate"], "A")
     client.force_login(setup["committee"])
@@ -264,14 +265,17 @@ def test_paper_ballot_entry(client, setup):
     response = client.post(
         reverse("voting:cast", args=[vote.pk]), {"party": a.pk, "choice": "oppose", "confirm": "1"}
     )
-    follow = client.get(response["Location"])
-    assert (
-        "One ballot per party" in _text(follow)
-        or "每个业主" in _text(follow)
-        or "一票" in _text(follow)
-    )
-    assert Ballot.objects.get(vote=vote).channel == "paper"
+    assert response.status_code == 302
+    assert Ballot.objects.get(vote=vote).channel == "online"
     client.force_login(setup["committee"])
+    again = client.post(
+        url,
+        {"party": a.pk, "choice": "agree", "scan": SimpleUploadedFile("c.png", PNG, "image/png")},
+    )
+    assert (
+        "One ballot per party" in _text(again) or "一票" in _text(again) or "每个" in _text(again)
+    )
+    assert Ballot.objects.get(vote=vote).channel == "online"
     detail = _text(client.get(reverse("voting:detail", args=[vote.pk])))
     assert "Paper" in detail or "纸质" in detail
 

@@ -162,7 +162,16 @@ ACCESS = {
     "other_committee": set(),
     "other_company": set(),
     "other_district": set(),
-    "street": {"estate_list", "estate_detail", "estate_import", "estate_export"},
+    # The street office reviews claims too (the verifier of last resort: DOMAIN.md §1
+    # "Conflicts of interest").
+    "street": {
+        "estate_list",
+        "estate_detail",
+        "claim_queue",
+        "claim_review",
+        "estate_import",
+        "estate_export",
+    },
     "committee": {"estate_list", "estate_detail", "claim_queue", "claim_review"},
     "company": {
         "estate_list",
@@ -208,11 +217,11 @@ def test_role_and_jurisdiction_checked_on_every_staff_view(client, world, who):
         expected = 200 if name in ACCESS[who] else 403
         assert status == expected, (who, name, status)
     # The proof file: claimant and the estate's verifiers only.
-    expected = 200 if who in ("committee", "company") else 403
+    expected = 200 if who in ("committee", "company", "street") else 403
     assert client.get(urls["claim_proof"]).status_code == expected
     # Deciding: verifiers only.
     response = client.post(urls["claim_decide"], {"action": "reject", "reason": "x"})
-    assert response.status_code == (302 if who in ("committee", "company") else 403)
+    assert response.status_code == (302 if who in ("committee", "company", "street") else 403)
 
 
 def test_claimant_sees_own_proof_not_others(client, world):

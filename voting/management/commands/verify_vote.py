@@ -9,7 +9,9 @@ from voting import verify
 
 
 class Command(BaseCommand):
-    help = "Verify a vote's bulletin board export (gongzhi-board/2), as python -m voting.verify."
+    help = (
+        "Verify a vote's bulletin board export (gongzhi-board/2 or /3), as python -m voting.verify."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("file")

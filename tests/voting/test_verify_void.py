@@ -1,0 +1,163 @@
+"""Board format 3: void entries (a ballot that does not count at close), and format 2 exports
+still verifying (DOMAIN.md §1: the latest ballot counts; a suspended account's ballot or a
+disputed paper or proxy ballot does not)."""
+
+from __future__ import annotations
+
+import base64
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+from voting import tally
+from voting.merkle import MerkleTree
+from voting.sealing import generate_vote_keypair, party_pseudonym, signing_public_key
+from voting.verify import (
+    FORMAT,
+    build_export,
+    check_receipt,
+    electorate_json,
+    entry_hash,
+    make_entry,
+    make_head,
+    manifest_hash,
+    seal_for_entry,
+    verify_export,
+)
+
+VOTE = {"id": "v-9", "estate": "滨江花园", "title": "测试", "matter": 1}
+AREAS = {"p1": 10000, "p2": 8000, "p3": 6000}
+
+
+def ps(p):
+    return party_pseudonym(b"s" * 32, VOTE["id"], p)
+
+
+def build(spec, *, fmt=FORMAT):
+    """spec: (party, choice or None, channel, supersedes, reinstate-from-n or None)."""
+    signing = Ed25519PrivateKey.generate()
+    private, public = generate_vote_keypair()
+    electorate = electorate_json(sorted((ps(p), a) for p, a in AREAS.items()))
+    manifest = manifest_hash(VOTE, electorate, base64.b64encode(public).decode(), format=fmt)
+    entries, sealed = [], {}
+    for n, (party, choice, channel, sup, reinstate) in enumerate(spec):
+        if channel == "void":
+            seal = sealed[reinstate] if reinstate is not None else b""
+        else:
+            seal = seal_for_entry(choice, public, VOTE["id"], ps(party))
+        sealed[n] = seal
+        entries.append(
+            {
+                "n": n,
+                "pseudonym": ps(party),
+                "area": tally.format_area(AREAS[party]),
+                "heads": 1,
+                "sealed_choice": base64.b64encode(seal).decode(),
+                "channel": channel,
+                "time": f"2026-11-28T10:{n:02d}:00+08:00",
+                "supersedes": sup,
+            }
+        )
+    counted = {}
+    for party, choice, channel, _sup, reinstate in spec:
+        if channel == "void":
+            counted.pop(ps(party), None)
+            if reinstate is not None:
+                counted[ps(party)] = spec[reinstate][1]
+        else:
+            counted[ps(party)] = choice
+    result = tally.result_to_json(
+        tally.tally(VOTE["matter"], {ps(p): a for p, a in AREAS.items()}, counted)
+    )
+    tree = MerkleTree(entry_hash(e) for e in entries)
+    head = make_head(
+        signing,
+        vote_id=VOTE["id"],
+        tree=tree,
+        size=len(entries),
+        time="2026-11-28T11:00:00+08:00",
+        manifest=manifest,
+    )
+    return build_export(
+        vote=VOTE,
+        electorate=electorate,
+        signing_key=signing_public_key(signing),
+        vote_public_key=public,
+        vote_private_key=private,
+        entries=entries,
+        heads=[head],
+        result=result,
+        format=fmt,
+    )
+
+
+# p1 votes agree, an impostor changes it to oppose and is voided at close (p1's agree counts
+# again); p2's paper ballot is disputed and voided with nothing to reinstate; p3 votes abstain.
+HONEST = [
+    ("p1", "agree", "online", None, None),
+    ("p2", "oppose", "paper", None, None),
+    ("p1", "oppose", "online", 0, None),
+    ("p3", "abstain", "online", None, None),
+    ("p1", None, "void", 2, 0),
+    ("p2", None, "void", 1, None),
+]
+
+
+def test_void_entries_verify_and_recount():
+    report = verify_export(build(HONEST))
+    assert report.ok, report.problems
+    result = report.summary["result"]
+    assert result["agree"]["heads"] == 1 and result["oppose"]["heads"] == 0
+    assert result["participating"]["heads"] == 2  # p2 did not take part
+    assert report.summary["ballots"] == 2
+    assert report.summary["channels"] == {"online": 2, "paper": 0, "proxy": 0, "void": 1}
+
+
+def test_void_cannot_carry_an_invented_choice():
+    """A void entry may only reinstate an earlier ballot of its own chain, never a new choice."""
+    spec = [*HONEST[:4], ("p1", None, "void", 2, 3)]  # p3's sealed choice: not p1's chain
+    spec[3] = ("p3", "abstain", "online", None, None)
+    report = verify_export(build(spec))
+    assert not report.ok and "not that of an earlier ballot" in report.problems[0]
+
+
+def test_void_must_supersede_an_entry():
+    export = build(HONEST)
+    try:
+        make_entry(
+            n=6,
+            pseudonym=ps("p3"),
+            area=AREAS["p3"],
+            sealed_choice=b"",
+            channel="void",
+            time="2026-11-28T10:59:00+08:00",
+            supersedes=None,
+        )
+    except ValueError:
+        pass
+    else:  # pragma: no cover
+        raise AssertionError("make_entry accepted a void entry superseding nothing")
+    assert verify_export(export).ok
+
+
+def test_format_2_exports_still_verify_and_know_no_void():
+    plain = [e for e in HONEST[:4]]
+    report = verify_export(build(plain, fmt="gongzhi-board/2"))
+    assert report.ok, report.problems
+    assert "void" not in report.summary["channels"]
+    report = verify_export(build(HONEST, fmt="gongzhi-board/2"))
+    assert not report.ok and "channel" in report.problems[0]
+
+
+def test_format_is_signed_in_the_manifest():
+    """A format 3 board relabelled format 2 (or back) no longer matches its signed heads."""
+    export = build(HONEST[:4])
+    export["format"] = "gongzhi-board/2"
+    report = verify_export(export)
+    assert not report.ok and "signs another vote setup" in report.problems[0]
+
+
+def test_receipt_of_a_voided_ballot_says_it_does_not_count():
+    export = build(HONEST)
+    impostor = entry_hash(export["entries"][2]).hex()
+    found, message = check_receipt(export, impostor)
+    assert found and "does not count" in message
