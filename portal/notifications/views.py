@@ -63,7 +63,9 @@ class PreferencesForm(forms.Form):
         for kind in kinds.all_kinds():
             p = stored.get(kind.code)
             email = forms.BooleanField(
-                label=pgettext("channel", "Email"), required=False, initial=p.email if p else kind.email
+                label=pgettext("channel", "Email"),
+                required=False,
+                initial=p.email if p else kind.email,
             )
             sms = forms.BooleanField(
                 label=pgettext("channel", "SMS"), required=False, initial=p.sms if p else kind.sms

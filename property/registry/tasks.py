@@ -143,7 +143,9 @@ def notify_dispute(dispute_id: int, event: str) -> int:
     with translation.override(settings.LANGUAGE_CODE):
         params = {"units": _units(claim), "estate": claim.estate.name}
         if event == "filed":
-            params["url"] = absolute_reverse("registry:dispute_review", claim.estate.code, dispute.pk)
+            params["url"] = absolute_reverse(
+                "registry:dispute_review", claim.estate.code, dispute.pk
+            )
             office = notify.Notice(
                 kind="registry.claim_disputed",
                 subject=_("A verification in %(estate)s is disputed") % params,

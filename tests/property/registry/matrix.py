@@ -43,6 +43,8 @@ def _company_import(d):
         },
     )
     return {"code": "binjiang", "pk": job.pk}
+
+
 def _verified_claim_of_another(d):
     """A verified claim in 滨江花园 of an account that is none of the matrix's roles."""
     from property.registry.models import ClaimStatus, OwnerClaim
