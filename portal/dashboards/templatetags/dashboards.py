@@ -3,6 +3,7 @@
 from django import template
 
 from portal.core.templatetags.numbers import format_area, format_count, format_money
+from portal.dashboards.selectors import GROUPS
 
 register = template.Library()
 
@@ -13,6 +14,18 @@ def lookup(mapping, key):
         return mapping.get(key)
     except AttributeError:
         return None
+
+
+@register.filter
+def by_group(indicators):
+    """``indicators`` under their group titles, in the order of the groups, leaving out groups
+    with none of them: the places' table is one table per group, narrow enough for a screen
+    (eighteen figures side by side were twice as wide as a desktop)."""
+    return [
+        (title, group)
+        for key, title in GROUPS.items()
+        if (group := [i for i in indicators if i.group == key])
+    ]
 
 
 @register.simple_tag
