@@ -1,6 +1,10 @@
 """Template helpers of the dashboards: look up a figure and format it by its kind."""
 
+from datetime import date, datetime
+
 from django import template
+from django.utils import timezone
+from django.utils.dateformat import format as date_format
 
 from portal.core.templatetags.numbers import format_area, format_count, format_money
 from portal.dashboards.selectors import GROUPS
@@ -26,6 +30,17 @@ def by_group(indicators):
         for key, title in GROUPS.items()
         if (group := [i for i in indicators if i.group == key])
     ]
+
+
+@register.filter
+def when(value):
+    """A date as the portal's pages write it (2026-11-26), a time with its minutes (2026-11-26
+    08:00, local time); anything else as it is."""
+    if isinstance(value, datetime):
+        return date_format(timezone.localtime(value), "Y-m-d H:i")
+    if isinstance(value, date):
+        return date_format(value, "Y-m-d")
+    return value
 
 
 @register.simple_tag
