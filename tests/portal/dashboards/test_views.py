@@ -1,8 +1,8 @@
 """Dashboard pages: landing by role, jurisdiction scoping, drill-down links, exports."""
 
 import csv
-import re
 import io
+import re
 
 import pytest
 import tablib
