@@ -29,6 +29,18 @@ def test_form_labels_end_with_the_colon_of_the_language():
     assert english.endswith(":</label>"), english
 
 
+class QuestionForm(forms.Form):
+    happy = forms.CharField(label="您对本年度物业服务企业的服务是否满意？")
+
+
+def test_a_label_ending_in_chinese_punctuation_gets_no_colon():
+    """The survey's question read "…是否满意？：": Django leaves the suffix off a label ending in
+    one of gettext(":?.!"), which Chinese must list in their full-width forms too."""
+    with translation.override("zh-hans"):
+        label = QuestionForm()["happy"].label_tag()
+    assert label.endswith("是否满意？</label>"), label
+
+
 # Text whose colon is translated with it: a whole translated string, a comment.
 TRANSLATED = re.compile(
     r"{% blocktranslate.*?{% endblocktranslate %}|{% comment %}.*?{% endcomment %}|{#.*?#}",
