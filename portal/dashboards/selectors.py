@@ -784,7 +784,9 @@ def company_overview(user, company_ids) -> dict:
                     {
                         "label": record.item.description,
                         "url": reverse("credit:mine"),
-                        "detail": f"{record.get_status_display()} · {record.points}",
+                        # Signed as on the credit pages: a bad record's points are lost.
+                        "detail": f"{record.get_status_display()} · "
+                        f"{'+' if record.signed_points >= 0 else '−'}{record.points}",
                         "when": record.objection_deadline,
                     }
                 )

@@ -213,3 +213,18 @@ def test_resident_notices_name_the_place_they_are_addressed_to_once(client, city
     assert "2026-11-26" in district and "2026年" not in district
     citywide = item("全市燃气安全通知")
     assert w.estates[0].name not in citywide and w.estates[1].name not in citywide
+
+
+def test_company_dashboard_signs_the_points_of_its_records(client, city):
+    """Issue 15 (seen on the company dashboard): a bad record awaiting the objection window was
+    listed with its points unsigned ("3.00"), as if they were won. Bad points read −3.00."""
+    from tests.property.credit.factories import add_record
+
+    w = city.world
+    add_record(w, code="B-RECTIFY")
+    client.force_login(staff(OrgKind.PROPERTY_COMPANY, w.city, organisation=w.companies[0]))
+    page = client.get("/dashboard/company/").content.decode()
+    detail = re.search(
+        r"</a>\s*<span class=\"muted\"> · ([^<]*)</span>", page.split("dashboard-items")[-1]
+    )
+    assert detail and "−" in detail.group(1), detail and detail.group(1)
