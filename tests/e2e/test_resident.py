@@ -45,7 +45,7 @@ def test_resident_signs_up_with_phone_and_signs_in(journey):
 
     journey.login(phone, PASSWORD)
     journey.step("signed in again")
-    expect(page.locator(".who")).to_contain_text(re.compile(r"\+?86?139\d+|\S+"))
+    expect(page.locator(".gz-who")).to_contain_text(re.compile(r"\+?86?139\d+|\S+"))
     expect(page.get_by_role("link", name="我的房产")).to_be_visible()
 
 
