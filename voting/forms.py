@@ -7,6 +7,7 @@ import re
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from portal.core.text import PlainTextFormMixin
@@ -17,13 +18,20 @@ from .models import ALL_CHANNELS, CANCEL_REASON_MAX_CHARS, Channel, ChoiceValue,
 DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
 
+def _upload_help() -> str:
+    return _("PDF, JPG or PNG, at most %(mb)s MB.") % {
+        "mb": settings.UPLOAD_MAX_BYTES // (1024 * 1024)
+    }
+
+
 def _file_field(label, required=True):
+    # The help is lazy: "…" % {…} on a lazy string translates it at once, here at import, in
+    # whatever language was active then.
     return forms.FileField(
         label=label,
         required=required,
         validators=[validate_upload],
-        help_text=_("PDF, JPG or PNG, at most %(mb)s MB.")
-        % {"mb": settings.UPLOAD_MAX_BYTES // (1024 * 1024)},
+        help_text=lazy(_upload_help, str)(),
     )
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import BigIntegerField, Count, F, Q, QuerySet, Sum
@@ -22,6 +23,7 @@ from django.db.models.functions import Cast, Round, Substr
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from portal.core.templatetags.numbers import format_money
 from portal.organisations.models import LEVEL_DEPTH, Jurisdiction, Level
 from property.registry.models import Estate, OwnerParty, Ownership, Unit
 
@@ -700,7 +702,7 @@ def resident_overview(user) -> dict:
                     {
                         "label": f"{a.estate.name} {a.unit.code}",
                         "url": reverse("fund:ledger", args=[a.pk]),
-                        "detail": a.balance,
+                        "detail": format_money(a.balance),
                         "flag": _("Refill due") if a.refill_due else None,
                     }
                     for a in accounts
@@ -713,17 +715,23 @@ def resident_overview(user) -> dict:
     if domains.available(domains.CMS):
         from cms.selectors import notices_for_estate
 
-        notices = []
+        # A notice to the district or the whole city applies to each of the owner's estates:
+        # listed once, under the place it is addressed to (none for the whole city).
+        notices, seen = [], set()
         for estate in estates:
             for page in notices_for_estate(estate, limit=5):
+                if page.pk in seen:
+                    continue
+                seen.add(page.pk)
                 notices.append(
                     {
                         "label": page.title,
                         "url": page.url,
-                        "detail": estate.name,
+                        "detail": page.jurisdiction.name if page.jurisdiction else None,
                         "when": page.publication_date,
                     }
                 )
+        notices.sort(key=lambda n: n["when"] or date.min, reverse=True)
         sections.append(
             _section(
                 _("Notices for my estate"),
@@ -782,7 +790,9 @@ def company_overview(user, company_ids) -> dict:
                     {
                         "label": record.item.description,
                         "url": reverse("credit:mine"),
-                        "detail": f"{record.get_status_display()} · {record.points}",
+                        # Signed as on the credit pages: a bad record's points are lost.
+                        "detail": f"{record.get_status_display()} · "
+                        f"{'+' if record.signed_points >= 0 else '−'}{record.points}",
                         "when": record.objection_deadline,
                     }
                 )

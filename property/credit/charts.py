@@ -8,16 +8,20 @@ WIDTH, HEIGHT, PAD = 640, 240, 32
 GRIDLINES = (0, 60, 70, 80, 85, 120)
 
 
-LABEL_GAP = 12  # the labels' font size (10) and a little air
+FONT = 10  # the labels' font size, in the chart's units
+# The PDF's chart; a page's chart is drawn for a narrower box with larger labels (a phone shows
+# it at 358 px: 640 units would make 10-unit labels under 6 px high) and the page's dates.
+PAGE_CHART = {"width": 480, "height": 300, "font": 14, "date_format": "Y-m-d"}
 
 
-def _grid_labels(grid: list[dict], width: int) -> list[dict]:
+def _grid_labels(grid: list[dict], width: int, font: int = FONT) -> list[dict]:
     """Where each gridline's label goes: left of the chart, or right of it when the label
     would touch the one above it on the left (80 and 85 are 7 units apart)."""
+    gap = font + 2  # the labels' height and a little air
     last_left = None
     for line in sorted(grid, key=lambda g: float(g["y"])):
         y = float(line["y"])
-        if last_left is not None and y - last_left < LABEL_GAP:
+        if last_left is not None and y - last_left < gap:
             line.update(x=width - PAD + 4, anchor="start")
         else:
             line.update(x=PAD - 4, anchor="end")
@@ -25,10 +29,19 @@ def _grid_labels(grid: list[dict], width: int) -> list[dict]:
     return grid
 
 
-def history_chart(ratings, *, width: int = WIDTH, height: int = HEIGHT) -> dict | None:
+def history_chart(
+    ratings,
+    *,
+    width: int = WIDTH,
+    height: int = HEIGHT,
+    font: int = FONT,
+    date_format: str = "DATE_FORMAT",
+) -> dict | None:
     """Coordinates for the SVG template ``credit/includes/history_chart.svg.html``.
 
-    x spreads the ratings by date; y maps 0..120 points. None without ratings."""
+    x spreads the ratings by date; y maps 0..120 points. None without ratings. ``font`` is the
+    labels' size in the chart's units, ``date_format`` how the first and last dates are written
+    (the documents' language form by default)."""
     ratings = list(ratings)
     if not ratings:
         return None
@@ -49,10 +62,12 @@ def history_chart(ratings, *, width: int = WIDTH, height: int = HEIGHT) -> dict 
         "pad": PAD,
         "right": width - PAD,
         "points": " ".join(points),
-        "grid": _grid_labels([{"value": g, "y": y(g)} for g in GRIDLINES], width),
+        "grid": _grid_labels([{"value": g, "y": y(g)} for g in GRIDLINES], width, font),
         "first": first,
         "last": last,
         "last_x": points[-1].split(",")[0],
         "last_y": points[-1].split(",")[1],
-        "bottom": height - PAD + 16,
+        "bottom": height - PAD + font + 6,
+        "font": font,
+        "date_format": date_format,
     }

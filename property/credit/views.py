@@ -15,6 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from portal.core.links import absolute_reverse
@@ -24,7 +25,7 @@ from portal.permissions import organisation_ids
 from property.registry.selectors import parties_of_user
 
 from . import selectors, services
-from .charts import history_chart
+from .charts import PAGE_CHART, history_chart
 from .forms import (
     ObjectionForm,
     PublishForm,
@@ -111,7 +112,9 @@ def _company_context(company: Organisation) -> dict:
 
 def company(request, credit_code: str):
     """A company's public page: grade, score history (chart and table), records in force."""
-    return render(request, "credit/company.html", _company_context(_company(credit_code)))
+    context = _company_context(_company(credit_code))
+    context["chart"] = history_chart(context["history"], **PAGE_CHART)
+    return render(request, "credit/company.html", context)
 
 
 def report_pdf(request, credit_code: str):
@@ -135,12 +138,13 @@ def report_pdf(request, credit_code: str):
 
 # ---- the company's own dashboard -------------------------------------------------------------
 
+# Lazy: translated when a page shows them, in its reader's language (not once at import).
 REASON_TEXT = {
-    Reason.IN_FORCE: _("counts: in force"),
-    Reason.PENDING: _("does not count yet: in its notice and objection period"),
-    Reason.REVOKED: _("never counts: revoked"),
-    Reason.EXPIRED: _("no longer counts: validity ran out"),
-    Reason.NOT_YET_EFFECTIVE: _("does not count yet: takes effect later"),
+    Reason.IN_FORCE: gettext_lazy("counts: in force"),
+    Reason.PENDING: gettext_lazy("does not count yet: in its notice and objection period"),
+    Reason.REVOKED: gettext_lazy("never counts: revoked"),
+    Reason.EXPIRED: gettext_lazy("no longer counts: validity ran out"),
+    Reason.NOT_YET_EFFECTIVE: gettext_lazy("does not count yet: takes effect later"),
 }
 
 

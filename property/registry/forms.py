@@ -20,8 +20,12 @@ class SecretTextInput(forms.TextInput):
 
 
 class ClaimForm(PlainTextFormMixin, forms.Form):
+    # No estate is chosen for the person (the first by name was, and claims went to the wrong
+    # estate): the view preselects the estate the owner already holds units in, if any.
     estate = forms.ModelChoiceField(
-        label=_("Estate"), queryset=Estate.objects.order_by("name"), empty_label=None
+        label=_("Estate"),
+        queryset=Estate.objects.order_by("name"),
+        empty_label=_("Choose the estate"),
     )
     unit_codes = forms.CharField(
         label=_("Unit code(s)"),

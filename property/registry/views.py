@@ -85,7 +85,9 @@ def claim_list(request):
 def claim_new(request):
     if not request.user.has_perm("registry.submit_claim"):
         raise PermissionDenied
-    form = ClaimForm(request.POST or None, request.FILES or None)
+    own = list(selectors.estates_of_user(request.user)[:2])
+    initial = {"estate": own[0].pk} if len(own) == 1 else {}
+    form = ClaimForm(request.POST or None, request.FILES or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

@@ -113,6 +113,8 @@ SHARED = {
     "Previous": "上一页 fits Wagtail's paginators",
     "Next": "下一页 fits Wagtail's paginators",
     "Today": "今日 reads right in Django's admin",
+    ":": "the label suffix: a Chinese label ends with the full-width colon, in Django's forms too",
+    ":?.!": "the marks after which Django adds no label suffix, with their full-width forms",
     "Action": "操作 is the usual column title",
     "Actions": "操作 likewise",
     "Download CSV": "spacing around Latin words only",

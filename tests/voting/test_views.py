@@ -399,3 +399,20 @@ def test_every_vote_page_refuses_other_estates(client, setup):
             for method in (client.get, client.post):
                 status = method(url).status_code
                 assert status in (403, 404, 405), (who, url, status)
+
+
+def test_upload_help_reads_in_the_readers_language():
+    """Issue 15: the help under every upload field of the voting forms was translated once, at
+    import, so every reader got the language the server started in."""
+    from django.conf import settings
+    from django.utils import translation
+
+    from voting.forms import VoteForm
+
+    mb = settings.UPLOAD_MAX_BYTES // (1024 * 1024)
+    with translation.override("en"):
+        english = str(VoteForm().fields["attachment"].help_text)
+    with translation.override("zh-hans"):
+        chinese = str(VoteForm().fields["attachment"].help_text)
+    assert english == f"PDF, JPG or PNG, at most {mb} MB."
+    assert chinese == f"PDF、JPG 或 PNG 格式，不超过 {mb} MB。"

@@ -1,8 +1,13 @@
 """Template helpers of the dashboards: look up a figure and format it by its kind."""
 
+from datetime import date, datetime
+
 from django import template
+from django.utils import timezone
+from django.utils.dateformat import format as date_format
 
 from portal.core.templatetags.numbers import format_area, format_count, format_money
+from portal.dashboards.selectors import GROUPS
 
 register = template.Library()
 
@@ -13,6 +18,29 @@ def lookup(mapping, key):
         return mapping.get(key)
     except AttributeError:
         return None
+
+
+@register.filter
+def by_group(indicators):
+    """``indicators`` under their group titles, in the order of the groups, leaving out groups
+    with none of them: the places' table is one table per group, narrow enough for a screen
+    (eighteen figures side by side were twice as wide as a desktop)."""
+    return [
+        (title, group)
+        for key, title in GROUPS.items()
+        if (group := [i for i in indicators if i.group == key])
+    ]
+
+
+@register.filter
+def when(value):
+    """A date as the portal's pages write it (2026-11-26), a time with its minutes (2026-11-26
+    08:00, local time); anything else as it is."""
+    if isinstance(value, datetime):
+        return date_format(timezone.localtime(value), "Y-m-d H:i")
+    if isinstance(value, date):
+        return date_format(value, "Y-m-d")
+    return value
 
 
 @register.simple_tag

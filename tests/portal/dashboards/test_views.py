@@ -2,13 +2,14 @@
 
 import csv
 import io
+import re
 
 import pytest
 import tablib
 from django.urls import reverse
 
 from portal.organisations.models import OrgKind
-from tests.factories import make_user, staff
+from tests.factories import make_owner, make_user, staff
 
 pytestmark = pytest.mark.django_db
 
@@ -200,3 +201,59 @@ def test_company_dashboard_lists_own_estates_only(client, city):
     assert w.estates[1].name not in page
     client.force_login(make_user())
     assert client.get("/dashboard/company/").status_code == 403
+
+
+def test_resident_notices_name_the_place_they_are_addressed_to_once(client, city):
+    """Issue 15: the owner's dashboard tagged a district notice and a city-wide notice with the
+    owner's estate ("· 滨江花园"), as if addressed to it, and listed a notice once per estate of
+    the owner. Each notice names the place it is addressed to (none for the whole city), once,
+    with its date written as on the portal's other pages (2026-11-26, not 2026年11月26日)."""
+    from datetime import date
+
+    from property.registry.models import OwnerParty, Person
+    from tests.cms.factories import make_notice, make_site
+    from tests.factories import add_units
+
+    w = city.world
+    site = make_site(w)
+    make_notice(
+        site.district_sections[0],
+        "第一区停水通知",
+        jurisdiction=w.districts[0],
+        publication_date=date(2026, 11, 26),
+    )
+    make_notice(site.notices, "全市燃气安全通知", publication_date=date(2026, 11, 20))
+    owner, _ = make_owner(w.estates[0], "8-101", "90.00")
+    # The same owner holds a unit in the other estate too.
+    add_units(w.estates[1], [("8-201", "60.00", f"second-{owner.pk}")])
+    party = OwnerParty.objects.get(estate=w.estates[1], label=f"second-{owner.pk}")
+    party.members.set([Person.objects.get(user=owner)])
+    client.force_login(owner)
+    page = client.get("/dashboard/me/").content.decode()
+
+    def item(title):
+        found = re.findall(rf"{title}</a>(.*?)</li>", page, re.S)
+        assert len(found) == 1, f"{title} listed {len(found)} times"
+        return found[0]
+
+    district = item("第一区停水通知")
+    assert w.districts[0].name in district
+    assert w.estates[0].name not in district
+    assert "2026-11-26" in district and "2026年" not in district
+    citywide = item("全市燃气安全通知")
+    assert w.estates[0].name not in citywide and w.estates[1].name not in citywide
+
+
+def test_company_dashboard_signs_the_points_of_its_records(client, city):
+    """Issue 15 (seen on the company dashboard): a bad record awaiting the objection window was
+    listed with its points unsigned ("3.00"), as if they were won. Bad points read −3.00."""
+    from tests.property.credit.factories import add_record
+
+    w = city.world
+    add_record(w, code="B-RECTIFY")
+    client.force_login(staff(OrgKind.PROPERTY_COMPANY, w.city, organisation=w.companies[0]))
+    page = client.get("/dashboard/company/").content.decode()
+    detail = re.search(
+        r"</a>\s*<span class=\"muted\"> · ([^<]*)</span>", page.split("dashboard-items")[-1]
+    )
+    assert detail and "−" in detail.group(1), detail and detail.group(1)

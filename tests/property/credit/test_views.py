@@ -254,3 +254,40 @@ def test_credit_report_pdf_has_name_grade_and_cjk_font(client, world, today):
     assert item("G-NAT-AWARD").description in text
     assert "WenQuanYi" in pdf_fonts(response.content)
     assert signature_valid(response.content)
+
+
+def test_reasons_of_the_score_read_in_the_readers_language():
+    """Issue 15: the reasons on the company's "why my score" page were translated once, when
+    the module was imported, so every reader got the language the server started in. They are
+    translated when the page is drawn."""
+    from django.utils import translation
+
+    from property.credit.scoring import Reason
+    from property.credit.views import REASON_TEXT
+
+    with translation.override("en"):
+        english = str(REASON_TEXT[Reason.IN_FORCE])
+    with translation.override("zh-hans"):
+        chinese = str(REASON_TEXT[Reason.IN_FORCE])
+    assert english == "counts: in force"
+    assert chinese == "计分：有效期内"
+
+
+def test_company_page_score_chart_reads_on_a_phone(client, world, today):
+    """Issue 15: the public page drew the score chart 640 units wide with 10-unit labels, so on
+    a phone (358 px for the chart) its labels were under 6 px high, and it wrote its dates in
+    another form (2026年11月29日) than the table under it (2026-11-29). The page's chart is drawn
+    for a narrower box with larger labels (at least 10 px on a phone) and the page's dates."""
+    import re
+
+    from property.credit.tasks import recompute_ratings
+
+    fill_checklist(world.companies[0], today.year)
+    for days in (200, 100, 0):
+        recompute_ratings(today - timedelta(days=days))
+    page = client.get(f"/credit/company/{world.companies[0].credit_code}/").content.decode()
+    svg = re.search(r"<svg[^>]*score-chart.*?</svg>", page, re.S).group(0)
+    width = int(re.search(r'viewBox="0 0 (\d+)', svg).group(1))
+    smallest = min(int(s) for s in re.findall(r'font-size="(\d+)"', svg))
+    assert smallest * 358 / width >= 10, f"labels {smallest * 358 / width:.1f} px on a phone"
+    assert today.strftime("%Y-%m-%d") in svg and "年" not in svg

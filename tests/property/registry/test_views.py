@@ -322,3 +322,25 @@ def test_registry_pages_fully_translated(client, world):
                 if not words <= ALLOWED_LATIN | {"JPG", "PNG", "PDF", "CSV", "XLSX"}:
                     leftovers.append(run)
         assert not leftovers, f"untranslated on {path}: {leftovers}"
+
+
+def test_claim_form_preselects_the_owners_own_estate_or_none(client, world):
+    """Issue 15: the claim form preselected the first estate by name (中南雅苑) for an owner in
+    滨江花园, so an owner claiming a further unit sent it to the wrong estate unless they
+    noticed. The owner's own estate is preselected; someone with no unit gets no choice made
+    for them (a blank first option) and must pick one."""
+    import re
+
+    def selected(page):
+        select = re.search(r'<select name="estate".*?</select>', page, re.S).group(0)
+        return re.findall(r'<option value="([^"]*)"[^>]*\bselected\b', select)
+
+    owner, _ = make_owner(world.estates[1], "2-101", "80.00")
+    assert world.estates[0].name < world.estates[1].name  # the other estate sorts first
+    client.force_login(owner)
+    page = client.get(reverse("registry:claim_new")).content.decode()
+    assert selected(page) == [str(world.estates[1].pk)]
+    client.force_login(make_user())
+    page = client.get(reverse("registry:claim_new")).content.decode()
+    assert selected(page) in ([], [""])
+    assert '<option value="" selected>' in page or '<option value="">' in page
