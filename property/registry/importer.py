@@ -831,7 +831,11 @@ def export_rows(estate: Estate, *, clear_identity: bool) -> tuple[list[str], lis
     masked (``3402**********1234``), which an import resolves against the current holder.
     Every cell is made inert for spreadsheets (``portal.core.cells``)."""
     members: dict[int, list[tuple[str, str]]] = {}
-    through = OwnerParty.members.through.objects.filter(ownerparty__estate=estate).order_by("pk")
+    # Members in the order the people were registered (the through rows' own order follows a
+    # set's iteration when Django adds several at once, which differs between databases).
+    through = OwnerParty.members.through.objects.filter(ownerparty__estate=estate).order_by(
+        "ownerparty_id", "person_id"
+    )
     number_field = "person__identity_encrypted" if clear_identity else "person__identity_masked"
     for party_id, name, number in through.values_list(
         "ownerparty_id", "person__name", number_field
