@@ -294,7 +294,39 @@ class NoticeCategory(models.TextChoices):
 
 
 class NoticePageForm(PlainTextPageForm):
-    """A notice's target must lie within its section's jurisdiction; empty means the section's."""
+    """A notice's target must lie within its section's jurisdiction; empty means the section's.
+
+    A notice is issued in its author's own name: the issuing organisation offered and accepted
+    is one the editor is an active member of (a district officer cannot issue in the city
+    bureau's name). An approver editing someone else's notice may keep its issuer; a Django
+    superuser may pick any."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields.get("organisation")
+        user = getattr(self, "for_user", None)
+        if field is None or user is None or user.is_superuser:
+            return
+        own = Organisation.objects.filter(
+            memberships__user=user, memberships__active=True
+        ).values_list("pk", flat=True)
+        kept = [self.instance.organisation_id] if self.instance.organisation_id else []
+        field.queryset = field.queryset.filter(
+            models.Q(pk__in=list(own)) | models.Q(pk__in=kept)
+        ).distinct()
+
+    def clean_organisation(self):
+        organisation = self.cleaned_data.get("organisation")
+        user = getattr(self, "for_user", None)
+        if organisation is None or user is None or user.is_superuser:
+            return organisation
+        if organisation.pk == self.instance.organisation_id:
+            return organisation
+        if not organisation.memberships.filter(user=user, active=True).exists():
+            raise ValidationError(
+                _("A notice can only be issued in the name of your own organisation.")
+            )
+        return organisation
 
     def clean(self):
         cleaned = super().clean()
