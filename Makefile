@@ -86,7 +86,7 @@ check: venv
 	  PORTAL_BASE_URL=https://portal.example.cn $(DEPLOYMENT_SHAPE) $(MANAGE) check --deploy --fail-level WARNING
 
 pytest: venv
-	DJANGO_SETTINGS_MODULE=portal.settings.test $(VENV)/bin/pytest -q -n 2 $(PYTEST_ARGS)
+	DJANGO_SETTINGS_MODULE=portal.settings.test $(VENV)/bin/pytest -q -n 2 --durations=20 $(PYTEST_ARGS)
 
 # The layout, accessibility and language checks alone (tests/e2e/test_layout.py and the checks'
 # own tests): screenshots and findings of every page and variant in tests/e2e/screenshots/layout/.
@@ -97,7 +97,7 @@ layout: system venv vendor messages
 
 # The suite against PostgreSQL (DATABASE_URL defaults to the local server's `test` database).
 test-pg: setup
-	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/test} DJANGO_SETTINGS_MODULE=portal.settings.test $(VENV)/bin/pytest -q -n 2 $(PYTEST_ARGS)
+	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/test} DJANGO_SETTINGS_MODULE=portal.settings.test $(VENV)/bin/pytest -q -n 2 --durations=20 $(PYTEST_ARGS)
 
 # Every bench script; _*.py, bench_*.py and *settings.py are their shared helpers, not benches.
 bench: setup
