@@ -73,6 +73,7 @@ totp:
 
 lint: venv
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports --no-cache
 
 # What a real deployment sets besides secrets (docs/deploy.md): Redis for the shared cache that
 # holds sign-in limits, and an SMS gateway. check --deploy reads them; it connects to neither.
