@@ -109,7 +109,9 @@ def test_committee_edits_the_draft_on_its_page(client, setup):
     url = reverse("voting:edit", args=[vote.pk])
     page = client.get(url).content.decode()
     assert vote.title in page
-    new_opens = timezone.localtime(vote.opens_at + timedelta(days=2)).replace(second=0, microsecond=0)
+    new_opens = timezone.localtime(vote.opens_at + timedelta(days=2)).replace(
+        second=0, microsecond=0
+    )
     response = client.post(url, _form(vote, title="日期已改正", opens_at=new_opens.strftime(FMT)))
     assert response.status_code == 302
     vote.refresh_from_db()

@@ -87,7 +87,7 @@ def test_search_by_unit_code_prefix(setup):
 
 
 def test_search_by_building_and_room(setup):
-    """"1栋1501" is building 1, room 1501 (any stairwell); "2 902" building 2, room 902."""
+    """ "1栋1501" is building 1, room 1501 (any stairwell); "2 902" building 2, room 902."""
     assert sorted(labels(selectors.paper_search(setup["vote"], "1栋1501"))) == ["开发商", "韩梅梅"]
     wang_b = setup["wang"][1]
     assert [r["party"] for r in selectors.paper_search(setup["vote"], "2 902")] == [wang_b]
@@ -147,9 +147,7 @@ def test_second_paper_ballot_asks_for_confirmation(client, setup):
     assert BoardEntry.objects.filter(vote=vote).count() == 1  # nothing written yet
     token = response.context["token"]
 
-    response = client.post(
-        url, {"step": "confirm", "party": li.pk, "token": token, "confirm": "1"}
-    )
+    response = client.post(url, {"step": "confirm", "party": li.pk, "token": token, "confirm": "1"})
     assert response.status_code == 302
     ballot = Ballot.objects.get(vote=vote, party=li)
     assert ballot.entry.supersedes == first.n and ballot.entry.channel == "paper"
