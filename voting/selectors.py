@@ -343,6 +343,7 @@ _BUILDING_ROOM = re.compile(
     r"^\s*([0-9A-Za-z]+)\s*(?:号楼|栋|幢|楼|#|号|[-\s/])\s*(?:[0-9A-Za-z]+\s*单元\s*)?"
     r"([0-9A-Za-z]+)\s*(?:室|号)?\s*$"
 )
+_UNIT_ONLY = re.compile(r"[0-9\s#/-]+")
 PAPER_SEARCH_LIMIT = 20
 
 
@@ -365,7 +366,8 @@ def paper_search(vote: Vote, query: str, *, limit: int = PAPER_SEARCH_LIMIT) -> 
     if query.isalnum() and query.isascii():
         unit_q |= Q(unit__code__iendswith="-" + query)
     ids = set(units.filter(unit_q).values_list("elector_id", flat=True)[: limit * 5])
-    if len(ids) < limit:
+    # A query of digits and separators is a unit, never a name: no name look-up for it.
+    if len(ids) < limit and not _UNIT_ONLY.fullmatch(query):
         named = VoteElector.objects.filter(vote=vote).filter(
             Q(party__label__icontains=query) | Q(party__members__name__icontains=query)
         )

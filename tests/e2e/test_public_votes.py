@@ -31,16 +31,16 @@ def test_visitor_reaches_result_board_and_receipt_checker(journey):
     expect(page.get_by_role("heading", level=1)).to_contain_text(ESTATE)
     # The open vote is listed with its status, and no result.
     open_card = main.locator("section", has_text=OPEN_VOTE)
-    expect(open_card.get_by_role("link", name="表决结果")).to_have_count(0)
+    expect(open_card.get_by_role("link", name="表决结果", exact=True)).to_have_count(0)
 
     final_card = main.locator("section", has_text=FINAL_VOTE)
-    final_card.get_by_role("link", name="表决结果").click()
+    final_card.get_by_role("link", name="表决结果", exact=True).click()
     page.wait_for_load_state()
     journey.step("public result")
     expect(page.get_by_role("heading", level=1)).to_contain_text(FINAL_VOTE)
     expect(main.locator("table").first).to_be_visible()
 
-    main.get_by_role("link", name="公开投票公告板").click()
+    main.get_by_role("link", name="公开投票公告板", exact=True).click()
     page.wait_for_load_state()
     journey.step("public board")
     expect(page).to_have_url(re.compile(r"/votes/\d+/board/$"))
