@@ -2,7 +2,7 @@
 
 Public (no login): the board page of an opened vote (signed heads only: no choice is ever
 shown), the receipt check, the signing key, the export and the result announcement PDF once
-the vote is counted. Committee only (``voting.enter_paper``): printable paper ballots.
+the vote is counted (the result page too: ``voting.views.result``). Committee only (``voting.enter_paper``): printable paper ballots.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
-from portal.core.links import base_url
+from portal.core.links import absolute_reverse
 from portal.core.pdf import qr_svg, render_pdf, sign_pdf
 
 from . import board
@@ -164,12 +164,20 @@ def _issuer(vote: Vote) -> str:
     return committee.name if committee else vote.estate.name
 
 
-def result_pdf_bytes(vote: Vote, *, base: str) -> bytes:
-    """The signed result announcement of a counted vote (``base``: the site's absolute root)."""
+def result_pdf_bytes(vote: Vote, *, base: str | None = None) -> bytes:
+    """The signed result announcement of a counted vote. Its links and QR code lead to the
+    public result page (no sign-in needed), absolute from ``PORTAL_BASE_URL``
+    (``portal.core.links``) unless ``base`` names another root."""
     result = vote.result
     head = board.latest_head(vote)
-    result_url = base + reverse("voting:result", args=[vote.pk])
-    export_url = base + reverse("voting:board_json", args=[vote.pk])
+
+    def link(name: str) -> str:
+        if base is None:
+            return absolute_reverse(name, vote.pk)
+        return base.rstrip("/") + reverse(name, args=[vote.pk])
+
+    result_url = link("voting:result")
+    export_url = link("voting:board_json")
     context = {
         "title": _("Announcement of the result of the owners' vote"),
         "vote": vote,
@@ -179,7 +187,7 @@ def result_pdf_bytes(vote: Vote, *, base: str) -> bytes:
         "lines": result_lines(result),
         "head": head,
         "export_url": export_url,
-        "board_url": base + reverse("voting:board", args=[vote.pk]),
+        "board_url": link("voting:board"),
         "result_url": result_url,
         "qr": qr_svg(result_url),
         "issuer": _issuer(vote),
@@ -196,7 +204,7 @@ def result_pdf(request, pk):
     vote = _public_vote(pk)
     if not vote.has_result:
         raise Http404
-    pdf = result_pdf_bytes(vote, base=base_url())
+    pdf = result_pdf_bytes(vote)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="gongzhi-vote-{vote.pk}-result.pdf"'
     return response

@@ -69,6 +69,14 @@ def is_frozen_owner(user, obj=None) -> bool:
     ).exists()
 
 
+@rules.predicate
+def has_public_result(user, obj=None) -> bool:
+    """The vote is counted: its result, board export and signed result PDF are public."""
+    from .models import RESULT_STATUSES
+
+    return obj is not None and obj.status in RESULT_STATUSES and obj.result is not None
+
+
 owner = is_owner_in_estate & is_published
 watcher = is_vote_organiser | is_government_staff | (is_estate_company & is_published)
 
@@ -81,5 +89,5 @@ rules.add_perm("voting.view_vote", owner | watcher | is_vote_proxy | is_frozen_o
 # Disputes of paper and proxy ballots go to the street office over the estate: the committee
 # entered the paper ballots and approved the proxies, so it does not judge them.
 rules.add_perm("voting.decide_disputes", is_estate_street_office)
-rules.add_perm("voting.view_result", owner | watcher)
+rules.add_perm("voting.view_result", owner | watcher | has_public_result)
 rules.add_perm("voting.object", owner)

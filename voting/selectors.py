@@ -3,12 +3,14 @@ the vote is counted, and ``final_result`` returns figures only for counted votes
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 from django.db import connection
 from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.utils import timezone
 
+from portal.core.masking import mask_phone
 from property.registry.models import OwnerParty, Ownership, Person
 from property.registry.selectors import suspended_account_ids
 
@@ -292,3 +294,138 @@ def entered_for(vote: Vote, parties) -> list[BoardEntry]:
 
 def board_size(vote: Vote) -> int:
     return BoardEntry.objects.filter(vote=vote).count()
+
+
+# --- public lists -------------------------------------------------------------------------------
+
+#: Votes anyone may see listed, with their status: the notice is published (scheduled) or later.
+PUBLIC_STATUSES = VISIBLE_TO_OWNERS
+
+
+def public_votes(estate):
+    """The votes of an estate anyone may see listed (never drafts), newest first."""
+    return (
+        Vote.objects.filter(estate=estate, status__in=PUBLIC_STATUSES)
+        .select_related("estate")
+        .order_by("-opens_at", "-pk")
+    )
+
+
+def estates_with_public_votes():
+    """Estates with at least one public vote, with ``open_count``, ``result_count`` and
+    ``vote_count`` annotated, by name."""
+    from property.registry.models import Estate
+
+    public = Q(votes__status__in=PUBLIC_STATUSES)
+    return (
+        Estate.objects.annotate(
+            vote_count=Count("votes", filter=public),
+            open_count=Count("votes", filter=Q(votes__status=VoteStatus.OPEN)),
+            result_count=Count("votes", filter=Q(votes__status__in=RESULT_STATUSES)),
+        )
+        .filter(vote_count__gt=0)
+        .select_related("jurisdiction")
+        .order_by("name", "pk")
+    )
+
+
+def public_result_votes():
+    """Votes whose result is public (counted, publicised or final)."""
+    return Vote.objects.filter(status__in=RESULT_STATUSES, result__isnull=False).select_related(
+        "estate"
+    )
+
+
+# --- paper ballot entry: find the party ---------------------------------------------------------
+
+#: "3栋1501", "3幢 1501室", "3#1501", "3 1501", "3-1501": building then room.
+_BUILDING_ROOM = re.compile(
+    r"^\s*([0-9A-Za-z]+)\s*(?:号楼|栋|幢|楼|#|号|[-\s/])\s*(?:[0-9A-Za-z]+\s*单元\s*)?"
+    r"([0-9A-Za-z]+)\s*(?:室|号)?\s*$"
+)
+_UNIT_ONLY = re.compile(r"[0-9\s#/-]+")
+PAPER_SEARCH_LIMIT = 20
+
+
+def paper_search(vote: Vote, query: str, *, limit: int = PAPER_SEARCH_LIMIT) -> list[dict]:
+    """Parties of the vote's frozen electorate matching ``query``: a unit code (or its start),
+    a building and room ("3栋1501", "3 1501"), a room number alone, or a name (the party's or
+    a member's). Each result: the elector, the party, its frozen units (code, area), its
+    area, its members with masked phone and identity (to tell same names apart) and its
+    current ballot's board entry, if any. At most ``limit`` parties, by label."""
+    query = (query or "").strip()[:60]
+    if not query:
+        return []
+    units = VoteElectorUnit.objects.filter(vote=vote)
+    unit_q = Q(unit__code__istartswith=query)
+    match = _BUILDING_ROOM.match(query)
+    if match:
+        unit_q |= Q(unit__building__code__iexact=match.group(1)) & Q(
+            unit__code__iendswith="-" + match.group(2)
+        )
+    if query.isalnum() and query.isascii():
+        unit_q |= Q(unit__code__iendswith="-" + query)
+    ids = set(units.filter(unit_q).values_list("elector_id", flat=True)[: limit * 5])
+    # A query of digits and separators is a unit, never a name: no name look-up for it.
+    if len(ids) < limit and not _UNIT_ONLY.fullmatch(query):
+        named = VoteElector.objects.filter(vote=vote).filter(
+            Q(party__label__icontains=query) | Q(party__members__name__icontains=query)
+        )
+        ids |= set(named.values_list("pk", flat=True)[: limit * 5])
+    electors = list(
+        VoteElector.objects.filter(pk__in=ids)
+        .select_related("party")
+        .order_by("party__label", "pk")[:limit]
+    )
+    return _describe(vote, electors)
+
+
+def _describe(vote: Vote, electors: list[VoteElector]) -> list[dict]:
+    if not electors:
+        return []
+    by_id = {e.pk: e for e in electors}
+    frozen: dict[int, list] = {e.pk: [] for e in electors}
+    for fu in (
+        VoteElectorUnit.objects.filter(elector_id__in=by_id)
+        .select_related("unit__building")
+        .order_by("unit__code")
+    ):
+        frozen[fu.elector_id].append(fu.unit)
+    members: dict[int, list] = {e.party_id: [] for e in electors}
+    through = OwnerParty.members.through.objects.filter(ownerparty_id__in=members).select_related(
+        "person"
+    )
+    for row in through.order_by("person__name", "person_id"):
+        members[row.ownerparty_id].append(
+            {
+                "name": row.person.name,
+                "phone": mask_phone(row.person.phone),
+                "identity": row.person.identity_masked,
+            }
+        )
+    ballots = {
+        b.party_id: b.entry
+        for b in Ballot.objects.filter(
+            vote=vote, party_id__in=[e.party_id for e in electors]
+        ).select_related("entry")
+    }
+    return [
+        {
+            "elector": e,
+            "party": e.party,
+            "units": frozen[e.pk],
+            "area": e.area,
+            "members": members[e.party_id],
+            "current": ballots.get(e.party_id),
+        }
+        for e in electors
+    ]
+
+
+def paper_candidate(vote: Vote, party_id: int) -> dict | None:
+    """One party of the vote's frozen electorate as ``paper_search`` describes it, or None."""
+    electors = list(
+        VoteElector.objects.filter(vote=vote, party_id=party_id).select_related("party")
+    )
+    found = _describe(vote, electors)
+    return found[0] if found else None

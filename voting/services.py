@@ -178,6 +178,66 @@ def vote_create(
     return vote
 
 
+def vote_update_draft(
+    *,
+    actor,
+    vote: Vote,
+    title: str,
+    matter: int,
+    motion: str,
+    opens_at: datetime,
+    closes_at: datetime,
+    notice_at: datetime | None = None,
+    allow_change: bool = True,
+    channels: Iterable[str] = ALL_CHANNELS,
+    concerns=None,
+) -> Vote:
+    """Edit a DRAFT vote: the same fields and checks as ``vote_create``. Preconditions: the
+    vote is still a draft (once scheduled, its notice is published and it cannot change:
+    refused with code ``bad_state``). The caller has checked ``voting.manage_vote``."""
+    try:
+        rule_for(matter)
+    except ValueError:
+        raise VoteError(_("The matter must be one of 1 to 9."), code="matter") from None
+    channels = [c for c in ALL_CHANNELS if c in set(channels)]
+    if not channels:
+        raise VoteError(_("Allow at least one channel."), code="channels")
+    if closes_at <= opens_at:
+        raise VoteError(_("The vote must close after it opens."), code="times")
+    if not title.strip() or not motion.strip():
+        raise VoteError(_("A vote needs a title and a motion."), code="text")
+    if concerns is not None and concerns.pk not in _estate_organisations(vote.estate):
+        raise VoteError(
+            _("A vote can name only the estate's property company or owners' committee."),
+            code="concerns",
+        )
+    with transaction.atomic():
+        _locked(vote)
+        _require(vote, VoteStatus.DRAFT)
+        changed = []
+        new = {
+            "title": title.strip(),
+            "matter": int(matter),
+            "motion": motion,
+            "opens_at": opens_at,
+            "closes_at": closes_at,
+            "notice_at": notice_at,
+            "allow_change": bool(allow_change),
+            "channels": channels,
+            "concerns_id": concerns.pk if concerns is not None else None,
+        }
+        for field, value in new.items():
+            if getattr(vote, field) != value:
+                setattr(vote, field, value)
+                changed.append(field.removesuffix("_id"))
+        if changed:
+            vote.save(update_fields=changed)
+            log_event(
+                actor=actor, action="voting.draft_edited", obj=vote, details={"fields": changed}
+            )
+    return vote
+
+
 def _estate_organisations(estate: Estate) -> set[int]:
     """The organisations that verify claims in the estate: its company and its committee."""
     committee = estate.owners_committee()
@@ -364,6 +424,7 @@ def ballot_cast(
     channel: str = Channel.ONLINE,
     scan=None,
     now: datetime | None = None,
+    replaces: int | None = None,
 ) -> BoardEntry:
     """Cast (or change) the ballot of ``party`` and append its board entry; returns the entry.
 
@@ -381,7 +442,11 @@ def ballot_cast(
     channel unless ``vote.allow_change``; after the party's units all changed hands during the
     vote, any ballot over one the seller cast before (it stands). Lock: the vote's
     ``BoardCounter`` row (see module). A paper or proxy ballot is told to the party's owners by
-    the worker (``tasks.notify_ballot_entered``)."""
+    the worker (``tasks.notify_ballot_entered``).
+
+    A paper ballot for a party that already has a ballot replaces it only when ``replaces`` is
+    the board entry number of that ballot (the committee confirmed what it replaces: the paper page
+    shows it first); otherwise it is refused with code ``confirm_replace``."""
     now = _now(now)
     if choice not in CHOICE_VALUES:
         raise VoteError(_("Choose agree, oppose or abstain."), code="choice")
@@ -397,6 +462,7 @@ def ballot_cast(
         voter_id = auth
     elector = _elector_and_ballot(vote, party, voter_id)
     _check_current(vote, elector, channel)
+    _check_replaces(elector, channel, replaces)
     sealed = seal_for_entry(choice, bytes(vote.public_key), vote.board_id, elector["pseudonym"])
     # First with what was read before the lock; if another request cast for this party in
     # between (e.g. two co-owners at once), nothing was written: decide again under the lock,
@@ -413,6 +479,7 @@ def ballot_cast(
                 channel=channel,
                 scan=scan,
                 now=now,
+                replaces=replaces,
             )
         except (IntegrityError, _StaleBallot):
             if read is None:
@@ -500,6 +567,22 @@ def _check_current(vote: Vote, elector: dict | None, channel: str) -> None:
         )
 
 
+def _check_replaces(elector: dict, channel: str, replaces: int | None) -> None:
+    """A paper ballot replaces the party's current ballot only when the committee confirmed
+    it, naming that ballot's board entry (``replaces``)."""
+    if channel != Channel.PAPER or elector["ballot"] is None:
+        return
+    if replaces != elector["ballot_n"]:
+        raise VoteError(
+            _(
+                "This party already has a ballot (board entry %(n)s). Confirm that the paper "
+                "ballot replaces it."
+            ),
+            params={"n": elector["ballot_n"]},
+            code="confirm_replace",
+        )
+
+
 class _StaleBallot(Exception):
     """The party's current ballot changed after it was read; the transaction is rolled back."""
 
@@ -561,7 +644,7 @@ def _elector_and_ballot(vote: Vote, party: OwnerParty, voter_id: int | None = No
 
 
 def _append_ballot(
-    *, actor, vote, party, elector, voter_id, sealed, channel, scan, now
+    *, actor, vote, party, elector, voter_id, sealed, channel, scan, now, replaces=None
 ) -> BoardEntry:
     """Append the board entry and write the current ballot, under the board counter lock.
 
@@ -583,6 +666,7 @@ def _append_ballot(
         if elector is None:
             elector = _elector_and_ballot(vote, party, voter_id)
             _check_current(vote, elector, channel)
+            _check_replaces(elector, channel, replaces)
         n = next_n
         t = max(now, last_time) if last_time else now
         entry = make_entry(

@@ -4,26 +4,33 @@ to show: choices are sealed)."""
 
 from __future__ import annotations
 
+import uuid
 from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
+from django.core import signing
 from django.core.exceptions import PermissionDenied
+from django.core.files import File
+from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
-from portal.core.uploads import extension, serve_private_file
+from portal.core.uploads import extension, private_storage, serve_private_file
 from portal.organisations.models import OrgKind
 from portal.permissions import organisation_ids, scope_q
 from property.registry.models import Estate, OwnerParty
 from property.registry.selectors import estates_of_user, is_suspended, parties_of_user
 
 from . import selectors, services
+from .board import BOARD_STATUSES as PUBLIC_BOARD_STATUSES
+from .board import export_available as board_export_available
 from .forms import (
     BallotDisputeForm,
     CancelForm,
@@ -112,8 +119,11 @@ def _my_parties(user, vote: Vote) -> list[OwnerParty]:
     return list(parties.values())
 
 
-@login_required
 def vote_list(request):
+    """Signed in: the votes of the user's estates, area and proxies. A visitor: the public
+    index of every estate's votes (the "Owner voting" link of the header leads here)."""
+    if not request.user.is_authenticated:
+        return public_index(request)
     user = request.user
     estates = list(estates_of_user(user))
     owner_votes = Vote.objects.filter(
@@ -269,6 +279,38 @@ def my_vote(request, vote):
     return render(request, "voting/my_vote.html", {"vote": vote, "rows": rows})
 
 
+# --- public pages: anyone, signed in or not ------------------------------------------------------
+
+PUBLIC_INDEX_PAGE_SIZE = 50
+
+
+@require_GET
+def public_index(request):
+    """Every estate with a public vote (notice published or later), with how many are open and
+    how many have a result: one click to the estate's votes."""
+    query = request.GET.get("q", "").strip()[:60]
+    estates = selectors.estates_with_public_votes()
+    if query:
+        estates = estates.filter(Q(name__icontains=query) | Q(code__iexact=query))
+    page = Paginator(estates, PUBLIC_INDEX_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request, "voting/public_index.html", {"page": page, "query": query, "estates": page}
+    )
+
+
+@require_GET
+def public_estate(request, estate_code):
+    """The votes of one estate and their status; once counted, links to the result, the board,
+    its export and the signed result PDF. Nothing about an open vote's choices (there is none
+    to show: they are sealed); turnout stays on the vote's own page."""
+    estate = get_object_or_404(Estate, code=estate_code)
+    votes = list(selectors.public_votes(estate))
+    for v in votes:
+        v.viewable = request.user.is_authenticated and request.user.has_perm("voting.view_vote", v)
+        v.board_public = v.status in PUBLIC_BOARD_STATUSES
+    return render(request, "voting/public_estate.html", {"estate": estate, "votes": votes})
+
+
 # --- organiser pages ---------------------------------------------------------------------------
 
 
@@ -309,6 +351,66 @@ def vote_create(request, estate_code):
             "form": form,
             "title": _("New vote in %(estate)s") % {"estate": estate.name},
             "multipart": True,
+        },
+    )
+
+
+@vote_view("voting.manage_vote", statuses=(VoteStatus.DRAFT,))
+def vote_edit(request, vote):
+    """Edit a draft (title, matter, motion, dates, channels): whoever may create the estate's
+    votes. Once scheduled the notice is published: refused here and by the service."""
+    estate = vote.estate
+    organisations = [o for o in (estate.company, estate.owners_committee()) if o is not None]
+    local = timezone.localtime
+    initial = {
+        "title": vote.title,
+        "matter": vote.matter,
+        "motion": vote.motion,
+        "notice_at": local(vote.notice_at) if vote.notice_at else None,
+        "opens_at": local(vote.opens_at),
+        "closes_at": local(vote.closes_at),
+        "allow_change": vote.allow_change,
+        "channels": list(vote.channels),
+        "concerns": vote.concerns_id or "",
+    }
+    form = VoteForm(
+        request.POST or None, request.FILES or None, organisations=organisations, initial=initial
+    )
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            services.vote_update_draft(
+                actor=request.user,
+                vote=vote,
+                title=d["title"],
+                matter=d["matter"],
+                motion=d["motion"],
+                notice_at=d.get("notice_at"),
+                opens_at=d["opens_at"],
+                closes_at=d["closes_at"],
+                allow_change=d["allow_change"],
+                channels=d["channels"],
+                concerns=d.get("concerns"),
+            )
+            if d.get("attachment"):
+                services.attachment_add(actor=request.user, vote=vote, file=d["attachment"])
+        except services.VoteError as exc:
+            form.add_error(None, _error_text(exc))
+        else:
+            messages.success(request, _("The draft was saved."))
+            return redirect("voting:detail", vote.pk)
+    return render(
+        request,
+        "voting/form.html",
+        {
+            "form": form,
+            "title": _("Edit the draft vote"),
+            "vote": vote,
+            "multipart": True,
+            "intro": _(
+                "A draft can be changed until its notice is published (scheduling). Owners "
+                "do not see drafts."
+            ),
         },
     )
 
@@ -361,48 +463,175 @@ def cancel(request, vote):
     )
 
 
-@vote_view("voting.enter_paper", statuses=(VoteStatus.OPEN,))
-def paper(request, vote):
+PAPER_PENDING_MAX_AGE = 30 * 60  # seconds a stashed scan waits for the confirmation
+_PAPER_SALT = "voting.paper.replace"
+
+
+def _paper_allowed(vote) -> None:
     if Channel.PAPER not in vote.channels:
         raise Http404
-    parties = list(
-        OwnerParty.objects.filter(
-            pk__in=VoteElector.objects.filter(vote=vote).values("party_id")
-        ).order_by("label")
+
+
+def _paper_candidate(request, vote):
+    raw = request.POST.get("party") or request.GET.get("party") or ""
+    if not raw.isdigit():
+        return None
+    candidate = selectors.paper_candidate(vote, int(raw))
+    if candidate is None:
+        raise Http404
+    candidate["refusal"] = services.cast_refusal(
+        actor=request.user, vote=vote, party=candidate["party"], channel=Channel.PAPER
     )
-    form = PaperForm(request.POST or None, request.FILES or None, parties=parties)
-    if request.method == "POST" and form.is_valid():
-        party = next(p for p in parties if p.pk == form.cleaned_data["party"])
-        try:
+    return candidate
+
+
+def _stash_scan(request, vote, party, choice, scan, replaces) -> str:
+    """Keep the uploaded scan (private storage) until the committee confirms the replacement;
+    the signed token names it, the party, the choice and the entry it replaces."""
+    name = f"paper-pending/{vote.pk}/{uuid.uuid4().hex}.{extension(scan.name)}"
+    path = private_storage().save(name, scan)
+    return signing.dumps(
+        {
+            "vote": vote.pk,
+            "party": party.pk,
+            "choice": choice,
+            "path": path,
+            "replaces": replaces,
+            "user": request.user.pk,
+        },
+        salt=_PAPER_SALT,
+    )
+
+
+def _paper_entered(request, vote, party, entry):
+    messages.success(
+        request,
+        _("Paper ballot entered for %(party)s. Vote number %(vote)s, receipt code %(code)s.")
+        % {"party": party.label, "vote": vote.pk, "code": entry.receipt},
+    )
+    return redirect("voting:paper", vote.pk)
+
+
+def _paper_confirmed(request, vote, candidate):
+    """Second step: the committee saw what the paper ballot replaces and confirmed it."""
+    try:
+        pending = signing.loads(
+            request.POST.get("token", ""), salt=_PAPER_SALT, max_age=PAPER_PENDING_MAX_AGE
+        )
+    except signing.BadSignature:
+        messages.error(request, _("The confirmation expired: enter the paper ballot again."))
+        return redirect(f"{reverse('voting:paper', args=[vote.pk])}?party={candidate['party'].pk}")
+    if (
+        pending["vote"] != vote.pk
+        or pending["party"] != candidate["party"].pk
+        or pending["user"] != request.user.pk
+    ):
+        raise PermissionDenied
+    storage = private_storage()
+    path = pending["path"]
+    if request.POST.get("confirm") != "1":
+        storage.delete(path)
+        messages.info(request, _("Nothing was entered: the earlier ballot stands."))
+        return redirect("voting:paper", vote.pk)
+    if not storage.exists(path):
+        messages.error(request, _("The confirmation expired: enter the paper ballot again."))
+        return redirect(f"{reverse('voting:paper', args=[vote.pk])}?party={candidate['party'].pk}")
+    party = candidate["party"]
+    try:
+        with storage.open(path, "rb") as handle:
             entry = services.ballot_cast(
                 actor=request.user,
                 vote=vote,
                 party=party,
-                choice=form.cleaned_data["choice"],
+                choice=pending["choice"],
                 channel=Channel.PAPER,
-                scan=form.cleaned_data["scan"],
+                scan=File(handle, name=path.rsplit("/", 1)[-1]),
+                replaces=pending["replaces"],
             )
-        except services.VoteError as exc:
-            form.add_error(None, _error_text(exc))
-        else:
-            messages.success(
-                request,
-                _(
-                    "Paper ballot entered for %(party)s. Vote number %(vote)s, receipt code %(code)s."
+    except services.VoteError as exc:
+        messages.error(request, _error_text(exc))
+        return redirect(f"{reverse('voting:paper', args=[vote.pk])}?party={party.pk}")
+    finally:
+        storage.delete(path)
+    return _paper_entered(request, vote, party, entry)
+
+
+@vote_view("voting.enter_paper", statuses=(VoteStatus.OPEN,))
+def paper(request, vote):
+    """Enter a paper ballot: find the party (unit code, building and room, or name; as you
+    type with JS, by the search form without), check its units and area, enter the choice
+    and the scan. A party that already has a ballot: a second step shows what the paper
+    ballot replaces and asks to confirm (the service refuses a replacement without it)."""
+    _paper_allowed(vote)
+    candidate = _paper_candidate(request, vote)
+    query = request.GET.get("q", "").strip()[:60]
+    parties = [candidate["party"]] if candidate else []
+    if request.method == "POST":
+        if candidate is None:
+            raise Http404
+        if request.POST.get("step") == "confirm":
+            return _paper_confirmed(request, vote, candidate)
+        form = PaperForm(request.POST, request.FILES, parties=parties)
+        if form.is_valid():
+            party, choice = candidate["party"], form.cleaned_data["choice"]
+            current = candidate["current"]
+            if current is not None and candidate["refusal"] is None:
+                token = _stash_scan(
+                    request, vote, party, choice, form.cleaned_data["scan"], current.n
                 )
-                % {"party": party.label, "vote": vote.pk, "code": entry.receipt},
-            )
-            return redirect("voting:paper", vote.pk)
+                return render(
+                    request,
+                    "voting/paper_confirm.html",
+                    {
+                        "vote": vote,
+                        "candidate": candidate,
+                        "current": current,
+                        "choice_label": dict(form.fields["choice"].choices)[choice],
+                        "token": token,
+                    },
+                )
+            try:
+                entry = services.ballot_cast(
+                    actor=request.user,
+                    vote=vote,
+                    party=party,
+                    choice=choice,
+                    channel=Channel.PAPER,
+                    scan=form.cleaned_data["scan"],
+                )
+            except services.VoteError as exc:
+                form.add_error(None, _error_text(exc))
+            else:
+                return _paper_entered(request, vote, party, entry)
+    else:
+        form = PaperForm(
+            parties=parties, initial={"party": candidate["party"].pk} if candidate else {}
+        )
     return render(
         request,
-        "voting/form.html",
+        "voting/paper.html",
         {
-            "form": form,
-            "title": _("Enter a paper ballot"),
             "vote": vote,
-            "multipart": True,
+            "form": form,
+            "candidate": candidate,
+            "query": query,
+            "results": selectors.paper_search(vote, query) if query and not candidate else None,
             "channel_totals": selectors.channel_totals(vote),
         },
+    )
+
+
+@require_GET
+@vote_view("voting.enter_paper", statuses=(VoteStatus.OPEN,))
+def paper_search(request, vote):
+    """The parties matching ``q``, as an HTML fragment for the entry form's search as you type
+    (``js/paper-search.js``); the same list the no-JS search form shows."""
+    _paper_allowed(vote)
+    query = request.GET.get("q", "").strip()[:60]
+    return render(
+        request,
+        "voting/includes/paper_results.html",
+        {"vote": vote, "query": query, "results": selectors.paper_search(vote, query)},
     )
 
 
@@ -490,8 +719,14 @@ def proxy_document(request, vote, proxy_id):
 # --- result and objections -------------------------------------------------------------------
 
 
-@vote_view("voting.view_result")
-def result(request, vote):
+def result(request, pk):
+    """The result of a counted vote: public (DOMAIN.md §1: the result is published for
+    objections; its PDF, board and export are public too). Before the count there is none."""
+    vote = get_object_or_404(Vote.objects.select_related("estate__jurisdiction"), pk=pk)
+    if not request.user.has_perm("voting.view_result", vote):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        raise PermissionDenied
     figures = selectors.final_result(vote)
     if figures is None:
         raise Http404
@@ -509,6 +744,9 @@ def result(request, vote):
             if request.user.has_perm("voting.manage_vote", vote)
             else None,
             "channel_totals": selectors.channel_totals(vote),
+            "may_view_vote": request.user.is_authenticated
+            and request.user.has_perm("voting.view_vote", vote),
+            "export": board_export_available(vote),
         },
     )
 

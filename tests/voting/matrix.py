@@ -6,7 +6,6 @@ from tests.security.matrix import (
     GOV,
     OWNER,
     PUBLIC,
-    SIGNED_IN,
     STREET,
     Entry,
 )
@@ -109,7 +108,12 @@ MATRIX = {
     # Paper ballots to print (names masked) for the committee organising the vote.
     "voting:paper_ballots": Entry(allow={COMMITTEE}, **OPEN),
     "voting:ballot_pdf": Entry(allow={COMMITTEE}, kwargs=_elector),
-    "voting:list": Entry(allow=SIGNED_IN),
+    # Public paths: a visitor's "Owner voting" lands on the index of every estate's votes.
+    "voting:list": Entry(allow=PUBLIC),
+    "voting:public_index": Entry(allow=PUBLIC),
+    "voting:public_estate": Entry(allow=PUBLIC, kwargs=lambda d: {"estate_code": d.estate.code}),
+    "voting:edit": Entry(allow={COMMITTEE}, kwargs=lambda d: {"pk": _vote(d, "draft").pk}),
+    "voting:paper_search": Entry(allow={COMMITTEE}, **OPEN),
     "voting:create": Entry(allow={COMMITTEE}, kwargs=lambda d: {"estate_code": d.estate.code}),
     "voting:detail": Entry(allow=WATCHERS, **OPEN),
     "voting:attachment": Entry(allow=WATCHERS, kwargs=_attachment),
@@ -131,9 +135,7 @@ MATRIX = {
     # the estate decides (the committee entered the ballots).
     "voting:ballot_dispute": Entry(allow={OWNER}, kwargs=_paper_for_owner),
     "voting:disputes": Entry(allow={STREET}, **OPEN),
-    "voting:result": Entry(
-        allow=WATCHERS,
-        kwargs=lambda d: {"pk": _vote(d, "publicised", "final", "counted").pk},
-    ),
+    # The result of a counted vote is public, like its PDF, board and export.
+    "voting:result": Entry(allow=PUBLIC, **COUNTED),
     "voting:object": Entry(allow={OWNER}, kwargs=lambda d: {"pk": _publicised(d).pk}),
 }
