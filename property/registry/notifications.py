@@ -158,7 +158,9 @@ def _org_name(claim) -> str:
         memberships__user_id=claim.decided_by_id, memberships__active=True
     ).select_related("jurisdiction")
     for org in orgs:
-        if org.pk == estate.company_id or estate.jurisdiction.path.startswith(org.jurisdiction.path):
+        if org.pk == estate.company_id or estate.jurisdiction.path.startswith(
+            org.jurisdiction.path
+        ):
             return org.name
     return ""
 

@@ -68,7 +68,7 @@ def test_wagtail_links_use_the_same_base():
 
 
 @pytest.mark.django_db
-def test_vote_emails_link_to_the_base(world):
+def test_vote_emails_link_to_the_base(world, django_capture_on_commit_callbacks):
     """Opening, reminder and result emails of a vote."""
     from tests.factories import add_units
     from tests.voting.factories import finish, link_user, open_vote, party
@@ -79,10 +79,11 @@ def test_vote_emails_link_to_the_base(world):
     link_user(party(estate, "A"))
     vote = open_vote(estate, closes_at=timezone.now() + timedelta(hours=20))
     mail.outbox.clear()
-    tasks.notify_owners(vote.pk, "opened")
-    tasks.notify_owners(vote.pk, "reminder")
-    finish(vote)
-    tasks.notify_owners(vote.pk, "result")
+    with django_capture_on_commit_callbacks(execute=True):
+        tasks.notify_owners(vote.pk, "opened")
+        tasks.notify_owners(vote.pk, "reminder")
+        finish(vote)
+        tasks.notify_owners(vote.pk, "result")
     assert len(mail.outbox) >= 3  # (publicising also mails the result)
     assert_on_base(mail_links(mail.outbox))
 
