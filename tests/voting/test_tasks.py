@@ -32,9 +32,7 @@ def test_ensure_schedules_idempotent():
     assert Schedule.objects.filter(name=tasks.SCHEDULE_NAME).count() == 1
 
 
-def test_advance_votes_moves_due_votes_through_to_final(
-    estate, django_capture_on_commit_callbacks
-):
+def test_advance_votes_moves_due_votes_through_to_final(estate, django_capture_on_commit_callbacks):
     """scheduled → open at opens_at; open → closed → counted → publicised at closes_at;
     publicised → final after the objection period. Owners get the opening and result emails
     (sent by the worker once each step commits)."""
