@@ -67,6 +67,7 @@ def test_every_step_of_an_emergency_request(client, c, django_capture_on_commit_
     assert_told("fund.objection_answered", to=[c.owner], not_to=[*others, c.company])
     assert_link_opens(client, "fund.objection_answered", c.owner)
 
+    req.refresh_from_db()
     with django_capture_on_commit_callbacks(execute=True):
         services.fund_disburse(
             actor=c.street, request=req, now=req.publicity_ends + timedelta(minutes=1)
