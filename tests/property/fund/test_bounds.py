@@ -181,7 +181,7 @@ def test_attack_advance_beyond_the_fund_is_refused(client, c):
     """No advance of ¥499,999,999,999.99 out of a fund of ¥6,644,002.14."""
     req = filed_before_the_bounds(c, Status.APPROVED)
     client.force_login(c.street)
-    response = client.post(f"/fund/requests/{req.pk}/advance/", follow=True)
+    response = client.post(f"/fund/requests/{req.pk}/advance/", {"confirm": "1"}, follow=True)
     assert "超出可用余额" in page_of(response)
     assert not Disbursement.objects.filter(request=req).exists()
     req.refresh_from_db()

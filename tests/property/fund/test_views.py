@@ -300,7 +300,7 @@ def test_money_steps_ask_for_confirmation(client, c):
     page = client.post(url)
     assert page.status_code == 200
     text = page.content.decode()
-    assert "¥600.00" in text and 'name="confirm"' in text
+    assert "¥500.00" in text and 'name="confirm"' in text
     req.refresh_from_db()
     assert req.status == Status.APPROVED and not req.disbursements.exists()
     client.post(url, {"confirm": "1"})
@@ -313,7 +313,7 @@ def test_disbursing_asks_for_confirmation(client, c):
     client.force_login(c.street)
     url = f"/fund/requests/{req.pk}/disburse/"
     text = client.post(url).content.decode()
-    assert "¥300.00" in text and 'name="confirm"' in text  # 900 less the 600 advance
+    assert "¥400.00" in text and 'name="confirm"' in text  # 900 less the advance
     req.refresh_from_db()
     assert req.status == Status.PUBLICISED
     client.post(url, {"confirm": "1"})
