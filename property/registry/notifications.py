@@ -119,7 +119,7 @@ def owner_accounts(estate, *, parties=None):
 
 
 def _units(claim) -> str:
-    return "、".join(claim.units.order_by("code").values_list("code", flat=True))
+    return ", ".join(claim.units.order_by("code").values_list("code", flat=True))
 
 
 def tell_claim_submitted(claim) -> None:
