@@ -14,6 +14,8 @@ class VotingConfig(AppConfig):
         from property.registry import guards
 
         from .guards import conflicts_of_interest, no_area_change_during_open_vote
+        from .notifications import register_kinds
 
+        register_kinds()
         guards.register_area_guard(no_area_change_during_open_vote)
         guards.register_conflict_source(conflicts_of_interest)

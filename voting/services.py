@@ -38,7 +38,7 @@ from portal.audit import log_event
 from property.registry.models import SUSPENDING, ClaimDispute, Estate, OwnerParty, Ownership
 from property.registry.selectors import electorate_units, suspended_account_ids
 
-from . import keys
+from . import keys, notifications
 from .models import (
     ALL_CHANNELS,
     CANCEL_REASON_MAX_CHARS,
@@ -275,6 +275,7 @@ def vote_schedule(*, actor, vote: Vote, now: datetime | None = None) -> Vote:
         vote.status = VoteStatus.SCHEDULED
         vote.save(update_fields=["notice_at", "status"])
         log_event(actor=actor, action="voting.scheduled", obj=vote, details={})
+        notifications.tell_owners(vote, "scheduled")
     return vote
 
 
@@ -796,6 +797,7 @@ def proxy_decide(
             obj=auth.vote,
             details={},
         )
+        notifications.tell_proxy_decided(auth)
     authorization.__dict__.update(auth.__dict__)
     return auth
 
@@ -999,6 +1001,7 @@ def vote_finalise(*, vote: Vote, actor=None, now: datetime | None = None) -> Vot
             details={"outcome": vote.outcome, "objections": vote.objections.count()},
         )
         vote_finalised.send(sender=Vote, vote=vote, outcome=vote.outcome)
+        notifications.tell_owners(vote, "final")
     return vote
 
 
@@ -1031,6 +1034,7 @@ def objection_file(*, actor, vote: Vote, text: str, now: datetime | None = None)
             )
         objection = Objection.objects.create(vote=vote, filed_by=actor, text=text)
         log_event(actor=actor, action="voting.objection_filed", obj=vote, details={})
+        notifications.tell_objection_filed(objection)
     return objection
 
 
@@ -1126,4 +1130,5 @@ def _queue(func: str, *args) -> None:
 
 
 def _notify(vote: Vote, kind: str) -> None:
-    _queue("voting.tasks.notify_owners", vote.pk, kind)
+    """Tell the owners of a step (``opened``, ``result``) through ``portal.notifications``."""
+    notifications.tell_owners(vote, {"result": "counted"}.get(kind, kind))

@@ -15,16 +15,15 @@ import logging
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.mail import send_mail
-from django.db.models import Exists, OuterRef, Q
-from django.template.loader import render_to_string
+from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from portal.core.links import absolute_reverse
 
 from . import board
-from .models import Ballot, Vote, VoteElector, VoteStatus
+from .models import Vote, VoteElector, VoteStatus
 
 log = logging.getLogger(__name__)
 
@@ -87,37 +86,13 @@ def advance_votes(now=None) -> dict:
     return moved
 
 
-def _recipients(vote: Vote, kind: str) -> list[tuple[str, str]]:
-    """(email, display name) of verified owners of the estate; for a reminder only those whose
-    party is in the electorate and has not voted."""
-    from property.registry.models import Person
+def notify_owners(vote_id: int, kind: str) -> None:
+    """Tell the owners of a vote's step: ``opened``, ``reminder`` (parties of the electorate
+    not yet voted) or ``result``; through ``portal.notifications`` (sent after commit)."""
+    from .notifications import tell_owners
 
-    persons = Person.objects.filter(
-        user__isnull=False,
-        parties__estate=vote.estate,
-        parties__ownerships__end__isnull=True,
-    )
-    if kind == "reminder":
-        not_voted = VoteElector.objects.filter(vote=vote).exclude(
-            Exists(Ballot.objects.filter(vote=vote, party=OuterRef("party")))
-        )
-        persons = persons.filter(parties__in=not_voted.values("party"))
-    rows = persons.values_list("user__email", "user__display_name").distinct()
-    return sorted({(e, n) for e, n in rows if e})
-
-
-def notify_owners(vote_id: int, kind: str) -> int:
-    """Email verified owners: ``opened``, ``reminder`` (parties not yet voted) or ``result``."""
     vote = Vote.objects.select_related("estate").get(pk=vote_id)
-    sent = 0
-    with translation.override(settings.LANGUAGE_CODE):
-        for email, name in _recipients(vote, kind):
-            context = {"vote": vote, "name": name}
-            subject = render_to_string(f"voting/email/{kind}_subject.txt", context).strip()
-            body = render_to_string(f"voting/email/{kind}_body.txt", context)
-            send_mail(subject, body, None, [email])
-            sent += 1
-    return sent
+    tell_owners(vote, {"reminder": "closing", "result": "counted"}.get(kind, kind))
 
 
 def publish_board_export(vote_id: int) -> bool:
@@ -159,8 +134,10 @@ def _party_contacts(vote: Vote, party_ids) -> tuple[list, list[str]]:
 
 def notify_ballot_entered(entry_id: int) -> int:
     """Tell the owners of a party that a paper or proxy ballot was entered for it (DOMAIN.md §1
-    "Channels"), with the way to replace (paper) or dispute it."""
-    from portal.core import notify
+    "Channels"), with the way to replace (paper) or dispute it: accounts through
+    ``portal.notifications``, registry phones of members without an account by SMS here."""
+    from portal.accounts.sms import send_sms
+    from portal.notifications.services import notify
 
     from .models import BoardEntry, Channel
 
@@ -174,57 +151,36 @@ def notify_ballot_entered(entry_id: int) -> int:
         )
     )
     users, phones = _party_contacts(vote, party_ids)
+    params = {
+        "title": vote.title,
+        "estate": vote.estate.name,
+        "when": timezone.localtime(entry.time).strftime("%Y-%m-%d %H:%M"),
+        "receipt": entry.receipt,
+    }
+    made = notify(
+        recipients=users,
+        kind="voting.ballot_entered",
+        params=params,
+        url=reverse("voting:detail", args=[vote.pk]),
+    )
     with translation.override(settings.LANGUAGE_CODE):
-        params = {
-            "title": vote.title,
-            "estate": vote.estate.name,
-            "when": timezone.localtime(entry.time).strftime("%Y-%m-%d %H:%M"),
-            "receipt": entry.receipt,
-            "url": absolute_reverse("voting:detail", vote.pk),
-        }
-        if entry.channel == Channel.PAPER:
-            subject = _("A paper ballot was entered for you: %(title)s") % params
-            body = (
-                _(
-                    "The owners' committee entered a paper ballot for your party in the vote "
-                    "“%(title)s” of %(estate)s on %(when)s (receipt %(receipt)s).\n\n"
-                    "If you did not hand in this ballot, cast your own ballot online: it replaces "
-                    "the paper ballot. You may also dispute it on the vote's page:\n%(url)s"
-                )
-                % params
+        params["url"] = absolute_reverse("voting:detail", vote.pk)
+        text = (
+            _(
+                "[Gongzhi] A paper or proxy ballot was entered for you in “%(title)s” on "
+                "%(when)s. Not yours? Vote online to replace it, or dispute it: %(url)s"
             )
-            sms = (
-                _(
-                    "[Gongzhi] A paper ballot was entered for you in “%(title)s” on %(when)s. Not "
-                    "yours? Vote online to replace it, or dispute it: %(url)s"
-                )
-                % params
-            )
-        else:
-            subject = _("Your proxy cast your ballot: %(title)s") % params
-            body = (
-                _(
-                    "Your proxy cast your party's ballot in the vote “%(title)s” of %(estate)s on "
-                    "%(when)s (receipt %(receipt)s).\n\n"
-                    "If you did not authorize it, dispute it on the vote's page:\n%(url)s"
-                )
-                % params
-            )
-            sms = (
-                _(
-                    "[Gongzhi] Your proxy cast your ballot in “%(title)s” on %(when)s. Not "
-                    "authorized? Dispute it: %(url)s"
-                )
-                % params
-            )
-        notice = notify.Notice(kind="voting.ballot_entered", subject=subject, body=body, sms=sms)
-        return notify.send(notice, users=users, phones=phones)
+            % params
+        )
+    for phone in dict.fromkeys(phones):
+        send_sms(phone, text)
+    return len(made) + len(set(phones))
 
 
 def notify_ballot_dispute(dispute_id: int, event: str) -> int:
     """``filed``: tell the street office over the estate; ``decided``: tell who filed it."""
-    from portal.core import notify
-    from property.registry.selectors import street_office_users
+    from portal.notifications.services import notify
+    from property.registry.notifications import street_office_of
 
     from .models import BallotDispute
 
@@ -236,30 +192,20 @@ def notify_ballot_dispute(dispute_id: int, event: str) -> int:
     if dispute is None:
         return 0
     vote = dispute.vote
-    with translation.override(settings.LANGUAGE_CODE):
-        params = {
-            "title": vote.title,
-            "estate": vote.estate.name,
-            "channel": dispute.entry.get_channel_display(),
-            "decision": dispute.get_status_display(),
-            "url": absolute_reverse("voting:disputes", vote.pk),
-        }
-        if event == "filed":
-            notice = notify.Notice(
-                kind="voting.ballot_disputed",
-                subject=_("A ballot in “%(title)s” is disputed") % params,
-                body=_(
-                    "An owner of %(estate)s disputes a %(channel)s ballot entered for their party "
-                    "in the vote “%(title)s”. Decide it here:\n%(url)s"
-                )
-                % params,
-                sms=_("[Gongzhi] A ballot in “%(title)s” is disputed: %(url)s") % params,
-            )
-            return notify.send(notice, users=street_office_users(vote.estate))
-        notice = notify.Notice(
-            kind="voting.ballot_dispute_decided",
-            subject=_("Your dispute in “%(title)s” was decided") % params,
-            body=_("The street office decided: %(decision)s.") % params,
-            sms=_("[Gongzhi] Your dispute in “%(title)s”: %(decision)s.") % params,
+    params = {"title": vote.title, "estate": vote.estate.name}
+    if event == "filed":
+        made = notify(
+            recipients=street_office_of(vote.estate),
+            kind="voting.ballot_disputed",
+            params=params,
+            url=reverse("voting:disputes", args=[vote.pk]),
         )
-        return notify.send(notice, users=[dispute.filed_by])
+    else:
+        params["decision"] = str(dispute.get_status_display())
+        made = notify(
+            recipients=[dispute.filed_by],
+            kind="voting.ballot_dispute_decided",
+            params=params,
+            url=reverse("voting:detail", args=[vote.pk]),
+        )
+    return len(made)

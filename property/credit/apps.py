@@ -6,3 +6,8 @@ class CreditConfig(AppConfig):
     name = "property.credit"
     label = "credit"
     verbose_name = _("Property company credit")
+
+    def ready(self):
+        from .notifications import register_kinds
+
+        register_kinds()

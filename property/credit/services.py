@@ -19,17 +19,16 @@ from datetime import date, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal.audit import log_event
-from portal.core.links import absolute_reverse
-from portal.organisations.models import Membership, Organisation, OrgKind
+from portal.organisations.models import Organisation, OrgKind
 from property.registry.calendar import working_calendar
 from property.registry.models import Estate, OwnerParty
 
+from . import notifications
 from .models import (
     CatalogueItem,
     CreditRecord,
@@ -49,40 +48,6 @@ def objection_deadline(notified_on: date) -> date:
     the bureau keeps, the same calendar as the fund's review deadlines."""
     days = settings.GONGZHI["CREDIT_OBJECTION_WORKING_DAYS"]
     return working_calendar().add_working_days(notified_on, days)
-
-
-def _company_emails(company: Organisation) -> list[str]:
-    return sorted(
-        {
-            m.user.email
-            for m in Membership.objects.filter(organisation=company, active=True).select_related(
-                "user"
-            )
-            if m.user.email
-        }
-    )
-
-
-def _notify_company(record: CreditRecord) -> None:
-    recipients = _company_emails(record.company)
-    if not recipients:
-        return
-    subject = _("New credit record: %(item)s") % {"item": record.item.description}
-    body = _(
-        "A %(kind)s record (%(item)s, %(points)s points) has been added for %(company)s. "
-        "You may object until %(deadline)s on the portal: %(url)s"
-    ) % {
-        "kind": record.get_kind_display(),
-        "item": record.item.description,
-        "points": record.points,
-        "company": record.company.name,
-        "deadline": record.objection_deadline.isoformat(),
-        "url": absolute_reverse("credit:mine"),
-    }
-    try:
-        send_mail(subject, body, None, recipients)
-    except Exception:  # a mail outage must not undo the record; it is on the dashboard anyway
-        logger.exception("credit record notice mail failed for record %s", record.pk)
 
 
 @transaction.atomic
@@ -148,7 +113,7 @@ def credit_record_add(
             "objection_deadline": record.objection_deadline.isoformat(),
         },
     )
-    transaction.on_commit(lambda: _notify_company(record))
+    notifications.tell_record_added(record)
     return record
 
 
@@ -184,6 +149,7 @@ def credit_objection_file(
         obj=record,
         details={"objection": objection.pk, "filed_on": today.isoformat()},
     )
+    notifications.tell_objection_filed(objection)
     return objection
 
 
@@ -216,6 +182,7 @@ def credit_objection_uphold(
         obj=record,
         details={"objection": objection.pk, "effective": today.isoformat()},
     )
+    notifications.tell_objection_ruled(objection, accepted=False)
     return record
 
 
@@ -240,6 +207,7 @@ def credit_objection_accept(
         obj=record,
         details={"objection": objection.pk, "revoked_on": today.isoformat()},
     )
+    notifications.tell_objection_ruled(objection, accepted=True)
     return record
 
 
@@ -342,4 +310,24 @@ def credit_quarter_publish(
         obj=publication,
         details={"year": year, "quarter": quarter, "as_of": as_of.isoformat()},
     )
+    notifications.tell_rating_published(publication)
     return publication
+
+
+@transaction.atomic
+def credit_survey_open(*, year: int) -> int:
+    """The year's satisfaction survey opens: tell the owners of every estate with a company,
+    once a year (the audit log remembers). Called by the worker's daily job; returns how many
+    people were told (0 when already told this year)."""
+    from portal.audit.models import AuditEvent
+
+    if AuditEvent.objects.filter(action="credit.survey_opened", details__year=year).exists():
+        return 0
+    told = notifications.tell_survey_opened(year=year)
+    log_event(
+        actor=None,
+        action="credit.survey_opened",
+        obj=None,
+        details={"year": year, "told": told},
+    )
+    return told

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from .models import Rating
 from .selectors import score_companies
-from .services import credit_records_activate_due
+from .services import credit_records_activate_due, credit_survey_open
 
 SCHEDULE_NAME = "credit: activate due records and recompute ratings"
 
@@ -87,11 +87,13 @@ def activate_due_records(today: date | None = None) -> int:
 
 
 def daily(today: date | None = None) -> dict:
-    """The daily job: activate records whose window passed, then recompute today's ratings."""
+    """The daily job: activate records whose window passed, then recompute today's ratings;
+    on the first run of a year, tell the owners that the satisfaction survey is open."""
     today = today or timezone.localdate()
     activated = credit_records_activate_due(today=today)
     rated = recompute_ratings(today)
-    return {"activated": activated, "rated": rated}
+    surveyed = credit_survey_open(year=today.year)
+    return {"activated": activated, "rated": rated, "survey_told": surveyed}
 
 
 def ensure_schedules() -> None:

@@ -8,6 +8,9 @@ class FundConfig(AppConfig):
     verbose_name = _("Maintenance fund")
 
     def ready(self):
+        from .notifications import register_kinds
+
+        register_kinds()
         try:
             from voting.signals import vote_finalised
         except ImportError:  # voting's signals not landed yet: nothing to listen to

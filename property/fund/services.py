@@ -39,8 +39,9 @@ from portal.audit import log_event
 from portal.core.uploads import content_type_for, validate_upload
 from property.registry.calendar import working_calendar
 from property.registry.models import Building, Estate, Unit
+from property.registry.notifications import committee_of
 
-from . import selectors
+from . import notifications, selectors
 from .apportion import apportion, from_fen, refill_due, to_fen
 from .bounds import AmountError, parse_amount
 from .models import (
@@ -561,6 +562,8 @@ def fund_request_submit(
             "deadline": req.review_deadline.isoformat() if req.review_deadline else None,
         },
     )
+    if kind == RequestKind.EMERGENCY:
+        notifications.tell(req, "request_filed", notifications.reviewers(req))
     return req
 
 
@@ -672,6 +675,7 @@ def fund_request_approve(
             "short_total": str(pos["short_total"]),
         },
     )
+    notifications.tell(req, "request_approved", notifications.applicant_and_committee(req))
     return req
 
 
@@ -690,6 +694,9 @@ def fund_request_reject(
     req.decision_note = note.strip()
     req.save(update_fields=["status", "decided_at", "decided_by", "decision_note"])
     log_event(actor=actor, action="fund.request_rejected", obj=req)
+    notifications.tell(
+        req, "request_rejected", notifications.applicant_and_committee(req), note=req.decision_note
+    )
     return req
 
 
@@ -718,6 +725,11 @@ def fund_request_deem_approved(*, request: FundRequest, today: date | None = Non
         action="fund.request_deemed_approved",
         obj=req,
         details={"deadline": req.review_deadline.isoformat()},
+    )
+    notifications.tell(
+        req,
+        "deemed_approved",
+        [*notifications.applicant_and_committee(req), *notifications.reviewers(req)],
     )
     return req
 
@@ -753,6 +765,9 @@ def fund_advance_pay(*, actor, request: FundRequest, now: datetime | None = None
     req.status = Status.ADVANCE_PAID
     req.save(update_fields=["status"])
     log_event(actor=actor, action="fund.advance_paid", obj=req, details={"amount": str(amount)})
+    notifications.tell(
+        req, "advance_paid", notifications.applicant_and_committee(req), amount=f"{amount:,.2f}"
+    )
     return d
 
 
@@ -789,6 +804,7 @@ def fund_repair_accept(
     log_event(
         actor=actor, action="fund.repair_accepted", obj=req, details={"final_cost": str(cost)}
     )
+    notifications.tell(req, "repair_accepted", notifications.reviewers(req))
     return req
 
 
@@ -837,6 +853,7 @@ def fund_publicise(*, actor, request: FundRequest, now: datetime | None = None) 
         obj=req,
         details={"final_cost": str(req.final_cost), "units": len(pairs)},
     )
+    notifications.tell(req, "publicised", notifications.scope_owners(req))
     return req
 
 
@@ -852,6 +869,9 @@ def fund_objection_file(*, actor, request: FundRequest, text: str) -> Objection:
         raise FundError(_("Write your objection."))
     obj = Objection.objects.create(request=req, filed_by=actor, text=text.strip())
     log_event(actor=actor, action="fund.objection_filed", obj=req, details={"objection": obj.pk})
+    notifications.tell(
+        req, "objection_filed", [*notifications.reviewers(req), *committee_of(req.estate)]
+    )
     return obj
 
 
@@ -872,6 +892,7 @@ def fund_objection_answer(*, actor, objection: Objection, answer: str) -> Object
         obj=obj.request,
         details={"objection": obj.pk},
     )
+    notifications.tell(obj.request, "objection_answered", [obj.filed_by])
     return obj
 
 
@@ -934,5 +955,10 @@ def fund_disburse(*, actor, request: FundRequest, now: datetime | None = None) -
         action="fund.disbursed",
         obj=req,
         details={"debited": str(debited), "units": len(entries), "settlement": str(settlement)},
+    )
+    notifications.tell(
+        req,
+        "disbursed",
+        [*notifications.applicant_and_committee(req), *notifications.scope_owners(req)],
     )
     return req

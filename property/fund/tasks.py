@@ -20,20 +20,22 @@ from datetime import date
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.mail import send_mail
+from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from django_q.models import Schedule
 from django_q.tasks import async_task
 
 from portal.audit import log_event
-from portal.core.links import absolute_reverse
-from portal.organisations.models import Membership, OrgKind
+from portal.notifications.services import notify
+from portal.organisations.models import OrgKind
 from property.registry.calendar import working_calendar
 
+from . import notifications
 from .apportion import refill_due
 from .models import FundAccount, FundRequest, Status
+from .rules import REVIEWER_KINDS
 
 
 def ensure_schedules() -> None:
@@ -49,25 +51,6 @@ def ensure_schedules() -> None:
         Schedule.objects.update_or_create(
             name=name, defaults={"func": func, "schedule_type": kind, "repeats": -1}
         )
-
-
-def _emails(memberships) -> list[str]:
-    return sorted({m.user.email for m in memberships.select_related("user") if m.user.email})
-
-
-def reviewer_emails(
-    req: FundRequest, *, kinds=(OrgKind.STREET_OFFICE, OrgKind.BUREAU)
-) -> list[str]:
-    path = req.estate.jurisdiction.path
-    steplen = req.estate.jurisdiction.steplen
-    prefixes = [path[: i * steplen] for i in range(1, len(path) // steplen + 1)]
-    return _emails(
-        Membership.objects.filter(
-            active=True,
-            organisation__kind__in=kinds,
-            organisation__jurisdiction__path__in=prefixes,
-        )
-    )
 
 
 def check_review_deadlines(today: date | None = None) -> dict:
@@ -91,35 +74,19 @@ def check_review_deadlines(today: date | None = None) -> dict:
                 with transaction.atomic():
                     FundRequest.objects.filter(pk=req.pk).update(escalated_at=timezone.now())
                     log_event(actor=None, action="fund.review_escalated", obj=req)
-                _notify(
-                    reviewer_emails(req, kinds=(OrgKind.BUREAU,)),
-                    _("Overdue: emergency fund request “%(title)s” in %(estate)s"),
-                    req,
-                )
+                    notifications.tell(
+                        req, "review_overdue", notifications.reviewers(req, kinds=[OrgKind.BUREAU])
+                    )
                 done["escalated"] += 1
         elif cal.working_days_between(today, req.review_deadline) <= 1 and req.reminded_at is None:
             with transaction.atomic():
                 FundRequest.objects.filter(pk=req.pk).update(reminded_at=timezone.now())
                 log_event(actor=None, action="fund.review_reminded", obj=req)
-            _notify(
-                reviewer_emails(req),
-                _("Decision due by %(deadline)s: emergency fund request “%(title)s” in %(estate)s"),
-                req,
-            )
+                notifications.tell(
+                    req, "review_due", notifications.reviewers(req, kinds=REVIEWER_KINDS)
+                )
             done["reminded"] += 1
     return done
-
-
-def _notify(emails: list[str], subject: str, req: FundRequest) -> None:
-    if not emails:
-        return
-    text = subject % {
-        "title": req.title,
-        "estate": req.estate.name,
-        "deadline": req.review_deadline.isoformat() if req.review_deadline else "",
-    }
-    url = absolute_reverse("fund:request", req.pk)
-    async_task("django.core.mail.send_mail", text, f"{text}\n\n{url}", None, emails)
 
 
 def queue_refill_notices(account_ids: list[int]) -> None:
@@ -128,39 +95,28 @@ def queue_refill_notices(account_ids: list[int]) -> None:
 
 
 def send_refill_notices(account_ids: list[int]) -> int:
-    """Email the owners of each ledger due for a refill (Order 165 Art. 17); returns emails sent."""
-    sent = 0
+    """Tell the owners of each ledger due for a refill (Order 165 Art. 17), through
+    ``portal.notifications``; returns how many people were told."""
+    told = 0
     accounts = FundAccount.objects.filter(pk__in=account_ids, refill_due=True).select_related(
         "unit", "estate"
     )
     for acc in accounts:
-        emails = sorted(
-            {
-                u
-                for u in acc.unit.ownerships.filter(end__isnull=True).values_list(
-                    "party__members__user__email", flat=True
-                )
-                if u
-            }
+        owners = get_user_model().objects.filter(
+            is_active=True,
+            person__parties__ownerships__unit=acc.unit,
+            person__parties__ownerships__end__isnull=True,
         )
-        if emails:
-            subject = _("Please refill the maintenance fund of unit %(unit)s in %(estate)s") % {
-                "unit": acc.unit.code,
-                "estate": acc.estate.name,
-            }
-            body = _(
-                "The fund balance of your unit %(unit)s is %(balance)s yuan, below %(pct)s of "
-                "its first deposit of %(first)s yuan. Please refill it."
-            ) % {
-                "unit": acc.unit.code,
-                "balance": acc.balance,
-                "pct": f"{(Decimal(str(settings.GONGZHI['FUND_REFILL_THRESHOLD'])) * 100).normalize():f}%",
-                "first": acc.first_deposit,
-            }
-            send_mail(subject, f"{body}\n\n{absolute_reverse('fund:my')}", None, emails)
-            sent += len(emails)
-        FundAccount.objects.filter(pk=acc.pk).update(refill_notified_at=timezone.now())
-    return sent
+        with transaction.atomic():
+            made = notify(
+                recipients=owners.distinct(),
+                kind="fund.refill_due",
+                params={"unit": acc.unit.code, "estate": acc.estate.name},
+                url=reverse("fund:ledger", args=[acc.pk]),
+            )
+            FundAccount.objects.filter(pk=acc.pk).update(refill_notified_at=timezone.now())
+        told += len(made)
+    return told
 
 
 def refill_sweep() -> int:

@@ -190,8 +190,19 @@ def _actions(user, req):
         and timezone.now() <= req.publicity_ends
         and can("fund.file_objection"),
         "answer": s == Status.PUBLICISED and can("fund.answer_objection"),
-        "disburse": s == Status.PUBLICISED and can("fund.disburse"),
+        # Disbursing is offered only once it is allowed: publicity over, every objection
+        # answered (the service refuses it otherwise).
+        "disburse": s == Status.PUBLICISED
+        and req.publicity_ends is not None
+        and timezone.now() >= req.publicity_ends
+        and not req.objections.filter(answered_at__isnull=True).exists()
+        and can("fund.disburse"),
     }
+
+
+# Steps that move money: the first POST shows what will be paid, a second one (``confirm``)
+# pays it.
+MONEY_ACTIONS = ("advance", "disburse")
 
 
 @object_permission_required(
@@ -245,6 +256,8 @@ def request_action(request, pk: int, action: str):
         raise PermissionDenied
     user, post = request.user, request.POST
     note = post.get("note", "")
+    if action in MONEY_ACTIONS and post.get("confirm") != "1":
+        return _confirm_money(request, req, action)
     try:
         if action == "approve":
             services.fund_request_approve(
@@ -297,6 +310,28 @@ def request_action(request, pk: int, action: str):
     else:
         messages.success(request, _("Done."))
     return redirect("fund:request", pk=req.pk)
+
+
+def _confirm_money(request, req, action: str):
+    """The confirm step of a money step: the amount, who gets it, what is debited; nothing is
+    written until the person confirms."""
+    if not _actions(request.user, req)[action]:
+        messages.error(request, _("This step is not open now."))
+        return redirect("fund:request", pk=req.pk)
+    if action == "advance":
+        amount = services.advance_amount(req)
+    else:
+        amount = req.final_cost - req.advance_paid()
+    return render(
+        request,
+        "fund/request_confirm.html",
+        {
+            "req": req,
+            "action": action,
+            "amount": amount,
+            "shares": req.shares.count() if action == "disburse" else 0,
+        },
+    )
 
 
 @object_permission_required(

@@ -6,3 +6,8 @@ class RegistryConfig(AppConfig):
     name = "property.registry"
     label = "registry"
     verbose_name = _("Property registry")
+
+    def ready(self):
+        from .notifications import register_kinds
+
+        register_kinds()

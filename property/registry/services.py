@@ -13,6 +13,7 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -20,7 +21,7 @@ from portal.audit import log_event
 from portal.core.crypto import encrypt_text
 from portal.core.uploads import validate_upload
 
-from . import guards
+from . import guards, notifications
 from .importer import ImportPlan, RowError, export_bytes
 from .models import (
     Building,
@@ -87,6 +88,7 @@ def claim_submit(
         obj=claim,
         details={"units": sorted(u.code for u in units)},
     )
+    notifications.tell_claim_submitted(claim)
     return claim
 
 
@@ -163,6 +165,10 @@ def claim_verify(*, actor, claim: OwnerClaim) -> OwnerClaim:
         obj=claim,
         details={"units": sorted(claim.units.values_list("code", flat=True))},
     )
+    notifications.tell_claim_decided(claim)
+    notifications.tell_units_linked(
+        claim, dispute_path=reverse("registry:dispute_link", args=[dispute_token(claim)])
+    )
     _after_commit("property.registry.tasks.notify_claim_verified", claim.pk)
     return claim
 
@@ -187,6 +193,7 @@ def claim_reject(*, actor, claim: OwnerClaim, reason: str) -> OwnerClaim:
     claim.decided_at = timezone.now()
     claim.save(update_fields=["status", "reason", "decided_by", "decided_at"])
     log_event(actor=actor, action="registry.claim_rejected", obj=claim, details={})
+    notifications.tell_claim_decided(claim)
     return claim
 
 
@@ -247,7 +254,7 @@ def dispute_file(*, actor, claim: OwnerClaim, statement: str, channel: str) -> C
         obj=claim,
         details={"dispute": dispute.pk, "channel": channel},
     )
-    _after_commit("property.registry.tasks.notify_dispute", dispute.pk, "filed")
+    notifications.tell_dispute(dispute, "filed")
     return dispute
 
 
@@ -288,7 +295,7 @@ def dispute_decide(*, actor, dispute: ClaimDispute, uphold: bool, reason: str) -
         obj=claim,
         details={"dispute": dispute.pk},
     )
-    _after_commit("property.registry.tasks.notify_dispute", dispute.pk, "decided")
+    notifications.tell_dispute(dispute, "decided")
     return dispute
 
 

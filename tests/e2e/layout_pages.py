@@ -106,6 +106,8 @@ PAGES = [
     Page("dashboard-street", "/dashboard/fanluoshan/", STREET),
     Page("fund-requests-street", "/fund/requests/", STREET),
     Page("fund-request-review", "/fund/requests/{request_submitted}/", STREET),
+    Page("notifications", "/notifications/", STREET),
+    Page("notification-settings", "/notifications/settings/", STREET),
     Page("credit-record-add", "/credit/records/add/", STREET),
     # the district housing bureau
     Page("dashboard-district", "/dashboard/jinghu/", DISTRICT),

@@ -126,6 +126,9 @@ def test_emergency_repair_is_approved_publicised_and_debited(journey, new_journe
     expect(status_of(rpage)).to_have_text("已批准")
     expect(rpage.locator("main")).to_contain_text("向施工单位预付：6000.00元")
     submit(rpage, "advance")
+    reviewer.step("advance to confirm")
+    expect(rpage.locator("main")).to_contain_text("¥6,000.00")
+    submit(rpage, "advance")  # the confirm step
     reviewer.step("advance paid")
     expect(status_of(rpage)).to_have_text("已预付，维修中")
     expect(rpage.locator("main tr", has_text="预付款")).to_contain_text("¥6,000.00")
@@ -173,17 +176,18 @@ def test_emergency_repair_is_approved_publicised_and_debited(journey, new_journe
     expect(charge).to_contain_text(format_money(my_share, "plain"))
     expect(charge).to_contain_text("费用公示中")
 
-    # Too early: the reviewer is told the publicity period is still running.
+    # Too early: no disbursement is offered while the publicity period runs.
     reviewer.goto(request_url)
-    submit(rpage, "disburse")
-    reviewer.step("disburse refused during publicity")
-    expect(rpage.locator(".messages")).to_contain_text("公示期尚未结束")
+    reviewer.step("no disbursement during publicity")
+    expect(rpage.locator("main form[action$='/disburse/']")).to_have_count(0)
     expect(status_of(rpage)).to_have_text("费用公示中")
 
     journey.server.shell(PUBLICITY_PASSES.format(pk=pk))  # only the passage of time
 
     reviewer.goto(request_url)
     submit(rpage, "disburse")
+    reviewer.step("disbursement to confirm")
+    submit(rpage, "disburse")  # the confirm step
     reviewer.step("disbursed")
     expect(rpage.locator(".messages")).to_contain_text("已完成")
     expect(status_of(rpage)).to_have_text("已拨付并分摊入账")

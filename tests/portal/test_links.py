@@ -68,7 +68,7 @@ def test_wagtail_links_use_the_same_base():
 
 
 @pytest.mark.django_db
-def test_vote_emails_link_to_the_base(world):
+def test_vote_emails_link_to_the_base(world, django_capture_on_commit_callbacks):
     """Opening, reminder and result emails of a vote."""
     from tests.factories import add_units
     from tests.voting.factories import finish, link_user, open_vote, party
@@ -79,10 +79,11 @@ def test_vote_emails_link_to_the_base(world):
     link_user(party(estate, "A"))
     vote = open_vote(estate, closes_at=timezone.now() + timedelta(hours=20))
     mail.outbox.clear()
-    tasks.notify_owners(vote.pk, "opened")
-    tasks.notify_owners(vote.pk, "reminder")
-    finish(vote)
-    tasks.notify_owners(vote.pk, "result")
+    with django_capture_on_commit_callbacks(execute=True):
+        tasks.notify_owners(vote.pk, "opened")
+        tasks.notify_owners(vote.pk, "reminder")
+        finish(vote)
+        tasks.notify_owners(vote.pk, "result")
     assert len(mail.outbox) >= 3  # (publicising also mails the result)
     assert_on_base(mail_links(mail.outbox))
 
@@ -105,7 +106,7 @@ def test_notice_email_links_to_the_base(world, django_capture_on_commit_callback
 
 
 @pytest.mark.django_db
-def test_fund_emails_link_to_the_base(world):
+def test_fund_emails_link_to_the_base(world, django_capture_on_commit_callbacks):
     """The reviewers' reminder of an emergency request and the owner's refill notice."""
     from property.fund import services
     from property.fund.models import FundAccount, Scope
@@ -128,11 +129,12 @@ def test_fund_emails_link_to_the_base(world):
         now=with_now,
     )
     mail.outbox.clear()
-    assert check_review_deadlines(today=date(2025, 11, 5))["reminded"] == 1
-    account = FundAccount.objects.get(unit=c.owner_unit)
-    FundAccount.objects.filter(pk=account.pk).update(refill_due=True)
-    assert send_refill_notices([account.pk]) == 1
-    assert len(mail.outbox) == 2
+    with django_capture_on_commit_callbacks(execute=True):
+        assert check_review_deadlines(today=date(2025, 11, 5))["reminded"] == 1
+        account = FundAccount.objects.get(unit=c.owner_unit)
+        FundAccount.objects.filter(pk=account.pk).update(refill_due=True)
+        assert send_refill_notices([account.pk]) == 1
+    assert len(mail.outbox) >= 2
     assert_on_base(mail_links(mail.outbox))
 
 

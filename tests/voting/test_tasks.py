@@ -32,15 +32,18 @@ def test_ensure_schedules_idempotent():
     assert Schedule.objects.filter(name=tasks.SCHEDULE_NAME).count() == 1
 
 
-def test_advance_votes_moves_due_votes_through_to_final(estate):
+def test_advance_votes_moves_due_votes_through_to_final(estate, django_capture_on_commit_callbacks):
     """scheduled → open at opens_at; open → closed → counted → publicised at closes_at;
-    publicised → final after the objection period. Owners get the opening and result emails."""
+    publicised → final after the objection period. Owners get the opening and result emails
+    (sent by the worker once each step commits)."""
     a_user = link_user(party(estate, "A"))
     link_user(party(estate, "B"))
     vote = draft_vote(estate)
     services.vote_schedule(actor=None, vote=vote)
     assert tasks.advance_votes(now=vote.opens_at - timedelta(seconds=1))["opened"] == 0
-    assert tasks.advance_votes(now=vote.opens_at)["opened"] == 1
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert tasks.advance_votes(now=vote.opens_at)["opened"] == 1
     vote.refresh_from_db()
     assert vote.status == VoteStatus.OPEN
     assert len(mail.outbox) == 2 and a_user.email in {m.to[0] for m in mail.outbox}
@@ -49,7 +52,8 @@ def test_advance_votes_moves_due_votes_through_to_final(estate):
             actor=None, vote=vote, party=party(estate, label), choice="agree", now=vote.opens_at
         )
     mail.outbox.clear()
-    moved = tasks.advance_votes(now=vote.closes_at)
+    with django_capture_on_commit_callbacks(execute=True):
+        moved = tasks.advance_votes(now=vote.closes_at)
     assert moved["closed"] == moved["counted"] == moved["publicised"] == 1
     vote.refresh_from_db()
     assert vote.status == VoteStatus.PUBLICISED and vote.outcome == "passed"
@@ -59,25 +63,27 @@ def test_advance_votes_moves_due_votes_through_to_final(estate):
     assert vote.status == VoteStatus.FINAL
 
 
-def test_reminder_only_to_parties_not_voted(estate):
+def test_reminder_only_to_parties_not_voted(estate, django_capture_on_commit_callbacks):
     """A day before close, owners whose party has not voted get one reminder."""
     a_user = link_user(party(estate, "A"))
     b_user = link_user(party(estate, "B"))
     vote = open_vote(estate, closes_at=timezone.now() + timedelta(hours=20))
     services.ballot_cast(actor=None, vote=vote, party=party(estate, "A"), choice="agree")
     mail.outbox.clear()
-    assert tasks.advance_votes()["reminded"] == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        assert tasks.advance_votes()["reminded"] == 1
     assert [m.to for m in mail.outbox] == [[b_user.email]]
     assert a_user.email not in {m.to[0] for m in mail.outbox}
     assert tasks.advance_votes()["reminded"] == 0  # once only
     assert Vote.objects.get(pk=vote.pk).reminder_sent_at is not None
 
 
-def test_emails_in_chinese_with_link(estate):
+def test_emails_in_chinese_with_link(estate, django_capture_on_commit_callbacks):
     """The opening email is in Simplified Chinese and links to the vote."""
     user = link_user(party(estate, "A"))
     mail.outbox.clear()
-    vote = open_vote(estate, title="加装电梯")
+    with django_capture_on_commit_callbacks(execute=True):
+        vote = open_vote(estate, title="加装电梯")
     message = next(m for m in mail.outbox if m.to == [user.email])
-    assert "加装电梯" in message.subject and "表决" in message.subject
+    assert "加装电梯" in message.subject and "投票" in message.subject
     assert f"/votes/{vote.pk}/" in message.body

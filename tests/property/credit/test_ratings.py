@@ -26,8 +26,8 @@ def test_daily_job_activates_then_rates_and_keeps_history(world):
     rating per company and day; re-running a day replaces that day's rows."""
     fill_checklist(world.companies[0], 2026)
     record = add_record(world, on=date(2026, 9, 28))  # deadline 2026-10-16
-    assert daily(date(2026, 10, 16)) == {"activated": 0, "rated": 2}
-    assert daily(date(2026, 10, 17)) == {"activated": 1, "rated": 2}
+    assert daily(date(2026, 10, 16)) == {"activated": 0, "rated": 2, "survey_told": 0}
+    assert daily(date(2026, 10, 17)) == {"activated": 1, "rated": 2, "survey_told": 0}
     daily(date(2026, 10, 17))
     history = list(
         Rating.objects.filter(company=world.companies[0])

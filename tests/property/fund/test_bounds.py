@@ -181,7 +181,7 @@ def test_attack_advance_beyond_the_fund_is_refused(client, c):
     """No advance of ¥499,999,999,999.99 out of a fund of ¥6,644,002.14."""
     req = filed_before_the_bounds(c, Status.APPROVED)
     client.force_login(c.street)
-    response = client.post(f"/fund/requests/{req.pk}/advance/", follow=True)
+    response = client.post(f"/fund/requests/{req.pk}/advance/", {"confirm": "1"}, follow=True)
     assert "超出可用余额" in page_of(response)
     assert not Disbursement.objects.filter(request=req).exists()
     req.refresh_from_db()
@@ -215,7 +215,7 @@ def test_disbursing_more_than_the_fund_now_holds_is_refused(client, c):
     for entry in LedgerEntry.objects.filter(estate=c.estate, kind=EntryKind.INTEREST):
         services.fund_reverse_entry(actor=c.bureau, entry=entry, reason="利息重复入账")
     client.force_login(c.street)
-    response = client.post(f"/fund/requests/{req.pk}/disburse/", follow=True)
+    response = client.post(f"/fund/requests/{req.pk}/disburse/", {"confirm": "1"}, follow=True)
     assert "超出可用余额" in page_of(response)
     req.refresh_from_db()
     assert req.status == Status.PUBLICISED
@@ -249,7 +249,7 @@ def test_the_whole_attack_ends_at_the_first_step_and_reconciles(client, c):
     base = f"/fund/requests/{req.pk}/"
     client.force_login(c.street)
     client.post(base + "approve/", {"note": "同意"})
-    client.post(base + "advance/")
+    client.post(base + "advance/", {"confirm": "1"})
     client.force_login(c.company)
     client.post(base + "accept/", {"final_cost": str(COST), "invoice_number": "34001234"})
     client.post(base + "publicise/")
@@ -257,7 +257,7 @@ def test_the_whole_attack_ends_at_the_first_step_and_reconciles(client, c):
         publicity_ends=timezone.now() - timedelta(minutes=1)
     )
     client.force_login(c.street)
-    client.post(base + "disburse/")
+    client.post(base + "disburse/", {"confirm": "1"})
     req.refresh_from_db()
     assert req.status == Status.DISBURSED
     paid = {d.kind: d.amount for d in req.disbursements.all()}

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from portal.audit.models import AuditEvent
 from portal.core.templatetags.numbers import format_money
+from portal.notifications.models import Notification
 from property.fund import services
 from property.fund.management.commands.fund_reconcile import reconcile
 from property.fund.models import (
@@ -165,7 +166,9 @@ def test_refill_threshold_boundary_and_notice(c, django_capture_on_commit_callba
     acc.refresh_from_db()
     assert acc.balance == Decimal("2684.99") and acc.refill_due
     assert estate_fund_summary(c.estate)["refill_due"] == 1
-    assert [m.to for m in mail.outbox] == [[c.owner.email]]
+    refill = Notification.objects.filter(kind="fund.refill_due")
+    assert [n.recipient for n in refill] == [c.owner]
+    assert [c.owner.email] in [m.to for m in mail.outbox]
     assert acc.refill_notified_at is not None
     services.fund_refill(actor=c.bureau, account=acc, amount=Decimal("0.01"))
     acc.refresh_from_db()
@@ -213,7 +216,9 @@ def test_deemed_approval_after_deadline_when_enabled(c, settings):
     assert AuditEvent.objects.filter(action="fund.request_deemed_approved").count() == 1
 
 
-def test_no_deemed_approval_by_default_reminder_then_escalation(c):
+def test_no_deemed_approval_by_default_reminder_then_escalation(
+    c, django_capture_on_commit_callbacks
+):
     """By default silence is not approval: the reviewers are reminded when one working day is
     left, and the bureau is alerted once the deadline has passed."""
     req = submit(c, now=aware(2025, 11, 3))  # deadline Thursday 6 Nov
@@ -221,11 +226,13 @@ def test_no_deemed_approval_by_default_reminder_then_escalation(c):
         services.fund_request_deem_approved(request=req, today=date(2025, 11, 10))
     mail.outbox.clear()
     assert check_review_deadlines(today=date(2025, 11, 4))["reminded"] == 0
-    assert check_review_deadlines(today=date(2025, 11, 5))["reminded"] == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        assert check_review_deadlines(today=date(2025, 11, 5))["reminded"] == 1
     assert any(c.street.email in m.to for m in mail.outbox)
     assert check_review_deadlines(today=date(2025, 11, 5))["reminded"] == 0  # once
     mail.outbox.clear()
-    assert check_review_deadlines(today=date(2025, 11, 7))["escalated"] == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        assert check_review_deadlines(today=date(2025, 11, 7))["escalated"] == 1
     assert [m.to for m in mail.outbox] == [[c.bureau.email]]
     req.refresh_from_db()
     assert req.status == Status.SUBMITTED and req.escalated_at is not None

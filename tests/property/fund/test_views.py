@@ -117,7 +117,7 @@ def test_journey_through_views(client, c):
     client.force_login(c.street)
     assert "批准" in client.get(base).content.decode()  # the reviewer sees the decision form
     client.post(base + "approve/", {"note": "同意"})
-    client.post(base + "advance/")
+    client.post(base + "advance/", {"confirm": "1"})
     client.force_login(c.company)
     client.post(base + "accept/", {"final_cost": "999.99", "invoice_number": "123"})
     client.post(base + "publicise/")
@@ -130,11 +130,11 @@ def test_journey_through_views(client, c):
         publicity_ends=timezone.now() - timedelta(minutes=1)
     )
     client.force_login(c.street)
-    client.post(base + "disburse/")
+    client.post(base + "disburse/", {"confirm": "1"})
     req.refresh_from_db()
     assert req.status == Status.PUBLICISED  # an objection is unanswered
     client.post(base + "answer/", {"objection": req.objections.get().pk, "answer": "已公示明细"})
-    client.post(base + "disburse/")
+    client.post(base + "disburse/", {"confirm": "1"})
     req.refresh_from_db()
     assert req.status == Status.DISBURSED
     client.force_login(c.owner)
@@ -257,3 +257,87 @@ def test_statement_pdf_signed_with_chinese_text(client, c):
     assert signature_valid(response.content)
     client.force_login(c.other_owner)
     assert client.get(f"/fund/estate/{c.estate.code}/statement/{year}.pdf").status_code == 403
+
+
+def _publicised(c, *, ended: bool):
+    req = services.fund_request_submit(
+        actor=c.company,
+        estate=c.estate,
+        title="屋面防水",
+        description="d",
+        category="leak",
+        scope=Scope.ESTATE,
+        estimated_cost=Decimal("1000.00"),
+        contractor="x",
+    )
+    services.fund_request_approve(actor=c.street, request=req)
+    services.fund_advance_pay(actor=c.street, request=req)
+    services.fund_repair_accept(
+        actor=c.company, request=req, final_cost=Decimal("900.00"), invoice_number="1"
+    )
+    start = timezone.now() - timedelta(days=30 if ended else 0)
+    services.fund_publicise(actor=c.company, request=req, now=start)
+    req.refresh_from_db()
+    return req
+
+
+def test_money_steps_ask_for_confirmation(client, c):
+    """Paying the advance: the first POST shows the amount and asks to confirm, and pays
+    nothing; only the confirming POST pays."""
+    req = services.fund_request_submit(
+        actor=c.company,
+        estate=c.estate,
+        title="电梯维修",
+        description="d",
+        category="elevator",
+        scope=Scope.ESTATE,
+        estimated_cost=Decimal("1000.00"),
+        contractor="x",
+    )
+    services.fund_request_approve(actor=c.street, request=req)
+    client.force_login(c.street)
+    url = f"/fund/requests/{req.pk}/advance/"
+    page = client.post(url)
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "¥500.00" in text and 'name="confirm"' in text
+    req.refresh_from_db()
+    assert req.status == Status.APPROVED and not req.disbursements.exists()
+    client.post(url, {"confirm": "1"})
+    req.refresh_from_db()
+    assert req.status == Status.ADVANCE_PAID and req.disbursements.count() == 1
+
+
+def test_disbursing_asks_for_confirmation(client, c):
+    req = _publicised(c, ended=True)
+    client.force_login(c.street)
+    url = f"/fund/requests/{req.pk}/disburse/"
+    text = client.post(url).content.decode()
+    assert "¥400.00" in text and 'name="confirm"' in text  # 900 less the advance
+    req.refresh_from_db()
+    assert req.status == Status.PUBLICISED
+    client.post(url, {"confirm": "1"})
+    req.refresh_from_db()
+    assert req.status == Status.DISBURSED
+
+
+def test_steps_not_yet_allowed_are_not_offered(client, c):
+    """No disbursement button while the publicity runs or an objection waits for its answer;
+    no advance before approval; the confirm page is refused for a step not open."""
+    req = _publicised(c, ended=False)
+    client.force_login(c.street)
+    form = f'action="/fund/requests/{req.pk}/disburse/"'
+    assert form not in client.get(f"/fund/requests/{req.pk}/").content.decode()
+    response = client.post(f"/fund/requests/{req.pk}/disburse/", follow=True)
+    assert 'name="confirm"' not in response.content.decode()
+    services.fund_objection_file(actor=c.owner, request=req, text="请说明")
+    FundRequest.objects.filter(pk=req.pk).update(
+        publicity_ends=timezone.now() - timedelta(minutes=1)
+    )
+    assert form not in client.get(f"/fund/requests/{req.pk}/").content.decode()
+    services.fund_objection_answer(actor=c.street, objection=req.objections.get(), answer="见明细")
+    assert form in client.get(f"/fund/requests/{req.pk}/").content.decode()
+    assert (
+        f'action="/fund/requests/{req.pk}/advance/"'
+        not in client.get(f"/fund/requests/{req.pk}/").content.decode()
+    )

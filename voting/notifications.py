@@ -1,0 +1,157 @@
+"""What voting tells people (``portal.notifications``), and who they are.
+
+Kinds are registered in ``VotingConfig.ready``. The services call ``tell_*`` at each step of a
+vote (inside or right after its transaction); the worker sends the email and SMS after commit.
+SMS is on by default for the steps an owner must act on: a vote opened, a vote closing soon,
+a ballot entered for them that they did not cast.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Exists, OuterRef
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from portal.notifications.kinds import Kind, register
+from portal.notifications.services import notify
+from property.registry.notifications import committee_of, owner_accounts, street_office_of
+
+KINDS = (
+    Kind(
+        code="voting.vote_scheduled",
+        label=_("A vote is announced in your estate"),
+        title=_("%(estate)s: the vote “%(title)s” opens on %(opens)s"),
+    ),
+    Kind(
+        code="voting.vote_opened",
+        label=_("A vote is open for you"),
+        title=_("The vote “%(title)s” of %(estate)s is open until %(closes)s: cast your ballot"),
+        sms=True,
+    ),
+    Kind(
+        code="voting.vote_closing",
+        label=_("A vote closes soon and you have not voted"),
+        title=_("The vote “%(title)s” closes on %(closes)s and your party has not voted yet"),
+        sms=True,
+    ),
+    Kind(
+        code="voting.vote_counted",
+        label=_("The result of a vote is published"),
+        title=_("The result of the vote “%(title)s” is published; objections until %(until)s"),
+    ),
+    Kind(
+        code="voting.vote_final",
+        label=_("The result of a vote is final"),
+        title=_("The result of the vote “%(title)s” is final"),
+    ),
+    Kind(
+        code="voting.proxy_approved",
+        label=_("A proxy authorization is approved"),
+        title=_("The proxy authorization for the vote “%(title)s” is approved"),
+    ),
+    Kind(
+        code="voting.proxy_rejected",
+        label=_("Your proxy authorization is rejected"),
+        title=_("Your proxy authorization for the vote “%(title)s” was rejected"),
+    ),
+    Kind(
+        code="voting.objection_filed",
+        label=_("An objection to a vote's result"),
+        title=_("An owner objects to the result of the vote “%(title)s” of %(estate)s"),
+    ),
+    Kind(
+        code="voting.ballot_entered",
+        label=_("A paper or proxy ballot entered for you"),
+        title=_(
+            "A paper or proxy ballot was entered for your party in “%(title)s” on %(when)s "
+            "(receipt %(receipt)s). Not yours? Vote online to replace it, or dispute it"
+        ),
+        sms=True,
+    ),
+    Kind(
+        code="voting.ballot_disputed",
+        label=_("A disputed ballot to decide"),
+        title=_("A ballot in “%(title)s” of %(estate)s is disputed: decide it"),
+    ),
+    Kind(
+        code="voting.ballot_dispute_decided",
+        label=_("Your dispute of a ballot is decided"),
+        title=_("Your dispute in “%(title)s” was decided: %(decision)s"),
+    ),
+)
+
+
+def register_kinds() -> None:
+    register(*KINDS)
+
+
+def _when(t) -> str:
+    return timezone.localtime(t).strftime("%Y-%m-%d %H:%M") if t else ""
+
+
+def _params(vote) -> dict:
+    return {
+        "title": vote.title,
+        "estate": vote.estate.name,
+        "opens": _when(vote.opens_at),
+        "closes": _when(vote.closes_at),
+        "until": _when(vote.publicity_ends_at),
+    }
+
+
+def not_voted_parties(vote):
+    from .models import Ballot, VoteElector
+
+    return (
+        VoteElector.objects.filter(vote=vote)
+        .exclude(Exists(Ballot.objects.filter(vote=vote, party=OuterRef("party"))))
+        .values("party")
+    )
+
+
+def tell_owners(vote, step: str) -> None:
+    """A step of the vote told to the owners of the estate: ``scheduled``, ``opened``,
+    ``closing`` (only parties of the electorate that have not voted), ``counted``, ``final``."""
+    kind = f"voting.vote_{step}"
+    parties = not_voted_parties(vote) if step == "closing" else None
+    if step in ("counted", "final"):
+        url = reverse("voting:result", args=[vote.pk])
+    else:
+        url = reverse("voting:detail", args=[vote.pk])
+    notify(
+        recipients=owner_accounts(vote.estate, parties=parties),
+        kind=kind,
+        params=_params(vote),
+        url=url,
+    )
+
+
+def tell_proxy_decided(auth) -> None:
+    """Approved: the owner who asked and the proxy (who may now cast); rejected: the owner."""
+    vote = auth.vote
+    if auth.status == "approved":
+        notify(
+            recipients=[auth.requested_by, auth.proxy],
+            kind="voting.proxy_approved",
+            params=_params(vote),
+            url=reverse("voting:detail", args=[vote.pk]),
+        )
+    else:
+        notify(
+            recipients=[auth.requested_by],
+            kind="voting.proxy_rejected",
+            params=_params(vote),
+            url=reverse("voting:detail", args=[vote.pk]),
+        )
+
+
+def tell_objection_filed(objection) -> None:
+    """The estate's owners' committee and the street office supervising it."""
+    vote = objection.vote
+    notify(
+        recipients=[*committee_of(vote.estate), *street_office_of(vote.estate)],
+        kind="voting.objection_filed",
+        params=_params(vote),
+        url=reverse("voting:result", args=[vote.pk]),
+    )
