@@ -16,7 +16,7 @@ from datetime import date, datetime, timedelta
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 
 from cms import selectors as cms_selectors
 from portal.core.templatetags.numbers import format_area, format_money
@@ -78,6 +78,11 @@ class Group:
     def shown(self) -> list[Item]:
         return self.items[:SHOWN]
 
+    @property
+    def waiting(self) -> bool:
+        """Items here await an action (not only information), and there are some."""
+        return bool(self.count) and self.key not in INFORMATION
+
 
 @dataclass
 class Section:
@@ -132,7 +137,7 @@ def committee_sections(user) -> list[Section]:
             Item(
                 label=", ".join(u.code for u in c.units.all()) or _("Claim %(n)s") % {"n": c.pk},
                 url=reverse("registry:claim_review", args=[code, c.pk]),
-                action=_("Verify"),
+                action=_("Review"),
                 when=c.submitted_at,
             )
             for c in registry_selectors.claims_for_estate(estate, ClaimStatus.PENDING)
@@ -178,7 +183,8 @@ def committee_sections(user) -> list[Section]:
             for o in voting_selectors.result_objections([estate])
         ]
         requests = [
-            _fund_item(r, today) for r in fund_selectors.requests_in_progress(estates=[estate])
+            _fund_item(r, today, estate=False)
+            for r in fund_selectors.requests_in_progress(estates=[estate])
         ]
         out.append(
             Section(
@@ -242,9 +248,15 @@ def committee_sections(user) -> list[Section]:
     return out
 
 
-def _fund_item(r, today: date, *, action: str | None = None, next_step: bool = False) -> Item:
+def _fund_item(
+    r, today: date, *, action: str | None = None, next_step: bool = False, estate: bool = True
+) -> Item:
+    """A fund request; one awaiting review carries the review deadline the fund app computed
+    when it was filed (working days), overdue once that day has passed."""
     waiting = r.status == "submitted" and r.review_deadline is not None
     detail = str(NEXT_STEP.get(r.status, "")) if next_step else r.get_status_display()
+    if estate:
+        detail = f"{r.estate.name} · {detail}"
     return Item(
         label=r.title,
         url=reverse("fund:request", args=[r.pk]),
@@ -253,7 +265,6 @@ def _fund_item(r, today: date, *, action: str | None = None, next_step: bool = F
         when=r.submitted_at,
         due=r.review_deadline if waiting else None,
         overdue=bool(waiting and r.review_deadline < today),
-        note=r.estate.name,
     )
 
 
@@ -276,7 +287,6 @@ def company_sections(user) -> list[Section]:
                 label=e.name,
                 url=reverse("registry:estate_detail", args=[e.code]),
                 action=_("Registry"),
-                detail=e.jurisdiction.name,
             )
             for e in estates
         ]
@@ -333,7 +343,7 @@ def company_sections(user) -> list[Section]:
             (_("Credit records"), reverse("credit:mine")),
             (_("Fund requests"), reverse("fund:requests")),
             (_("Estates"), reverse("registry:estate_list")),
-            (_("Company dashboard"), reverse("dashboards:company")),
+            (_("Company overview"), reverse("dashboards:company")),
         ]
         if company.credit_code:
             places.append(
@@ -455,7 +465,9 @@ def local_government_section(user) -> Section | None:
                 more_text=_("All fund requests"),
             ),
             Group("disputes", _("Disputes to decide"), disputes, empty=_("No open dispute.")),
-            Group("notices", _("Notices to draft"), notice_items, empty=_("No notice in draft.")),
+            Group(
+                "notice_drafts", _("Notices to draft"), notice_items, empty=_("No notice in draft.")
+            ),
             Group("votes_area", _("Votes in the area"), votes, empty=_("No vote under way.")),
         ],
         places=places,
@@ -676,7 +688,7 @@ def owner_section(user) -> Section | None:
         Item(
             label=p.estate.name,
             url=reverse("credit:survey"),
-            action=_("Answer"),
+            action=_("Answer the survey"),
             detail=_("Satisfaction survey %(year)s") % {"year": year},
         )
         for p in credit_selectors.survey_parties_unanswered(parties, year)
@@ -707,7 +719,7 @@ def owner_section(user) -> Section | None:
         }
     return Section(
         role="owner",
-        title=_("Owner"),
+        title=pgettext("owner of a unit", "Owner"),
         groups=[
             Group(
                 "votes", _("Votes open to me"), votes, empty=_("No vote is open in your estates.")
@@ -751,7 +763,7 @@ def owner_section(user) -> Section | None:
         else [],
         places=[
             (_("My property"), reverse("registry:my_property")),
-            (_("My dashboard"), reverse("dashboards:me")),
+            (_("My overview"), reverse("dashboards:me")),
             (_("My maintenance fund"), reverse("fund:my")),
             (_("Votes"), reverse("voting:list")),
             (_("Check a receipt"), reverse("voting:receipt")),
