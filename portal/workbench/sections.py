@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -101,6 +102,7 @@ class Section:
 # Groups that inform rather than wait for an action: not counted as waiting.
 INFORMATION = {
     "estates",
+    "results",
     "rating",
     "surveys_running",
     "supervision",
@@ -121,6 +123,51 @@ def _date(value) -> date | None:
     if isinstance(value, datetime):
         return timezone.localtime(value).date()
     return value
+
+
+RECENT_VOTES = ("scheduled", "open", "closed", "counted", "publicised", "final")
+
+
+def _votes_group(votes, *, key: str = "votes_area", title=None) -> Group:
+    """Votes under way and recent results (information), newest first, each opening the vote
+    (its result, board and receipts are one click further)."""
+    votes = list(votes.filter(status__in=RECENT_VOTES).order_by("-opens_at", "-pk")[:50])
+    return Group(
+        key,
+        title or _("Votes in the area"),
+        [
+            Item(
+                label=v.title,
+                url=reverse("voting:detail", args=[v.pk]),
+                action=_("Open"),
+                detail=f"{v.estate.name} · {v.get_status_display()}",
+                when=v.opens_at,
+            )
+            for v in votes
+        ],
+        empty=_("No vote under way."),
+        more_url=reverse("voting:list"),
+        more_text=_("All votes"),
+    )
+
+
+def _claims_group(estates) -> Group:
+    from property.registry.models import ClaimStatus
+
+    items = []
+    for estate in estates:
+        items += [
+            Item(
+                label=", ".join(u.code for u in c.units.all()) or _("Claim %(n)s") % {"n": c.pk},
+                url=reverse("registry:claim_review", args=[estate.code, c.pk]),
+                action=_("Review"),
+                detail=estate.name,
+                when=c.submitted_at,
+            )
+            for c in registry_selectors.claims_for_estate(estate, ClaimStatus.PENDING)
+        ]
+    items.sort(key=lambda i: i.when)
+    return Group("claims", _("Claims to verify"), items, empty=_("No claim awaits verification."))
 
 
 # ---- owners' committee ------------------------------------------------------------------------
@@ -234,6 +281,10 @@ def committee_sections(user) -> list[Section]:
                         more_url=reverse("fund:estate", args=[code]),
                         more_text=_("The estate's fund"),
                     ),
+                    _votes_group(
+                        voting_selectors.votes_for_estate(estate),
+                        title=_("Votes and results of the estate"),
+                    ),
                 ],
                 places=[
                     (_("Registry"), reverse("registry:estate_detail", args=[code])),
@@ -242,6 +293,7 @@ def committee_sections(user) -> list[Section]:
                     (_("The estate's fund"), reverse("fund:estate", args=[code])),
                     (_("Fund requests"), reverse("fund:requests")),
                     (_("Estate dashboard"), reverse("dashboards:node", args=[code])),
+                    (_("Estates"), reverse("registry:estate_list")),
                 ],
             )
         )
@@ -285,8 +337,8 @@ def company_sections(user) -> list[Section]:
         estate_items = [
             Item(
                 label=e.name,
-                url=reverse("registry:estate_detail", args=[e.code]),
-                action=_("Registry"),
+                url=reverse("fund:estate", args=[e.code]),
+                action=_("The estate's fund"),
             )
             for e in estates
         ]
@@ -371,6 +423,7 @@ def company_sections(user) -> list[Section]:
                         more_url=reverse("fund:requests"),
                         more_text=_("All fund requests"),
                     ),
+                    _claims_group(estates),
                     Group("rating", _("Rating"), rating_items),
                     Group("estates", _("Estates"), estate_items, empty=_("No estate.")),
                     Group(
@@ -378,6 +431,10 @@ def company_sections(user) -> list[Section]:
                         _("Satisfaction survey in its estates"),
                         surveys,
                         empty=_("No estate."),
+                    ),
+                    _votes_group(
+                        voting_selectors.votes_in_scope(Q(estate__in=estates)),
+                        title=_("Votes in its estates"),
                     ),
                 ],
                 places=places,
@@ -427,20 +484,9 @@ def local_government_section(user) -> Section | None:
         )
     ]
     disputes.sort(key=lambda i: i.when)
-    votes = [
-        Item(
-            label=v.title,
-            url=reverse("voting:detail", args=[v.pk]),
-            action=_("Open"),
-            detail=f"{v.estate.name} · {v.get_status_display()}",
-            when=v.opens_at,
-        )
-        for v in voting_selectors.votes_in_scope(
-            scope_q(user, "estate__jurisdiction__path", kinds=kinds)
-        )
-        .filter(status__in=("scheduled", "open", "closed", "counted", "publicised"))
-        .order_by("opens_at", "pk")
-    ]
+    votes = _votes_group(
+        voting_selectors.votes_in_scope(scope_q(user, "estate__jurisdiction__path", kinds=kinds))
+    )
     notice_items, places = _notice_drafts(org_ids)
     node = Jurisdiction.objects.filter(path=highest_level_path(user, kinds=kinds)).first()
     places += [
@@ -468,9 +514,31 @@ def local_government_section(user) -> Section | None:
             Group(
                 "notice_drafts", _("Notices to draft"), notice_items, empty=_("No notice in draft.")
             ),
-            Group("votes_area", _("Votes in the area"), votes, empty=_("No vote under way.")),
+            votes,
+            _estates_group(estates),
         ],
         places=places,
+    )
+
+
+def _estates_group(estates) -> Group:
+    """The estates of the area (information), each opening its maintenance fund (ledgers,
+    statements, requests); the registry is under "Estates"."""
+    estates = list(estates.select_related("jurisdiction").order_by("code")[:50])
+    return Group(
+        "estates",
+        _("Estates"),
+        [
+            Item(
+                label=e.name,
+                url=reverse("fund:estate", args=[e.code]),
+                action=_("The estate's fund"),
+            )
+            for e in estates
+        ],
+        empty=_("No estate."),
+        more_url=reverse("registry:estate_list"),
+        more_text=_("Registry"),
     )
 
 
@@ -544,6 +612,7 @@ def bureau_section(user) -> Section | None:
             scope_q(user, "estate__jurisdiction__path", kinds=[OrgKind.BUREAU])
         )
     ]
+    area = scope_q(user, "estate__jurisdiction__path", kinds=[OrgKind.BUREAU])
     level = _("City housing bureau") if node.depth == 1 else _("District housing bureau")
     return Section(
         role="bureau",
@@ -577,6 +646,12 @@ def bureau_section(user) -> Section | None:
                 empty=_("No company is on the supervision list."),
                 more_url=reverse("credit:supervision"),
                 more_text=_("Supervision list"),
+            ),
+            _votes_group(voting_selectors.votes_in_scope(area)),
+            _estates_group(
+                registry_selectors.Estate.objects.filter(
+                    scope_q(user, "jurisdiction__path", kinds=[OrgKind.BUREAU])
+                )
             ),
         ],
         places=[
@@ -626,7 +701,7 @@ def owner_section(user) -> Section | None:
         for c in reversed(claims)
     ]
     estates = list(registry_selectors.estates_of_user(user).order_by("code"))
-    votes, receipts = [], []
+    votes, receipts, results = [], [], []
     for estate in estates:
         parties = list(registry_selectors.parties_of_user(user, estate))
         for vote in (
@@ -647,6 +722,16 @@ def owner_section(user) -> Section | None:
                         soon=not voted
                         and vote.closes_at - now <= timedelta(days=VOTE_CLOSING_SOON_DAYS),
                         note=_("Voted") if voted else "",
+                    )
+                )
+            if vote.status in ("counted", "publicised", "final"):
+                results.append(
+                    Item(
+                        label=vote.title,
+                        url=reverse("voting:detail", args=[vote.pk]),
+                        action=_("Result and board"),
+                        detail=vote.get_status_display(),
+                        when=vote.counted_at,
                     )
                 )
             if entries:
@@ -751,6 +836,14 @@ def owner_section(user) -> Section | None:
             ),
             Group("shares", _("My shares of recent works"), shares, empty=_("No recent works.")),
             Group(
+                "results",
+                _("Results of my estate"),
+                results,
+                empty=_("No result yet."),
+                more_url=reverse("voting:list"),
+                more_text=_("All votes"),
+            ),
+            Group(
                 "notices",
                 _("Notices of my estate"),
                 notices,
@@ -767,6 +860,14 @@ def owner_section(user) -> Section | None:
             (_("My maintenance fund"), reverse("fund:my")),
             (_("Votes"), reverse("voting:list")),
             (_("Check a receipt"), reverse("voting:receipt")),
+            *([(_("Satisfaction survey"), reverse("credit:survey"))] if parties else []),
+            *[
+                (
+                    _("Maintenance fund of %(estate)s") % {"estate": e.name},
+                    reverse("fund:estate", args=[e.code]),
+                )
+                for e in estates
+            ],
         ],
         start=start,
     )

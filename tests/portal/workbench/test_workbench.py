@@ -42,9 +42,7 @@ def test_anonymous_is_sent_to_sign_in(client):
 def test_signing_in_lands_on_the_workbench(client):
     """Every signed-in person lands on their workbench (LOGIN_REDIRECT_URL)."""
     user = make_user()
-    response = client.post(
-        "/accounts/login/", {"login": user.email, "password": "pw-Gongzhi-2026"}
-    )
+    response = client.post("/accounts/login/", {"login": user.email, "password": "pw-Gongzhi-2026"})
     assert response.status_code == 302
     assert response["Location"] == "/workbench/"
 
@@ -105,7 +103,10 @@ def test_street_office_sees_requests_to_review_with_the_deadline_overdue_marked(
     fresh = _request(world, 0, submitted_days_ago=1, deadline_days=2)
     _request(world, 1, submitted_days_ago=5, deadline_days=1)  # another street's
     review = group(officer, "street", "fund_review")
-    assert [i.url for i in review.items] == [f"/fund/requests/{late.pk}/", f"/fund/requests/{fresh.pk}/"]
+    assert [i.url for i in review.items] == [
+        f"/fund/requests/{late.pk}/",
+        f"/fund/requests/{fresh.pk}/",
+    ]
     assert [i.overdue for i in review.items] == [True, False]
     assert review.items[0].due == late.review_deadline  # the fund's own deadline, not re-derived
     html = page(client, officer)
