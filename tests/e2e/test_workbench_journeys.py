@@ -72,10 +72,10 @@ def test_committee_verifies_a_claim_and_approves_a_proxy_from_the_workbench(jour
         journey.goto("/workbench/")
         click(journey, group(page, "claims").locator(f"a.workbench-act[href='{href}']"), "claim")
         expect(page.get_by_role("heading", level=1)).to_contain_text("审核")
-        if page.locator("button[name=action][value=verify]").count():
+        if page.get_by_role("button", name="通过认证").count():
             break
     claim_pk = href.rstrip("/").rsplit("/", 1)[-1]
-    page.locator("button[name=action][value=verify]").click()
+    page.get_by_role("button", name="通过认证").click()
     page.wait_for_load_state()
     journey.step("claim verified")
     assert journey.server.shell(CLAIM_STATUS.format(pk=claim_pk)).splitlines()[-1] == "verified"
