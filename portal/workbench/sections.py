@@ -496,7 +496,12 @@ def local_government_section(user) -> Section | None:
         (_("Add a credit record"), reverse("credit:record_add")),
     ]
     if node is not None:
-        places.append((_("Dashboard"), reverse("dashboards:node", args=[node.code])))
+        places.append(
+            (
+                _("Supervision dashboard"),
+                reverse("dashboards:node", args=[node.code]),
+            )
+        )
     return Section(
         role="street",
         title=_("Street office / residents' committee"),
@@ -655,7 +660,10 @@ def bureau_section(user) -> Section | None:
             ),
         ],
         places=[
-            (_("Dashboard"), reverse("dashboards:node", args=[node.code])),
+            (
+                _("Supervision dashboard"),
+                reverse("dashboards:node", args=[node.code]),
+            ),
             (_("Estates"), reverse("registry:estate_list")),
             (_("Fund requests"), reverse("fund:requests")),
             (_("Add a credit record"), reverse("credit:record_add")),
@@ -687,7 +695,7 @@ def owner_section(user) -> Section | None:
             label=f"{u.estate.name} {u.code}",
             url=reverse("registry:my_property"),
             action=_("My property"),
-            detail=f"{format_area(u.area)} · {_('Verified')}",
+            detail=f"{format_area(u.area)} · {pgettext('ownership claim status', 'Verified')}",
         )
         for u in units
     ] + [
