@@ -713,6 +713,52 @@ def load_notices(sections: dict) -> int:
     return made
 
 
+# A notice of the street office above 滨江花园 submitted to the 镜湖区 bureau's approval
+# workflow and waiting there: what the district approver finds on their workbench.
+IN_REVIEW = (
+    "fls-fire-lanes",
+    "fanluoshan",
+    "street_office:fanluoshan",
+    "binjiang",
+    "滨江花园小区消防通道清理整治的通知",
+    "请业主于本月底前清理楼道及消防通道内堆放的杂物。",
+    "fanluoshan.officer@demo.gongzhi.cn",
+)
+
+
+def load_notice_in_review(sections: dict) -> bool:
+    """Draft the notice as the street office's officer and submit it to the workflow that
+    governs its section (the district bureau's), as the page editor's "submit" does."""
+    from django.contrib.auth import get_user_model
+
+    slug, section, org_key, target, title, summary, email = IN_REVIEW
+    parent = Page.objects.get(pk=sections[section].pk)
+    if parent.get_children().filter(slug=slug).exists():
+        return False
+    author = get_user_model().objects.filter(email=email).first()
+    if author is None:
+        return False
+    page = NoticePage(
+        title=title,
+        slug=slug,
+        category="notice",
+        organisation=_orgs()[org_key],
+        jurisdiction=Jurisdiction.objects.get(code=target),
+        summary=summary,
+        body=_text("请各位业主于本月底前清理楼道及消防通道内堆放的杂物，逾期将统一清理。"),
+        search_description=summary,
+        live=False,
+        owner=author,
+    )
+    parent.add_child(instance=page)
+    page.save_revision(user=author)
+    workflow = page.get_workflow()
+    if workflow is None:
+        return False
+    workflow.start(page, author)
+    return True
+
+
 def load(stdout=None) -> None:
     from .services import sync_page_permissions
 
@@ -720,6 +766,7 @@ def load(stdout=None) -> None:
     sections = build_tree(home)
     made = load_notices(sections)
     result = sync_page_permissions()
+    load_notice_in_review(sections)
     if stdout:
         stdout.write(
             f"  pages: {Page.objects.count()}, notices: {NoticePage.objects.count()} "

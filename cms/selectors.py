@@ -214,3 +214,50 @@ def search_pages(
     if not terms:
         return []
     return list(Page.objects.live().public().search(terms, operator="and")[:100])
+
+
+# ---- the workbench's lists (portal.workbench) ------------------------------------------------
+
+
+def notices_awaiting_review(user) -> list:
+    """Notices on a workflow task the user may approve (the bureau's approvers), oldest first:
+    ``(notice, submitted_at)`` pairs."""
+    from wagtail.models import TaskState
+
+    from .models import NoticePage
+
+    states = (
+        TaskState.objects.reviewable_by(user)
+        .filter(status=TaskState.STATUS_IN_PROGRESS)
+        .select_related("workflow_state")
+        .order_by("started_at", "pk")
+    )
+    ids = {}
+    for state in states:
+        ids.setdefault(int(state.workflow_state.object_id), state.started_at)
+    pages = NoticePage.objects.filter(pk__in=ids).select_related("organisation", "jurisdiction")
+    return sorted(((p, ids[p.pk]) for p in pages), key=lambda row: (row[1], row[0].pk))
+
+
+def notice_drafts(organisation_ids) -> list:
+    """Notices of these organisations not yet published (drafts and those in moderation),
+    oldest change first."""
+    from .models import NoticePage
+
+    return list(
+        NoticePage.objects.filter(organisation_id__in=organisation_ids, live=False)
+        .select_related("organisation")
+        .order_by("latest_revision_created_at", "pk")
+    )
+
+
+def notice_sections_of(organisation_ids) -> list:
+    """The notice sections (index pages) of these organisations' jurisdictions, where their
+    staff add notices."""
+    from .models import NoticeIndexPage
+
+    return list(
+        NoticeIndexPage.objects.filter(
+            jurisdiction__organisations__pk__in=organisation_ids
+        ).distinct()
+    )

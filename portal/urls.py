@@ -32,6 +32,7 @@ urlpatterns = [
     path("fund/", include("property.fund.urls")),
     path("credit/", include("property.credit.urls")),
     path("dashboard/", include("portal.dashboards.urls")),
+    path("workbench/", include("portal.workbench.urls")),
     path("api/", include("portal.api.urls")),
     path("", include("portal.core.urls")),
     path("", include("voting.wellknown_urls")),

@@ -429,3 +429,43 @@ def paper_candidate(vote: Vote, party_id: int) -> dict | None:
     )
     found = _describe(vote, electors)
     return found[0] if found else None
+
+
+# ---- the workbench's lists (portal.workbench) ------------------------------------------------
+
+
+def pending_proxies(estates):
+    """Proxy authorizations awaiting the organiser's approval in these estates' live votes,
+    oldest first."""
+    return (
+        ProxyAuthorization.objects.filter(
+            vote__estate__in=estates,
+            status=ProxyStatus.PENDING,
+            vote__status__in=(VoteStatus.SCHEDULED, VoteStatus.OPEN),
+        )
+        .select_related("vote__estate")
+        .order_by("created_at", "pk")
+    )
+
+
+def result_objections(estates):
+    """Objections to results still in their publicity period in these estates, oldest first."""
+    from .models import Objection
+
+    return (
+        Objection.objects.filter(vote__estate__in=estates, vote__status=VoteStatus.PUBLICISED)
+        .select_related("vote__estate")
+        .order_by("created_at", "pk")
+    )
+
+
+def open_ballot_disputes(queryset_filter_q: Q):
+    """Open disputes of paper or proxy ballots, in votes matched by a filter built on
+    ``vote__estate__jurisdiction__path``, oldest first."""
+    from .models import BallotDisputeStatus
+
+    return (
+        BallotDispute.objects.filter(queryset_filter_q, status=BallotDisputeStatus.OPEN)
+        .select_related("vote__estate")
+        .order_by("filed_at", "pk")
+    )

@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "cms",
     "portal.dashboards",
     "portal.api",
+    "portal.workbench",
     # Libraries
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
@@ -208,7 +209,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "account_login"
-LOGIN_REDIRECT_URL = "/"
+LOGIN_REDIRECT_URL = "/workbench/"  # every signed-in person lands on their workbench
 
 # django-allauth: login by mobile phone or email, both verified.
 ACCOUNT_LOGIN_METHODS = {"phone", "email"}

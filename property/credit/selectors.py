@@ -298,3 +298,38 @@ def supervision_list(as_of: date | None = None):
 
 def latest_as_of() -> date | None:
     return Rating.objects.aggregate(m=Max("as_of"))["m"]
+
+
+# ---- the workbench's lists (portal.workbench) ------------------------------------------------
+
+
+def survey_answers_by_estate(estates, year: int) -> dict[int, int]:
+    """How many owner parties of each estate answered the satisfaction survey of ``year``."""
+    rows = (
+        SatisfactionAnswer.objects.filter(estate__in=estates, year=year)
+        .values("estate_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    return {row["estate_id"]: row["n"] for row in rows}
+
+
+def survey_parties_unanswered(parties, year: int) -> list:
+    """The parties (of estates with a property company) that have not answered the survey of
+    ``year`` yet."""
+    parties = [p for p in parties if p.estate.company_id]
+    answered = set(
+        SatisfactionAnswer.objects.filter(year=year, party__in=parties).values_list(
+            "party_id", flat=True
+        )
+    )
+    return [p for p in parties if p.pk not in answered]
+
+
+def supervision_list_of_place(path: str = "", as_of: date | None = None):
+    """``supervision_list`` limited to the companies a place counts (``companies_of_place``)."""
+    return (
+        supervision_list(as_of)
+        .filter(company__in=companies_of_place(path))
+        .order_by("company__name")
+    )

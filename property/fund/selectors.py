@@ -312,3 +312,34 @@ def annual_statement(estate: Estate, year: int) -> dict:
         "units": units,
         "generated_at": timezone.now(),
     }
+
+
+# ---- the workbench's lists (portal.workbench) ------------------------------------------------
+
+# Requests whose story is over: nothing awaits anyone.
+FINISHED = (Status.REJECTED, Status.DISBURSED)
+
+
+def requests_to_review(user):
+    """Requests awaiting review that the user may decide (the street office or a bureau over
+    the estate: ``rules.REVIEWER_KINDS``), oldest first, each with the review deadline the fund
+    computed when it was filed (``review_deadline``)."""
+    from .rules import REVIEWER_KINDS
+
+    q = scope_q(user, "estate__jurisdiction__path", kinds=REVIEWER_KINDS)
+    return (
+        FundRequest.objects.filter(q, status=Status.SUBMITTED)
+        .select_related("estate")
+        .order_by("submitted_at", "id")
+    )
+
+
+def requests_in_progress(*, estates=None, applicants=None):
+    """Requests not yet finished (neither rejected nor disbursed), of these estates or filed by
+    these organisations, oldest first."""
+    qs = FundRequest.objects.exclude(status__in=FINISHED)
+    if estates is not None:
+        qs = qs.filter(estate__in=estates)
+    if applicants is not None:
+        qs = qs.filter(applicant_id__in=applicants)
+    return qs.select_related("estate").order_by("submitted_at", "id")

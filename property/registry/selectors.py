@@ -222,3 +222,48 @@ def disputes_for_estate(estate: Estate, status: str | None = None):
     if status:
         qs = qs.filter(status=status)
     return qs.order_by("filed_at", "id")
+
+
+# ---- the workbench's lists (portal.workbench) ------------------------------------------------
+
+
+def committee_estates(user):
+    """The estates whose owners' committee the user sits on (active membership)."""
+    from portal.organisations.models import OrgKind
+    from portal.permissions import organisation_ids
+
+    ids = organisation_ids(user, OrgKind.OWNERS_COMMITTEE)
+    if not ids:
+        return Estate.objects.none()
+    return (
+        Estate.objects.filter(jurisdiction__organisations__pk__in=ids)
+        .select_related("jurisdiction", "company")
+        .distinct()
+        .order_by("code")
+    )
+
+
+def company_estates(user):
+    """The estates managed by the property companies the user works for."""
+    from portal.organisations.models import OrgKind
+    from portal.permissions import organisation_ids
+
+    ids = organisation_ids(user, OrgKind.PROPERTY_COMPANY)
+    if not ids:
+        return Estate.objects.none()
+    return (
+        Estate.objects.filter(company_id__in=ids)
+        .select_related("jurisdiction", "company")
+        .order_by("code")
+    )
+
+
+def open_claim_disputes(estates):
+    """Open disputes of verifications in these estates, oldest first."""
+    from .models import ClaimDispute, DisputeStatus
+
+    return (
+        ClaimDispute.objects.filter(claim__estate__in=estates, status=DisputeStatus.OPEN)
+        .select_related("claim__estate")
+        .order_by("filed_at", "id")
+    )

@@ -82,6 +82,13 @@ PAGES = [
     Page("fund-request-disbursed", "/fund/requests/{request_disbursed}/", OWNER),
     Page("survey", "/credit/survey/", OWNER),
     Page("dashboard-owner", "/dashboard/me/", OWNER),
+    # the workbench of every role (where each lands after signing in)
+    Page("workbench-owner", "/workbench/", OWNER),
+    Page("workbench-committee", "/workbench/", COMMITTEE),
+    Page("workbench-company", "/workbench/", COMPANY),
+    Page("workbench-street", "/workbench/", STREET),
+    Page("workbench-district", "/workbench/", DISTRICT),
+    Page("workbench-city", "/workbench/", CITY),
     # the owners' committee of 滨江花园
     Page("votes-committee", "/votes/", COMMITTEE),
     Page("vote-new", "/votes/new/binjiang/", COMMITTEE),

@@ -27,7 +27,12 @@ FRAME_PREFIX = "gz-"
 # The frame stylesheet and the themes that may style the frame and the shared kit.
 FRAME_STYLESHEETS = {"default/static/css/portal.css", "care/static/css/care.css"}
 # Every other stylesheet belongs to an area, named by its folder, with its class prefix.
-AREA_PREFIXES = {"cms": "cms-", "dashboards": "dashboard-", "registry": "registry-"}
+AREA_PREFIXES = {
+    "cms": "cms-",
+    "dashboards": "dashboard-",
+    "registry": "registry-",
+    "workbench": "workbench-",
+}
 FRAME_TEMPLATES = {"includes/header.html", "includes/footer.html"}
 # Templates allowed to use frame classes: the frame itself and the bare frame of 400/500.
 FRAME_CLASS_TEMPLATES = FRAME_TEMPLATES | {"base.html", "errors/bare.html"}
