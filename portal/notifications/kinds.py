@@ -15,6 +15,8 @@ from dataclasses import dataclass
 
 from django.utils.functional import Promise
 
+from portal.core.words import join_list
+
 
 @dataclass(frozen=True)
 class Kind:
@@ -47,7 +49,9 @@ def render_title(code: str, params: dict) -> str:
     if kind is None:
         return str(params.get("title") or code)
     template = str(kind.title)
+    # A list (unit codes) is joined as the reader's language joins one: "甲、乙" or "A, B".
+    values = {k: join_list(v) if isinstance(v, list) else v for k, v in params.items()}
     try:
-        return template % params
+        return template % values
     except (KeyError, TypeError, ValueError):
         return template

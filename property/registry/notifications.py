@@ -118,8 +118,9 @@ def owner_accounts(estate, *, parties=None):
 # ---- the steps ----------------------------------------------------------------------------
 
 
-def _units(claim) -> str:
-    return ", ".join(claim.units.order_by("code").values_list("code", flat=True))
+def _units(claim) -> list[str]:
+    """The claim's unit codes (the title joins them in the reader's language)."""
+    return list(claim.units.order_by("code").values_list("code", flat=True))
 
 
 def tell_claim_submitted(claim) -> None:

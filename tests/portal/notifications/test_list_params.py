@@ -1,0 +1,16 @@
+"""A list in a notification's parameters (the unit codes of a claim) is joined as the reader's
+language joins a list: 、 in Chinese, a comma in English."""
+
+from django.utils import translation
+
+from portal.notifications import kinds
+
+
+def test_unit_codes_joined_in_the_reader_s_language():
+    params = {"estate": "滨江花园", "units": ["2-3-0102", "2-4-0201"], "org": "业委会"}
+    with translation.override("zh-hans"):
+        title = kinds.render_title("registry.claim_verified_office", params)
+    assert "2-3-0102、2-4-0201" in title
+    with translation.override("en"):
+        title = kinds.render_title("registry.claim_verified_office", params)
+    assert "2-3-0102, 2-4-0201" in title
