@@ -314,6 +314,15 @@ def annual_statement(estate: Estate, year: int) -> dict:
     }
 
 
+def estate_ledgers(estate: Estate, *, query: str = ""):
+    """The estate's unit ledgers for its staff, by unit code, each with its (cached) balance; a
+    unit code or its start narrows the list."""
+    accounts = FundAccount.objects.filter(estate=estate).select_related("unit")
+    if query:
+        accounts = accounts.filter(unit__code__istartswith=query.strip())
+    return accounts.order_by("unit__code")
+
+
 # ---- the workbench's lists (portal.workbench) ------------------------------------------------
 
 # Requests whose story is over: nothing awaits anyone.

@@ -6,6 +6,7 @@ import importlib.util
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -18,6 +19,7 @@ from property.registry.models import Estate
 from . import selectors, services
 from .forms import AcceptForm, AnswerForm, NoteForm, ObjectionForm, RequestForm
 from .models import Attachment, AttachmentKind, FundAccount, FundRequest, Objection, Status
+from .rules import is_estate_staff as rules_is_estate_staff
 
 
 def landing(request):
@@ -73,7 +75,23 @@ def estate_fund(request, estate):
             "requests": selectors.requests_for_estate(estate),
             "years": range(year, year - 4, -1),
             "can_submit": request.user.has_perm("fund.submit_request", estate),
+            "ledgers": _estate_ledgers(request, estate),
+            "ledger_query": request.GET.get("unit", "")[:40],
         },
+    )
+
+
+LEDGER_PAGE_ROWS = 50
+
+
+def _estate_ledgers(request, estate):
+    """A page of the estate's unit ledgers for those who may open any of them (its committee,
+    company and government staff); owners see their own ledgers on their own pages."""
+    if not rules_is_estate_staff(request.user, estate):
+        return None
+    query = request.GET.get("unit", "")[:40]
+    return Paginator(selectors.estate_ledgers(estate, query=query), LEDGER_PAGE_ROWS).get_page(
+        request.GET.get("page")
     )
 
 

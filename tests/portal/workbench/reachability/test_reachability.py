@@ -72,21 +72,11 @@ NOT_NAVIGATED = {
     "account_reset_password_from_key": "the link in the password-reset email",
 }
 # An owner's own overview (units, votes, ledgers): staff without units have nothing there.
-# Staff may open any unit ledger of their estates, but no page lists an estate's ledgers yet
-# (a ledger list on the estate's fund page is left to the fund; owners reach their own).
 STAFF_OVERVIEW = {
     "dashboards:me": "an owner's overview; the owner's workbench links it",
-    "fund:ledger": "no page lists an estate's unit ledgers for staff yet (the fund's estate page)",
 }
 # Reached only when the demo holds the object, per role.
 NOT_NAVIGATED_FOR = {
-    # Public pages of another estate's votes (their estate has none): the public list of votes
-    # per estate leads there.
-    OTHER_OWNER: {
-        "voting:board": "another estate's public board (the owner's estate has no vote)",
-        "voting:board_json": "another estate's public export (the owner's estate has no vote)",
-        "voting:result_pdf": "another estate's signed result (the owner's estate has no vote)",
-    },
     COMMITTEE: STAFF_OVERVIEW,
     COMPANY: {
         **STAFF_OVERVIEW,
