@@ -23,7 +23,6 @@ from tests.security.matrix import (
     COMMITTEE,
     COMPANY,
     DISTRICT,
-    OTHER_OWNER,
     OWNER,
     ROLES,
     STREET,
