@@ -246,3 +246,20 @@ def test_only_the_estate_committee_may_search(client, setup, who):
         assert "李雷" not in response.content.decode()
     client.force_login(setup["committee"])
     assert "李雷" in client.get(url, {"q": "李雷"}).content.decode()
+
+
+def test_the_party_s_paper_ballot_scan_is_linked_and_opens(client, setup):
+    """Entering a party that already has a paper ballot shows a link to that ballot's scan,
+    which opens for the committee."""
+    vote = setup["vote"]
+    li = party(setup["estate"], "李雷")
+    client.force_login(setup["committee"])
+    url = reverse("voting:paper", args=[vote.pk])
+    client.post(url, {"party": li.pk, "choice": "agree", "scan": _scan()})
+    paper = PaperBallot.objects.get(vote=vote)
+    page = client.get(url, {"party": li.pk}).content.decode()
+    scan_url = reverse("voting:paper_scan", args=[vote.pk, paper.pk])
+    assert f'href="{scan_url}"' in page
+    response = client.get(scan_url)
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == SCAN

@@ -65,7 +65,7 @@ NOT_NAVIGATED = {
     "voting:object": "only during a result's publicity period (the demo has none at load)",
     "voting:ballot_dispute": "only for a paper or proxy ballot entered for one's own party",
     "fund:attachment": "only for a request with attachments (none in 滨江花园's demo)",
-    "voting:paper_scan": "no page links a paper ballot's scan yet (paper-ballot entry pages)",
+    "voting:paper_scan": "linked on the paper-ballot entry of a party that has one (after a search)",
     "wagtail_serve": "the page tree, served under the name cms:page (same view, reached)",
     "account_confirm_email": "the link in the address-confirmation email",
     "account_reset_password_from_key": "the link in the password-reset email",
