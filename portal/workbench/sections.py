@@ -867,6 +867,7 @@ def owner_section(user) -> Section | None:
             (_("My overview"), reverse("dashboards:me")),
             (_("My maintenance fund"), reverse("fund:my")),
             (_("Votes"), reverse("voting:list")),
+            (_("Votes of every estate"), reverse("voting:public_index")),
             (_("Check a receipt"), reverse("voting:receipt")),
             *([(_("Satisfaction survey"), reverse("credit:survey"))] if parties else []),
             *[

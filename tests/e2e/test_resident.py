@@ -47,7 +47,8 @@ def test_resident_signs_up_with_phone_and_signs_in(journey):
     journey.step("signed in again")
     # A phone-only account is named by its masked number (others may see the header too).
     expect(page.locator(".gz-who")).to_contain_text("139****1234")
-    expect(page.get_by_role("link", name="我的房产")).to_be_visible()
+    main_nav = page.get_by_role("navigation", name="主导航")
+    expect(main_nav.get_by_role("link", name="我的房产")).to_be_visible()
 
 
 def test_wrong_sms_code_is_refused(journey):

@@ -125,12 +125,45 @@ def test_district_approver_reaches_the_notice_awaiting_approval(journey):
     expect(page.locator("body")).to_contain_text("滨江花园小区消防通道清理整治的通知")
 
 
+# A record in its objection window for the company, added through the service: the journeys of a
+# worker share one demo database, and another journey may already have objected to the demo's.
+FRESH_RECORD = """
+from django.utils import timezone
+from portal.organisations.models import Membership, OrgKind
+from property.credit.models import CatalogueItem
+from property.credit.services import credit_record_add
+company = Membership.objects.get(
+    user__email="company1@demo.gongzhi.cn", active=True
+).organisation
+officer = Membership.objects.filter(
+    organisation__kind=OrgKind.BUREAU, organisation__jurisdiction__depth=1, role="officer"
+).first().user
+# not the demo record's item, which the credit journey looks for by its text
+item = (
+    CatalogueItem.objects.filter(kind="bad", active=True)
+    .exclude(description__contains="12345")
+    .order_by("code")
+    .first()
+)
+record = credit_record_add(
+    actor=officer, company=company, item=item,
+    occurred_on=timezone.localdate(), summary="电梯维保记录未按期归档",
+)
+print(item.description)
+"""
+
+
 def test_company_objects_to_a_record_from_the_workbench(journey):
     page = journey.page
+    item = journey.server.shell(FRESH_RECORD).splitlines()[-1]
     journey.login("company1@demo.gongzhi.cn", totp_secret=DEMO_TOTP_SECRET)
     lands_on_the_workbench(journey)
     records = group(page, "records")
-    act = records.locator("a.workbench-act", has_text="提出异议").first
+    act = (
+        records.locator("li.workbench-item", has_text=item)
+        .locator("a.workbench-act", has_text="提出异议")
+        .first
+    )
     click(journey, act, "record")
     expect(page.get_by_role("heading", level=1)).to_contain_text("异议")
     page.fill("textarea[name=reason]", "该投诉事项不属于物业服务范围，附街道调解记录。")

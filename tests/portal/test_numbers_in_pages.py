@@ -42,7 +42,8 @@ def test_vote_result_lines_format_heads_and_area():
         Line("heads", "1204", "1500", "80.3%", "≥ 2/3", True, ""),
         Line("area", "44069.56", "58848.27", "74.9%", "≥ 2/3", True, "m²"),
     ]
-    context = {"lines": lines, "vote": {"pk": 1, "title": "T"}, "result": {}}
+    vote = {"pk": 1, "title": "T", "estate": {"code": "binjiang", "name": "滨江花园"}}
+    context = {"lines": lines, "vote": vote, "result": {}}
     html = render_to_string("voting/result.html", context)
     assert "1,204/1,500" in html
     assert "44,069.56/58,848.27 m²" in html

@@ -49,6 +49,7 @@ NOT_NAVIGATED = {
     "cms:notice_feed_atom": "a feed for feed readers",
     "cms:sitemap": "the sitemap for search engines (linked in the footer)",
     "registry:claim_unit_codes": "the unit list the claim form fetches as you type",
+    "voting:paper_search": "the parties the paper-ballot page fetches as you type",
     "dashboards:landing": "a redirect to one's own dashboard, which the workbench links directly",
     # Sign-in and account steps: reached by signing in, not from the workbench.
     "account_login": "sign-in (a signed-in person is sent on)",
