@@ -1,6 +1,8 @@
 """Each demo role signs in, lands on its workbench and, by clicking from there alone, does its
 work of the demo (issue 16, "Done when")."""
 
+import time
+
 import pytest
 from playwright.sync_api import expect
 
@@ -113,7 +115,7 @@ def test_street_office_reviews_the_emergency_request_from_the_workbench(journey)
     assert not journey.broken, journey.broken
 
 
-def test_district_approver_reaches_the_notice_awaiting_approval(journey):
+def test_district_approver_publishes_the_notice_awaiting_approval(journey):
     page = journey.page
     journey.login("jinghu.approver@demo.gongzhi.cn", totp_secret=DEMO_TOTP_SECRET)
     lands_on_the_workbench(journey)
@@ -123,6 +125,26 @@ def test_district_approver_reaches_the_notice_awaiting_approval(journey):
     click(journey, item.locator("a.workbench-act"), "notice in the editor")
     assert "/admin/pages/" in page.url
     expect(page.locator("body")).to_contain_text("滨江花园小区消防通道清理整治的通知")
+    page.get_by_role("button", name="更多动作").click()
+    # Wagtail's workflow action "approve" (the other one asks for a comment first)
+    page.locator(
+        "button[data-workflow-action-name=approve]:not([data-workflow-action-modal-url])"
+    ).click()
+    page.wait_for_load_state()
+    journey.step("approved")
+    for _ in range(10):  # the approval is a form post; the shell may look before it lands
+        live = journey.server.shell(NOTICE_LIVE).splitlines()[-1]
+        if live == "True":
+            break
+        time.sleep(1)
+    assert live == "True", live
+    assert not journey.broken, journey.broken
+
+
+NOTICE_LIVE = """
+from cms.models import NoticePage
+print(NoticePage.objects.get(title__contains="消防通道清理整治").live)
+"""
 
 
 # A record in its objection window for the company, added through the service: the journeys of a
