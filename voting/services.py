@@ -144,22 +144,16 @@ def vote_create(
     subset of online/paper/proxy; ``concerns``, if given, is the estate's property company or
     owners' committee (the organisation the motion names: it may not verify claims while the
     vote is scheduled or open). The caller has checked ``voting.create_vote``."""
-    try:
-        rule_for(matter)
-    except ValueError:
-        raise VoteError(_("The matter must be one of 1 to 9."), code="matter") from None
-    channels = [c for c in ALL_CHANNELS if c in set(channels)]
-    if not channels:
-        raise VoteError(_("Allow at least one channel."), code="channels")
-    if closes_at <= opens_at:
-        raise VoteError(_("The vote must close after it opens."), code="times")
-    if not title.strip() or not motion.strip():
-        raise VoteError(_("A vote needs a title and a motion."), code="text")
-    if concerns is not None and concerns.pk not in _estate_organisations(estate):
-        raise VoteError(
-            _("A vote can name only the estate's property company or owners' committee."),
-            code="concerns",
-        )
+    channels = _checked_fields(
+        estate=estate,
+        matter=matter,
+        channels=channels,
+        opens_at=opens_at,
+        closes_at=closes_at,
+        title=title,
+        motion=motion,
+        concerns=concerns,
+    )
     with transaction.atomic():
         vote = Vote.objects.create(
             estate=estate,
@@ -195,22 +189,16 @@ def vote_update_draft(
     """Edit a DRAFT vote: the same fields and checks as ``vote_create``. Preconditions: the
     vote is still a draft (once scheduled, its notice is published and it cannot change:
     refused with code ``bad_state``). The caller has checked ``voting.manage_vote``."""
-    try:
-        rule_for(matter)
-    except ValueError:
-        raise VoteError(_("The matter must be one of 1 to 9."), code="matter") from None
-    channels = [c for c in ALL_CHANNELS if c in set(channels)]
-    if not channels:
-        raise VoteError(_("Allow at least one channel."), code="channels")
-    if closes_at <= opens_at:
-        raise VoteError(_("The vote must close after it opens."), code="times")
-    if not title.strip() or not motion.strip():
-        raise VoteError(_("A vote needs a title and a motion."), code="text")
-    if concerns is not None and concerns.pk not in _estate_organisations(vote.estate):
-        raise VoteError(
-            _("A vote can name only the estate's property company or owners' committee."),
-            code="concerns",
-        )
+    channels = _checked_fields(
+        estate=vote.estate,
+        matter=matter,
+        channels=channels,
+        opens_at=opens_at,
+        closes_at=closes_at,
+        title=title,
+        motion=motion,
+        concerns=concerns,
+    )
     with transaction.atomic():
         _locked(vote)
         _require(vote, VoteStatus.DRAFT)
@@ -236,6 +224,30 @@ def vote_update_draft(
                 actor=actor, action="voting.draft_edited", obj=vote, details={"fields": changed}
             )
     return vote
+
+
+def _checked_fields(
+    *, estate, matter, channels, opens_at, closes_at, title, motion, concerns
+) -> list[str]:
+    """The checks a new or edited draft passes (``VoteError`` otherwise); returns its channels
+    in the board's order."""
+    try:
+        rule_for(matter)
+    except ValueError:
+        raise VoteError(_("The matter must be one of 1 to 9."), code="matter") from None
+    channels = [c for c in ALL_CHANNELS if c in set(channels)]
+    if not channels:
+        raise VoteError(_("Allow at least one channel."), code="channels")
+    if closes_at <= opens_at:
+        raise VoteError(_("The vote must close after it opens."), code="times")
+    if not title.strip() or not motion.strip():
+        raise VoteError(_("A vote needs a title and a motion."), code="text")
+    if concerns is not None and concerns.pk not in _estate_organisations(estate):
+        raise VoteError(
+            _("A vote can name only the estate's property company or owners' committee."),
+            code="concerns",
+        )
+    return channels
 
 
 def _estate_organisations(estate: Estate) -> set[int]:

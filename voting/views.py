@@ -319,7 +319,7 @@ def vote_create(request, estate_code):
     estate = get_object_or_404(Estate, code=estate_code)
     if not request.user.has_perm("voting.create_vote", estate):
         raise PermissionDenied
-    organisations = [o for o in (estate.company, estate.owners_committee()) if o is not None]
+    organisations = _vote_organisations(estate)
     form = VoteForm(request.POST or None, request.FILES or None, organisations=organisations)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
@@ -327,15 +327,7 @@ def vote_create(request, estate_code):
             vote = services.vote_create(
                 actor=request.user,
                 estate=estate,
-                title=d["title"],
-                matter=d["matter"],
-                motion=d["motion"],
-                notice_at=d.get("notice_at"),
-                opens_at=d["opens_at"],
-                closes_at=d["closes_at"],
-                allow_change=d["allow_change"],
-                channels=d["channels"],
-                concerns=d.get("concerns"),
+                **_vote_fields(d),
             )
             if d.get("attachment"):
                 services.attachment_add(actor=request.user, vote=vote, file=d["attachment"])
@@ -355,12 +347,27 @@ def vote_create(request, estate_code):
     )
 
 
+def _vote_organisations(estate) -> list:
+    """The organisations a vote may name as concerned: the estate's company and committee."""
+    return [o for o in (estate.company, estate.owners_committee()) if o is not None]
+
+
+def _vote_fields(d: dict) -> dict:
+    """A vote form's cleaned data as the arguments of ``vote_create``/``vote_update_draft``."""
+    keys = ("title", "matter", "motion", "opens_at", "closes_at", "allow_change", "channels")
+    return {
+        **{k: d[k] for k in keys},
+        "notice_at": d.get("notice_at"),
+        "concerns": d.get("concerns"),
+    }
+
+
 @vote_view("voting.manage_vote", statuses=(VoteStatus.DRAFT,))
 def vote_edit(request, vote):
     """Edit a draft (title, matter, motion, dates, channels): whoever may create the estate's
     votes. Once scheduled the notice is published: refused here and by the service."""
     estate = vote.estate
-    organisations = [o for o in (estate.company, estate.owners_committee()) if o is not None]
+    organisations = _vote_organisations(estate)
     local = timezone.localtime
     initial = {
         "title": vote.title,
@@ -382,15 +389,7 @@ def vote_edit(request, vote):
             services.vote_update_draft(
                 actor=request.user,
                 vote=vote,
-                title=d["title"],
-                matter=d["matter"],
-                motion=d["motion"],
-                notice_at=d.get("notice_at"),
-                opens_at=d["opens_at"],
-                closes_at=d["closes_at"],
-                allow_change=d["allow_change"],
-                channels=d["channels"],
-                concerns=d.get("concerns"),
+                **_vote_fields(d),
             )
             if d.get("attachment"):
                 services.attachment_add(actor=request.user, vote=vote, file=d["attachment"])
