@@ -24,6 +24,7 @@ Locks
 from __future__ import annotations
 
 import base64
+import uuid
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 from functools import partial
@@ -35,6 +36,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal.audit import log_event
+from portal.core.uploads import extension, private_storage
 from property.registry.models import SUSPENDING, ClaimDispute, Estate, OwnerParty, Ownership
 from property.registry.selectors import electorate_units, suspended_account_ids
 
@@ -1144,3 +1146,51 @@ def _queue(func: str, *args) -> None:
 def _notify(vote: Vote, kind: str) -> None:
     """Tell the owners of a step (``opened``, ``result``) through ``portal.notifications``."""
     notifications.tell_owners(vote, {"result": "counted"}.get(kind, kind))
+
+
+# --- paper-ballot scans waiting for the committee's confirmation ---------------------------------
+
+PAPER_PENDING_DIR = "paper-pending"
+PAPER_PENDING_MAX_AGE = timedelta(minutes=30)  # how long a stashed scan waits for confirmation
+
+
+def paper_scan_stash(*, vote: Vote, scan) -> str:
+    """Keep the scan of a paper ballot that would replace a party's ballot until the committee
+    confirms the replacement; returns its path in private storage.
+
+    Preconditions: the caller may enter paper ballots in ``vote`` and the scan passed the form's
+    checks. The scan is deleted on confirmation or refusal, and by ``paper_scans_sweep`` once
+    ``PAPER_PENDING_MAX_AGE`` has passed or the vote is no longer open.
+    """
+    name = f"{PAPER_PENDING_DIR}/{vote.pk}/{uuid.uuid4().hex}.{extension(scan.name)}"
+    return private_storage().save(name, scan)
+
+
+def paper_scans_sweep(*, now: datetime | None = None) -> int:
+    """Delete stashed paper-ballot scans nobody confirmed: older than ``PAPER_PENDING_MAX_AGE``,
+    or of a vote that is no longer open (or no longer exists). Returns how many were deleted."""
+    now = _now(now)
+    storage = private_storage()
+    if not storage.exists(PAPER_PENDING_DIR):
+        return 0
+    folders, _files = storage.listdir(PAPER_PENDING_DIR)
+    open_votes = {
+        str(pk)
+        for pk in Vote.objects.filter(
+            pk__in=[f for f in folders if f.isdigit()], status=VoteStatus.OPEN
+        ).values_list("pk", flat=True)
+    }
+    deleted = 0
+    for folder in folders:
+        base = f"{PAPER_PENDING_DIR}/{folder}"
+        for name in storage.listdir(base)[1]:
+            path = f"{base}/{name}"
+            stale = folder not in open_votes or (
+                now - storage.get_modified_time(path) >= PAPER_PENDING_MAX_AGE
+            )
+            if stale:
+                storage.delete(path)
+                deleted += 1
+    if deleted:
+        log_event(actor=None, action="voting.paper_scans_swept", details={"deleted": deleted})
+    return deleted

@@ -5,7 +5,8 @@ a django_q ``Schedule`` running ``voting.tasks.advance_votes`` every minute.
 
 ``advance_votes(now=None)`` moves every due vote one or more steps: scheduled → open at
 ``opens_at``; open → closed at ``closes_at``, then counted and publicised at once; publicised →
-final when the objection period ends. It also sends the reminder a day before close. Each step
+final when the objection period ends. It also sends the reminder a day before close and
+deletes paper-ballot scans whose replacement nobody confirmed (``paper_scans_sweep``). Each step
 is its own transaction; a vote whose step fails is logged and retried next minute.
 """
 
@@ -83,6 +84,7 @@ def advance_votes(now=None) -> dict:
         Vote.objects.filter(pk=vote.pk).update(reminder_sent_at=now)
         notify_owners(vote.pk, "reminder")
         moved["reminded"] += 1
+    moved["scans_swept"] = services.paper_scans_sweep(now=now)  # unconfirmed paper scans
     return moved
 
 

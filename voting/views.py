@@ -4,7 +4,6 @@ to show: choices are sealed)."""
 
 from __future__ import annotations
 
-import uuid
 from functools import wraps
 
 from django.contrib import messages
@@ -462,7 +461,6 @@ def cancel(request, vote):
     )
 
 
-PAPER_PENDING_MAX_AGE = 30 * 60  # seconds a stashed scan waits for the confirmation
 _PAPER_SALT = "voting.paper.replace"
 
 
@@ -485,10 +483,9 @@ def _paper_candidate(request, vote):
 
 
 def _stash_scan(request, vote, party, choice, scan, replaces) -> str:
-    """Keep the uploaded scan (private storage) until the committee confirms the replacement;
-    the signed token names it, the party, the choice and the entry it replaces."""
-    name = f"paper-pending/{vote.pk}/{uuid.uuid4().hex}.{extension(scan.name)}"
-    path = private_storage().save(name, scan)
+    """Keep the uploaded scan until the committee confirms the replacement; the signed token
+    names it, the party, the choice and the entry it replaces."""
+    path = services.paper_scan_stash(vote=vote, scan=scan)
     return signing.dumps(
         {
             "vote": vote.pk,
@@ -515,7 +512,9 @@ def _paper_confirmed(request, vote, candidate):
     """Second step: the committee saw what the paper ballot replaces and confirmed it."""
     try:
         pending = signing.loads(
-            request.POST.get("token", ""), salt=_PAPER_SALT, max_age=PAPER_PENDING_MAX_AGE
+            request.POST.get("token", ""),
+            salt=_PAPER_SALT,
+            max_age=services.PAPER_PENDING_MAX_AGE.total_seconds(),
         )
     except signing.BadSignature:
         messages.error(request, _("The confirmation expired: enter the paper ballot again."))

@@ -2,19 +2,22 @@
 building and room, or name; tell same-name owners apart; a second paper ballot for a party
 asks for confirmation showing what it replaces, and the service refuses it without."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
+from portal.core.uploads import private_storage
 from portal.organisations.models import OrgKind, Role
 from property.registry.models import Building, OwnerParty, Ownership, PartyKind, Unit
 from tests.factories import add_units, make_person, staff
 from tests.voting.factories import link_user, open_vote, party
 from voting import selectors, services
-from voting.models import Ballot, BoardEntry, PaperBallot
+from voting.models import Ballot, BoardEntry, PaperBallot, Vote, VoteStatus
+from voting.tasks import advance_votes
 
 pytestmark = pytest.mark.django_db
 
@@ -263,3 +266,37 @@ def test_the_party_s_paper_ballot_scan_is_linked_and_opens(client, setup):
     response = client.get(scan_url)
     assert response.status_code == 200
     assert b"".join(response.streaming_content) == SCAN
+
+
+def _stashed(vote, name="p.png"):
+    return services.paper_scan_stash(vote=vote, scan=ContentFile(SCAN, name=name))
+
+
+def test_unconfirmed_scans_are_swept(setup, settings, tmp_path):
+    """A committee member who stops at the confirmation leaves a stashed scan: the sweep deletes
+    it once PAPER_PENDING_MAX_AGE has passed, keeps a fresh one, and deletes every scan of a
+    vote that is no longer open."""
+    settings.PRIVATE_MEDIA_ROOT = tmp_path
+    vote = setup["vote"]
+    storage = private_storage()
+    path = _stashed(vote)
+    assert storage.exists(path)
+    assert services.paper_scans_sweep() == 0  # fresh: the committee may still confirm
+    assert storage.exists(path)
+    later = timezone.now() + services.PAPER_PENDING_MAX_AGE + timedelta(seconds=1)
+    assert services.paper_scans_sweep(now=later) == 1
+    assert not storage.exists(path)
+
+    path = _stashed(vote)
+    Vote.objects.filter(pk=vote.pk).update(status=VoteStatus.CLOSED)
+    assert services.paper_scans_sweep() == 1  # the vote closed: nothing can confirm it now
+    assert not storage.exists(path)
+
+
+def test_the_minute_task_sweeps_unconfirmed_scans(setup, settings, tmp_path):
+
+    settings.PRIVATE_MEDIA_ROOT = tmp_path
+    path = _stashed(setup["vote"])
+    moved = advance_votes(now=timezone.now() + timedelta(hours=1))
+    assert moved["scans_swept"] >= 1
+    assert not private_storage().exists(path)
