@@ -79,16 +79,20 @@ def enter_on_the_form(journey, choice: str) -> None:
 
 
 def test_committee_enters_a_paper_ballot(journey):
-    """Paper ballots: the owners' committee finds the party by unit code as it types, enters
-    its paper ballot with the scan; the ballot goes on the board. A second paper ballot for
-    the same party asks first what it replaces; an owner who voted online cannot vote on
-    paper."""
+    """Paper ballots: the owners' committee, from its workbench, finds the party by unit code as
+    it types and enters its paper ballot with the scan; the ballot goes on the board. A second
+    paper ballot for the same party asks first what it replaces; an owner who voted online
+    cannot vote on paper."""
     page = journey.page
     journey.login("committee.binjiang@demo.gongzhi.cn", totp_secret=DEMO_TOTP_SECRET)
-    open_the_vote(journey)
-    page.locator("main a[href$='/paper/']").first.click()
+    # From the workbench the committee lands on: "Paper ballots to enter (open votes)".
+    assert page.url.endswith("/workbench/"), page.url
+    paper = page.locator("section.workbench-group[data-group='paper']")
+    journey.step("workbench")
+    paper.locator("li.workbench-item", has_text=OPEN_VOTE).locator("a.workbench-act").first.click()
     page.wait_for_load_state()
     journey.step("paper ballot page")
+    expect(page.locator("input[name=q]")).to_be_visible()
     party_label, unit_code = journey.server.shell(NOT_VOTED).splitlines()[-1].split("\t")
     find_and_choose(journey, unit_code, party_label)
     enter_on_the_form(journey, "oppose")
