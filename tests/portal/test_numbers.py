@@ -44,16 +44,17 @@ def test_money_plain_leaves_out_the_sign_for_a_column_headed_yuan():
 @pytest.mark.parametrize(
     ("value", "expected"),
     [
-        (Decimal("389315.38"), "389,315.38 m²"),
-        (Decimal("44069.56"), "44,069.56 m²"),
-        (Decimal("0"), "0.00 m²"),
-        (Decimal("-12.345"), "-12.35 m²"),
-        (Decimal("89.999"), "90.00 m²"),
-        (Decimal("1000000000"), "1,000,000,000.00 m²"),
+        (Decimal("389315.38"), "389,315.38\u00a0m²"),
+        (Decimal("44069.56"), "44,069.56\u00a0m²"),
+        (Decimal("0"), "0.00\u00a0m²"),
+        (Decimal("-12.345"), "-12.35\u00a0m²"),
+        (Decimal("89.999"), "90.00\u00a0m²"),
+        (Decimal("1000000000"), "1,000,000,000.00\u00a0m²"),
         (None, "—"),
     ],
 )
 def test_area(value, expected):
+    """The number and "m²" are joined by a no-break space, so a phone never wraps between them."""
     assert format_area(value) == expected
 
 
@@ -99,7 +100,7 @@ def test_filters_in_a_template_same_in_both_languages():
         "{% load numbers %}{{ m|money }} | {{ a|area }} | {{ a|area:'plain' }} | {{ c|count }}"
     )
     context = Context({"m": Decimal("6644002.14"), "a": Decimal("389315.38"), "c": 51234})
-    expected = "¥6,644,002.14 | 389,315.38 m² | 389,315.38 | 51,234"
+    expected = "¥6,644,002.14 | 389,315.38\u00a0m² | 389,315.38 | 51,234"
     for language in ("zh-hans", "en"):
         with translation.override(language):
             assert template.render(context) == expected

@@ -46,7 +46,7 @@ def test_vote_result_lines_format_heads_and_area():
     context = {"lines": lines, "vote": vote, "result": {}}
     html = render_to_string("voting/result.html", context)
     assert "1,204/1,500" in html
-    assert "44,069.56/58,848.27 m²" in html
+    assert "44,069.56/58,848.27\u00a0m²" in html
 
 
 @pytest.mark.parametrize("kind", ["money", "area", "count"])

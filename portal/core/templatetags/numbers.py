@@ -76,7 +76,8 @@ def format_area(value, arg: str = "") -> str:
     if number is None:
         return value
     sign, digits = _grouped(number, CENT)
-    return f"{sign}{digits}" if arg == "plain" else f"{sign}{digits} m²"
+    # A no-break space: the number and its unit never part at the end of a line on a phone.
+    return f"{sign}{digits}" if arg == "plain" else f"{sign}{digits}\u00a0m²"
 
 
 def format_count(value) -> str:
