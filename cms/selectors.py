@@ -146,7 +146,7 @@ def home_context(request) -> dict:
 
 
 def optional_estate_sections(estate: Estate, only=("votes", "fund", "credit")) -> dict:
-    """Sections backed by the voting, fund and credit selectors (contracts.md). Voting's and
+    """Sections backed by the voting, fund and credit selectors (docs/contracts.md). Voting's and
     credit's are merged; the fund's is called only once that app provides it (until then
     their template include says the figures will appear there) — no figures are made up."""
     sections: dict = {}

@@ -1,4 +1,4 @@
-"""Read-side of voting (contracts.md). Nothing here can reveal a choice: choices are sealed until
+"""Read-side of voting (docs/contracts.md). Nothing here can reveal a choice: choices are sealed until
 the vote is counted, and ``final_result`` returns figures only for counted votes."""
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Read side of the maintenance fund: balances, summaries, disclosure and statements.
 
 Other apps (dashboards, the estate page, the API) read the fund through these functions only
-(contracts.md: ``estate_fund_summary`` and ``unit_balance``).
+(docs/contracts.md: ``estate_fund_summary`` and ``unit_balance``).
 """
 
 from __future__ import annotations

@@ -583,7 +583,7 @@ def _attach(req: FundRequest, kind: str, uploaded) -> Attachment:
 def _start_vote(*, actor, request: FundRequest, now: datetime) -> None:
     """Create the owners' vote (matter 5 use, 6 raise) deciding an ordinary request.
 
-    Seam to ``voting`` (layer 3, contracts.md): ``vote_create`` makes a draft vote that the
+    Seam to ``voting`` (layer 3, docs/contracts.md): ``vote_create`` makes a draft vote that the
     owners' committee then schedules. If voting is not installed yet the request waits in
     ``voting`` with no vote linked.
     """

@@ -1,5 +1,5 @@
 """portal.core PDFs: rendering with an embedded CJK font, PAdES signing under the portal's
-certificate, the public certificate URL, and QR codes (contracts.md, "portal.core PDF")."""
+certificate, the public certificate URL, and QR codes (docs/contracts.md, "portal.core PDF")."""
 
 import re
 import stat

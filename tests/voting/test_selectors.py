@@ -1,4 +1,4 @@
-"""Selectors of the contract (contracts.md): turnout by heads and area, never by choice; the
+"""Selectors of the contract (docs/contracts.md): turnout by heads and area, never by choice; the
 result only once counted; scope filters."""
 
 from decimal import Decimal

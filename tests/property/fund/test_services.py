@@ -332,7 +332,7 @@ def test_reconcile_after_many_operations_and_detects_tampering(c, world):
 
 
 def test_estate_fund_summary_contract(c):
-    """contracts.md: balance, units, refill_due, open_requests."""
+    """docs/contracts.md: balance, units, refill_due, open_requests."""
     submit(c)
     s = estate_fund_summary(c.estate)
     assert set(s) == {"balance", "units", "refill_due", "open_requests"}
@@ -341,7 +341,7 @@ def test_estate_fund_summary_contract(c):
 
 
 def test_vote_result_moves_ordinary_request(c):
-    """An ordinary use proceeds only if its owners' vote (matter 5) passed (contracts.md)."""
+    """An ordinary use proceeds only if its owners' vote (matter 5) passed (docs/contracts.md)."""
     req = submit(c, kind="use", category="")
     assert req.status == Status.VOTING and req.review_deadline is None
     FundRequest.objects.filter(pk=req.pk).update(vote_id=4242)
@@ -427,7 +427,7 @@ def test_applicant_follows_who_holds_the_fund(c, world):
 
 
 def test_vote_finalised_receiver_follows_the_contract(c):
-    """contracts.md: vote_finalised(sender=Vote, vote=..., outcome=...) → the receiver moves
+    """docs/contracts.md: vote_finalised(sender=Vote, vote=..., outcome=...) → the receiver moves
     the ordinary request whose vote it is; other votes are ignored."""
     from types import SimpleNamespace
 

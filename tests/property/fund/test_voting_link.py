@@ -1,6 +1,6 @@
 """Ordinary use (matter 5) and raising (matter 6) go through an owners' vote created with
 voting.services.vote_create; the request proceeds only when voting.signals.vote_finalised
-says the vote passed (contracts.md)."""
+says the vote passed (docs/contracts.md)."""
 
 from decimal import Decimal
 
