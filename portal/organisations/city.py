@@ -114,7 +114,9 @@ def _nodes(tree: list[dict]) -> list[Jurisdiction]:
     for d, district in enumerate(tree, start=1):
         dpath = Jurisdiction._get_path(path, 2, d)
         out.append(
-            node(dpath, district["code"], district["name"], Level.DISTRICT, len(district["streets"]))
+            node(
+                dpath, district["code"], district["name"], Level.DISTRICT, len(district["streets"])
+            )
         )
         for s, street in enumerate(district["streets"], start=1):
             spath = Jurisdiction._get_path(dpath, 3, s)
@@ -162,7 +164,11 @@ def build(ctx: CityContext) -> None:
     bar.close()
     by_code = dict(Jurisdiction.objects.values_list("code", "pk"))
     rng = ctx.rng("organisations")
-    orgs = [Organisation(name="江城市住房和城乡建设局", kind=OrgKind.BUREAU, jurisdiction_id=by_code["city"])]
+    orgs = [
+        Organisation(
+            name="江城市住房和城乡建设局", kind=OrgKind.BUREAU, jurisdiction_id=by_code["city"]
+        )
+    ]
     committees = []
     for district in tree:
         orgs.append(

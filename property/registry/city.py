@@ -96,7 +96,14 @@ def _estate_units(rng, size: int) -> list[tuple[str, str, str, str, Decimal, str
                         [93, 5, 2],
                     )[0]
                     out.append(
-                        (str(b), str(s), f"{b}-{s}-{floor:02d}{r:02d}", UnitUse.RESIDENTIAL, area, source)
+                        (
+                            str(b),
+                            str(s),
+                            f"{b}-{s}-{floor:02d}{r:02d}",
+                            UnitUse.RESIDENTIAL,
+                            area,
+                            source,
+                        )
                     )
     for i in range(1, shops + 1):
         area = Decimal(f"{rng.uniform(30, 260):.2f}")
@@ -135,13 +142,19 @@ class _Writers:
 def build(ctx: CityContext) -> None:
     rng = ctx.rng("estates")
     companies = list(
-        Organisation.objects.filter(kind=OrgKind.PROPERTY_COMPANY).order_by("pk").values_list("pk", flat=True)
+        Organisation.objects.filter(kind=OrgKind.PROPERTY_COMPANY)
+        .order_by("pk")
+        .values_list("pk", flat=True)
     )
     developers = list(
-        Organisation.objects.filter(kind=OrgKind.DEVELOPER).order_by("pk").values_list("pk", flat=True)
+        Organisation.objects.filter(kind=OrgKind.DEVELOPER)
+        .order_by("pk")
+        .values_list("pk", flat=True)
     )
     nodes = dict(Jurisdiction.objects.filter(depth=5).values_list("code", "pk"))
-    plan = [e for d in ctx.tree for s in d["streets"] for c in s["communities"] for e in c["estates"]]
+    plan = [
+        e for d in ctx.tree for s in d["streets"] for c in s["communities"] for e in c["estates"]
+    ]
     estates = []
     for e in plan:
         delivered = days_between(rng, date(1998, 1, 1), ctx.today - timedelta(days=400))
@@ -199,7 +212,16 @@ def _estate(ctx: CityContext, e: dict, estate_id: int, out: _Writers, identities
     delivered = e["delivered"]
     if unsold:
         (pid,) = ctx.ids(OwnerParty, 1)
-        out.parties.add((pid, estate_id, PartyKind.DEVELOPER, "开发建设单位（未售）", e["developer"], "developer"))
+        out.parties.add(
+            (
+                pid,
+                estate_id,
+                PartyKind.DEVELOPER,
+                "开发建设单位（未售）",
+                e["developer"],
+                "developer",
+            )
+        )
         for idx in sorted(unsold):
             (oid,) = ctx.ids(Ownership, 1)
             out.ownerships.add((oid, unit_ids[idx], pid, delivered, None))
