@@ -117,9 +117,11 @@ def _cast(
 
     electors = list(
         VoteElector.objects.filter(vote=vote)
-        .order_by("pk")
+        .order_by("party_id")
         .values_list("party_id", "pseudonym", "area_centi")
     )
+    # In party order (keys counted by the generator), not the pseudonyms' (which depend on the
+    # vote's database id): one seed gives every party the same choice.
     voters = [e for e in electors if rng.random() < turnout]
     if owner_party is not None:
         voters = [e for e in voters if e[0] != owner_party]  # the owner still has to vote
