@@ -1,7 +1,7 @@
 """``manage.py make_city`` (portal/core/management/commands/make_city.py, docs/city.md).
 
-PostgreSQL only (it bulk-loads with COPY): marked ``postgres``, so it runs in the PostgreSQL
-pass of CI and is deselected on SQLite. A city of 2,000 units with two years of history.
+The generator needs PostgreSQL (it bulk-loads with COPY): its tests are marked ``postgres``, so
+they run in the PostgreSQL pass of CI and are deselected on SQLite, where only the refusal runs. A city of 2,000 units with two years of history.
 """
 
 import hashlib
@@ -12,8 +12,6 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection, transaction
-
-pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
 
 ARGS = ["make_city", "--units", "2000", "--years", "2", "--seed", "1", "--quiet"]
 
@@ -69,6 +67,8 @@ def digest() -> list[str]:
     return out
 
 
+@pytest.mark.postgres
+@pytest.mark.django_db
 def test_make_city_builds_a_deterministic_city_that_reconciles_and_verifies():
     from portal.organisations.models import Jurisdiction, Level, Organisation, OrgKind
     from property.fund.management.commands.fund_reconcile import reconcile
@@ -117,9 +117,24 @@ def test_make_city_builds_a_deterministic_city_that_reconciles_and_verifies():
     assert Vote.objects.filter(status=VoteStatus.OPEN, estate__code="e00001").exists()
 
 
+@pytest.mark.postgres
+@pytest.mark.django_db
 def test_make_city_refuses_a_database_that_is_not_empty():
     from portal.organisations.models import Jurisdiction, Level
 
     Jurisdiction.add_root(code="x", name="x", level=Level.CITY)
     with pytest.raises(CommandError, match="empty database"):
         _make()
+
+
+@pytest.mark.django_db
+def test_make_city_refuses_sqlite():
+    """Without PostgreSQL (COPY), nothing is written and the message says what to do. Runs in
+    the SQLite pass (the ``postgres`` tests above are deselected there)."""
+    if connection.vendor == "postgresql":
+        pytest.skip("this database is PostgreSQL")
+    from portal.organisations.models import Jurisdiction
+
+    with pytest.raises(CommandError, match="needs PostgreSQL"):
+        _make()
+    assert not Jurisdiction.objects.exists()

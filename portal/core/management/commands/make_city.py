@@ -44,11 +44,9 @@ def refusal() -> str | None:
             "make_city needs PostgreSQL (it bulk-loads with COPY); this database is "
             f"{connection.vendor}. Set DATABASE_URL=postgres://..."
         )
-    from portal.accounts.models import User
-    from portal.organisations.models import Jurisdiction
-    from property.registry.models import Unit
-
-    for model in (Jurisdiction, User, Unit):
+    # By name: the core may not import the registry (the layers of the house).
+    for label in ("organisations.Jurisdiction", "accounts.User", "registry.Unit"):
+        model = apps.get_model(label)
         if model.objects.exists():
             return (
                 f"make_city fills an empty database, and this one has "
