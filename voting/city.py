@@ -20,9 +20,7 @@ not here: the count's queued job is skipped while generating.
 
 from __future__ import annotations
 
-from contextlib import contextmanager
 from datetime import date, timedelta
-from unittest import mock
 
 from django.core.files.base import ContentFile
 
@@ -53,14 +51,6 @@ MATTERS = {
     8: (1, [("共有场地设置充电车位", "将部分地面停车位改建为新能源汽车充电车位。")]),
     9: (1, [("小区大门改造", "改造小区东门并加装人脸识别门禁。")]),
 }
-
-
-@contextmanager
-def _no_export_jobs():
-    """``vote_count`` queues the writing of the export file; while generating, the worker's
-    catch-up writes them instead (one job per vote would flood the queue)."""
-    with mock.patch.object(services, "_queue", lambda *a, **k: None):
-        yield
 
 
 class _Writers:
@@ -212,7 +202,7 @@ def _counted_vote(ctx, out, estate, committee, rng, opens_on) -> Vote:
     )
     services.vote_close(vote=vote, now=closes + timedelta(minutes=1))
     board.board_head_sign(vote=vote, now=closes + timedelta(minutes=2))
-    services.vote_count(vote=vote, now=closes + timedelta(minutes=3))
+    services.vote_count(vote=vote, now=closes + timedelta(minutes=3), queue_export=False)
     services.vote_publicise(vote=vote, now=closes + timedelta(hours=2), notify=False)
     if vote.publicity_ends_at < aware(ctx.today, 0):
         services.vote_finalise(vote=vote, now=vote.publicity_ends_at + timedelta(minutes=1))
@@ -266,19 +256,18 @@ def build(ctx: CityContext) -> None:
     out = _Writers(ctx)
     bar = ctx.progress("votes (estates)", len(estates))
     first_year = ctx.today.year - ctx.years + 1
-    with _no_export_jobs():
-        for estate in estates:
-            rng = ctx.rng("votes", estate.code)
-            committee = User.objects.get(pk=committees[f"committee.{estate.code}"])
-            for year in range(first_year, ctx.today.year + 1):
-                if rng.random() >= VOTES_PER_YEAR:
-                    continue
-                last = min(ctx.today - timedelta(days=45), date(year, 12, 31))
-                first = date(year, 1, 1)
-                if first > last:
-                    continue
-                _counted_vote(ctx, out, estate, committee, rng, days_between(rng, first, last))
-            if estate.code == "e00001":
-                _open_vote(ctx, out, estate, committee, rng)
-            bar.update()
+    for estate in estates:
+        rng = ctx.rng("votes", estate.code)
+        committee = User.objects.get(pk=committees[f"committee.{estate.code}"])
+        for year in range(first_year, ctx.today.year + 1):
+            if rng.random() >= VOTES_PER_YEAR:
+                continue
+            last = min(ctx.today - timedelta(days=45), date(year, 12, 31))
+            first = date(year, 1, 1)
+            if first > last:
+                continue
+            _counted_vote(ctx, out, estate, committee, rng, days_between(rng, first, last))
+        if estate.code == "e00001":
+            _open_vote(ctx, out, estate, committee, rng)
+        bar.update()
     bar.close()

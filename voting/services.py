@@ -941,11 +941,14 @@ def count_sealed(vote: Vote, private_key: bytes, rows) -> tuple[Weight, Weight, 
     return tuple(Weight(h, a) for h, a in zip(heads, areas, strict=True))
 
 
-def vote_count(*, vote: Vote, actor=None, now: datetime | None = None) -> Vote:
+def vote_count(
+    *, vote: Vote, actor=None, now: datetime | None = None, queue_export: bool = True
+) -> Vote:
     """closed → counted: unwrap the vote key, open every current sealed ballot (streamed, never
     loaded as model instances), decide with ``voting.tally.tally_counts`` and store the figures
     (``result_to_json``) and the raw private key, which is published with the board; then queue
-    the writing of the public export file (``voting.board.board_export_publish``)."""
+    the writing of the public export file (``voting.board.board_export_publish``), unless
+    ``queue_export`` is false (bulk generation: the worker's every-minute catch-up writes it)."""
     now = _now(now)
     with transaction.atomic():
         _locked(vote)
@@ -974,7 +977,8 @@ def vote_count(*, vote: Vote, actor=None, now: datetime | None = None) -> Vote:
         log_event(actor=actor, action="voting.counted", obj=vote, details={"outcome": vote.outcome})
     # Once the count is committed the worker writes the public export file (the board's
     # every-minute task writes any that is missing, should this job be lost).
-    _queue("voting.tasks.publish_board_export", vote.pk)
+    if queue_export:
+        _queue("voting.tasks.publish_board_export", vote.pk)
     return vote
 
 
