@@ -134,9 +134,10 @@ def not_voted_parties(vote):
     )
 
 
-def tell_owners(vote, step: str) -> None:
+def tell_owners(vote, step: str, *, now=None) -> None:
     """A step of the vote told to the owners of the estate: ``scheduled``, ``opened``,
-    ``closing`` (only parties of the electorate that have not voted), ``counted``, ``final``."""
+    ``closing`` (only parties of the electorate that have not voted), ``counted``, ``final``;
+    dated ``now``, the time of the step (default: the present)."""
     kind = f"voting.vote_{step}"
     parties = not_voted_parties(vote) if step == "closing" else None
     if step in ("counted", "final"):
@@ -148,6 +149,7 @@ def tell_owners(vote, step: str) -> None:
         kind=kind,
         params=_params(vote),
         url=url,
+        now=now,
     )
 
 

@@ -144,13 +144,15 @@ def _params(req, **extra) -> dict:
     }
 
 
-def tell(req, kind: str, recipients, **extra) -> None:
-    """``kind`` told to ``recipients``, linking to the request's page."""
+def tell(req, kind: str, recipients, *, now=None, **extra) -> None:
+    """``kind`` told to ``recipients``, linking to the request's page, dated ``now`` (the time
+    of the step: the demo takes its requests through steps dated days ago)."""
     notify(
         recipients=recipients,
         kind=f"fund.{kind}",
         params=_params(req, **extra),
         url=reverse("fund:request", args=[req.pk]),
+        now=now,
     )
 
 
