@@ -11,30 +11,44 @@ from __future__ import annotations
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
-from portal.notifications.kinds import Kind, register
+from portal.notifications.kinds import Area, Kind, register, register_area
 from portal.notifications.services import notify
+from portal.permissions import BUREAU, STREET
 
 KINDS = (
     Kind(
         code="cms.notice_submitted",
         label=_("A notice to approve"),
         title=_("The notice “%(title)s” awaits your approval"),
+        audience=(BUREAU,),
     ),
     Kind(
         code="cms.notice_approved",
         label=_("Your notice is approved"),
         title=_("Your notice “%(title)s” is approved"),
+        audience=(STREET, BUREAU),
     ),
     Kind(
         code="cms.notice_rejected",
         label=_("Your notice needs changes"),
         title=_("Your notice “%(title)s” was sent back for changes"),
+        audience=(STREET, BUREAU),
     ),
 )
 
 
+AREA = Area(
+    code="cms",
+    title=pgettext_lazy("notification area", "Notices"),
+    note=_("Notices drafted by district and street staff, and their approval."),
+    order=50,
+)
+
+
 def register_kinds() -> None:
+    register_area(AREA)
     register(*KINDS)
 
 

@@ -122,6 +122,39 @@ def highest_level_path(user, *, kinds=GOVERNMENT_KINDS) -> str | None:
     return min(paths, key=len) if paths else None
 
 
+# ---- the roles a person holds ----------------------------------------------------------------
+# One workbench section each (``portal.workbench.sections``), and what a notification kind
+# addresses (``portal.notifications.kinds.Kind.audience``): one way of telling who someone is.
+OWNER = "owner"
+COMMITTEE = "committee"
+COMPANY = "company"
+STREET = "street"  # a street office or a residents' committee
+BUREAU = "bureau"  # a district or city housing bureau
+ROLES = (COMMITTEE, COMPANY, STREET, BUREAU, OWNER)
+# The organisation kinds whose active membership gives each staff role.
+ROLE_ORG_KINDS = {
+    COMMITTEE: (OrgKind.OWNERS_COMMITTEE,),
+    COMPANY: (OrgKind.PROPERTY_COMPANY,),
+    STREET: (OrgKind.STREET_OFFICE, OrgKind.RESIDENTS_COMMITTEE),
+    BUREAU: (OrgKind.BUREAU,),
+}
+# The ``rules`` rule that says whether a person has a home in the portal's estates (a unit, or a
+# claim pending or rejected): the registry adds it; this module does not import upward.
+HAS_HOME_RULE = "portal.has_home"
+
+
+def roles_of(user) -> frozenset[str]:
+    """The roles the user holds: a staff role per kind of organisation they act for, and
+    ``OWNER`` for anyone who acts for none (a resident, who may claim a unit) or who has a home
+    in the portal's estates (``HAS_HOME_RULE``). Empty for an anonymous user."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return frozenset()
+    held = {role for role, kinds in ROLE_ORG_KINDS.items() if _select(user, kinds, None)}
+    if not grants(user) or rules.test_rule(HAS_HOME_RULE, user):
+        held.add(OWNER)
+    return frozenset(held)
+
+
 # ---- rules predicates shared by every app ------------------------------------------------
 
 

@@ -12,9 +12,11 @@ from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
-from portal.notifications.kinds import Kind, register
+from portal.notifications.kinds import Area, Kind, register, register_area
 from portal.notifications.services import notify
+from portal.permissions import COMMITTEE, OWNER, STREET
 from property.registry.notifications import committee_of, owner_accounts, street_office_of
 
 KINDS = (
@@ -22,43 +24,51 @@ KINDS = (
         code="voting.vote_scheduled",
         label=_("A vote is announced in your estate"),
         title=_("%(estate)s: the vote “%(title)s” opens on %(opens)s"),
+        audience=(OWNER,),
     ),
     Kind(
         code="voting.vote_opened",
         label=_("A vote is open for you"),
         title=_("The vote “%(title)s” of %(estate)s is open until %(closes)s: cast your ballot"),
         sms=True,
+        audience=(OWNER,),
     ),
     Kind(
         code="voting.vote_closing",
         label=_("A vote closes soon and you have not voted"),
         title=_("The vote “%(title)s” closes on %(closes)s and your party has not voted yet"),
         sms=True,
+        audience=(OWNER,),
     ),
     Kind(
         code="voting.vote_counted",
         label=_("The result of a vote is published"),
         title=_("The result of the vote “%(title)s” is published; objections until %(until)s"),
+        audience=(OWNER,),
     ),
     Kind(
         code="voting.vote_final",
         label=_("The result of a vote is final"),
         title=_("The result of the vote “%(title)s” is final"),
+        audience=(OWNER,),
     ),
     Kind(
         code="voting.proxy_approved",
         label=_("A proxy authorization is approved"),
         title=_("The proxy authorization for the vote “%(title)s” is approved"),
+        audience=(OWNER,),
     ),
     Kind(
         code="voting.proxy_rejected",
         label=_("Your proxy authorization is rejected"),
         title=_("Your proxy authorization for the vote “%(title)s” was rejected"),
+        audience=(OWNER,),
     ),
     Kind(
         code="voting.objection_filed",
         label=_("An objection to a vote's result"),
         title=_("An owner objects to the result of the vote “%(title)s” of %(estate)s"),
+        audience=(COMMITTEE, STREET),
     ),
     Kind(
         code="voting.ballot_entered",
@@ -68,21 +78,35 @@ KINDS = (
             "(receipt %(receipt)s). Not yours? Vote online to replace it, or dispute it"
         ),
         sms=True,
+        audience=(OWNER,),
     ),
     Kind(
         code="voting.ballot_disputed",
         label=_("A disputed ballot to decide"),
         title=_("A ballot in “%(title)s” of %(estate)s is disputed: decide it"),
+        audience=(STREET,),
     ),
     Kind(
         code="voting.ballot_dispute_decided",
         label=_("Your dispute of a ballot is decided"),
         title=_("Your dispute in “%(title)s” was decided: %(decision)s"),
+        audience=(OWNER,),
     ),
 )
 
 
+AREA = Area(
+    code="voting",
+    title=pgettext_lazy("notification area", "Votes"),
+    note=_(
+        "Votes in your estates: announced, open, closing soon, their results, ballots entered for you, proxies and objections."
+    ),
+    order=10,
+)
+
+
 def register_kinds() -> None:
+    register_area(AREA)
     register(*KINDS)
 
 
@@ -110,9 +134,10 @@ def not_voted_parties(vote):
     )
 
 
-def tell_owners(vote, step: str) -> None:
+def tell_owners(vote, step: str, *, now=None) -> None:
     """A step of the vote told to the owners of the estate: ``scheduled``, ``opened``,
-    ``closing`` (only parties of the electorate that have not voted), ``counted``, ``final``."""
+    ``closing`` (only parties of the electorate that have not voted), ``counted``, ``final``;
+    dated ``now``, the time of the step (default: the present)."""
     kind = f"voting.vote_{step}"
     parties = not_voted_parties(vote) if step == "closing" else None
     if step in ("counted", "final"):
@@ -124,6 +149,7 @@ def tell_owners(vote, step: str) -> None:
         kind=kind,
         params=_params(vote),
         url=url,
+        now=now,
     )
 
 

@@ -289,7 +289,7 @@ def vote_schedule(*, actor, vote: Vote, now: datetime | None = None) -> Vote:
         vote.status = VoteStatus.SCHEDULED
         vote.save(update_fields=["notice_at", "status"])
         log_event(actor=actor, action="voting.scheduled", obj=vote, details={})
-        notifications.tell_owners(vote, "scheduled")
+        notifications.tell_owners(vote, "scheduled", now=notice_at)
     return vote
 
 
@@ -1019,7 +1019,7 @@ def vote_finalise(*, vote: Vote, actor=None, now: datetime | None = None) -> Vot
             details={"outcome": vote.outcome, "objections": vote.objections.count()},
         )
         vote_finalised.send(sender=Vote, vote=vote, outcome=vote.outcome)
-        notifications.tell_owners(vote, "final")
+        notifications.tell_owners(vote, "final", now=now)
     return vote
 
 

@@ -137,9 +137,9 @@ def _party_contacts(vote: Vote, party_ids) -> tuple[list, list[str]]:
 def notify_ballot_entered(entry_id: int) -> int:
     """Tell the owners of a party that a paper or proxy ballot was entered for it (DOMAIN.md §1
     "Channels"), with the way to replace (paper) or dispute it: accounts through
-    ``portal.notifications``, registry phones of members without an account by SMS here."""
-    from portal.accounts.sms import send_sms
-    from portal.notifications.services import notify
+    ``portal.notifications``, registry phones of members without an account by an SMS written
+    here and queued as a delivery like the others (``sms_to_phone``)."""
+    from portal.notifications.services import notify, sms_to_phone
 
     from .models import BoardEntry, Channel
 
@@ -174,8 +174,8 @@ def notify_ballot_entered(entry_id: int) -> int:
             )
             % params
         )
-    for phone in dict.fromkeys(phones):
-        send_sms(phone, text)
+    for phone in dict.fromkeys(phones):  # sent by the worker after commit, retried on failure
+        sms_to_phone(phone=phone, kind="voting.ballot_entered", text=text)
     return len(made) + len(set(phones))
 
 

@@ -3,7 +3,10 @@
 ``Notification``  one message to one person: its kind, plain parameters, the link to act on,
                   when it was read. Shown in the portal whatever happens to its deliveries.
 ``Delivery``      one attempt to send a notification by email or SMS, with its status; failed
-                  deliveries are retried by the worker and never touch the notification.
+                  deliveries are retried by the worker and never touch the notification. A
+                  delivery may also carry its own text to a bare phone number (a registry
+                  contact who may have no account, so no notification): sent, retried and
+                  recorded the same way.
 ``Preference``    a person's choice per kind: email and SMS on or off (the portal always shows).
 """
 
@@ -56,8 +59,19 @@ class DeliveryStatus(models.TextChoices):
 
 class Delivery(models.Model):
     notification = models.ForeignKey(
-        Notification, on_delete=models.CASCADE, related_name="deliveries"
+        Notification,
+        on_delete=models.CASCADE,
+        related_name="deliveries",
+        null=True,
+        blank=True,
+        help_text=_("Empty for a text to a phone number that may belong to no account."),
     )
+    # A text to a bare phone number (no notification): the number, the step it reports (a
+    # kind's code) and the message, written in the portal's language when the step happened.
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    kind = models.CharField(_("kind"), max_length=60, blank=True)
+    text = models.TextField(_("text"), blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
     channel = models.CharField(_("channel"), max_length=8, choices=Channel.choices)
     status = models.CharField(
         _("status"), max_length=8, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING
@@ -70,6 +84,13 @@ class Delivery(models.Model):
         verbose_name = _("delivery")
         verbose_name_plural = _("deliveries")
         indexes = [models.Index(fields=["status", "attempts"], name="notif_delivery_status")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(notification__isnull=False)
+                | (models.Q(channel="sms") & ~models.Q(phone="") & ~models.Q(text="")),
+                name="notif_delivery_has_a_recipient",
+            )
+        ]
 
     def __str__(self):
         return f"{self.get_channel_display()}: {self.get_status_display()}"

@@ -83,6 +83,26 @@ def notify(
     return created
 
 
+def sms_to_phone(*, phone: str, kind: str, text: str, now: datetime | None = None) -> Delivery:
+    """A text to a phone number that may belong to no account (the registry's contact for a
+    person), so with no in-portal notice: one delivery, sent by the worker after the caller's
+    transaction commits and retried like every other (``retry_failed``).
+
+    Preconditions: ``kind`` is registered (the step the text reports); ``text`` is the whole
+    message, already in the portal's language, with absolute links and no identity number.
+    """
+    if kinds.get(kind) is None:
+        raise NotificationError(f"unknown notification kind {kind!r}")
+    if not phone or not text:
+        raise NotificationError("a text needs a phone number and a message")
+    with transaction.atomic():
+        delivery = Delivery.objects.create(
+            channel=Channel.SMS, phone=phone, kind=kind, text=text, created_at=now or timezone.now()
+        )
+        transaction.on_commit(lambda: _queue_deliveries([delivery.pk]))
+    return delivery
+
+
 def _queue_deliveries(ids: list[int]) -> None:
     from django_q.tasks import async_task
 
@@ -137,20 +157,25 @@ def delivery_send(*, delivery: Delivery, now: datetime | None = None) -> bool:
     """Send one pending or failed delivery; record the outcome. Returns True when sent.
 
     Preconditions: called by the worker, outside a request. A failure is recorded (attempts, a
-    short error) and left for ``retry_failed``; the notification itself is never touched.
+    short error) and left for ``retry_failed``; the notification itself is never touched. A
+    delivery with no notification sends its own text to its phone number.
     """
     from portal.accounts.sms import send_sms
 
     if delivery.status == DeliveryStatus.SENT:
         return True
-    user = delivery.notification.recipient
-    message = _message(delivery.notification)
     delivery.attempts += 1
     try:
-        if delivery.channel == Channel.EMAIL:
-            send_mail(message["subject"], message["email"], None, [user.email])
+        if delivery.notification_id is None:  # a text of its own to a bare phone number
+            send_sms(delivery.phone, delivery.text)
+        elif delivery.channel == Channel.EMAIL:
+            message = _message(delivery.notification)
+            send_mail(
+                message["subject"], message["email"], None, [delivery.notification.recipient.email]
+            )
         else:
-            send_sms(user.phone, message["sms"])
+            message = _message(delivery.notification)
+            send_sms(delivery.notification.recipient.phone, message["sms"])
     except Exception as exc:  # noqa: BLE001 - any gateway failure is recorded and retried
         delivery.status = DeliveryStatus.FAILED
         delivery.last_error = f"{type(exc).__name__}: {exc}"[:200]

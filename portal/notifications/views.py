@@ -12,6 +12,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from portal.permissions import roles_of
+
 from . import kinds, selectors, services
 from .models import Notification, Preference
 
@@ -54,25 +56,38 @@ def notification_read_all(request):
 
 
 class PreferencesForm(forms.Form):
-    """One email and one SMS box per kind; the portal's own list always shows everything."""
+    """One email and one SMS box per kind that can reach the person, grouped by area.
+
+    A kind is offered when its audience holds one of the person's roles
+    (``portal.permissions.roles_of``, the roles that give them workbench sections), or when
+    they have received it anyway (a staff member asked to act as a proxy). Only the offered
+    kinds are saved: the stored choices of the others stay as they are. The portal's own list
+    always shows every notification, of every kind.
+    """
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         stored = {p.kind: p for p in Preference.objects.filter(user=user)}
+        received = Notification.objects.filter(recipient=user).values_list("kind", flat=True)
+        self.groups = []
         self.rows = []
-        for kind in kinds.all_kinds():
-            p = stored.get(kind.code)
-            email = forms.BooleanField(
-                label=pgettext("channel", "Email"),
-                required=False,
-                initial=p.email if p else kind.email,
-            )
-            sms = forms.BooleanField(
-                label=pgettext("channel", "SMS"), required=False, initial=p.sms if p else kind.sms
-            )
-            self.fields[f"{kind.code}:email"] = email
-            self.fields[f"{kind.code}:sms"] = sms
-            self.rows.append((kind, self[f"{kind.code}:email"], self[f"{kind.code}:sms"]))
+        for area, area_kinds in kinds.by_area(roles_of(user), also=set(received)):
+            rows = []
+            for kind in area_kinds:
+                p = stored.get(kind.code)
+                self.fields[f"{kind.code}:email"] = forms.BooleanField(
+                    label=pgettext("channel", "Email"),
+                    required=False,
+                    initial=p.email if p else kind.email,
+                )
+                self.fields[f"{kind.code}:sms"] = forms.BooleanField(
+                    label=pgettext("channel", "SMS"),
+                    required=False,
+                    initial=p.sms if p else kind.sms,
+                )
+                rows.append((kind, self[f"{kind.code}:email"], self[f"{kind.code}:sms"]))
+            self.groups.append((area, rows))
+            self.rows += rows
 
     def choices(self) -> dict[str, tuple[bool, bool]]:
         return {

@@ -22,7 +22,18 @@ from django.utils.translation import gettext_lazy, pgettext
 from cms import selectors as cms_selectors
 from portal.core.templatetags.numbers import format_area, format_money
 from portal.organisations.models import Jurisdiction, OrgKind
-from portal.permissions import grants, highest_level_path, scope_q
+from portal.permissions import (
+    BUREAU,
+    COMMITTEE,
+    COMPANY,
+    OWNER,
+    ROLE_ORG_KINDS,
+    STREET,
+    grants,
+    highest_level_path,
+    roles_of,
+    scope_q,
+)
 from property.credit import selectors as credit_selectors
 from property.fund import selectors as fund_selectors
 from property.registry import selectors as registry_selectors
@@ -35,7 +46,7 @@ CLOSING_SOON_DAYS = 3
 # An open vote closing within this many days is marked for the owner who has not voted.
 VOTE_CLOSING_SOON_DAYS = 2
 
-LOCAL_GOVERNMENT = (OrgKind.STREET_OFFICE, OrgKind.RESIDENTS_COMMITTEE)
+LOCAL_GOVERNMENT = ROLE_ORG_KINDS[STREET]
 
 # What happens next to a fund request the company filed (by its status).
 NEXT_STEP = {
@@ -572,7 +583,7 @@ def _notice_drafts(org_ids) -> tuple[list[Item], list[tuple[str, str]]]:
 
 
 def bureau_section(user) -> Section | None:
-    mine = [g for g in grants(user) if g.kind == OrgKind.BUREAU]
+    mine = [g for g in grants(user) if g.kind in ROLE_ORG_KINDS[BUREAU]]
     if not mine:
         return None
     today = _today()
@@ -685,7 +696,7 @@ def owner_section(user) -> Section | None:
         for c in registry_selectors.claims_of_user(user)
         if c.status in (ClaimStatus.PENDING, ClaimStatus.REJECTED)
     ]
-    if not units and not claims and grants(user):
+    if OWNER not in roles_of(user):
         return None  # staff without a home in the portal's estates
     today = _today()
     now = timezone.now()
@@ -884,11 +895,18 @@ def owner_section(user) -> Section | None:
 
 def for_user(user) -> list[Section]:
     """Every section of the person's workbench: their organisations' first, then their own."""
+    roles = roles_of(user)  # the one answer to "who is this person" (portal.permissions)
     sections: list[Section] = []
-    sections += committee_sections(user)
-    sections += company_sections(user)
-    for build in (local_government_section, bureau_section, owner_section):
-        section = build(user)
+    if COMMITTEE in roles:
+        sections += committee_sections(user)
+    if COMPANY in roles:
+        sections += company_sections(user)
+    for role, build in (
+        (STREET, local_government_section),
+        (BUREAU, bureau_section),
+        (OWNER, owner_section),
+    ):
+        section = build(user) if role in roles else None
         if section is not None:
             sections.append(section)
     return sections

@@ -9,11 +9,13 @@ from __future__ import annotations
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
-from portal.notifications.kinds import Kind, register
+from portal.notifications.kinds import Area, Kind, register, register_area
 from portal.notifications.selectors import members_of, staff_governing
 from portal.notifications.services import notify
 from portal.organisations.models import OrgKind
+from portal.permissions import BUREAU, COMPANY, OWNER
 
 KINDS = (
     Kind(
@@ -23,11 +25,13 @@ KINDS = (
             "A credit record was added for %(company)s: %(item)s (%(points)s points); you "
             "may object until %(deadline)s"
         ),
+        audience=(COMPANY,),
     ),
     Kind(
         code="credit.objection_filed",
         label=_("A company's objection to rule on"),
         title=_("%(company)s objects to the credit record “%(item)s”: rule on it"),
+        audience=(BUREAU,),
     ),
     Kind(
         code="credit.objection_upheld",
@@ -35,26 +39,41 @@ KINDS = (
         title=_(
             "The objection of %(company)s to “%(item)s” is not accepted; the record takes effect"
         ),
+        audience=(COMPANY,),
     ),
     Kind(
         code="credit.objection_accepted",
         label=_("Your objection is accepted"),
         title=_("The objection of %(company)s to “%(item)s” is accepted; the record is revoked"),
+        audience=(COMPANY,),
     ),
     Kind(
         code="credit.rating_published",
         label=_("A quarter's credit ranking is published"),
         title=_("The credit ranking of %(year)s Q%(quarter)s is published"),
+        audience=(COMPANY,),
     ),
     Kind(
         code="credit.survey_opened",
         label=_("The satisfaction survey is open"),
         title=_("The %(year)s satisfaction survey about your estate's property company is open"),
+        audience=(OWNER,),
     ),
 )
 
 
+AREA = Area(
+    code="credit",
+    title=pgettext_lazy("notification area", "Company credit"),
+    note=_(
+        "Credit records of property companies, objections to them, rankings and the satisfaction survey."
+    ),
+    order=40,
+)
+
+
 def register_kinds() -> None:
+    register_area(AREA)
     register(*KINDS)
 
 

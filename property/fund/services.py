@@ -563,7 +563,7 @@ def fund_request_submit(
         },
     )
     if kind == RequestKind.EMERGENCY:
-        notifications.tell(req, "request_filed", notifications.reviewers(req))
+        notifications.tell(req, "request_filed", notifications.reviewers(req), now=now)
     return req
 
 
@@ -675,7 +675,7 @@ def fund_request_approve(
             "short_total": str(pos["short_total"]),
         },
     )
-    notifications.tell(req, "request_approved", notifications.applicant_and_committee(req))
+    notifications.tell(req, "request_approved", notifications.applicant_and_committee(req), now=now)
     return req
 
 
@@ -695,7 +695,11 @@ def fund_request_reject(
     req.save(update_fields=["status", "decided_at", "decided_by", "decision_note"])
     log_event(actor=actor, action="fund.request_rejected", obj=req)
     notifications.tell(
-        req, "request_rejected", notifications.applicant_and_committee(req), note=req.decision_note
+        req,
+        "request_rejected",
+        notifications.applicant_and_committee(req),
+        note=req.decision_note,
+        now=now,
     )
     return req
 
@@ -766,7 +770,11 @@ def fund_advance_pay(*, actor, request: FundRequest, now: datetime | None = None
     req.save(update_fields=["status"])
     log_event(actor=actor, action="fund.advance_paid", obj=req, details={"amount": str(amount)})
     notifications.tell(
-        req, "advance_paid", notifications.applicant_and_committee(req), amount=f"{amount:,.2f}"
+        req,
+        "advance_paid",
+        notifications.applicant_and_committee(req),
+        amount=f"{amount:,.2f}",
+        now=now,
     )
     return d
 
@@ -804,7 +812,7 @@ def fund_repair_accept(
     log_event(
         actor=actor, action="fund.repair_accepted", obj=req, details={"final_cost": str(cost)}
     )
-    notifications.tell(req, "repair_accepted", notifications.reviewers(req))
+    notifications.tell(req, "repair_accepted", notifications.reviewers(req), now=now)
     return req
 
 
@@ -853,7 +861,7 @@ def fund_publicise(*, actor, request: FundRequest, now: datetime | None = None) 
         obj=req,
         details={"final_cost": str(req.final_cost), "units": len(pairs)},
     )
-    notifications.tell(req, "publicised", notifications.scope_owners(req))
+    notifications.tell(req, "publicised", notifications.scope_owners(req), now=now)
     return req
 
 
@@ -960,5 +968,6 @@ def fund_disburse(*, actor, request: FundRequest, now: datetime | None = None) -
         req,
         "disbursed",
         [*notifications.applicant_and_committee(req), *notifications.scope_owners(req)],
+        now=now,
     )
     return req

@@ -11,27 +11,32 @@ from __future__ import annotations
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
-from portal.notifications.kinds import Kind, register
+from portal.notifications.kinds import Area, Kind, register, register_area
 from portal.notifications.selectors import staff_governing
 from portal.notifications.services import notify
 from portal.organisations.models import OrgKind
+from portal.permissions import COMMITTEE, OWNER, STREET
 
 KINDS = (
     Kind(
         code="registry.claim_submitted",
         label=_("An ownership claim to verify"),
         title=_("%(estate)s: a claim to units %(units)s awaits verification"),
+        audience=(COMMITTEE, STREET),
     ),
     Kind(
         code="registry.claim_verified",
         label=_("Your ownership claim is verified"),
         title=_("Your claim to units %(units)s of %(estate)s is verified"),
+        audience=(OWNER,),
     ),
     Kind(
         code="registry.claim_rejected",
         label=_("Your ownership claim is rejected"),
         title=_("Your claim to units %(units)s of %(estate)s was rejected: %(reason)s"),
+        audience=(OWNER,),
     ),
     Kind(
         code="registry.units_linked",
@@ -41,16 +46,19 @@ KINDS = (
             "%(org)s. Not you or your co-owner? Dispute it"
         ),
         sms=True,
+        audience=(OWNER,),
     ),
     Kind(
         code="registry.claim_verified_office",
         label=_("A claim verified in your area"),
         title=_("A claim to units %(units)s of %(estate)s was verified by %(org)s"),
+        audience=(STREET,),
     ),
     Kind(
         code="registry.dispute_filed",
         label=_("A disputed verification to decide"),
         title=_("The verification of units %(units)s of %(estate)s is disputed: decide it"),
+        audience=(STREET,),
     ),
     Kind(
         code="registry.account_disputed",
@@ -60,16 +68,27 @@ KINDS = (
             "are suspended until the street office decides"
         ),
         sms=True,
+        audience=(OWNER,),
     ),
     Kind(
         code="registry.dispute_decided",
         label=_("A dispute about a verification is decided"),
         title=_("Dispute about units %(units)s of %(estate)s decided: %(decision)s"),
+        audience=(OWNER,),
     ),
 )
 
 
+AREA = Area(
+    code="registry",
+    title=pgettext_lazy("notification area", "Property and verification"),
+    note=_("Claims to units, their verification, and disputes of a verification."),
+    order=20,
+)
+
+
 def register_kinds() -> None:
+    register_area(AREA)
     register(*KINDS)
 
 

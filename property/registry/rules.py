@@ -8,6 +8,7 @@ import rules
 
 from portal.organisations.models import OrgKind
 from portal.permissions import (
+    HAS_HOME_RULE,
     governs,
     grants,
     is_bureau_staff,
@@ -123,3 +124,23 @@ rules.add_perm("registry.view_identity_numbers", is_bureau_staff)
 rules.add_perm("registry.submit_claim", rules.is_authenticated)
 # The claimant sees their own claim and proof; the estate's reviewers see every claim of it.
 rules.add_perm("registry.view_claim", is_claimant | claim_reviewer)
+
+
+@rules.predicate
+def has_home(user) -> bool:
+    """The user holds a unit now, or has a claim pending or rejected: what makes a staff
+    person an owner too (``portal.permissions.roles_of``; the owner's workbench section)."""
+    from .models import ClaimStatus
+    from .selectors import units_of_user
+
+    if not user.is_authenticated:
+        return False
+    return (
+        units_of_user(user).exists()
+        or OwnerClaim.objects.filter(
+            user=user, status__in=[ClaimStatus.PENDING, ClaimStatus.REJECTED]
+        ).exists()
+    )
+
+
+rules.add_rule(HAS_HOME_RULE, has_home)

@@ -4,8 +4,8 @@ their stored files (``ensure_schedules`` registers it; the worker calls it at st
 
 Accounts are told of claims and disputes through ``portal.notifications`` (see
 ``notifications.py``); the one message that goes to a registry phone, which may belong to no
-account, is sent here in the portal's language (``settings.LANGUAGE_CODE``), with no identity
-number.
+account, is written here in the portal's language (``settings.LANGUAGE_CODE``), with no identity
+number, and handed to the same delivery queue (``sms_to_phone``: sent by the worker, retried).
 """
 
 from __future__ import annotations
@@ -15,8 +15,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_q.models import Schedule
 
-from portal.accounts.sms import send_sms
 from portal.core.links import absolute_reverse
+from portal.notifications.services import sms_to_phone
 
 from . import import_jobs, notifications, services
 from .models import OwnerClaim
@@ -45,7 +45,8 @@ def ensure_schedules() -> None:
 
 def notify_claim_verified(claim_id: int) -> int:
     """Text the registry's own contact for the verified person (who may have no account) that
-    the units were linked to an account, with the link to dispute it. Accounts (co-owners, the
+    the units were linked to an account, with the link to dispute it (a delivery of kind
+    ``registry.units_linked``, sent by the worker after commit and retried on failure). Accounts (co-owners, the
     street office) are told through ``portal.notifications`` by the service itself."""
     claim = (
         OwnerClaim.objects.select_related("estate__jurisdiction", "person", "user")
@@ -70,5 +71,5 @@ def notify_claim_verified(claim_id: int) -> int:
             )
             % params
         )
-    send_sms(claim.person.phone, text)
+    sms_to_phone(phone=claim.person.phone, kind="registry.units_linked", text=text)
     return 1

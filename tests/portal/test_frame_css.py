@@ -30,6 +30,7 @@ FRAME_STYLESHEETS = {"default/static/css/portal.css", "care/static/css/care.css"
 AREA_PREFIXES = {
     "cms": "cms-",
     "dashboards": "dashboard-",
+    "notifications": "notify-",
     "registry": "registry-",
     "workbench": "workbench-",
 }

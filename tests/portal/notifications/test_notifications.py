@@ -20,12 +20,14 @@ kinds.register(
         code="test.review",
         label="A request to review",
         title="%(estate)s: request %(title)s awaits your review",
+        audience=("owner", "street"),
     ),
     kinds.Kind(
         code="test.owner_act",
         label="A vote to cast",
         title="Vote %(title)s is open",
         sms=True,
+        audience=("owner",),
     ),
 )
 

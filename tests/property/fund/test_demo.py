@@ -140,3 +140,30 @@ def test_demo_books_through_the_services(demo):
         .count()
     )
     assert not AuditEvent.objects.filter(action="fund.demo_ledgers").exists()
+
+
+def test_the_demo_tells_each_step_at_its_date_and_leaves_only_what_is_pending_unread(demo):
+    """Issue 16: the demo's notices were all dated the day it was loaded and unread, so an
+    officer's bell showed a review "due" weeks ago for a request long since repaired. Each
+    notice is dated at its step; after the demo's finish what is older than a week is read,
+    and every unread review request is still within its deadline."""
+    from portal.notifications import demo as notifications_demo
+    from portal.notifications.models import Notification
+
+    today = timezone.localdate()
+    for req in FundRequest.objects.filter(kind="emergency"):
+        filed = Notification.objects.filter(kind="fund.request_filed", params__title=req.title)
+        assert filed.exists() and {n.created_at for n in filed} == {req.submitted_at}
+        if req.accepted_at:
+            told = Notification.objects.filter(kind="fund.repair_accepted", params__title=req.title)
+            assert {n.created_at for n in told} == {req.accepted_at}
+        if req.publicity_starts:
+            told = Notification.objects.filter(kind="fund.publicised", params__title=req.title)
+            assert {n.created_at for n in told} == {req.publicity_starts}
+    notifications_demo.finish()
+    unread = Notification.objects.filter(read_at__isnull=True)
+    assert unread.exists()
+    assert not unread.filter(created_at__lt=timezone.now() - timedelta(days=7)).exists()
+    for n in unread.filter(kind="fund.request_filed"):
+        assert n.params["deadline"] >= today.isoformat(), n.params
+    assert Notification.objects.filter(read_at__isnull=False, kind="fund.request_filed").exists()

@@ -1,7 +1,9 @@
 """Build the demo city: each app contributes a ``demo`` module with ``load(stdout)``.
 
 Apps load in INSTALLED_APPS order, which follows the layers of the house, so an app's demo
-data can rely on the layers below it. Safe to run again: every loader is idempotent.
+data can rely on the layers below it; then each module's ``finish(stdout)``, if it has one,
+runs once every app has loaded (the notifications' settle what the steps above them wrote).
+Safe to run again: every loader is idempotent. Dates are relative to the day it runs.
 """
 
 import importlib
@@ -16,6 +18,7 @@ class Command(BaseCommand):
     help = "Load (or complete) the realistic demo data set. Idempotent."
 
     def handle(self, *args, **options):
+        finishers = []
         for config in apps.get_app_configs():
             try:
                 module = importlib.import_module(f"{config.name}.demo")
@@ -29,4 +32,9 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"  {config.label}: demo data ready ({time.perf_counter() - started:.1f} s)"
             )
+            if hasattr(module, "finish"):
+                finishers.append(module.finish)
+        for finish in finishers:
+            with transaction.atomic():
+                finish(stdout=self.stdout)
         self.stdout.write(self.style.SUCCESS("Demo data loaded."))
