@@ -75,6 +75,7 @@ BOARD_STATUSES = (
     VoteStatus.COUNTED,
     VoteStatus.PUBLICISED,
     VoteStatus.FINAL,
+    VoteStatus.SET_ASIDE,
 )
 #: The board is complete: no entry can be added any more.
 CLOSED_STATUSES = (VoteStatus.CLOSED, *RESULT_STATUSES)

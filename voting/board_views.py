@@ -29,6 +29,7 @@ from portal.core.pdf import qr_svg, render_pdf, sign_pdf
 from . import board
 from .models import Matter, Vote, VoteElector, VoteStatus
 from .presentation import result_lines
+from .selectors import set_aside_ruling
 
 
 def _public_vote(pk: int) -> Vote:
@@ -193,6 +194,7 @@ def result_pdf_bytes(vote: Vote, *, base: str | None = None) -> bytes:
         "issuer": _issuer(vote),
         "issued_at": timezone.localtime(),
         "reference": f"{vote.estate.code}-{vote.pk}",
+        "set_aside": set_aside_ruling(vote),
     }
     pdf = render_pdf("pdf/vote_result.html", context)
     return sign_pdf(pdf, reason=_("Result of the owners' vote"))

@@ -7,7 +7,8 @@ bulletin boards, receipts and results are real:
   proxy ballots) where the demo owners owner1..3.binjiang have NOT voted yet; a FINAL passed
   vote (matter 5); a DRAFT; a SCHEDULED vote.
 - 范罗山小区 (fanluoshan-xq): a PUBLICISED vote that failed on area (heads agree, area does not),
-  objection period running; a CANCELLED vote.
+  objection period running, with one open objection for the street office to rule on; a
+  CANCELLED vote.
 - 赭山新村 (zheshan-xc): a FINAL vote invalid for low participation (about half took part).
 - 鸠兹佳苑 (jiuzi): a FINAL special-matter vote (matter 7, 3/4 rule) that passed; a CLOSED vote
   the worker counts on its next run.
@@ -89,6 +90,19 @@ def _finish(vote: Vote, *, final: bool, publicised_days_ago: int | None = None) 
     services.vote_publicise(vote=vote, now=at, notify=False)
     if final:
         services.vote_finalise(vote=vote, now=vote.publicity_ends_at + timedelta(minutes=1))
+
+
+def _owner_user(estate: Estate):
+    """The first demo owner account of the estate (owner1.<code>), or None."""
+    from portal.accounts.models import User
+
+    return (
+        User.objects.filter(
+            person__parties__estate=estate, person__parties__ownerships__end__isnull=True
+        )
+        .order_by("email")
+        .first()
+    )
 
 
 def _demo_owner_party_ids(estate: Estate) -> set[int]:
@@ -223,6 +237,15 @@ def _fanluoshan(estate: Estate, rng: random.Random) -> None:
     services.vote_close(vote=v, now=at)
     services.vote_count(vote=v, now=at)
     services.vote_publicise(vote=v, now=at, notify=False)
+    # One open objection, so that the street office has something to rule on.
+    objector = _owner_user(estate)
+    if objector is not None:
+        services.objection_file(
+            actor=objector,
+            vote=v,
+            text="部分纸质表决票送达时间晚于通知期限，东区车主未及时收到，请核实后再确认结果。",
+            now=at + timedelta(hours=20),
+        )
     v = _make(
         estate,
         title="外墙粉刷（已撤回）",

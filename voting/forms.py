@@ -180,3 +180,15 @@ class DisputeDecisionForm(PlainTextFormMixin, forms.Form):
     reason = forms.CharField(
         label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}), max_length=1000
     )
+
+
+class ObjectionRulingForm(PlainTextFormMixin, forms.Form):
+    """The ruling on an objection to a result: a written reason; the button pressed decides
+    (``dismiss`` or ``uphold``)."""
+
+    reason = forms.CharField(
+        label=_("Reason for the ruling"),
+        max_length=settings.GONGZHI["VOTE_OBJECTION_MAX_CHARS"],
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("Shown to the objector and the owners' committee; if upheld, on the result."),
+    )

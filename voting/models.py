@@ -61,9 +61,18 @@ class VoteStatus(models.TextChoices):
     PUBLICISED = "publicised", pgettext_lazy("vote status", "Result publicised")
     FINAL = "final", pgettext_lazy("vote status", "Final")
     CANCELLED = "cancelled", pgettext_lazy("vote status", "Cancelled")
+    # Reached only from publicised, when an objection is upheld: the counted figures, the board
+    # and its export stay public and verifiable, but the result never becomes final.
+    SET_ASIDE = "set_aside", pgettext_lazy("vote status", "Result set aside")
 
 
-RESULT_STATUSES = (VoteStatus.COUNTED, VoteStatus.PUBLICISED, VoteStatus.FINAL)
+#: The vote has counted figures (public, with the board export). A set-aside result keeps them.
+RESULT_STATUSES = (
+    VoteStatus.COUNTED,
+    VoteStatus.PUBLICISED,
+    VoteStatus.FINAL,
+    VoteStatus.SET_ASIDE,
+)
 
 
 class Channel(models.TextChoices):
@@ -170,6 +179,7 @@ class Vote(models.Model):
     publicised_at = models.DateTimeField(_("result publicised"), null=True, blank=True)
     publicity_ends_at = models.DateTimeField(_("objection period ends"), null=True, blank=True)
     finalised_at = models.DateTimeField(_("final"), null=True, blank=True)
+    set_aside_at = models.DateTimeField(_("result set aside"), null=True, blank=True)
     reminder_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
@@ -572,7 +582,22 @@ class BallotDispute(models.Model):
         return self.vote.governing_node
 
 
+class ObjectionStatus(models.TextChoices):
+    OPEN = "open", pgettext_lazy("objection status", "Awaiting ruling")
+    DISMISSED = "dismissed", pgettext_lazy("objection status", "Dismissed: the result stands")
+    UPHELD = "upheld", pgettext_lazy("objection status", "Upheld: the result is set aside")
+    # Still open when another objection to the same vote was upheld: nothing left to rule.
+    CLOSED = (
+        "closed",
+        pgettext_lazy("objection status", "Closed: the result was set aside on another objection"),
+    )
+
+
 class Objection(models.Model):
+    """An owner's objection to a publicised result. The street office over the estate (or the
+    district or city bureau above it) rules on it: dismissed (the result stands) or upheld (the
+    result is set aside). While one is open the result does not become final."""
+
     vote = models.ForeignKey(
         Vote, on_delete=models.CASCADE, related_name="objections", verbose_name=_("vote")
     )
@@ -581,11 +606,28 @@ class Objection(models.Model):
     )
     text = models.TextField(_("objection"))
     created_at = models.DateTimeField(auto_now_add=True)
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=ObjectionStatus.choices,
+        default=ObjectionStatus.OPEN,
+    )
+    ruling = models.TextField(_("reason for the ruling"), blank=True)
+    ruled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("ruled by"),
+    )
+    ruled_at = models.DateTimeField(_("ruled"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("objection")
         verbose_name_plural = _("objections")
         ordering = ["created_at"]
+        indexes = [models.Index(fields=["status", "created_at"])]
 
     def __str__(self):
         return f"{self.vote_id}: {self.text[:40]}"
@@ -593,6 +635,10 @@ class Objection(models.Model):
     @property
     def governing_node(self):
         return self.vote.governing_node
+
+    @property
+    def estate(self):
+        return self.vote.estate
 
 
 class TreeHead(models.Model):

@@ -19,6 +19,8 @@ from portal.notifications.services import notify
 from portal.permissions import COMMITTEE, OWNER, STREET
 from property.registry.notifications import committee_of, owner_accounts, street_office_of
 
+from .models import ObjectionStatus
+
 KINDS = (
     Kind(
         code="voting.vote_scheduled",
@@ -69,6 +71,22 @@ KINDS = (
         label=_("An objection to a vote's result"),
         title=_("An owner objects to the result of the vote “%(title)s” of %(estate)s"),
         audience=(COMMITTEE, STREET),
+    ),
+    Kind(
+        code="voting.objection_ruled",
+        label=_("An objection to a vote's result is ruled on"),
+        title=_("The objection to the result of the vote “%(title)s” was ruled on: %(ruling)s"),
+        audience=(OWNER, COMMITTEE),
+        choices=(("ruling", ObjectionStatus),),
+    ),
+    Kind(
+        code="voting.vote_set_aside",
+        label=_("The result of a vote is set aside"),
+        title=_(
+            "The result of the vote “%(title)s” of %(estate)s was set aside on an objection; "
+            "it does not take effect"
+        ),
+        audience=(OWNER,),
     ),
     Kind(
         code="voting.ballot_entered",
@@ -136,11 +154,12 @@ def not_voted_parties(vote):
 
 def tell_owners(vote, step: str, *, now=None) -> None:
     """A step of the vote told to the owners of the estate: ``scheduled``, ``opened``,
-    ``closing`` (only parties of the electorate that have not voted), ``counted``, ``final``;
-    dated ``now``, the time of the step (default: the present)."""
+    ``closing`` (only parties of the electorate that have not voted), ``counted``, ``final``,
+    ``set_aside`` (an objection was upheld); dated ``now``, the time of the step (default: the
+    present)."""
     kind = f"voting.vote_{step}"
     parties = not_voted_parties(vote) if step == "closing" else None
-    if step in ("counted", "final"):
+    if step in ("counted", "final", "set_aside"):
         url = reverse("voting:result", args=[vote.pk])
     else:
         url = reverse("voting:detail", args=[vote.pk])
@@ -173,11 +192,30 @@ def tell_proxy_decided(auth) -> None:
 
 
 def tell_objection_filed(objection) -> None:
-    """The estate's owners' committee and the street office supervising it."""
+    """The estate's owners' committee (to the result, where it reads the objections) and the
+    street office over the estate (to the page where it rules on this objection)."""
     vote = objection.vote
     notify(
-        recipients=[*committee_of(vote.estate), *street_office_of(vote.estate)],
+        recipients=committee_of(vote.estate),
         kind="voting.objection_filed",
         params=_params(vote),
+        url=reverse("voting:result", args=[vote.pk]),
+    )
+    notify(
+        recipients=street_office_of(vote.estate),
+        kind="voting.objection_filed",
+        params=_params(vote),
+        url=reverse("voting:objection_rule", args=[objection.pk]),
+    )
+
+
+def tell_objection_ruled(objection) -> None:
+    """The objector and the estate's owners' committee (which organised the vote): the ruling,
+    with a link to the vote's result (where the ruling and its reason are shown)."""
+    vote = objection.vote
+    notify(
+        recipients=[objection.filed_by, *committee_of(vote.estate)],
+        kind="voting.objection_ruled",
+        params={**_params(vote), "ruling": objection.status},
         url=reverse("voting:result", args=[vote.pk]),
     )

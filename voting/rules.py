@@ -7,7 +7,8 @@ State (open, publicised ...) is checked by the views and services, not here.
 
 import rules
 
-from portal.permissions import is_government_staff
+from portal.organisations.models import OrgKind
+from portal.permissions import governs_pred, is_government_staff
 from property.registry.rules import (
     estate_of,
     is_estate_committee,
@@ -77,6 +78,13 @@ def has_public_result(user, obj=None) -> bool:
     return obj is not None and obj.status in RESULT_STATUSES and obj.result is not None
 
 
+#: Who rules on objections to a publicised result: the street office governing the estate (it
+#: guides and supervises owners' assemblies, Property Management Regulations), or a housing
+#: bureau above it (district, city). Not the residents' committee, not the organiser.
+is_objection_ruler = governs_pred(
+    kinds=[OrgKind.STREET_OFFICE, OrgKind.BUREAU], name="is_objection_ruler"
+)
+
 owner = is_owner_in_estate & is_published
 watcher = is_vote_organiser | is_government_staff | (is_estate_company & is_published)
 
@@ -91,3 +99,5 @@ rules.add_perm("voting.view_vote", owner | watcher | is_vote_proxy | is_frozen_o
 rules.add_perm("voting.decide_disputes", is_estate_street_office)
 rules.add_perm("voting.view_result", owner | watcher | has_public_result)
 rules.add_perm("voting.object", owner)
+# ``obj`` is a Vote or an Objection (its node is its vote's estate); None: "rules anywhere".
+rules.add_perm("voting.rule_objection", is_objection_ruler)

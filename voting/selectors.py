@@ -35,6 +35,7 @@ VISIBLE_TO_OWNERS = (
     VoteStatus.COUNTED,
     VoteStatus.PUBLICISED,
     VoteStatus.FINAL,
+    VoteStatus.SET_ASIDE,
     VoteStatus.CANCELLED,
 )
 
@@ -100,7 +101,9 @@ def channel_totals(vote: Vote) -> list[dict]:
 
 
 def final_result(vote: Vote) -> dict | None:
-    """The tally JSON figures once counted (counted, publicised or final), else None."""
+    """The tally JSON figures once counted (counted, publicised, final or set aside), else
+    None. A set-aside result keeps its figures: say so wherever they are shown
+    (``set_aside_ruling``)."""
     if vote.status in RESULT_STATUSES and vote.result is not None:
         return vote.result
     return None
@@ -330,7 +333,7 @@ def estates_with_public_votes():
 
 
 def public_result_votes():
-    """Votes whose result is public (counted, publicised or final)."""
+    """Votes whose result is public (counted, publicised, final or set aside)."""
     return Vote.objects.filter(status__in=RESULT_STATUSES, result__isnull=False).select_related(
         "estate"
     )
@@ -449,7 +452,8 @@ def pending_proxies(estates):
 
 
 def result_objections(estates):
-    """Objections to results still in their publicity period in these estates, oldest first."""
+    """Objections (any status) to results still in their publicity period in these estates,
+    oldest first: what the organising committee reads."""
     from .models import Objection
 
     return (
@@ -457,6 +461,43 @@ def result_objections(estates):
         .select_related("vote__estate")
         .order_by("created_at", "pk")
     )
+
+
+def objections_to_rule(queryset_filter_q: Q):
+    """Open objections to publicised results, in votes matched by a filter built on
+    ``vote__estate__jurisdiction__path`` (e.g. ``scope_q(user, "vote__estate__jurisdiction__path",
+    kinds=[street office, bureau])``), oldest first."""
+    from .models import Objection, ObjectionStatus
+
+    return (
+        Objection.objects.filter(
+            queryset_filter_q, status=ObjectionStatus.OPEN, vote__status=VoteStatus.PUBLICISED
+        )
+        .select_related("vote__estate")
+        .order_by("created_at", "pk")
+    )
+
+
+def set_aside_ruling(vote: Vote):
+    """The upheld objection that set the vote's result aside (its ruling and reason), or None."""
+    from .models import Objection, ObjectionStatus
+
+    if vote.status != VoteStatus.SET_ASIDE:
+        return None
+    return (
+        Objection.objects.filter(vote=vote, status=ObjectionStatus.UPHELD)
+        .order_by("ruled_at", "pk")
+        .first()
+    )
+
+
+def objections_of(user, vote: Vote):
+    """The objections ``user`` filed to this vote, oldest first, with their status and ruling."""
+    from .models import Objection
+
+    if not user.is_authenticated:
+        return Objection.objects.none()
+    return Objection.objects.filter(vote=vote, filed_by=user).order_by("created_at", "pk")
 
 
 def open_ballot_disputes(queryset_filter_q: Q):

@@ -52,6 +52,7 @@ from .models import (
     BoardEntry,
     Channel,
     Objection,
+    ObjectionStatus,
     PaperBallot,
     ProxyAuthorization,
     ProxyStatus,
@@ -71,7 +72,7 @@ from .sealing import (
     wrap_private_key,
 )
 from .selectors import approved_proxies_for, phone_candidates
-from .signals import vote_finalised
+from .signals import vote_finalised, vote_set_aside
 from .tally import Choice, Weight, party_areas, result_to_json, rule_for, tally_counts
 from .verify import (
     FORMAT,
@@ -1002,25 +1003,40 @@ def vote_publicise(
 
 
 def vote_finalise(*, vote: Vote, actor=None, now: datetime | None = None) -> Vote:
-    """publicised → final once the objection period has ended; sends ``vote_finalised``."""
+    """publicised → final once the objection period has ended and no objection awaits a ruling;
+    sends ``vote_finalised``. While an objection is open it raises (the worker tries again
+    next minute; the last dismissal after the period finalises at once)."""
     now = _now(now)
     with transaction.atomic():
         _locked(vote)
         _require(vote, VoteStatus.PUBLICISED)
         if now < vote.publicity_ends_at:
             raise VoteError(_("The objection period has not ended."), code="early")
-        vote.status = VoteStatus.FINAL
-        vote.finalised_at = now
-        vote.save(update_fields=["status", "finalised_at"])
-        log_event(
-            actor=actor,
-            action="voting.finalised",
-            obj=vote,
-            details={"outcome": vote.outcome, "objections": vote.objections.count()},
-        )
-        vote_finalised.send(sender=Vote, vote=vote, outcome=vote.outcome)
-        notifications.tell_owners(vote, "final", now=now)
+        if vote.objections.filter(status=ObjectionStatus.OPEN).exists():
+            raise VoteError(
+                _(
+                    "An objection to this result awaits a ruling: the result becomes final "
+                    "once every objection is ruled on."
+                ),
+                code="objections_open",
+            )
+        _finalise(vote, actor=actor, now=now)
     return vote
+
+
+def _finalise(vote: Vote, *, actor, now: datetime) -> None:
+    """Mark a locked, publicised vote final (its period over, no objection open)."""
+    vote.status = VoteStatus.FINAL
+    vote.finalised_at = now
+    vote.save(update_fields=["status", "finalised_at"])
+    log_event(
+        actor=actor,
+        action="voting.finalised",
+        obj=vote,
+        details={"outcome": vote.outcome, "objections": vote.objections.count()},
+    )
+    vote_finalised.send(sender=Vote, vote=vote, outcome=vote.outcome)
+    notifications.tell_owners(vote, "final", now=now)
 
 
 def objection_file(*, actor, vote: Vote, text: str, now: datetime | None = None) -> Objection:
@@ -1053,6 +1069,108 @@ def objection_file(*, actor, vote: Vote, text: str, now: datetime | None = None)
         objection = Objection.objects.create(vote=vote, filed_by=actor, text=text)
         log_event(actor=actor, action="voting.objection_filed", obj=vote, details={})
         notifications.tell_objection_filed(objection)
+    return objection
+
+
+def _ruling_text(reason: str) -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise VoteError(_("Give the reason for the ruling."), code="reason")
+    limit = _setting("VOTE_OBJECTION_MAX_CHARS")
+    if len(reason) > limit:
+        raise VoteError(
+            _("A reason holds at most %(limit)d characters.") % {"limit": limit},
+            code="too_long",
+        )
+    return reason
+
+
+def _lock_open_objection(objection: Objection) -> tuple[Objection, Vote]:
+    """Lock the objection's vote, then the objection; both must still be open to a ruling."""
+    vote = _locked(objection.vote)
+    locked = Objection.objects.select_for_update().get(pk=objection.pk)
+    if locked.status != ObjectionStatus.OPEN:
+        raise VoteError(_("This objection has already been ruled on."), code="ruled")
+    _require(vote, VoteStatus.PUBLICISED)
+    locked.vote = vote
+    return locked, vote
+
+
+def _record_ruling(objection: Objection, *, actor, status: str, reason: str, now) -> None:
+    objection.status = status
+    objection.ruling = reason
+    objection.ruled_by = actor
+    objection.ruled_at = now
+    objection.save(update_fields=["status", "ruling", "ruled_by", "ruled_at"])
+
+
+def objection_dismiss(
+    *, actor, objection: Objection, reason: str, now: datetime | None = None
+) -> Objection:
+    """open → dismissed: the result stands. If it was the vote's last open objection and the
+    objection period has ended, the vote becomes final at once (``vote_finalised`` is sent).
+
+    Preconditions: ``actor`` holds ``voting.rule_objection`` on the objection (the views check
+    it); the objection is open and its vote publicised; the reason is plain text, not blank,
+    at most ``VOTE_OBJECTION_MAX_CHARS`` characters."""
+    now = _now(now)
+    reason = _ruling_text(reason)
+    with transaction.atomic():
+        locked, vote = _lock_open_objection(objection)
+        _record_ruling(
+            locked, actor=actor, status=ObjectionStatus.DISMISSED, reason=reason, now=now
+        )
+        log_event(
+            actor=actor,
+            action="voting.objection_dismissed",
+            obj=vote,
+            details={"objection": locked.pk},
+        )
+        notifications.tell_objection_ruled(locked)
+        if (
+            now >= vote.publicity_ends_at
+            and not vote.objections.filter(status=ObjectionStatus.OPEN).exists()
+        ):
+            _finalise(vote, actor=actor, now=now)
+    objection.__dict__.update({k: v for k, v in locked.__dict__.items() if not k.startswith("_")})
+    return objection
+
+
+def objection_uphold(
+    *, actor, objection: Objection, reason: str, now: datetime | None = None
+) -> Objection:
+    """open → upheld, and the vote publicised → set aside: the result never becomes final; its
+    figures, board and export stay public and verifiable (the board is not touched). Other open
+    objections to the vote are closed (nothing left to rule). Sends ``vote_set_aside``; tells
+    the objector, the organising committee and the estate's owners.
+
+    Preconditions: as ``objection_dismiss``."""
+    now = _now(now)
+    reason = _ruling_text(reason)
+    with transaction.atomic():
+        locked, vote = _lock_open_objection(objection)
+        _record_ruling(locked, actor=actor, status=ObjectionStatus.UPHELD, reason=reason, now=now)
+        others = vote.objections.filter(status=ObjectionStatus.OPEN).exclude(pk=locked.pk)
+        closed = others.update(status=ObjectionStatus.CLOSED, ruled_at=now)
+        vote.status = VoteStatus.SET_ASIDE
+        vote.set_aside_at = now
+        vote.save(update_fields=["status", "set_aside_at"])
+        log_event(
+            actor=actor,
+            action="voting.objection_upheld",
+            obj=vote,
+            details={"objection": locked.pk, "others_closed": closed},
+        )
+        log_event(
+            actor=actor,
+            action="voting.set_aside",
+            obj=vote,
+            details={"outcome": vote.outcome, "objection": locked.pk},
+        )
+        vote_set_aside.send(sender=Vote, vote=vote)
+        notifications.tell_objection_ruled(locked)
+        notifications.tell_owners(vote, "set_aside", now=now)
+    objection.__dict__.update({k: v for k, v in locked.__dict__.items() if not k.startswith("_")})
     return objection
 
 

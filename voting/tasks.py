@@ -5,9 +5,10 @@ a django_q ``Schedule`` running ``voting.tasks.advance_votes`` every minute.
 
 ``advance_votes(now=None)`` moves every due vote one or more steps: scheduled → open at
 ``opens_at``; open → closed at ``closes_at``, then counted and publicised at once; publicised →
-final when the objection period ends. It also sends the reminder a day before close and
-deletes paper-ballot scans whose replacement nobody confirmed (``paper_scans_sweep``). Each step
-is its own transaction; a vote whose step fails is logged and retried next minute.
+final when the objection period ends and no objection to it awaits a ruling. It also sends the
+reminder a day before close and deletes paper-ballot scans whose replacement nobody confirmed
+(``paper_scans_sweep``). Each step is its own transaction; a vote whose step fails is logged and
+retried next minute.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from django.utils.translation import gettext as _
 from portal.core.links import absolute_reverse
 
 from . import board
-from .models import Vote, VoteElector, VoteStatus
+from .models import ObjectionStatus, Vote, VoteElector, VoteStatus
 
 log = logging.getLogger(__name__)
 
@@ -73,7 +74,11 @@ def advance_votes(now=None) -> dict:
         step("counted", services.vote_count, vote)
     for vote in Vote.objects.filter(status=VoteStatus.COUNTED):
         step("publicised", services.vote_publicise, vote)
-    for vote in Vote.objects.filter(status=VoteStatus.PUBLICISED, publicity_ends_at__lte=now):
+    # A result with an objection awaiting a ruling waits (``vote_finalise`` would refuse it):
+    # the ruler's last dismissal finalises it, or the next run after that.
+    for vote in Vote.objects.filter(
+        status=VoteStatus.PUBLICISED, publicity_ends_at__lte=now
+    ).exclude(objections__status=ObjectionStatus.OPEN):
         step("finalised", services.vote_finalise, vote)
     for vote in Vote.objects.filter(
         status=VoteStatus.OPEN,

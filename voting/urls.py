@@ -27,5 +27,7 @@ urlpatterns = [
     path("<int:pk>/disputes/", views.disputes, name="disputes"),
     path("<int:pk>/result/", views.result, name="result"),
     path("<int:pk>/object/", views.objection, name="object"),
+    path("objections/", views.objections_to_rule, name="objections_to_rule"),
+    path("objections/<int:objection_id>/", views.objection_rule, name="objection_rule"),
     path("", include("voting.board_urls")),
 ]

@@ -37,6 +37,7 @@ from .forms import (
     DisputeDecisionForm,
     ExtendForm,
     ObjectionForm,
+    ObjectionRulingForm,
     PaperForm,
     ProxyForm,
     VoteForm,
@@ -46,6 +47,8 @@ from .models import (
     BallotDisputeStatus,
     BoardEntry,
     Channel,
+    Objection,
+    ObjectionStatus,
     PaperBallot,
     ProxyAuthorization,
     ProxyStatus,
@@ -202,6 +205,13 @@ def vote_detail(request, vote):
         context["pending_proxies"] = vote.proxies.filter(status=ProxyStatus.PENDING).count()
         context["objections"] = vote.objections.all()
     context["result"] = selectors.final_result(vote)
+    context["set_aside"] = selectors.set_aside_ruling(vote)
+    context["my_objections"] = (
+        selectors.objections_of(user, vote)
+        if vote.status in (VoteStatus.PUBLICISED, VoteStatus.FINAL, VoteStatus.SET_ASIDE)
+        else []
+    )
+    context["may_rule"] = user.has_perm("voting.rule_objection", vote)
     return render(request, "voting/vote_detail.html", context)
 
 
@@ -741,6 +751,12 @@ def result(request, pk):
             "objections": vote.objections.all()
             if request.user.has_perm("voting.manage_vote", vote)
             else None,
+            "set_aside": selectors.set_aside_ruling(vote),
+            "objections_open": vote.status == VoteStatus.PUBLICISED
+            and vote.objections.filter(status=ObjectionStatus.OPEN).exists(),
+            "my_objections": selectors.objections_of(request.user, vote),
+            "may_rule": request.user.is_authenticated
+            and request.user.has_perm("voting.rule_objection", vote),
             "channel_totals": selectors.channel_totals(vote),
             "may_view_vote": request.user.is_authenticated
             and request.user.has_perm("voting.view_vote", vote),
@@ -854,5 +870,76 @@ def disputes(request, vote):
             "vote": vote,
             "rows": [(d, forms[d.pk]) for d in rows],
             "open": BallotDisputeStatus.OPEN,
+        },
+    )
+
+
+# --- rulings on objections to a result -----------------------------------------------------------
+
+RULER_KINDS = (OrgKind.STREET_OFFICE, OrgKind.BUREAU)
+
+
+@login_required
+@require_GET
+def objections_to_rule(request):
+    """The open objections to results in the estates the street office or bureau governs,
+    oldest first, each one click from its ruling page."""
+    if not request.user.has_perm("voting.rule_objection"):
+        raise PermissionDenied
+    rows = selectors.objections_to_rule(
+        scope_q(request.user, "vote__estate__jurisdiction__path", kinds=RULER_KINDS)
+    )
+    return render(request, "voting/objections_to_rule.html", {"objections": rows[:200]})
+
+
+@login_required
+def objection_rule(request, objection_id):
+    """One objection: the vote, its result, the objection and, while open, the ruling form with
+    two buttons. Upholding (setting the result aside) asks for confirmation first."""
+    objection = get_object_or_404(
+        Objection.objects.select_related("vote__estate__jurisdiction", "filed_by", "ruled_by"),
+        pk=objection_id,
+    )
+    if not request.user.has_perm("voting.rule_objection", objection):
+        raise PermissionDenied
+    vote = objection.vote
+    form = ObjectionRulingForm(request.POST or None)
+    decision = request.POST.get("decision")
+    if request.method == "POST" and decision in ("dismiss", "uphold") and form.is_valid():
+        reason = form.cleaned_data["reason"]
+        if decision == "uphold" and request.POST.get("confirm") != "1":
+            return render(
+                request,
+                "voting/objection_uphold_confirm.html",
+                {"objection": objection, "vote": vote, "reason": reason},
+            )
+        service = services.objection_uphold if decision == "uphold" else services.objection_dismiss
+        try:
+            service(actor=request.user, objection=objection, reason=reason)
+        except services.VoteError as exc:
+            form.add_error(None, _error_text(exc))
+        else:
+            messages.success(
+                request,
+                _("The result is set aside.")
+                if decision == "uphold"
+                else _("The objection is dismissed: the result stands."),
+            )
+            return redirect("voting:objections_to_rule")
+    elif request.method == "POST" and decision not in ("dismiss", "uphold"):
+        form.add_error(None, _("Choose to dismiss or to uphold the objection."))
+    figures = selectors.final_result(vote)
+    return render(
+        request,
+        "voting/objection_rule.html",
+        {
+            "objection": objection,
+            "vote": vote,
+            "form": form,
+            "result": figures,
+            "lines": result_lines(figures) if figures else [],
+            "others": vote.objections.exclude(pk=objection.pk).select_related("filed_by"),
+            "may_rule": objection.status == ObjectionStatus.OPEN
+            and vote.status == VoteStatus.PUBLICISED,
         },
     )

@@ -296,6 +296,9 @@ def voting_figures(scope: Scope, extras: Extras) -> dict[str, dict]:
             continue
         part = parse_area(result["participating"]["area"])
         total = parse_area(result["total"]["area"])
+        # A result set aside on an objection was counted but decided nothing: not passed.
+        if status == VoteStatus.SET_ASIDE:
+            outcome = ""
         t["votes_counted"] += 1
         t["votes_passed"] += outcome == "passed"
         t["turnout_part"] += part

@@ -32,6 +32,9 @@ class Kind:
     sms: bool = False  # SMS on by default (steps an owner must act on)
     email: bool = True  # email on by default
     audience: frozenset[str] = frozenset()  # the roles it can reach (portal.permissions.ROLES)
+    # Parameters stored as a code and shown as its label in the reader's language:
+    # {"ruling": ObjectionStatus} shows "dismissed" as "已驳回：结果维持" to a Chinese reader.
+    choices: tuple[tuple[str, type], ...] = ()
 
     def __post_init__(self):
         # Written as a tuple or set at registration; kept as a frozenset of known roles.
@@ -106,6 +109,12 @@ def render_title(code: str, params: dict) -> str:
     template = str(kind.title)
     # A list (unit codes) is joined as the reader's language joins one: "甲、乙" or "A, B".
     values = {k: join_list(v) if isinstance(v, list) else v for k, v in params.items()}
+    for name, enum in kind.choices:
+        if name in values:
+            try:
+                values[name] = str(enum(values[name]).label)
+            except ValueError:
+                pass  # an unknown code is shown as it is
     try:
         return template % values
     except (KeyError, TypeError, ValueError):

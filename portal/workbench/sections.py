@@ -123,6 +123,7 @@ INFORMATION = {
     "shares",
     "notices",
     "votes_area",
+    "result_objections",  # the committee reads them; the street office rules on them
 }
 
 
@@ -136,7 +137,7 @@ def _date(value) -> date | None:
     return value
 
 
-RECENT_VOTES = ("scheduled", "open", "closed", "counted", "publicised", "final")
+RECENT_VOTES = ("scheduled", "open", "closed", "counted", "publicised", "final", "set_aside")
 
 
 def _votes_group(votes, *, key: str = "votes_area", title=None) -> Group:
@@ -159,6 +160,36 @@ def _votes_group(votes, *, key: str = "votes_area", title=None) -> Group:
         empty=_("No vote under way."),
         more_url=reverse("voting:list"),
         more_text=_("All votes"),
+    )
+
+
+def _objections_to_rule_group(user, kinds) -> Group:
+    """Open objections to publicised results that the street office or bureau rules on, oldest
+    first, each opening its ruling page; the vote's objection period end is its due date."""
+    rows = voting_selectors.objections_to_rule(
+        scope_q(user, "vote__estate__jurisdiction__path", kinds=kinds)
+    )
+    now = timezone.now()
+    items = [
+        Item(
+            label=o.vote.title,
+            url=reverse("voting:objection_rule", args=[o.pk]),
+            action=_("Rule"),
+            detail=o.vote.estate.name,
+            when=o.created_at,
+            due=o.vote.publicity_ends_at,
+            overdue=o.vote.publicity_ends_at <= now,
+        )
+        for o in rows[:50]
+    ]
+    return Group(
+        "vote_objections",
+        _("Objections to a result to rule"),
+        items,
+        empty=_("No objection to a result awaits a ruling."),
+        more_url=reverse("voting:objections_to_rule"),
+        more_text=_("All objections to results"),
+        total=rows.count(),
     )
 
 
@@ -236,6 +267,7 @@ def committee_sections(user) -> list[Section]:
                 label=o.vote.title,
                 url=reverse("voting:result", args=[o.vote_id]),
                 action=_("Read the objection"),
+                detail=o.get_status_display(),
                 when=o.created_at,
             )
             for o in voting_selectors.result_objections([estate])
@@ -279,7 +311,7 @@ def committee_sections(user) -> list[Section]:
                         more_text=_("New vote"),
                     ),
                     Group(
-                        "objections",
+                        "result_objections",
                         _("Objections to results"),
                         objections,
                         empty=_("No objection to a result."),
@@ -527,6 +559,11 @@ def local_government_section(user) -> Section | None:
                 more_text=_("All fund requests"),
             ),
             Group("disputes", _("Disputes to decide"), disputes, empty=_("No open dispute.")),
+            *(
+                [_objections_to_rule_group(user, [OrgKind.STREET_OFFICE])]
+                if OrgKind.STREET_OFFICE in kinds
+                else []
+            ),
             Group(
                 "notice_drafts", _("Notices to draft"), notice_items, empty=_("No notice in draft.")
             ),
@@ -655,6 +692,7 @@ def bureau_section(user) -> Section | None:
                 requests,
                 empty=_("No fund request awaits review."),
             ),
+            _objections_to_rule_group(user, [OrgKind.BUREAU]),
             Group(
                 "supervision",
                 _("Companies on the supervision list"),
@@ -725,7 +763,7 @@ def owner_section(user) -> Section | None:
         parties = list(registry_selectors.parties_of_user(user, estate))
         for vote in (
             voting_selectors.votes_for_estate(estate)
-            .filter(status__in=("open", "closed", "counted", "publicised", "final"))
+            .filter(status__in=("open", "closed", "counted", "publicised", "final", "set_aside"))
             .order_by("-opens_at")[:10]
         ):
             entries = [e for p in parties for e in voting_selectors.party_entries(vote, p)]
@@ -743,7 +781,7 @@ def owner_section(user) -> Section | None:
                         note=_("Voted") if voted else "",
                     )
                 )
-            if vote.status in ("counted", "publicised", "final"):
+            if vote.status in ("counted", "publicised", "final", "set_aside"):
                 results.append(
                     Item(
                         label=vote.title,

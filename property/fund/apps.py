@@ -12,9 +12,10 @@ class FundConfig(AppConfig):
 
         register_kinds()
         try:
-            from voting.signals import vote_finalised
+            from voting.signals import vote_finalised, vote_set_aside
         except ImportError:  # voting's signals not landed yet: nothing to listen to
             return
-        from .receivers import on_vote_finalised
+        from .receivers import on_vote_finalised, on_vote_set_aside
 
         vote_finalised.connect(on_vote_finalised, dispatch_uid="fund.on_vote_finalised")
+        vote_set_aside.connect(on_vote_set_aside, dispatch_uid="fund.on_vote_set_aside")

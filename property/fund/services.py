@@ -31,7 +31,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import connection, transaction
 from django.db.models import OuterRef, Subquery
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -611,19 +611,36 @@ def _start_vote(*, actor, request: FundRequest, now: datetime) -> None:
     request.save(update_fields=["vote_id"])
 
 
+#: ``vote_result_recorded``'s outcome for a vote whose result was set aside on an objection.
+SET_ASIDE = "set_aside"
+
+
 @transaction.atomic
 def vote_result_recorded(*, vote_id: int, outcome: str) -> FundRequest | None:
     """The owners' vote deciding an ordinary request is final: passed → approved, else rejected.
-    Called by the ``voting.signals.vote_finalised`` receiver (system actor)."""
+    Called by the ``voting.signals.vote_finalised`` receiver (system actor), and with
+    ``outcome=SET_ASIDE`` by the ``vote_set_aside`` receiver: the result was set aside on an
+    objection, so the request is rejected as if the vote had not passed, and its decision note
+    (in the portal's language, like every stored text) says why."""
     req = FundRequest.objects.select_for_update().filter(vote_id=vote_id).first()
     if req is None or req.status != Status.VOTING:
         return req
     req.status = Status.APPROVED if outcome == "passed" else Status.REJECTED
     req.decided_at = timezone.now()
-    req.decision_note = outcome
+    if outcome == SET_ASIDE:
+        with translation.override(settings.LANGUAGE_CODE):
+            req.decision_note = str(VOTE_SET_ASIDE_NOTE)
+    else:
+        req.decision_note = outcome
     req.save(update_fields=["status", "decided_at", "decision_note"])
     log_event(actor=None, action="fund.vote_result", obj=req, details={"outcome": outcome})
     return req
+
+
+VOTE_SET_ASIDE_NOTE = gettext_lazy(
+    "The result of the owners' vote was set aside on an objection: the vote decided nothing, "
+    "so the request does not proceed."
+)
 
 
 SHORTFALL_UNSEEN = gettext_lazy(

@@ -116,6 +116,8 @@ PAGES = [
     Page("notifications", "/notifications/", STREET),
     Page("notification-settings", "/notifications/settings/", STREET),
     Page("credit-record-add", "/credit/records/add/", STREET),
+    Page("vote-objections-to-rule", "/votes/objections/", STREET),
+    Page("vote-objection-rule", "/votes/objections/{vote_objection_open}/", STREET),
     # the district housing bureau
     Page("dashboard-district", "/dashboard/jinghu/", DISTRICT),
     Page("credit-objections", "/credit/objections/", DISTRICT),
@@ -138,6 +140,7 @@ def refs() -> None:
     from property.credit.models import Objection
     from property.fund.models import FundAccount, FundRequest
     from property.registry.models import OwnerClaim
+    from voting.models import Objection as VoteObjection
     from voting.models import Vote
 
     def vote(status: str) -> int:
@@ -170,6 +173,10 @@ def refs() -> None:
                 .order_by("pk")[0]
                 .pk,
                 "objection_open": Objection.objects.filter(status="open").order_by("pk")[0].pk,
+                # The demo's open objection to the publicised result of 范罗山小区.
+                "vote_objection_open": VoteObjection.objects.filter(status="open")
+                .order_by("pk")[0]
+                .pk,
             }
         )
     )

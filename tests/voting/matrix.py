@@ -61,6 +61,15 @@ def _publicised(d):
     return vote
 
 
+def _objection(d):
+    """An open objection to a publicised result of 滨江花园 (the savepoint rolls it back)."""
+    from voting.models import Objection
+
+    vote = _publicised(d)
+    objection = Objection.objects.create(vote=vote, filed_by=d.user(OWNER), text="计票有误")
+    return {"objection_id": objection.pk}
+
+
 WATCHERS = {OWNER, COMMITTEE, COMPANY, *GOV}
 OPEN = {"kwargs": lambda d: {"pk": _open(d).pk}}
 
@@ -138,4 +147,8 @@ MATRIX = {
     # The result of a counted vote is public, like its PDF, board and export.
     "voting:result": Entry(allow=PUBLIC, **COUNTED),
     "voting:object": Entry(allow={OWNER}, kwargs=lambda d: {"pk": _publicised(d).pk}),
+    # Objections to a result are ruled on by the street office over the estate, or the
+    # district or city bureau above it; not by the owners, the committee or the company.
+    "voting:objections_to_rule": Entry(allow=GOV),
+    "voting:objection_rule": Entry(allow=GOV, kwargs=_objection),
 }

@@ -16,7 +16,7 @@ from portal.notifications import kinds
 from portal.organisations.models import OrgKind, Role
 from tests.factories import add_units, make_user, staff
 from tests.notifying import assert_link_opens, assert_told, use_base
-from tests.voting.factories import draft_vote, link_user, open_vote, party
+from tests.voting.factories import draft_vote, finish, link_user, open_vote, party
 from voting import services, tasks
 from voting.models import Ballot
 
@@ -91,6 +91,23 @@ def test_a_vote_from_notice_to_final(client, v, django_capture_on_commit_callbac
         not_to=[v["other_committee"], v["other_street"], a, b, z],
     )
     assert_link_opens(client, "voting.objection_filed", v["committee"])
+    # The street office's link opens the page where it rules on the objection.
+    path = assert_link_opens(client, "voting.objection_filed", v["street"])
+    assert path.startswith("/votes/objections/")
+
+    # Dismissed: the objector and the committee are told the ruling; the result can go final.
+    objection = vote.objections.get()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.objection_dismiss(
+            actor=v["street"], objection=objection, reason="送达记录齐全", now=vote.publicised_at
+        )
+    assert_told(
+        "voting.objection_ruled",
+        to=[b, v["committee"]],
+        not_to=[a, z, v["street"], v["other_committee"], v["other_street"]],
+    )
+    assert_link_opens(client, "voting.objection_ruled", b)
+    assert_link_opens(client, "voting.objection_ruled", v["committee"])
 
     with django_capture_on_commit_callbacks(execute=True):
         tasks.advance_votes(now=vote.publicity_ends_at)
@@ -162,3 +179,34 @@ def test_proxy_decisions_and_ballots_entered(client, v, django_capture_on_commit
         services.proxy_decide(actor=v["committee"], authorization=auth_b, approve=False)
     assert_told("voting.proxy_rejected", to=[v["b"]], not_to=[owner_d, v["a"]])
     assert_link_opens(client, "voting.proxy_rejected", v["b"])
+
+
+def test_an_upheld_objection_tells_the_objector_the_committee_and_the_owners(
+    client, v, django_capture_on_commit_callbacks
+):
+    """Upheld: the objector and the committee are told the ruling ("voting.objection_ruled"),
+    and every verified owner of the estate that the result is set aside
+    ("voting.vote_set_aside"), with a link to the result; another estate's owners are not."""
+    a, b, z = v["a"], v["b"], v["z"]
+    vote = open_vote(v["estate"])
+    services.ballot_cast(actor=a, vote=vote, party=party(v["estate"], "A"), choice="agree")
+    with django_capture_on_commit_callbacks(execute=True):
+        vote = finish(vote)
+        objection = services.objection_file(
+            actor=a, vote=vote, text="计票有误", now=vote.publicised_at
+        )
+    with django_capture_on_commit_callbacks(execute=True):
+        services.objection_uphold(actor=v["street"], objection=objection, reason="送达不足")
+    assert_told(
+        "voting.objection_ruled",
+        to=[a, v["committee"]],
+        not_to=[b, z, v["street"], v["other_committee"]],
+    )
+    assert_link_opens(client, "voting.objection_ruled", a)
+    assert_told(
+        "voting.vote_set_aside",
+        to=[a, b],
+        not_to=[z, v["committee"], v["street"], v["other_committee"]],
+    )
+    path = assert_link_opens(client, "voting.vote_set_aside", b)
+    assert path == f"/votes/{vote.pk}/result/"

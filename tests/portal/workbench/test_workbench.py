@@ -166,3 +166,53 @@ def test_a_person_with_several_roles_gets_a_section_each(world):
 def test_staff_without_units_get_no_owner_section(world):
     officer = staff(OrgKind.STREET_OFFICE, world.streets[0])
     assert [s.role for s in sections.for_user(officer)] == ["street"]
+
+
+def test_objections_to_a_result_wait_for_the_street_office_and_the_bureau(world, client):
+    """The street office over the estate and the bureaus above it list the open objections to
+    results, oldest first, each opening its ruling page, with the objection period's end as the
+    due date; another street office and the residents' committee do not. The committee keeps
+    reading them (with their status), as information."""
+    from datetime import timedelta
+
+    from tests.factories import add_units
+    from tests.voting.factories import finish, link_user, open_vote, party
+    from voting import services
+
+    estate = world.estates[0]
+    add_units(estate, [("1-101", "100.00", "A"), ("1-102", "100.00", "B")])
+    owner_a, owner_b = link_user(party(estate, "A")), link_user(party(estate, "B"))
+    vote = open_vote(estate)
+    services.ballot_cast(actor=None, vote=vote, party=party(estate, "A"), choice="agree")
+    vote = finish(vote)
+    older = services.objection_file(actor=owner_a, vote=vote, text="一", now=vote.publicised_at)
+    newer = services.objection_file(
+        actor=owner_b, vote=vote, text="二", now=vote.publicised_at + timedelta(hours=1)
+    )
+    type(older).objects.filter(pk=older.pk).update(created_at=vote.publicised_at)
+    type(newer).objects.filter(pk=newer.pk).update(
+        created_at=vote.publicised_at + timedelta(hours=1)
+    )
+    street = staff(OrgKind.STREET_OFFICE, world.streets[0])
+    district = staff(OrgKind.BUREAU, world.districts[0])
+    urls = [f"/votes/objections/{older.pk}/", f"/votes/objections/{newer.pk}/"]
+    to_rule = group(street, "street", "vote_objections")
+    assert [i.url for i in to_rule.items] == urls and to_rule.count == 2
+    assert to_rule.items[0].due == vote.publicity_ends_at and to_rule.waiting
+    assert [i.url for i in group(district, "bureau", "vote_objections").items] == urls
+    html = page(client, street)
+    assert urls[0] in html and 'href="/votes/objections/"' in html
+    other_street = staff(OrgKind.STREET_OFFICE, world.streets[1])
+    assert group(other_street, "street", "vote_objections").count == 0
+    residents = staff(OrgKind.RESIDENTS_COMMITTEE, world.communities[0])
+    section = next(s for s in sections.for_user(residents) if s.role == "street")
+    assert "vote_objections" not in [g.key for g in section.groups]
+    # The committee reads them with their status; it does not rule.
+    member = committee_member(world, 0)
+    read = group(member, "committee", "result_objections")
+    assert [i.url for i in read.items] == [f"/votes/{vote.pk}/result/"] * 2
+    assert read.items[0].detail == "待裁定" and not read.waiting
+    # Once ruled, an objection leaves the rulers' lists.
+    services.objection_dismiss(actor=street, objection=older, reason="无据")
+    assert [i.url for i in group(street, "street", "vote_objections").items] == urls[1:]
+    assert group(member, "committee", "result_objections").items[0].detail == "已驳回：结果维持"

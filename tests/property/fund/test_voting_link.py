@@ -9,7 +9,7 @@ import pytest
 from property.fund import services
 from property.fund.models import FundRequest, Scope, Status
 from voting.models import Vote
-from voting.signals import vote_finalised
+from voting.signals import vote_finalised, vote_set_aside
 
 from .factories import cast
 
@@ -51,3 +51,39 @@ def test_raising_is_matter_6_and_stops_when_the_vote_fails(world):
     vote_finalised.send(sender=Vote, vote=vote, outcome="failed")
     req.refresh_from_db()
     assert req.status == Status.REJECTED
+
+
+def test_a_request_whose_vote_is_set_aside_does_not_proceed(world):
+    """An objection to the result of the request's vote is upheld: the result is set aside
+    (voting.signals.vote_set_aside); the request is rejected like a vote that did not pass, its
+    decision says why, and the vote never becomes final."""
+    from property.registry.models import OwnerParty
+    from tests.voting.factories import finish, open_vote
+    from voting import services as voting
+    from voting.models import VoteStatus
+
+    c = cast(world)
+    req = ordinary(c, "use", "门禁系统更换")
+    vote = open_vote(c.estate, matter=5)
+    FundRequest.objects.filter(pk=req.pk).update(vote_id=vote.pk)
+    party = OwnerParty.objects.get(estate=c.estate, members__user=c.owner)
+    voting.ballot_cast(actor=None, vote=vote, party=party, choice="agree")
+    vote = finish(vote)
+    objection = voting.objection_file(
+        actor=c.owner, vote=vote, text="计票有误", now=vote.publicised_at
+    )
+    voting.objection_uphold(actor=c.street, objection=objection, reason="送达不足")
+    req.refresh_from_db()
+    vote.refresh_from_db()
+    assert vote.status == VoteStatus.SET_ASIDE
+    assert req.status == Status.REJECTED
+    assert "撤销" in req.decision_note
+
+
+def test_the_set_aside_receiver_follows_the_contract(world):
+    c = cast(world)
+    req = ordinary(c, "raise", "续筹维修资金")
+    vote = Vote.objects.get(pk=req.vote_id)
+    vote_set_aside.send(sender=Vote, vote=vote)
+    req.refresh_from_db()
+    assert req.status == Status.REJECTED and req.decided_at is not None
