@@ -1,14 +1,10 @@
 """Background work of the CMS (django-q2).
 
-``ensure_schedules()`` registers, idempotently, the periodic job that publishes scheduled pages
-and withdraws expired ones: Wagtail's ``publish_scheduled`` command every minute. The worker
-calls it at start-up (``manage.py ensure_schedules``).
+``publish_scheduled`` publishes scheduled pages and withdraws expired ones (Wagtail's
+``publish_scheduled`` command); it runs every minute (declared in ``portal.core.schedules``).
 """
 
 from django.core.management import call_command
-from django_q.models import Schedule
-
-PUBLISH_SCHEDULED = "cms.tasks.publish_scheduled"
 
 
 def publish_scheduled() -> None:
@@ -25,16 +21,3 @@ def notify_notice(page_id: int) -> int:
     if notice is None:
         return 0
     return notify_notice_published(notice=notice)
-
-
-def ensure_schedules() -> None:
-    """Register ``publish_scheduled`` every minute (idempotent, by function name)."""
-    Schedule.objects.update_or_create(
-        func=PUBLISH_SCHEDULED,
-        defaults={
-            "name": "cms: publish scheduled pages",
-            "schedule_type": Schedule.MINUTES,
-            "minutes": 1,
-            "repeats": -1,
-        },
-    )

@@ -25,8 +25,7 @@ Tasks (django-q2)
     Every minute: a head for every open vote whose board grew, and the closing head of every
     closed vote that lacks one (catch-up if the close hook missed it); then the export file of
     every counted vote that lacks one (catch-up, and votes counted before exports were files).
-``ensure_schedules()``
-    Registers ``sign_tree_heads`` every minute; ``voting.tasks.ensure_schedules`` calls it.
+    Declared in ``portal.core.schedules``.
 
 Selectors (reads)
 -----------------
@@ -66,7 +65,6 @@ from .verify import build_export, electorate_json, make_consistency, make_head
 
 log = logging.getLogger(__name__)
 
-SCHEDULE_NAME = "voting.sign_tree_heads"
 
 #: Votes whose board exists (opened at some point); their board page and heads are public.
 BOARD_STATUSES = (
@@ -223,21 +221,6 @@ def publish_missing_exports() -> int:
         except Exception:  # noqa: BLE001 - one bad board must not stop the others
             log.exception("voting: writing the board export failed for vote %s", vote.pk)
     return written
-
-
-def ensure_schedules() -> None:
-    """Register the every-minute ``sign_tree_heads`` schedule once (safe at every start)."""
-    from django_q.models import Schedule
-
-    Schedule.objects.update_or_create(
-        name=SCHEDULE_NAME,
-        defaults={
-            "func": "voting.board.sign_tree_heads",
-            "schedule_type": Schedule.MINUTES,
-            "minutes": 1,
-            "repeats": -1,
-        },
-    )
 
 
 # --- reads ------------------------------------------------------------------------------------

@@ -1,9 +1,6 @@
 """Background work of voting (django-q2).
 
-``ensure_schedules()`` — called at worker start-up by ``manage.py ensure_schedules`` (Procfile): registers, idempotently,
-a django_q ``Schedule`` running ``voting.tasks.advance_votes`` every minute.
-
-``advance_votes(now=None)`` moves every due vote one or more steps: scheduled → open at
+``advance_votes(now=None)``, every minute (declared in ``portal.core.schedules``), moves every due vote one or more steps: scheduled → open at
 ``opens_at``; open → closed at ``closes_at``, then counted and publicised at once; publicised →
 final when the objection period ends and no objection to it awaits a ruling. It also sends the
 reminder a day before close and deletes paper-ballot scans whose replacement nobody confirmed
@@ -28,24 +25,6 @@ from . import board
 from .models import ObjectionStatus, Vote, VoteElector, VoteStatus
 
 log = logging.getLogger(__name__)
-
-SCHEDULE_NAME = "voting.advance_votes"
-
-
-def ensure_schedules() -> None:
-    """Register the every-minute ``advance_votes`` schedule once (safe to call at every start)."""
-    from django_q.models import Schedule
-
-    Schedule.objects.update_or_create(
-        name=SCHEDULE_NAME,
-        defaults={
-            "func": "voting.tasks.advance_votes",
-            "schedule_type": Schedule.MINUTES,
-            "minutes": 1,
-            "repeats": -1,
-        },
-    )
-    board.ensure_schedules()  # voting.board.sign_tree_heads every minute
 
 
 def advance_votes(now=None) -> dict:

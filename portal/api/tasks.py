@@ -8,8 +8,7 @@ anything the API would not publish. Files are replaced atomically. CSV cells go 
 ``portal.core.cells.safe_cell`` (text that looks like a formula is written inert, numbers stay
 numbers); the JSON keeps the exact text.
 
-``ensure_schedules()`` registers the job once, daily at 02:30 Asia/Shanghai; the worker calls it at
-start-up (``manage.py ensure_schedules``).
+The job runs daily at 02:30 Asia/Shanghai (declared in ``portal.core.schedules``).
 """
 
 from __future__ import annotations
@@ -20,7 +19,6 @@ import io
 import json
 import os
 import tempfile
-from datetime import datetime, time, timedelta
 from pathlib import Path
 
 from django.conf import settings
@@ -29,8 +27,6 @@ from django.utils import timezone
 
 from portal.core.cells import safe_cell
 from portal.dashboards import domains
-
-SCHEDULE_NAME = "api: nightly open-data export"
 
 
 def open_data_dir() -> Path:
@@ -107,19 +103,3 @@ def export_open_data(directory: str | Path | None = None) -> dict:
         index["datasets"].append({"name": name, "rows": len(rows), "files": files})
     _write(target / "index.json", json.dumps(index, ensure_ascii=False, indent=1).encode())
     return index
-
-
-def ensure_schedules() -> None:
-    """Register the nightly export once (idempotent; safe at every worker start)."""
-    from django_q.models import Schedule
-
-    tomorrow = timezone.localdate() + timedelta(days=1)
-    first = timezone.make_aware(datetime.combine(tomorrow, time(2, 30)))
-    defaults = {
-        "func": "portal.api.tasks.export_open_data",
-        "schedule_type": Schedule.DAILY,
-        "repeats": -1,
-    }
-    Schedule.objects.update_or_create(
-        name=SCHEDULE_NAME, defaults=defaults, create_defaults={**defaults, "next_run": first}
-    )

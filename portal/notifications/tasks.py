@@ -5,8 +5,6 @@ from __future__ import annotations
 from .models import Delivery, DeliveryStatus
 from .services import MAX_ATTEMPTS, delivery_send
 
-SCHEDULE_NAME = "notifications.retry_failed"
-
 
 def deliver(ids: list[int]) -> int:
     """Send the given deliveries (queued by ``services.notify``); returns how many were sent."""
@@ -27,17 +25,3 @@ def retry_failed() -> int:
         ).values_list("pk", flat=True)[:1000]
     )
     return deliver(ids)
-
-
-def ensure_schedules() -> None:
-    from django_q.models import Schedule
-
-    Schedule.objects.update_or_create(
-        name=SCHEDULE_NAME,
-        defaults={
-            "func": "portal.notifications.tasks.retry_failed",
-            "schedule_type": Schedule.MINUTES,
-            "minutes": 5,
-            "repeats": -1,
-        },
-    )

@@ -1,15 +1,14 @@
 """Background work of the credit rating (django-q2).
 
-``ensure_schedules()`` registers, idempotently, one daily job ``property.credit.tasks.daily``
-at 01:10 Asia/Shanghai: it first lets records whose objection window has passed take effect
+One daily job ``property.credit.tasks.daily`` at 01:10 Asia/Shanghai (declared in
+``portal.core.schedules``): it first lets records whose objection window has passed take effect
 (``credit_records_activate_due``), then recomputes every company's rating for the day
-(``recompute_ratings``), which adds one row per company to the rating history. The worker
-calls ``ensure_schedules()`` at start-up (``manage.py ensure_schedules``).
+(``recompute_ratings``), which adds one row per company to the rating history.
 """
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import date
 
 from django.db import transaction
 from django.utils import timezone
@@ -17,8 +16,6 @@ from django.utils import timezone
 from .models import Rating
 from .selectors import score_companies
 from .services import credit_records_activate_due, credit_survey_open
-
-SCHEDULE_NAME = "credit: activate due records and recompute ratings"
 
 
 def breakdown_json(breakdown, inputs) -> dict:
@@ -94,25 +91,3 @@ def daily(today: date | None = None) -> dict:
     rated = recompute_ratings(today)
     surveyed = credit_survey_open(year=today.year)
     return {"activated": activated, "rated": rated, "survey_told": surveyed}
-
-
-def ensure_schedules() -> None:
-    """Register the daily credit job once (idempotent; safe at every worker start)."""
-    from django_q.models import Schedule
-
-    tomorrow = timezone.localdate() + timedelta(days=1)
-    first = timezone.make_aware(datetime.combine(tomorrow, time(1, 10)))
-    Schedule.objects.update_or_create(
-        name=SCHEDULE_NAME,
-        defaults={
-            "func": "property.credit.tasks.daily",
-            "schedule_type": Schedule.DAILY,
-            "repeats": -1,
-        },
-        create_defaults={
-            "func": "property.credit.tasks.daily",
-            "schedule_type": Schedule.DAILY,
-            "repeats": -1,
-            "next_run": first,
-        },
-    )

@@ -1,7 +1,6 @@
 """Background work of the fund (django-q2).
 
-``ensure_schedules()`` registers the periodic jobs idempotently (the worker calls it at start
-through ``manage.py ensure_schedules``):
+The periodic jobs (declared in ``portal.core.schedules``):
 
 * ``check_review_deadlines`` (hourly): for every emergency request awaiting review, remind the
   reviewing offices when one working day or less is left, and once the deadline has passed
@@ -24,7 +23,6 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
-from django_q.models import Schedule
 from django_q.tasks import async_task
 
 from portal.audit import log_event
@@ -36,21 +34,6 @@ from . import notifications
 from .apportion import refill_due
 from .models import FundAccount, FundRequest, Status
 from .rules import REVIEWER_KINDS
-
-
-def ensure_schedules() -> None:
-    """Register the fund's periodic jobs (idempotent)."""
-    for name, func, kind in (
-        (
-            "fund.check_review_deadlines",
-            "property.fund.tasks.check_review_deadlines",
-            Schedule.HOURLY,
-        ),
-        ("fund.refill_sweep", "property.fund.tasks.refill_sweep", Schedule.DAILY),
-    ):
-        Schedule.objects.update_or_create(
-            name=name, defaults={"func": func, "schedule_type": kind, "repeats": -1}
-        )
 
 
 def check_review_deadlines(today: date | None = None) -> dict:

@@ -1,6 +1,5 @@
 """Background work of the registry (django-q2): registry imports and the hourly clean-up of
-their stored files (``ensure_schedules`` registers it; the worker calls it at start through
-``manage.py ensure_schedules``), and the text to the registry's contact of a verified person.
+their stored files (declared in ``portal.core.schedules``), and the text to the registry's contact of a verified person.
 
 Accounts are told of claims and disputes through ``portal.notifications`` (see
 ``notifications.py``); the one message that goes to a registry phone, which may belong to no
@@ -13,7 +12,6 @@ from __future__ import annotations
 from django.conf import settings
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django_q.models import Schedule
 
 from portal.core.links import absolute_reverse
 from portal.notifications.services import sms_to_phone
@@ -29,18 +27,6 @@ def run_registry_import(job_id: int) -> str:
 
 def expire_import_files() -> int:
     return import_jobs.import_jobs_expire()
-
-
-def ensure_schedules() -> None:
-    """Register the registry's periodic jobs (idempotent)."""
-    Schedule.objects.update_or_create(
-        name="registry.expire_import_files",
-        defaults={
-            "func": "property.registry.tasks.expire_import_files",
-            "schedule_type": Schedule.HOURLY,
-            "repeats": -1,
-        },
-    )
 
 
 def notify_claim_verified(claim_id: int) -> int:

@@ -20,8 +20,10 @@ pytestmark = pytest.mark.django_db
 
 def test_ensure_schedules_registers_publish_scheduled_once():
     """The worker's minute job publish_scheduled is registered idempotently."""
-    tasks.ensure_schedules()
-    tasks.ensure_schedules()
+    from portal.core.schedules import ensure_schedules
+
+    ensure_schedules()
+    ensure_schedules()
     schedules = Schedule.objects.filter(func="cms.tasks.publish_scheduled")
     assert schedules.count() == 1
     assert schedules.get().schedule_type == Schedule.MINUTES and schedules.get().minutes == 1

@@ -208,11 +208,13 @@ def test_ensure_schedules_registers_head_signing():
     """The worker start-up registers sign_tree_heads every minute, once."""
     from django_q.models import Schedule
 
-    tasks.ensure_schedules()
-    tasks.ensure_schedules()
-    s = Schedule.objects.get(name=board.SCHEDULE_NAME)
+    from portal.core.schedules import ensure_schedules
+
+    ensure_schedules()
+    ensure_schedules()
+    s = Schedule.objects.get(name="voting.sign_tree_heads")
     assert s.func == "voting.board.sign_tree_heads" and s.minutes == 1
-    assert Schedule.objects.filter(name=board.SCHEDULE_NAME).count() == 1
+    assert Schedule.objects.filter(name="voting.sign_tree_heads").count() == 1
 
 
 def test_receipt_check_detects_tampered_entry(counted):

@@ -25,11 +25,13 @@ def test_ensure_schedules_idempotent():
     """One every-minute schedule, however often it is registered."""
     from django_q.models import Schedule
 
-    tasks.ensure_schedules()
-    tasks.ensure_schedules()
-    s = Schedule.objects.get(name=tasks.SCHEDULE_NAME)
+    from portal.core.schedules import ensure_schedules
+
+    ensure_schedules()
+    ensure_schedules()
+    s = Schedule.objects.get(name="voting.advance_votes")
     assert s.func == "voting.tasks.advance_votes" and s.minutes == 1
-    assert Schedule.objects.filter(name=tasks.SCHEDULE_NAME).count() == 1
+    assert Schedule.objects.filter(name="voting.advance_votes").count() == 1
 
 
 def test_advance_votes_moves_due_votes_through_to_final(estate, django_capture_on_commit_callbacks):

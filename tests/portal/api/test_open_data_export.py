@@ -66,9 +66,11 @@ def test_export_default_directory_is_var_open_data(settings):
 
 def test_ensure_schedules_is_idempotent(db):
     """The worker registers the nightly export once, however often it starts."""
-    tasks.ensure_schedules()
-    tasks.ensure_schedules()
-    schedules = Schedule.objects.filter(name=tasks.SCHEDULE_NAME)
+    from portal.core.schedules import ensure_schedules
+
+    ensure_schedules()
+    ensure_schedules()
+    schedules = Schedule.objects.filter(name="api: nightly open-data export")
     assert schedules.count() == 1
     assert schedules.get().func == "portal.api.tasks.export_open_data"
     assert schedules.get().schedule_type == Schedule.DAILY

@@ -7,6 +7,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django_q.models import Schedule
 
+from portal.core.schedules import ensure_schedules
 from portal.permissions import scope_q
 from property.credit.models import Publication, Rating
 from property.credit.selectors import current_rating, ratings_in_scope
@@ -15,7 +16,7 @@ from property.credit.services import (
     credit_objection_file,
     credit_quarter_publish,
 )
-from property.credit.tasks import daily, ensure_schedules, recompute_ratings
+from property.credit.tasks import daily, recompute_ratings
 from tests.property.credit.factories import add_record, city_officer, company_staff, fill_checklist
 
 pytestmark = pytest.mark.django_db

@@ -444,7 +444,7 @@ def test_vote_finalised_receiver_follows_the_contract(c):
 def test_ensure_schedules_is_idempotent(db):
     from django_q.models import Schedule
 
-    from property.fund.tasks import ensure_schedules
+    from portal.core.schedules import ensure_schedules
 
     ensure_schedules()
     ensure_schedules()
