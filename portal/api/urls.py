@@ -4,8 +4,6 @@ versioned endpoints under /api/v1/ (URL path versioning)."""
 from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView
 
-from portal.dashboards import domains
-
 from . import views
 from .docs import ApiDocsView
 
@@ -23,28 +21,14 @@ urlpatterns = [
         views.StaffNodeDashboard.as_view(),
         name="staff-node",
     ),
+    re_path(V + r"notices/$", views.PublicNotices.as_view(), name="notices"),
+    re_path(V + r"ratings/$", views.PublicRatings.as_view(), name="ratings"),
+    re_path(V + r"ratings/history/$", views.PublicRatingHistory.as_view(), name="rating-history"),
+    re_path(
+        V + r"ratings/(?P<credit_code>[^/]+)/$",
+        views.PublicCompanyRatings.as_view(),
+        name="company-ratings",
+    ),
+    re_path(V + r"votes/results/$", views.PublicVoteResults.as_view(), name="vote-results"),
+    re_path(V + r"fund/estates/$", views.PublicFundEstates.as_view(), name="fund-estates"),
 ]
-
-# Each domain's public endpoints, when its app is present (see portal.dashboards.domains).
-if domains.available(domains.CMS):
-    urlpatterns.append(re_path(V + r"notices/$", views.PublicNotices.as_view(), name="notices"))
-if domains.available(domains.CREDIT):
-    urlpatterns += [
-        re_path(V + r"ratings/$", views.PublicRatings.as_view(), name="ratings"),
-        re_path(
-            V + r"ratings/history/$", views.PublicRatingHistory.as_view(), name="rating-history"
-        ),
-        re_path(
-            V + r"ratings/(?P<credit_code>[^/]+)/$",
-            views.PublicCompanyRatings.as_view(),
-            name="company-ratings",
-        ),
-    ]
-if domains.available(domains.VOTING):
-    urlpatterns.append(
-        re_path(V + r"votes/results/$", views.PublicVoteResults.as_view(), name="vote-results")
-    )
-if domains.available(domains.FUND):
-    urlpatterns.append(
-        re_path(V + r"fund/estates/$", views.PublicFundEstates.as_view(), name="fund-estates")
-    )

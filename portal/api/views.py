@@ -20,7 +20,6 @@ from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
 from rest_framework.views import APIView
 
 from portal.core.links import page_url
-from portal.dashboards import domains
 from portal.dashboards import selectors as dash
 from portal.organisations.models import Jurisdiction
 from portal.permissions import governed_paths
@@ -45,7 +44,6 @@ class OpenDataList(PublicMixin, generics.ListAPIView):
     nightly open-data export alike; subclasses name their ``dataset`` and serializer."""
 
     dataset = ""
-    needs: str | None = None  # the domain selectors module the rows come from
     filter_backends: list = []
 
     @classmethod
@@ -75,7 +73,6 @@ class PublicEstates(OpenDataList):
 class PublicNotices(OpenDataList):
     """Published, unexpired public notices, newest first (cms)."""
 
-    needs = domains.CMS
     dataset = "notices"
     serializer_class = s.NoticeSerializer
 
@@ -131,7 +128,6 @@ def _published_ratings(credit_code: str | None = None) -> list[dict]:
 class PublicRatings(OpenDataList):
     """The latest published quarter's company ratings, by score (credit)."""
 
-    needs = domains.CREDIT
     dataset = "ratings"
     serializer_class = s.RatingSerializer
 
@@ -147,7 +143,6 @@ class PublicRatings(OpenDataList):
 class PublicRatingHistory(OpenDataList):
     """Every published quarter's company ratings (the rating history), newest quarter first."""
 
-    needs = domains.CREDIT
     dataset = "rating_history"
     serializer_class = s.RatingSerializer
 
@@ -178,7 +173,6 @@ class PublicVoteResults(OpenDataList):
     """Results of final votes (after the publicity period): the tally figures only, never a
     ballot, a party or a person; votes that are not final are not listed."""
 
-    needs = domains.VOTING
     dataset = "vote_results"
     serializer_class = s.VoteResultSerializer
 
@@ -217,7 +211,6 @@ class PublicVoteResults(OpenDataList):
 class PublicFundEstates(OpenDataList):
     """Maintenance fund statistics per estate: ledgers, balance, refills due, open requests."""
 
-    needs = domains.FUND
     dataset = "fund_estates"
     serializer_class = s.FundEstateSerializer
 

@@ -27,8 +27,6 @@ from portal.core.templatetags.numbers import format_money
 from portal.organisations.models import LEVEL_DEPTH, Jurisdiction, Level
 from property.registry.models import Estate, OwnerParty, Ownership, Unit
 
-from . import domains
-
 ESTATE_DEPTH = LEVEL_DEPTH[Level.ESTATE]
 STEP = Jurisdiction.steplen
 ZERO = Decimal("0.00")
@@ -496,13 +494,12 @@ def _registry_source(scope: Scope, extras: Extras) -> dict[str, dict]:
 
 # Each source answers {path prefix: {indicator key: value}} for a scope (and may add charts and
 # lists to ``extras``); a ``TOTAL`` entry overrides the summed total of non-additive figures.
-# Each is listed with the domain selectors module it needs (see ``domains.available``).
-FIGURE_SOURCES: list[tuple[str | None, Callable[[Scope, Extras], dict[str, dict]]]] = [
-    (None, _registry_source),
-    (domains.VOTING, voting_figures),
-    (domains.FUND, fund_figures),
-    (domains.CREDIT, credit_figures),
-    (domains.CMS, notice_figures),
+FIGURE_SOURCES: list[Callable[[Scope, Extras], dict[str, dict]]] = [
+    _registry_source,
+    voting_figures,
+    fund_figures,
+    credit_figures,
+    notice_figures,
 ]
 
 
@@ -511,9 +508,7 @@ def figures_by_prefix(prefix: str, length: int, extras: Extras | None = None) ->
     scope = Scope.under(prefix, length)
     extras = extras if extras is not None else Extras()
     by_prefix: dict[str, dict] = {}
-    for needs, source in FIGURE_SOURCES:
-        if needs and not domains.available(needs):
-            continue
+    for source in FIGURE_SOURCES:
         for key, values in source(scope, extras).items():
             by_prefix.setdefault(key, {}).update(values)
     return by_prefix
@@ -663,87 +658,84 @@ def resident_overview(user) -> dict:
     estates = list(estates_of_user(user).select_related("jurisdiction").order_by("code"))
     sections = []
     accounts = []
-    if domains.available(domains.VOTING):
-        from voting.selectors import open_votes, party_entries
+    from voting.selectors import open_votes, party_entries
 
-        votes = []
-        for estate in estates:
-            parties = list(parties_of_user(user, estate))
-            for vote in open_votes(estate):
-                receipts = [e.receipt for p in parties for e in party_entries(vote, p)]
-                votes.append(
-                    {
-                        "label": vote.title,
-                        "url": reverse("voting:detail", args=[vote.pk]),
-                        "detail": estate.name,
-                        "when": vote.closes_at,
-                        "receipts": receipts,
-                    }
-                )
-        sections.append(
-            _section(
-                _("My open votes"),
-                votes,
-                link=reverse("voting:list"),
-                link_text=_("All votes"),
-                empty=_("No vote is open in your estates."),
+    votes = []
+    for estate in estates:
+        parties = list(parties_of_user(user, estate))
+        for vote in open_votes(estate):
+            receipts = [e.receipt for p in parties for e in party_entries(vote, p)]
+            votes.append(
+                {
+                    "label": vote.title,
+                    "url": reverse("voting:detail", args=[vote.pk]),
+                    "detail": estate.name,
+                    "when": vote.closes_at,
+                    "receipts": receipts,
+                }
             )
+    sections.append(
+        _section(
+            _("My open votes"),
+            votes,
+            link=reverse("voting:list"),
+            link_text=_("All votes"),
+            empty=_("No vote is open in your estates."),
         )
-    if domains.available(domains.FUND):
-        from property.fund.selectors import owner_accounts
+    )
+    from property.fund.selectors import owner_accounts
 
-        accounts = list(owner_accounts(user))
-        balances = {a.unit_id: a for a in accounts}
-        for unit in units:
-            account = balances.get(unit.pk)
-            unit.fund_balance = account.balance if account else None
-            unit.fund_url = reverse("fund:ledger", args=[account.pk]) if account else None
-        sections.append(
-            _section(
-                _("My fund ledgers"),
-                [
-                    {
-                        "label": f"{a.estate.name} {a.unit.code}",
-                        "url": reverse("fund:ledger", args=[a.pk]),
-                        "detail": format_money(a.balance),
-                        "flag": _("Refill due") if a.refill_due else None,
-                    }
-                    for a in accounts
-                ],
-                link=reverse("fund:my"),
-                link_text=_("My maintenance fund"),
-                empty=_("No fund ledger yet."),
-            )
+    accounts = list(owner_accounts(user))
+    balances = {a.unit_id: a for a in accounts}
+    for unit in units:
+        account = balances.get(unit.pk)
+        unit.fund_balance = account.balance if account else None
+        unit.fund_url = reverse("fund:ledger", args=[account.pk]) if account else None
+    sections.append(
+        _section(
+            _("My fund ledgers"),
+            [
+                {
+                    "label": f"{a.estate.name} {a.unit.code}",
+                    "url": reverse("fund:ledger", args=[a.pk]),
+                    "detail": format_money(a.balance),
+                    "flag": _("Refill due") if a.refill_due else None,
+                }
+                for a in accounts
+            ],
+            link=reverse("fund:my"),
+            link_text=_("My maintenance fund"),
+            empty=_("No fund ledger yet."),
         )
-    if domains.available(domains.CMS):
-        from cms.selectors import notices_for_estate
+    )
+    from cms.selectors import notices_for_estate
 
-        # A notice to the district or the whole city applies to each of the owner's estates:
-        # listed once, under the place it is addressed to (none for the whole city).
-        notices, seen = [], set()
-        for estate in estates:
-            for page in notices_for_estate(estate, limit=5):
-                if page.pk in seen:
-                    continue
-                seen.add(page.pk)
-                notices.append(
-                    {
-                        "label": page.title,
-                        "url": page.url,
-                        "detail": page.jurisdiction.name if page.jurisdiction else None,
-                        "when": page.publication_date,
-                    }
-                )
-        notices.sort(key=lambda n: n["when"] or date.min, reverse=True)
-        sections.append(
-            _section(
-                _("Notices for my estate"),
-                notices,
-                link="/notices/",
-                link_text=_("All notices"),
-                empty=_("No notice."),
+    # A notice to the district or the whole city applies to each of the owner's estates:
+    # listed once, under the place it is addressed to (none for the whole city).
+    notices, seen = [], set()
+    for estate in estates:
+        for page in notices_for_estate(estate, limit=5):
+            if page.pk in seen:
+                continue
+            seen.add(page.pk)
+            notices.append(
+                {
+                    "label": page.title,
+                    "url": page.url,
+                    "detail": page.jurisdiction.name if page.jurisdiction else None,
+                    "when": page.publication_date,
+                }
             )
+    notices.sort(key=lambda n: n["when"] or date.min, reverse=True)
+    sections.append(
+        _section(
+            _("Notices for my estate"),
+            notices,
+            link="/notices/",
+            link_text=_("All notices"),
+            empty=_("No notice."),
         )
+    )
     return {
         "units": units,
         "estates": estates,
@@ -768,75 +760,69 @@ def company_overview(user, company_ids) -> dict:
     )
     figures = estate_figures(estates) if estates else {}
     top_sections, sections = [], []
-    if domains.available(domains.CREDIT):
-        from property.credit.selectors import current_rating, pending_records
+    from property.credit.selectors import current_rating, pending_records
 
-        ratings, records = [], []
-        for company in companies:
-            url = (
-                reverse("credit:company", args=[company.credit_code])
-                if company.credit_code
-                else None
-            )
-            rating = current_rating(company)
-            ratings.append(
+    ratings, records = [], []
+    for company in companies:
+        url = reverse("credit:company", args=[company.credit_code]) if company.credit_code else None
+        rating = current_rating(company)
+        ratings.append(
+            {
+                "label": company.name,
+                "url": url,
+                "detail": f"{rating.score} · {rating.grade}" if rating else _("Not rated yet"),
+                "when": rating.as_of if rating else None,
+                "flag": _("On the blacklist") if rating and rating.blacklisted else None,
+            }
+        )
+        for record in pending_records(company):
+            records.append(
                 {
-                    "label": company.name,
-                    "url": url,
-                    "detail": f"{rating.score} · {rating.grade}" if rating else _("Not rated yet"),
-                    "when": rating.as_of if rating else None,
-                    "flag": _("On the blacklist") if rating and rating.blacklisted else None,
+                    "label": record.item.description,
+                    "url": reverse("credit:mine"),
+                    # Signed as on the credit pages: a bad record's points are lost.
+                    "detail": f"{record.get_status_display()} · "
+                    f"{'+' if record.signed_points >= 0 else '−'}{record.points}",
+                    "when": record.objection_deadline,
                 }
             )
-            for record in pending_records(company):
-                records.append(
-                    {
-                        "label": record.item.description,
-                        "url": reverse("credit:mine"),
-                        # Signed as on the credit pages: a bad record's points are lost.
-                        "detail": f"{record.get_status_display()} · "
-                        f"{'+' if record.signed_points >= 0 else '−'}{record.points}",
-                        "when": record.objection_deadline,
-                    }
-                )
-        top_sections.append(
-            _section(
-                _("My rating"),
-                ratings,
-                link=reverse("credit:mine"),
-                link_text=_("My credit records"),
-            )
+    top_sections.append(
+        _section(
+            _("My rating"),
+            ratings,
+            link=reverse("credit:mine"),
+            link_text=_("My credit records"),
         )
-        sections.append(
-            _section(
-                _("Records and objections"),
-                records,
-                link=reverse("credit:mine"),
-                link_text=_("My credit records"),
-                empty=_("No record awaits the objection window."),
-            )
+    )
+    sections.append(
+        _section(
+            _("Records and objections"),
+            records,
+            link=reverse("credit:mine"),
+            link_text=_("My credit records"),
+            empty=_("No record awaits the objection window."),
         )
-    if domains.available(domains.FUND):
-        from property.fund.selectors import requests_for_user
+    )
+    from property.fund.selectors import requests_for_user
 
-        requests = [
-            {
-                "label": r.title,
-                "url": reverse("fund:request", args=[r.pk]),
-                "detail": f"{r.estate.name} · {r.get_status_display()}",
-                "when": r.submitted_at,
-            }
-            for r in requests_for_user(user)[:20]
-        ]
-        sections.append(
-            _section(
-                _("My fund requests"),
-                requests,
-                link=reverse("fund:requests"),
-                link_text=_("All fund requests"),
-                empty=_("No fund request."),
-            )
+    requests = [
+        {
+            "label": r.title,
+            "url": reverse("fund:request", args=[r.pk]),
+            "detail": f"{r.estate.name} · {r.get_status_display()}",
+            "when": r.submitted_at,
+        }
+        for r in requests_for_user(user)[:20]
+    ]
+    sections.append(
+        _section(
+            _("My fund requests"),
+            requests,
+            link=reverse("fund:requests"),
+            link_text=_("All fund requests"),
+            empty=_("No fund request."),
         )
+    )
     return {
         "companies": companies,
         "estates": [(e, figures[e.pk]) for e in estates],

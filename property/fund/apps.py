@@ -11,10 +11,8 @@ class FundConfig(AppConfig):
         from .notifications import register_kinds
 
         register_kinds()
-        try:
-            from voting.signals import vote_finalised, vote_set_aside
-        except ImportError:  # voting's signals not landed yet: nothing to listen to
-            return
+        from voting.signals import vote_finalised, vote_set_aside
+
         from .receivers import on_vote_finalised, on_vote_set_aside
 
         vote_finalised.connect(on_vote_finalised, dispatch_uid="fund.on_vote_finalised")

@@ -584,13 +584,10 @@ def _start_vote(*, actor, request: FundRequest, now: datetime) -> None:
     """Create the owners' vote (matter 5 use, 6 raise) deciding an ordinary request.
 
     Seam to ``voting`` (layer 3, docs/contracts.md): ``vote_create`` makes a draft vote that the
-    owners' committee then schedules. If voting is not installed yet the request waits in
-    ``voting`` with no vote linked.
+    owners' committee then schedules.
     """
-    try:
-        from voting.services import vote_create
-    except ImportError:
-        return
+    from voting.services import vote_create
+
     matter = 5 if request.kind == RequestKind.USE else 6
     opens = now + timedelta(days=int(setting("VOTE_NOTICE_DAYS")))
     try:

@@ -1,8 +1,6 @@
 """Pages of the maintenance fund. Thin: permission (role AND jurisdiction) via rules, work in
 ``services``, reads in ``selectors``."""
 
-import importlib.util
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -95,21 +93,14 @@ def _estate_ledgers(request, estate):
     )
 
 
-def pdf_available() -> bool:
-    return importlib.util.find_spec("portal.core.pdf") is not None
-
-
 @object_permission_required("fund.view_estate_fund", Estate, "code", kwarg="code")
 def statement(request, estate, year: int):
     ctx = selectors.annual_statement(estate, year)
-    ctx["pdf_available"] = pdf_available()
     return render(request, "fund/statement.html", ctx)
 
 
 @object_permission_required("fund.view_estate_fund", Estate, "code", kwarg="code")
 def statement_pdf(request, estate, year: int):
-    if not pdf_available():
-        raise Http404
     from portal.core.pdf import display_width, fixed_width_lines, render_pdf, sign_pdf
     from portal.core.templatetags.numbers import format_area, format_money
 

@@ -22,7 +22,6 @@ pytestmark = pytest.mark.postgres
 
 
 def test_database_crash_during_casting_loses_no_acknowledged_ballot(pg_cluster):
-    pytest.importorskip("voting.services")
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "PYTEST_"))}
     env.pop("DATABASE_URL", None)
     env["LOAD_PG"] = pg_cluster.url("").rstrip("/")

@@ -63,7 +63,6 @@ def snapshot(estate):
     ],
 )
 def test_failure_mid_disbursement_leaves_every_ledger_unchanged(world, point):
-    pytest.importorskip("property.fund.services")
     from property.fund import services
     from property.fund.models import FundRequest, LedgerEntry, Status
     from tests.property.fund.factories import cast

@@ -37,10 +37,7 @@ def _forms():
 
 
 def cases():
-    try:
-        forms = _forms()
-    except ImportError:  # pragma: no cover
-        return []
+    forms = _forms()
     return [
         pytest.param(cls, kwargs, name, id=f"{cls.__module__}.{cls.__name__}.{name}")
         for cls, kwargs, names in forms

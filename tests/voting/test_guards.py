@@ -2,10 +2,10 @@
 
 import pytest
 
+from property.registry import guards
 from tests.factories import add_units
 from tests.voting.factories import finish, open_vote
 
-guards = pytest.importorskip("property.registry.guards")
 pytestmark = pytest.mark.django_db
 
 

@@ -11,7 +11,7 @@ from portal.accounts.models import User
 from portal.organisations.models import OrgKind
 from property.registry.models import OwnerParty, Person
 from tests.factories import add_units, staff
-from tests.portal.dashboards.factories import add_domain_data, domains_present, require_domains
+from tests.portal.dashboards.factories import add_domain_data
 
 from .conftest import token_header
 
@@ -58,8 +58,7 @@ def bodies(client, city) -> dict[str, str]:
 def test_no_personal_data_in_any_endpoint(client, city):
     w = city.world
     add_units(w.estates[0], [("8-801", "88.00", "王秘密+李隐私"), ("8-802", "66.00", "赵机密")])
-    if domains_present():
-        add_domain_data(city)
+    add_domain_data(city)
     Person.objects.filter(name="赵机密").update(phone="+8613912345678")
     secrets = sensitive_strings()
     assert "王秘密" in secrets and "+8613912345678" in secrets
@@ -74,7 +73,6 @@ def test_no_interim_counts_in_any_endpoint(client, city):
     """Only final votes' figures leave through the API: open, counted-but-not-final and draft
     votes appear nowhere (not even their titles), and no body has choices outside a final
     vote's tally."""
-    require_domains()
     votes = add_domain_data(city)
     found = bodies(client, city)
     results = json.loads(found["/api/v1/votes/results/"])["results"]

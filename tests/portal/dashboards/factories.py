@@ -100,28 +100,6 @@ def build_city() -> City:
     return City(world=world, owners=[owner0, owner1, owner2], expected=expected)
 
 
-DOMAIN_MODULES = (
-    "voting.selectors",
-    "property.fund.selectors",
-    "property.credit.selectors",
-    "cms.selectors",
-)
-
-
-def require_domains() -> None:
-    """Skip the calling test module until every domain app has landed."""
-    import pytest
-
-    for module in DOMAIN_MODULES:
-        pytest.importorskip(module)
-
-
-def domains_present() -> bool:
-    from importlib.util import find_spec
-
-    return all(find_spec(m) is not None for m in DOMAIN_MODULES)
-
-
 def add_domain_data(city: City) -> dict:
     """Votes, fund ledgers and requests, ratings and notices with known figures (see
     ``DOMAIN_EXPECTED``). Rows are written directly: this builds test records, it is not a flow.

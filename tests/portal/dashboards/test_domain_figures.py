@@ -7,10 +7,9 @@ import pytest
 
 from portal.dashboards import selectors
 
-from .factories import DOMAIN_EXPECTED_E0, add_domain_data, require_domains
+from .factories import DOMAIN_EXPECTED_E0, add_domain_data
 
 pytestmark = pytest.mark.django_db
-require_domains()
 
 EMPTY = dict(
     votes_open=0,
