@@ -255,9 +255,17 @@ class FundRequest(models.Model):
     # The units whose share of the estimate would take their ledger below zero, as the reviewer
     # saw and confirmed them when approving (unit, balance, committed, share, short; yuan).
     shortfalls_seen = models.JSONField(_("units short, seen at approval"), default=list, blank=True)
-    # The owners' vote (matter 5 or 6) deciding an ordinary request: the primary key of a
-    # voting.Vote, kept as a plain integer so this app's migrations do not depend on voting's.
-    vote_id = models.PositiveBigIntegerField(_("owners' vote"), null=True, blank=True, unique=True)
+    # The owners' vote (matter 5 or 6) deciding an ordinary request (the fund sits above voting
+    # in the house, so it may point at it; a vote that decided a request is never deleted).
+    vote = models.OneToOneField(
+        "voting.Vote",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="fund_request",
+        db_column="vote_id",
+        verbose_name=_("owners' vote"),
+    )
     final_cost = models.DecimalField(_("final cost"), null=True, blank=True, **MONEY)
     invoice_number = models.CharField(_("invoice number"), max_length=60, blank=True)
     accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)

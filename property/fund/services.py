@@ -604,8 +604,8 @@ def _start_vote(*, actor, request: FundRequest, now: datetime) -> None:
         if type(exc).__name__ != "VoteError":
             raise
         raise FundError(str(exc)) from exc
-    request.vote_id = vote.pk
-    request.save(update_fields=["vote_id"])
+    request.vote = vote
+    request.save(update_fields=["vote"])
 
 
 #: ``vote_result_recorded``'s outcome for a vote whose result was set aside on an objection.

@@ -344,12 +344,10 @@ def test_vote_result_moves_ordinary_request(c):
     """An ordinary use proceeds only if its owners' vote (matter 5) passed (docs/contracts.md)."""
     req = submit(c, kind="use", category="")
     assert req.status == Status.VOTING and req.review_deadline is None
-    FundRequest.objects.filter(pk=req.pk).update(vote_id=4242)
-    services.vote_result_recorded(vote_id=4242, outcome="passed")
+    services.vote_result_recorded(vote_id=req.vote_id, outcome="passed")
     assert FundRequest.objects.get(pk=req.pk).status == Status.APPROVED
     req2 = submit(c, kind="raise", category="", title="续筹")
-    FundRequest.objects.filter(pk=req2.pk).update(vote_id=4243)
-    services.vote_result_recorded(vote_id=4243, outcome="invalid")
+    services.vote_result_recorded(vote_id=req2.vote_id, outcome="invalid")
     assert FundRequest.objects.get(pk=req2.pk).status == Status.REJECTED
 
 
@@ -434,10 +432,9 @@ def test_vote_finalised_receiver_follows_the_contract(c):
     from property.fund.receivers import on_vote_finalised
 
     req = submit(c, kind="use", category="")
-    FundRequest.objects.filter(pk=req.pk).update(vote_id=77)
-    on_vote_finalised(sender=object, vote=SimpleNamespace(pk=78), outcome="passed")
+    on_vote_finalised(sender=object, vote=SimpleNamespace(pk=req.vote_id + 1), outcome="passed")
     assert FundRequest.objects.get(pk=req.pk).status == Status.VOTING
-    on_vote_finalised(sender=object, vote=SimpleNamespace(pk=77), outcome="failed")
+    on_vote_finalised(sender=object, vote=SimpleNamespace(pk=req.vote_id), outcome="failed")
     assert FundRequest.objects.get(pk=req.pk).status == Status.REJECTED
 
 

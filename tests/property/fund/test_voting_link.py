@@ -87,3 +87,16 @@ def test_the_set_aside_receiver_follows_the_contract(world):
     vote_set_aside.send(sender=Vote, vote=vote)
     req.refresh_from_db()
     assert req.status == Status.REJECTED and req.decided_at is not None
+
+
+def test_the_request_holds_its_vote_as_a_foreign_key(world):
+    """The request points at its vote (and back), and the vote cannot be deleted under it."""
+    from django.db.models import ProtectedError
+
+    c = cast(world)
+    req = ordinary(c, "use", "门禁系统更换")
+    vote = Vote.objects.get(pk=req.vote_id)
+    assert req.vote == vote and vote.fund_request == req
+    assert FundRequest.objects.get(vote__title="门禁系统更换") == req
+    with pytest.raises(ProtectedError):
+        vote.delete()
