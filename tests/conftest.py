@@ -3,7 +3,7 @@ from django.conf import settings
 
 from tests.factories import make_world
 
-# The PostgreSQL pass of CI (docs/testing.md, "Two databases"): the SQLite pass runs every
+# The PostgreSQL pass of CI (README, "Tests": "Two databases"): the SQLite pass runs every
 # test but those marked ``postgres``; the PostgreSQL pass runs what the database can change.
 DB_FIXTURES = {
     "db",
