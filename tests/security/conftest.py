@@ -13,6 +13,7 @@ from django.core.management import call_command
 from django.db import transaction
 
 from tests.security.matrix import ANON, COMPANY, DEMO_EMAILS
+from tests.shared_data import settle_constraint_checks
 
 
 @dataclass
@@ -35,6 +36,7 @@ def demo(django_db_setup, django_db_blocker):
 
     with django_db_blocker.unblock(), transaction.atomic():
         call_command("load_demo_data", verbosity=0, stdout=_Null())
+        settle_constraint_checks()
         estate = Estate.objects.get(code="binjiang")
         users = {ANON: None}
         for role, email in DEMO_EMAILS.items():

@@ -24,6 +24,7 @@ from property.fund.models import (
 )
 from property.fund.selectors import estate_fund_summary
 from property.registry.models import Estate
+from tests.shared_data import settle_constraint_checks
 
 # What the demo's ledgers held before the demo went through the services (loaded on
 # 2026-11-29 with the ledger writer it had then): the figures do not change.
@@ -51,6 +52,7 @@ def demo(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock(), transaction.atomic():
         for module in (core_demo, registry_demo, fund_demo):
             module.load()
+        settle_constraint_checks()
         yield
         transaction.set_rollback(True)
 
