@@ -18,3 +18,17 @@ from django.db import connection
 def settle_constraint_checks() -> None:
     """Check the deferred constraints of what this transaction wrote so far, now, once."""
     connection.check_constraints()
+
+
+def migration_data_back() -> None:
+    """Put back what the migrations seeded (the credit catalogue and checklist, Wagtail's root
+    page, the holidays) if a transactional test flushed it earlier on this worker: the demo city
+    is built on it. Transactional tests ask for ``serialized_rollback``, so the test database was
+    serialized after migrating; with nothing flushed this does nothing."""
+    from property.credit.models import ChecklistItem
+
+    if ChecklistItem.objects.exists():
+        return
+    data = getattr(connection, "_test_serialized_contents", None)
+    if data:
+        connection.creation.deserialize_db_from_string(data)

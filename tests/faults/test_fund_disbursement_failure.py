@@ -11,7 +11,10 @@ from unittest import mock
 import pytest
 from django.utils import timezone
 
-pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.postgres,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 
 class Injected(RuntimeError):

@@ -118,7 +118,9 @@ def test_signing_out_and_switching_language_stay_open(client, officer):
     assert "_auth_user_id" not in client.session
 
 
-@pytest.mark.django_db(transaction=True)  # allauth signals the new authenticator on commit
+@pytest.mark.django_db(
+    transaction=True, serialized_rollback=True
+)  # allauth signals the new authenticator on commit
 def test_staff_without_totp_must_give_an_emailed_code_before_setting_it_up(client, newcomer):
     """The set-up moment: the password alone leads to a code sent to the registered email,
     not to the TOTP set-up page."""

@@ -13,7 +13,7 @@ from django.core.management import call_command
 from django.db import transaction
 
 from tests.security.matrix import ANON, COMPANY, DEMO_EMAILS
-from tests.shared_data import settle_constraint_checks
+from tests.shared_data import migration_data_back, settle_constraint_checks
 
 
 @dataclass
@@ -35,6 +35,7 @@ def demo(django_db_setup, django_db_blocker):
     from property.registry.models import Estate
 
     with django_db_blocker.unblock(), transaction.atomic():
+        migration_data_back()
         call_command("load_demo_data", verbosity=0, stdout=_Null())
         settle_constraint_checks()
         estate = Estate.objects.get(code="binjiang")

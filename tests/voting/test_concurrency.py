@@ -13,7 +13,7 @@ from voting.models import Ballot, BoardEntry, Vote
 
 pytestmark = [
     pytest.mark.postgres,
-    pytest.mark.django_db(transaction=True),
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
 
 THREADS = 20

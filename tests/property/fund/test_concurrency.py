@@ -52,7 +52,7 @@ def test_second_disbursement_refused(world):
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_concurrent_disbursement_debits_once(world):
     if connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL (DATABASE_URL) for row locks across threads")
@@ -84,7 +84,7 @@ def test_concurrent_disbursement_debits_once(world):
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_concurrent_approvals_cannot_commit_more_than_the_fund(world):
     """Two requests of ¥40,000.00 each on a fund of ¥65,900.00, approved at the same moment by
     two reviewers: each alone fits, together they do not. The estate's row lock

@@ -24,7 +24,7 @@ from property.fund.models import (
 )
 from property.fund.selectors import estate_fund_summary
 from property.registry.models import Estate
-from tests.shared_data import settle_constraint_checks
+from tests.shared_data import migration_data_back, settle_constraint_checks
 
 # What the demo's ledgers held before the demo went through the services (loaded on
 # 2026-11-29 with the ledger writer it had then): the figures do not change.
@@ -50,6 +50,7 @@ def demo(django_db_setup, django_db_blocker):
     from property.registry import demo as registry_demo
 
     with django_db_blocker.unblock(), transaction.atomic():
+        migration_data_back()
         for module in (core_demo, registry_demo, fund_demo):
             module.load()
         settle_constraint_checks()

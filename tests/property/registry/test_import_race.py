@@ -65,7 +65,7 @@ def test_same_new_person_imported_into_two_estates_at_once(world):
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_concurrent_imports_on_postgresql(world):
     """Two threads import the same file into the same estate at the same moment: one is
     applied, the other refused with a message; no IntegrityError escapes."""
@@ -102,7 +102,7 @@ def test_concurrent_imports_on_postgresql(world):
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_concurrent_imports_of_one_person_into_two_estates_on_postgresql(world):
     if connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL (DATABASE_URL) for row locks across threads")
