@@ -126,6 +126,7 @@ def add_extras(notices: int) -> None:
             slug=f"bench-{i + 1}",
             category=("notice", "policy", "publicity", "announcement")[i % 4],
             organisation=bureaus[place.pk],
+            jurisdiction=place if place.depth > 1 else None,  # the city's: to the whole city
             summary=f"{place.name}{word}事项，请各小区业主和物业服务企业知悉。",
             body=[
                 (
