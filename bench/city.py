@@ -346,6 +346,42 @@ def export(client: Client, path: str) -> dict:
     }
 
 
+def registry_import(units: int) -> dict:
+    """The registry import of ``units`` units (bench/_registry_file.py, the file of
+    bench/registry_import.py) into a new estate of the city's first community, run as the worker
+    runs it (``import_job_run``: read, check, compare, write all or nothing), inside a
+    transaction rolled back afterwards: the city is left as it was."""
+    from _registry_file import make_file
+    from django.core.files.base import ContentFile
+    from django.db import transaction
+
+    from portal.accounts.models import User
+    from portal.organisations.models import Jurisdiction, Level
+    from property.registry.import_jobs import import_job_run
+    from property.registry.models import Estate, ImportMode, RegistryImport, Unit
+
+    data = make_file(units)
+    user = User.objects.get(email="committee@demo.gongzhi.cn")
+    community = Jurisdiction.objects.filter(level=Level.COMMUNITY).order_by("path").first()
+    out: dict = {"bytes": len(data)}
+    with transaction.atomic():
+        node = community.add_child(code="bench-import", name="基准导入小区", level=Level.ESTATE)
+        estate = Estate.objects.create(jurisdiction=node, code="bench-import", name="基准导入小区")
+        job = RegistryImport(estate=estate, created_by=user, filename="bench.csv", size=len(data))
+        job.mode = ImportMode.IMPORT
+        job.file.save("bench.csv", ContentFile(data), save=False)
+        job.save()
+        before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        t0, cpu = time.perf_counter(), time.process_time()
+        out["status"] = import_job_run(job_id=job.pk)
+        out["seconds"], out["cpu"] = time.perf_counter() - t0, time.process_time() - cpu
+        out["mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 - before
+        out["units"] = Unit.objects.filter(estate=estate).count()
+        job.file.delete(save=False)
+        transaction.set_rollback(True)
+    return out
+
+
 def reconcile(env: dict) -> tuple[float, float, int]:
     """``manage.py fund_reconcile`` in a process of its own: (seconds, peak MB, exit code)."""
     t0 = time.perf_counter()
@@ -481,6 +517,13 @@ def bench(url: str, args) -> None:
             f"\nfund_reconcile over the city: {seconds:.1f} s (exit {code}), peak {mb:.0f} MB; "
             f"target {TARGET_RECONCILE_S:.0f} s (ratio {seconds / TARGET_RECONCILE_S:.2f})"
         )
+    if args.import_units:
+        r = registry_import(args.import_units)
+        print(
+            f"\nregistry import of {r['units']:,} units ({r['bytes'] / 1e6:.1f} MB CSV, one "
+            f"estate, rolled back after): {r['seconds']:.1f} s ({r['cpu']:.1f} s CPU), "
+            f"{r['status']}, +{r['mb']:.0f} MB; target 30 s (ratio {r['seconds'] / 30:.2f})"
+        )
     print(f"load average at the end: {os.getloadavg()[0]:.1f}")
 
 
@@ -496,6 +539,12 @@ def main() -> None:
     parser.add_argument("--notices", type=int, default=200, help="notices the city should have")
     parser.add_argument("--no-exports", action="store_true")
     parser.add_argument("--no-reconcile", action="store_true")
+    parser.add_argument(
+        "--import-units",
+        type=int,
+        default=50_000,
+        help="units of the registry import (0: none)",
+    )
     args = parser.parse_args()
     sys.path.insert(0, os.path.join(ROOT, "bench"))
     os.environ.update({k: v for k, v in ENV.items() if k != "PYTHONPATH"})
