@@ -22,6 +22,8 @@ or, on a city generated before (``manage.py make_city``, docs/city.md),
    timed requests one after another: p50 and p95 of the wall time seen by the client.
 4. The city level's CSV and XLSX exports (time, size, whether streamed, the workers' peak
    memory), and ``manage.py fund_reconcile`` over the whole city (time, peak memory).
+5. The registry import of ``--import-units`` units (default 50,000) into a new estate of the
+   city, as the worker runs it, rolled back afterwards (time, CPU, memory; target 30 s).
 
 Targets (issue 21, at 1.3 million units): every page p95 < 300 ms warm and < 20 queries;
 exports streamed with memory < 300 MB; reconcile < 60 s. Prints one table with the ratios;
