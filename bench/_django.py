@@ -2,7 +2,8 @@
 
 ``with throwaway_database("bench_x") as url:`` creates ``bench_x_<pid>`` on the local PostgreSQL
 (``postgres://postgres@127.0.0.1:5432``), points DATABASE_URL at it, sets up Django (test
-settings) and migrates; on exit it closes connections and drops the database.
+settings) and migrates; on exit it closes connections and drops the database (unless
+``keep=True``: bench/city.py keeps a generated city for ``--reuse``).
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ def _admin(sql: str) -> None:
 
 
 @contextlib.contextmanager
-def throwaway_database(prefix: str, *, settings: str = "portal.settings.test"):
+def throwaway_database(prefix: str, *, settings: str = "portal.settings.test", keep: bool = False):
     name = f"{prefix}_{os.getpid()}"
     _admin(f'DROP DATABASE IF EXISTS "{name}"')
     _admin(f'CREATE DATABASE "{name}"')
@@ -46,4 +47,5 @@ def throwaway_database(prefix: str, *, settings: str = "portal.settings.test"):
             connections.close_all()
         except Exception:  # noqa: BLE001, S110 - best effort before dropping
             pass
-        _admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        if not keep:
+            _admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

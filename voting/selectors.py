@@ -127,6 +127,33 @@ def party_entries(vote: Vote, party) -> list[BoardEntry]:
     )
 
 
+def parties_entries(votes, parties) -> dict[tuple[int, int], list[BoardEntry]]:
+    """``party_entries`` of every (vote, party) pair in two queries, whatever the number of
+    votes and parties: {(vote pk, party pk): its entries, oldest first}; a pair without an
+    elector or an entry is missing (read it with ``.get(key, [])``)."""
+    vote_ids = [v.pk for v in votes]
+    party_ids = [p.pk for p in parties]
+    if not vote_ids or not party_ids:
+        return {}
+    party_of = {
+        (vote_id, pseudonym): party_id
+        for vote_id, party_id, pseudonym in VoteElector.objects.filter(
+            vote_id__in=vote_ids, party_id__in=party_ids
+        ).values_list("vote_id", "party_id", "pseudonym")
+    }
+    if not party_of:
+        return {}
+    out: dict[tuple[int, int], list[BoardEntry]] = {}
+    for entry in BoardEntry.objects.filter(
+        vote_id__in={v for v, _p in party_of},
+        entry__pseudonym__in={p for _v, p in party_of},
+    ).order_by("vote_id", "n"):
+        party_id = party_of.get((entry.vote_id, entry.entry.get("pseudonym")))
+        if party_id is not None:
+            out.setdefault((entry.vote_id, party_id), []).append(entry)
+    return out
+
+
 def phone_candidates(phone: str) -> set[str]:
     """The ways a mainland mobile number may be stored: as typed and with +86."""
     phone = (phone or "").strip().replace(" ", "").replace("-", "")

@@ -463,20 +463,23 @@ def notice_figures(scope: Scope, extras: Extras) -> dict[str, dict]:
     A few queries (cms ``visible_notices``)."""
     from cms.selectors import visible_notices
 
+    where = Q(jurisdiction__path__startswith=scope.prefix)
+    if len(scope.prefix) == STEP:
+        # The city's own dashboard also counts notices to the whole city (no target): they
+        # come in the same grouped query, as the group without a path.
+        where |= Q(jurisdiction__isnull=True)
     rows = (
         visible_notices()
-        .filter(jurisdiction__path__startswith=scope.prefix)
+        .filter(where)
         .annotate(_g=Substr("jurisdiction__path", 1, scope.length))
         .order_by()
         .values("_g")
         .annotate(notices=Count("id"))
     )
-    out = {row["_g"]: {"notices": row["notices"]} for row in rows}
-    if len(scope.prefix) == STEP:
-        # The city's own dashboard also counts notices to the whole city (no target).
-        citywide = visible_notices().filter(jurisdiction__isnull=True).count()
-        if citywide:
-            out.setdefault(scope.prefix, {"notices": 0})["notices"] += citywide
+    out: dict[str, dict] = {}
+    for row in rows:
+        key = scope.prefix if row["_g"] is None else row["_g"]
+        out.setdefault(key, {"notices": 0})["notices"] += row["notices"]
     return out
 
 
@@ -532,6 +535,8 @@ class NodeDashboard:
     breakdowns: dict = field(default_factory=dict)
     # further lists shown under the charts: dicts of title, template, items
     lists: list = field(default_factory=list)
+    # the node's ancestors, root first (the page's breadcrumb)
+    ancestors: list = field(default_factory=list)
 
 
 def _finish(figures: dict) -> dict:
@@ -563,26 +568,38 @@ def _sum(rows: list[dict]) -> dict:
     return total
 
 
-def children_of(node: Jurisdiction) -> list[Jurisdiction]:
-    if node.depth >= ESTATE_DEPTH:
-        return []
-    # By path rather than get_children(), which trusts a possibly stale ``numchild``.
-    return list(
-        Jurisdiction.objects.filter(path__startswith=node.path, depth=node.depth + 1).order_by(
-            "path"
-        )
+def family_of(node: Jurisdiction) -> tuple[list[Jurisdiction], list[Jurisdiction]]:
+    """The node's ancestors (root first, as ``get_ancestors``) and its children (in path order),
+    in one query. Children by path rather than get_children(), which trusts a possibly stale
+    ``numchild``."""
+    step = Jurisdiction.steplen
+    ancestor_paths = [node.path[:end] for end in range(step, len(node.path), step)]
+    wanted = []
+    if ancestor_paths:
+        wanted.append(Q(path__in=ancestor_paths))
+    if node.depth < ESTATE_DEPTH:
+        wanted.append(Q(path__startswith=node.path, depth=node.depth + 1))
+    if not wanted:
+        return [], []
+    where = wanted[0]
+    for q in wanted[1:]:
+        where |= q
+    found = list(Jurisdiction.objects.filter(where).order_by("path"))
+    return (
+        [j for j in found if j.depth < node.depth],
+        [j for j in found if j.depth > node.depth],
     )
 
 
 def node_dashboard(node: Jurisdiction) -> NodeDashboard:
     """The indicators of the node's subtree and of each child's subtree (drill-down rows).
 
-    Queries: the children (1) plus each figure source's grouped queries, whatever the size of
-    the subtree.
+    Queries: the ancestors and children (1) plus each figure source's grouped queries,
+    whatever the size of the subtree.
     """
     extras = Extras()
     by_prefix = figures_by_prefix(node.path, group_length(node), extras)
-    children = children_of(node)
+    ancestors, children = family_of(node)
     rows = [Row(child, _finish(by_prefix.get(child.path, {}))) for child in children]
     raw_total = _sum([v for k, v in by_prefix.items() if k != TOTAL])
     raw_total.update(by_prefix.get(TOTAL, {}))
@@ -592,6 +609,7 @@ def node_dashboard(node: Jurisdiction) -> NodeDashboard:
         children=rows,
         breakdowns=extras.breakdowns,
         lists=extras.lists,
+        ancestors=ancestors,
     )
 
 
@@ -658,13 +676,15 @@ def resident_overview(user) -> dict:
     estates = list(estates_of_user(user).select_related("jurisdiction").order_by("code"))
     sections = []
     accounts = []
-    from voting.selectors import open_votes, party_entries
+    from voting.selectors import open_votes, parties_entries
 
     votes = []
     for estate in estates:
         parties = list(parties_of_user(user, estate))
-        for vote in open_votes(estate):
-            receipts = [e.receipt for p in parties for e in party_entries(vote, p)]
+        estate_votes = list(open_votes(estate))
+        entries_of = parties_entries(estate_votes, parties)
+        for vote in estate_votes:
+            receipts = [e.receipt for p in parties for e in entries_of.get((vote.pk, p.pk), [])]
             votes.append(
                 {
                     "label": vote.title,

@@ -50,9 +50,9 @@ def landing(request):
     return redirect("dashboards:me")
 
 
-def _crumbs(request, node: Jurisdiction) -> list[tuple[Jurisdiction, bool]]:
+def _crumbs(request, dash: selectors.NodeDashboard) -> list[tuple[Jurisdiction, bool]]:
     """The node's ancestors, each with whether the user may open its dashboard."""
-    return [(a, request.user.has_perm("dashboards.view_node", a)) for a in node.get_ancestors()]
+    return [(a, request.user.has_perm("dashboards.view_node", a)) for a in dash.ancestors]
 
 
 @node_view
@@ -64,7 +64,7 @@ def node_dashboard(request, node):
         {
             "dash": dash,
             "node": node,
-            "crumbs": _crumbs(request, node),
+            "crumbs": _crumbs(request, dash),
             "indicators": selectors.visible_indicators(),
             "indicator_groups": selectors.indicator_groups(),
             "children_charts": selectors.children_charts(dash),

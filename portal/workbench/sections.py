@@ -761,12 +761,15 @@ def owner_section(user) -> Section | None:
     votes, receipts, results = [], [], []
     for estate in estates:
         parties = list(registry_selectors.parties_of_user(user, estate))
-        for vote in (
+        estate_votes = list(
             voting_selectors.votes_for_estate(estate)
             .filter(status__in=("open", "closed", "counted", "publicised", "final", "set_aside"))
             .order_by("-opens_at")[:10]
-        ):
-            entries = [e for p in parties for e in voting_selectors.party_entries(vote, p)]
+        )
+        # Every vote's entries of the owner's parties at once (not two queries a vote).
+        entries_of = voting_selectors.parties_entries(estate_votes, parties)
+        for vote in estate_votes:
+            entries = [e for p in parties for e in entries_of.get((vote.pk, p.pk), [])]
             if vote.status == "open":
                 voted = bool(entries)
                 votes.append(

@@ -76,20 +76,25 @@ def companies_of_place(path: str = ""):
 def company_places(path: str = "") -> dict[int, set[str]]:
     """Each company of the place (``companies_of_place``) with the jurisdiction paths under the
     place it belongs to there: where it is registered and where its estates are (two queries).
-    Dashboards group these paths by child to count each child's companies."""
-    out: dict[int, set[str]] = {
-        pk: set() for pk in companies_of_place(path).values_list("pk", flat=True)
-    }
-    registered = companies().filter(jurisdiction__path__startswith=path or "")
+    Dashboards group these paths by child to count each child's companies.
+
+    The companies are those two queries' own: registered under the place or managing an estate
+    under it; for the whole city every company (registered anywhere or nowhere)."""
+    prefix = path or ""
+    whole_city = _whole_city(path)
+    out: dict[int, set[str]] = {}
+    registered = (
+        companies() if whole_city else companies().filter(jurisdiction__path__startswith=prefix)
+    )
     for pk, where in registered.values_list("pk", "jurisdiction__path"):
-        if pk in out:
-            out[pk].add(where)
+        places = out.setdefault(pk, set())
+        if where is not None and where.startswith(prefix):
+            places.add(where)
     estates = Estate.objects.filter(
-        jurisdiction__path__startswith=path or "", company__isnull=False
+        jurisdiction__path__startswith=prefix, company__kind=OrgKind.PROPERTY_COMPANY
     ).values_list("company_id", "jurisdiction__path")
     for pk, where in estates:
-        if pk in out:
-            out[pk].add(where)
+        out.setdefault(pk, set()).add(where)
     return out
 
 
