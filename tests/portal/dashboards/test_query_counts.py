@@ -14,10 +14,9 @@ from portal.dashboards import selectors
 from portal.organisations.models import OrgKind
 from tests.factories import org, staff
 
-from .factories import add_domain_data, require_domains
+from .factories import add_domain_data
 
 pytestmark = pytest.mark.django_db
-require_domains()
 
 MAX_QUERIES = 19
 
