@@ -1,8 +1,9 @@
 """The public side of the bulletin board: signed tree heads, receipts and the export.
 
 DOMAIN.md §1, Verifiability. The rules and formats are the pure modules' (``voting.merkle``,
-``voting.sealing``, ``voting.verify``); this module reads the board from the database and
-signs heads with the portal's key (``voting.keys``).
+``voting.sealing``, ``voting.board_format``; never the verifier, ``voting.verify``): this
+module reads the board from the database and signs heads with the portal's key
+(``voting.keys``).
 
 Services (mutating, audited)
 ----------------------------
@@ -51,6 +52,14 @@ from django.utils import timezone
 from portal.audit import log_event
 
 from . import keys
+from .board_format import (
+    b64,
+    board_time,
+    build_export,
+    electorate_json,
+    make_consistency,
+    make_head,
+)
 from .merkle import MerkleTree, verify_inclusion
 from .models import (
     RESULT_STATUSES,
@@ -62,7 +71,6 @@ from .models import (
     VoteStatus,
 )
 from .sealing import normalize_receipt_code, verify_tree_head
-from .verify import build_export, electorate_json, make_consistency, make_head
 
 log = logging.getLogger(__name__)
 
@@ -79,14 +87,6 @@ BOARD_STATUSES = (
 )
 #: The board is complete: no entry can be added any more.
 CLOSED_STATUSES = (VoteStatus.CLOSED, *RESULT_STATUSES)
-
-
-def _b64(raw: bytes) -> str:
-    return base64.b64encode(bytes(raw)).decode("ascii")
-
-
-def _board_time(t: datetime) -> str:
-    return timezone.localtime(t).isoformat(timespec="seconds")
 
 
 def _leaf_hashes(vote: Vote, size: int) -> list[bytes]:
@@ -136,7 +136,7 @@ def board_head_sign(*, vote: Vote, actor=None, now: datetime | None = None) -> T
             vote_id=vote.board_id,
             tree=tree,
             size=size,
-            time=_board_time(when),
+            time=board_time(when),
             manifest=vote.manifest,
         )
         try:
@@ -148,7 +148,7 @@ def board_head_sign(*, vote: Vote, actor=None, now: datetime | None = None) -> T
                     time=when,
                     manifest=head["manifest"],
                     signature=head["signature"],
-                    signing_key=_b64(keys.signing_public_key_bytes()),
+                    signing_key=b64(keys.signing_public_key_bytes()),
                     head=head,
                     consistency=None if last is None else make_consistency(tree, last.size, size),
                 )
@@ -257,7 +257,7 @@ def latest_head(vote: Vote) -> TreeHead | None:
 
 
 def signing_key_b64() -> str:
-    return _b64(keys.signing_public_key_bytes())
+    return b64(keys.signing_public_key_bytes())
 
 
 def signing_key_pem() -> str:

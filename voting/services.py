@@ -41,6 +41,16 @@ from property.registry.models import SUSPENDING, ClaimDispute, Estate, OwnerPart
 from property.registry.selectors import electorate_units, suspended_account_ids
 
 from . import keys, notifications
+from .board_format import (
+    FORMAT,
+    b64,
+    board_time,
+    electorate_json,
+    entry_hash,
+    make_entry,
+    manifest_hash,
+    seal_for_entry,
+)
 from .models import (
     ALL_CHANNELS,
     CANCEL_REASON_MAX_CHARS,
@@ -74,14 +84,6 @@ from .sealing import (
 from .selectors import approved_proxies_for, phone_candidates
 from .signals import vote_finalised, vote_set_aside
 from .tally import Choice, Weight, party_areas, result_to_json, rule_for, tally_counts
-from .verify import (
-    FORMAT,
-    electorate_json,
-    entry_hash,
-    make_entry,
-    manifest_hash,
-    seal_for_entry,
-)
 
 CHOICE_VALUES = frozenset(c.value for c in Choice)
 
@@ -115,15 +117,6 @@ def _require(vote: Vote, *statuses: str) -> None:
 
 def _wrap_context(vote: Vote) -> bytes:
     return f"vote:{vote.board_id}".encode()
-
-
-def _b64(raw: bytes) -> str:
-    return base64.b64encode(bytes(raw)).decode("ascii")
-
-
-def board_time(t: datetime) -> str:
-    """A board entry's time: ISO 8601 with seconds and the Asia/Shanghai offset."""
-    return timezone.localtime(t).isoformat(timespec="seconds")
 
 
 # --- creating and scheduling -------------------------------------------------------------------
@@ -374,7 +367,7 @@ def vote_open(*, vote: Vote, actor=None, now: datetime | None = None, notify: bo
         electorate = electorate_json((e.pseudonym, e.area_centi) for e in electors)
         vote.board_format = FORMAT
         vote.manifest = manifest_hash(
-            vote.board_vote_json(), electorate, _b64(public), format=FORMAT
+            vote.board_vote_json(), electorate, b64(public), format=FORMAT
         )
         vote.status = VoteStatus.OPEN
         vote.opened_at = now

@@ -10,7 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from voting.verify import main, verify_export
+from voting.verify import (
+    main,
+    verify_export,
+)
 
 FIXTURES = Path(__file__).parent / "fixtures"
 EXPORTS = sorted(FIXTURES.glob("board-export-*.json"))
