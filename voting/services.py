@@ -40,7 +40,7 @@ from portal.core.uploads import extension, private_storage
 from property.registry.models import SUSPENDING, ClaimDispute, Estate, OwnerParty, Ownership
 from property.registry.selectors import electorate_units, suspended_account_ids
 
-from . import keys, notifications
+from . import board, keys, notifications
 from .board_format import (
     FORMAT,
     b64,
@@ -820,7 +820,11 @@ def vote_close(*, vote: Vote, actor=None, now: datetime | None = None) -> Vote:
     (``_void_uncounted``): a ballot of an account suspended by a dispute of its verification
     (open, or upheld), or a paper or proxy ballot the party disputed (open, or upheld). The
     party's latest earlier ballot that does count, if any, counts instead. A dispute decided in
-    the account's (or the ballot's) favour before this moment leaves the ballot counted."""
+    the account's (or the ballot's) favour before this moment leaves the ballot counted.
+
+    Then, in the same transaction, the closing tree head over every entry (void ones included)
+    is signed (``voting.board.board_head_sign``): the only place a closing head is signed, so a
+    closed vote always has one and no later step or page needs to sign it."""
     now = _now(now)
     with transaction.atomic():
         # Takes the board lock by marking the board closed on that row itself, so that a cast
@@ -840,6 +844,7 @@ def vote_close(*, vote: Vote, actor=None, now: datetime | None = None) -> Vote:
             obj=vote,
             details={"entries": BoardEntry.objects.filter(vote=vote).count(), "voided": voided},
         )
+        board.board_head_sign(vote=vote, actor=actor, now=now)  # the closing tree head
     return vote
 
 
