@@ -203,52 +203,102 @@ class _Board:
 
 
 def _check_format(data: object, problems: _Problems) -> _Board | None:
+    """Rule 1 (format), part by part in the export's order; the board's parsed values, or None
+    when a part is broken (``problems`` then says what)."""
+    if not _check_top(data, problems):
+        return None
+    channels = (*CHANNELS, VOID) if data["format"] == FORMAT else CHANNELS
+    _check_vote(data["vote"], problems)
+    party_area = _check_electorate(data["electorate"], problems)
+    keys, private = _check_keys(data, problems)
+    entries = _check_entries(data["entries"], channels, problems)
+    heads = _check_head_fields(data["heads"], problems)
+    consistency = _check_consistency_fields(data["consistency"], problems)
+    if problems:
+        return None
+    try:
+        manifest = manifest_hash(
+            data["vote"], data["electorate"], data["vote_public_key"], format=data["format"]
+        )
+    except ValueError as exc:
+        problems.add(f"the vote or electorate cannot be encoded as canonical JSON: {exc}")
+        return None
+    return _Board(
+        format=data["format"],
+        vote_id=data["vote"]["id"],
+        matter=data["vote"]["matter"],
+        signing_key=keys["signing_key"],
+        vote_public_key=keys["vote_public_key"],
+        vote_private_key=private,
+        party_area=party_area,
+        entries=entries.rows,
+        entry_area=entries.area,
+        entry_time=entries.time,
+        sealed=entries.sealed,
+        leaf_hashes=entries.leaf_hashes,
+        heads=heads.rows,
+        head_root=heads.root,
+        head_time=heads.time,
+        consistency=consistency,
+        manifest=manifest,
+    )
+
+
+def _check_top(data: object, problems: _Problems) -> bool:
+    """The export is an object of a format this verifier reads, with exactly its keys."""
     if not isinstance(data, dict):
         problems.add("the export is not a JSON object")
-        return None
+        return False
     if data.get("format") not in FORMATS:
         expected = " or ".join(repr(f) for f in FORMATS)
         problems.add(f"the export's format is {_show(data.get('format'))}, expected {expected}")
-        return None
-    channels = (*CHANNELS, VOID) if data["format"] == FORMAT else CHANNELS
-    if not _keys("the export", data, TOP_FIELDS, problems):
-        return None
+        return False
+    return _keys("the export", data, TOP_FIELDS, problems)
 
-    vote = data["vote"]
-    if _keys("vote", vote, VOTE_FIELDS, problems):
-        if not isinstance(vote["id"], str) or not vote["id"]:
-            problems.add("vote.id is not a non-empty string")
-        for key in ("estate", "title"):
-            if not isinstance(vote[key], str):
-                problems.add(f"vote.{key} is not a string")
-        if not _is_int(vote["matter"]) or vote["matter"] not in tally_mod.MATTERS:
-            problems.add(f"vote.matter is {_show(vote['matter'])}, not a matter number 1..9")
 
+def _check_vote(vote: object, problems: _Problems) -> None:
+    if not _keys("vote", vote, VOTE_FIELDS, problems):
+        return
+    if not isinstance(vote["id"], str) or not vote["id"]:
+        problems.add("vote.id is not a non-empty string")
+    for key in ("estate", "title"):
+        if not isinstance(vote[key], str):
+            problems.add(f"vote.{key} is not a string")
+    if not _is_int(vote["matter"]) or vote["matter"] not in tally_mod.MATTERS:
+        problems.add(f"vote.matter is {_show(vote['matter'])}, not a matter number 1..9")
+
+
+def _check_electorate(electorate: object, problems: _Problems) -> dict[str, int]:
+    """The electorate's fields; returns each well-formed party's area by pseudonym."""
     party_area: dict[str, int] = {}
-    electorate = data["electorate"]
-    if _keys("electorate", electorate, ELECTORATE_FIELDS, problems):
-        if not _is_int(electorate["heads"]):
-            problems.add("electorate.heads is not an integer")
-        if _area(electorate["area"]) is None:
-            problems.add(f"electorate.area {_show(electorate['area'])} is not an area like 98.12")
-        if not isinstance(electorate["parties"], list):
-            problems.add("electorate.parties is not a list")
+    if not _keys("electorate", electorate, ELECTORATE_FIELDS, problems):
+        return party_area
+    if not _is_int(electorate["heads"]):
+        problems.add("electorate.heads is not an integer")
+    if _area(electorate["area"]) is None:
+        problems.add(f"electorate.area {_show(electorate['area'])} is not an area like 98.12")
+    if not isinstance(electorate["parties"], list):
+        problems.add("electorate.parties is not a list")
+        return party_area
+    for i, party in enumerate(electorate["parties"]):
+        where = f"electorate party {i}"
+        if not _keys(where, party, PARTY_FIELDS, problems):
+            continue
+        if not isinstance(party["pseudonym"], str) or not party["pseudonym"]:
+            problems.add(f"{where} has no pseudonym string")
+            continue
+        area = _area(party["area"])
+        if area is None:
+            problems.add(f"{where}: area {_show(party['area'])} is not like 98.12")
+        elif party["pseudonym"] in party_area:
+            problems.add(f"{where}: pseudonym {party['pseudonym']} appears twice")
         else:
-            for i, party in enumerate(electorate["parties"]):
-                where = f"electorate party {i}"
-                if not _keys(where, party, PARTY_FIELDS, problems):
-                    continue
-                if not isinstance(party["pseudonym"], str) or not party["pseudonym"]:
-                    problems.add(f"{where} has no pseudonym string")
-                    continue
-                area = _area(party["area"])
-                if area is None:
-                    problems.add(f"{where}: area {_show(party['area'])} is not like 98.12")
-                elif party["pseudonym"] in party_area:
-                    problems.add(f"{where}: pseudonym {party['pseudonym']} appears twice")
-                else:
-                    party_area[party["pseudonym"]] = area
+            party_area[party["pseudonym"]] = area
+    return party_area
 
+
+def _check_keys(data: dict, problems: _Problems) -> tuple[dict, bytes | None]:
+    """The keys, and the private key and result present or absent together."""
     keys = {}
     for name in ("signing_key", "vote_public_key"):
         keys[name] = _parse_b64(data[name], 32)
@@ -265,57 +315,75 @@ def _check_format(data: object, problems: _Problems) -> _Board | None:
         )
     if data["result"] is not None and not isinstance(data["result"], dict):
         problems.add("result is not a JSON object")
+    return keys, private
 
-    entries = data["entries"]
-    entry_area: list[int] = []
-    entry_time: list[datetime] = []
-    sealed: list[bytes] = []
-    leaf_hashes: list[bytes] = []
+
+@dataclass
+class _Entries:
+    rows: list[dict]
+    area: list[int] = field(default_factory=list)
+    time: list[datetime] = field(default_factory=list)
+    sealed: list[bytes] = field(default_factory=list)
+    leaf_hashes: list[bytes] = field(default_factory=list)
+
+
+def _check_entries(entries: object, channels: tuple, problems: _Problems) -> _Entries:
     if not isinstance(entries, list):
         problems.add("entries is not a list")
         entries = []
+    parsed = _Entries(rows=entries)
     for i, entry in enumerate(entries):
-        where = f"entry at position {i}"
-        if not _keys(where, entry, ENTRY_FIELDS, problems):
-            continue
-        if entry["n"] != i or not _is_int(entry["n"]):
-            problems.add(
-                f"{where} is numbered {_show(entry['n'])}: entries must be numbered 0, 1, 2, ... "
-                "in order, so an entry was removed, inserted or reordered"
-            )
-        where = f"entry {i}"
-        if not isinstance(entry["pseudonym"], str) or not entry["pseudonym"]:
-            problems.add(f"{where}: pseudonym is not a non-empty string")
-        area = _area(entry["area"])
-        if area is None:
-            problems.add(f"{where}: area {_show(entry['area'])} is not an area like 98.12")
-        entry_area.append(area or 0)
-        if not _is_int(entry["heads"]):
-            problems.add(f"{where}: heads is not an integer")
-        raw = _parse_b64(entry["sealed_choice"])
-        if raw is None or (not raw and entry["channel"] != VOID):
-            problems.add(f"{where}: sealed_choice is not base64")
-        sealed.append(raw or b"")
-        if entry["channel"] not in channels:
-            problems.add(f"{where}: channel {_show(entry['channel'])} is not one of {channels}")
-        when = _time(entry["time"])
-        if when is None:
-            problems.add(f"{where}: time {_show(entry['time'])} is not ISO 8601 with an offset")
-        entry_time.append(when or datetime.min)
-        sup = entry["supersedes"]
-        if sup is not None and not _is_int(sup):
-            problems.add(f"{where}: supersedes is neither null nor an entry number")
-        try:
-            leaf_hashes.append(leaf_hash(entry_leaf(entry)))
-        except ValueError as exc:
-            problems.add(f"{where} cannot be encoded as canonical JSON: {exc}")
+        if _keys(f"entry at position {i}", entry, ENTRY_FIELDS, problems):
+            _check_entry(i, entry, channels, parsed, problems)
+    return parsed
 
-    heads = data["heads"]
-    head_root: list[bytes] = []
-    head_time: list[datetime] = []
+
+def _check_entry(i: int, entry: dict, channels: tuple, parsed: _Entries, problems) -> None:
+    if entry["n"] != i or not _is_int(entry["n"]):
+        problems.add(
+            f"entry at position {i} is numbered {_show(entry['n'])}: entries must be numbered "
+            "0, 1, 2, ... in order, so an entry was removed, inserted or reordered"
+        )
+    where = f"entry {i}"
+    if not isinstance(entry["pseudonym"], str) or not entry["pseudonym"]:
+        problems.add(f"{where}: pseudonym is not a non-empty string")
+    area = _area(entry["area"])
+    if area is None:
+        problems.add(f"{where}: area {_show(entry['area'])} is not an area like 98.12")
+    parsed.area.append(area or 0)
+    if not _is_int(entry["heads"]):
+        problems.add(f"{where}: heads is not an integer")
+    raw = _parse_b64(entry["sealed_choice"])
+    if raw is None or (not raw and entry["channel"] != VOID):
+        problems.add(f"{where}: sealed_choice is not base64")
+    parsed.sealed.append(raw or b"")
+    if entry["channel"] not in channels:
+        problems.add(f"{where}: channel {_show(entry['channel'])} is not one of {channels}")
+    when = _time(entry["time"])
+    if when is None:
+        problems.add(f"{where}: time {_show(entry['time'])} is not ISO 8601 with an offset")
+    parsed.time.append(when or datetime.min)
+    sup = entry["supersedes"]
+    if sup is not None and not _is_int(sup):
+        problems.add(f"{where}: supersedes is neither null nor an entry number")
+    try:
+        parsed.leaf_hashes.append(leaf_hash(entry_leaf(entry)))
+    except ValueError as exc:
+        problems.add(f"{where} cannot be encoded as canonical JSON: {exc}")
+
+
+@dataclass
+class _Heads:
+    rows: list[dict]
+    root: list[bytes] = field(default_factory=list)
+    time: list[datetime] = field(default_factory=list)
+
+
+def _check_head_fields(heads: object, problems: _Problems) -> _Heads:
     if not isinstance(heads, list) or not heads:
         problems.add("heads is not a non-empty list of signed tree heads")
         heads = []
+    parsed = _Heads(rows=heads)
     for i, head in enumerate(heads):
         where = f"signed head {i}"
         if not _keys(where, head, HEAD_FIELDS, problems):
@@ -325,60 +393,37 @@ def _check_format(data: object, problems: _Problems) -> _Board | None:
         root = _hex(head["root"])
         if root is None:
             problems.add(f"{where}: root is not 64 lowercase hex digits")
-        head_root.append(root or b"")
+        parsed.root.append(root or b"")
         if _hex(head["manifest"]) is None:
             problems.add(f"{where}: manifest is not 64 lowercase hex digits")
         when = _time(head["time"])
         if when is None:
             problems.add(f"{where}: time {_show(head['time'])} is not ISO 8601 with an offset")
-        head_time.append(when or datetime.min)
+        parsed.time.append(when or datetime.min)
         if not isinstance(head["signature"], str) or not isinstance(head["vote"], str):
             problems.add(f"{where}: vote and signature must be strings")
+    return parsed
 
+
+def _check_consistency_fields(items: object, problems: _Problems) -> list:
     consistency: list[tuple[int, int, list[bytes]]] = []
-    if not isinstance(data["consistency"], list):
+    if not isinstance(items, list):
         problems.add("consistency is not a list")
-    else:
-        for i, item in enumerate(data["consistency"]):
-            where = f"consistency proof {i}"
-            if not _keys(where, item, CONSISTENCY_FIELDS, problems):
-                continue
-            if not (_is_int(item["from"]) and _is_int(item["to"])):
-                problems.add(f"{where}: from and to are not integers")
-                continue
-            proof = item["proof"] if isinstance(item["proof"], list) else [None]
-            hashes = [_hex(p) for p in proof]
-            if any(h is None for h in hashes):
-                problems.add(f"{where}: proof is not a list of 64-hex hashes")
-                continue
-            consistency.append((item["from"], item["to"], hashes))
-
-    if problems:
-        return None
-    try:
-        manifest = manifest_hash(vote, electorate, data["vote_public_key"], format=data["format"])
-    except ValueError as exc:
-        problems.add(f"the vote or electorate cannot be encoded as canonical JSON: {exc}")
-        return None
-    return _Board(
-        format=data["format"],
-        vote_id=vote["id"],
-        matter=vote["matter"],
-        signing_key=keys["signing_key"],
-        vote_public_key=keys["vote_public_key"],
-        vote_private_key=private,
-        party_area=party_area,
-        entries=entries,
-        entry_area=entry_area,
-        entry_time=entry_time,
-        sealed=sealed,
-        leaf_hashes=leaf_hashes,
-        heads=heads,
-        head_root=head_root,
-        head_time=head_time,
-        consistency=consistency,
-        manifest=manifest,
-    )
+        return consistency
+    for i, item in enumerate(items):
+        where = f"consistency proof {i}"
+        if not _keys(where, item, CONSISTENCY_FIELDS, problems):
+            continue
+        if not (_is_int(item["from"]) and _is_int(item["to"])):
+            problems.add(f"{where}: from and to are not integers")
+            continue
+        proof = item["proof"] if isinstance(item["proof"], list) else [None]
+        hashes = [_hex(p) for p in proof]
+        if any(h is None for h in hashes):
+            problems.add(f"{where}: proof is not a list of 64-hex hashes")
+            continue
+        consistency.append((item["from"], item["to"], hashes))
+    return consistency
 
 
 def _check_heads(board: _Board, problems: _Problems) -> None:
@@ -612,6 +657,23 @@ def _recount(board: _Board, current: dict[str, int], choices: list) -> dict:
     return tally_mod.result_to_json(tally_mod.tally(board.matter, board.party_area, ballots))
 
 
+def _channels(board: _Board, current: dict[str, int]) -> dict[str, int]:
+    """Counted ballots per channel; a void entry counts under the channel of the ballot it
+    reinstates, or as ``void`` when it reinstates none (format 3)."""
+    channels = {c: 0 for c in CHANNELS}
+    if board.format == FORMAT:
+        channels[VOID] = 0
+    for i in current.values():
+        if board.entries[i]["channel"] == VOID:
+            j = _reinstates(board, i) if board.sealed[i] else None
+            if j is None:
+                channels[VOID] += 1
+                continue
+            i = j
+        channels[board.entries[i]["channel"]] += 1
+    return channels
+
+
 def verify_export(data: dict, *, signing_key: bytes | None = None) -> VerifyReport:
     """Check an export against every rule of the format (module docstring), in order.
 
@@ -660,18 +722,7 @@ def verify_export(data: dict, *, signing_key: bytes | None = None) -> VerifyRepo
     blank = sum(1 for i in voided if not board.sealed[i])
     summary["ballots"] = len(current) - blank
     summary["superseded"] = len(board.entries) - len(current)
-    channels = {c: 0 for c in CHANNELS}
-    if board.format == FORMAT:
-        channels[VOID] = 0
-    for i in current.values():
-        if board.entries[i]["channel"] == VOID:
-            j = _reinstates(board, i) if board.sealed[i] else None
-            if j is None:
-                channels[VOID] += 1
-                continue
-            i = j
-        channels[board.entries[i]["channel"]] += 1
-    summary["channels"] = channels
+    summary["channels"] = _channels(board, current)
     if board.vote_private_key is None:
         return done()
     choices = _open_all(board, problems)
