@@ -83,7 +83,15 @@ from .sealing import (
 )
 from .selectors import approved_proxies_for, phone_candidates
 from .signals import vote_finalised, vote_set_aside
-from .tally import Choice, Weight, party_areas, result_to_json, rule_for, tally_counts
+from .tally import (
+    Choice,
+    Weight,
+    count_choices,
+    party_areas,
+    result_to_json,
+    rule_for,
+    tally_counts,
+)
 
 CHOICE_VALUES = frozenset(c.value for c in Choice)
 
@@ -930,14 +938,11 @@ def count_sealed(vote: Vote, private_key: bytes, rows) -> tuple[Weight, Weight, 
     ``ChoiceOpener`` opens each data key's envelope once (``voting.sealing``), so the cost per
     ballot is one AES-GCM decryption; memory holds one row at a time plus the opened keys."""
     opener = ChoiceOpener(private_key)
-    index = {"agree": 0, "oppose": 1, "abstain": 2}
-    heads, areas = [0, 0, 0], [0, 0, 0]
     vid = vote.board_id
-    for pseudonym, area, sealed in rows:
-        i = index[opener.open(sealed, context=ballot_context(vid, pseudonym))]
-        heads[i] += 1
-        areas[i] += area
-    return tuple(Weight(h, a) for h, a in zip(heads, areas, strict=True))
+    return count_choices(
+        (opener.open(sealed, context=ballot_context(vid, pseudonym)), area)
+        for pseudonym, area, sealed in rows
+    )
 
 
 def vote_count(

@@ -149,6 +149,25 @@ def party_areas(units: Iterable[tuple[str, int]]) -> dict[str, int]:
 _CHOICE_INDEX = {Choice.AGREE: 0, Choice.OPPOSE: 1, Choice.ABSTAIN: 2}
 
 
+def count_choices(counted: Iterable[tuple[Choice | str, int]]) -> tuple[Weight, Weight, Weight]:
+    """Sum the counted ballots per choice: (agree, oppose, abstain), heads and area each.
+
+    ``counted`` gives, for each party's one counted ballot (the latest; already opened), its
+    choice and the party's area in centi-m²; a party is one head whatever its units (SPC
+    interpretation Art. 9). The one place ballots are summed: the tally below, the count of
+    sealed ballots (``voting.services.count_sealed``) and, through ``tally``, the public
+    verifier's recount all use it."""
+    heads = [0, 0, 0]
+    areas = [0, 0, 0]
+    for choice, area in counted:
+        index = _CHOICE_INDEX.get(choice) if isinstance(choice, str) else None
+        if index is None:
+            raise TallyInputError(f"unknown choice {_show(choice)}")
+        heads[index] += 1
+        areas[index] += area
+    return (Weight(heads[0], areas[0]), Weight(heads[1], areas[1]), Weight(heads[2], areas[2]))
+
+
 def tally(
     matter: int, electorate: Mapping[str, int], ballots: Mapping[str, Choice | str]
 ) -> TallyResult:
@@ -165,24 +184,16 @@ def tally(
         if not _is_int(area) or area < 0:
             raise TallyInputError(f"area of party {_show(party)} must be an int >= 0")
         total_area += area
-    heads = [0, 0, 0]
-    areas = [0, 0, 0]
+    counted = []
     for party, choice in ballots.items():
         area = electorate.get(party)
         if area is None:
             raise TallyInputError(f"ballot for unknown party {_show(party)}")
-        index = _CHOICE_INDEX.get(choice) if isinstance(choice, str) else None
-        if index is None:
+        if not isinstance(choice, str) or choice not in _CHOICE_INDEX:
             raise TallyInputError(f"unknown choice {_show(choice)} for party {_show(party)}")
-        heads[index] += 1
-        areas[index] += area
-    return tally_counts(
-        matter,
-        Weight(len(electorate), total_area),
-        Weight(heads[0], areas[0]),
-        Weight(heads[1], areas[1]),
-        Weight(heads[2], areas[2]),
-    )
+        counted.append((choice, area))
+    agree, oppose, abstain = count_choices(counted)
+    return tally_counts(matter, Weight(len(electorate), total_area), agree, oppose, abstain)
 
 
 def _check_weight(name: str, weight: object) -> None:

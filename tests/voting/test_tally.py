@@ -823,3 +823,29 @@ def test_result_is_frozen():
     assert isinstance(result, TallyResult)
     with pytest.raises(AttributeError):
         result.outcome = Outcome.FAILED
+
+
+def test_count_choices_sums_heads_and_area_per_choice():
+    """One head per counted ballot whatever the party's units (SPC interpretation Art. 9), its
+    area once; the one sum the tally, the count of sealed ballots and the verifier share."""
+    agree, oppose, abstain = tally_module.count_choices(
+        [("agree", 10000), ("oppose", 9812), ("agree", 30000), ("abstain", 0)]
+    )
+    assert (agree, oppose, abstain) == (
+        Weight(2, 40000),
+        Weight(1, 9812),
+        Weight(1, 0),
+    )
+    assert tally_module.count_choices([]) == (Weight(0, 0),) * 3
+
+
+def test_count_choices_refuses_an_unknown_choice():
+    with pytest.raises(TallyInputError, match="unknown choice"):
+        tally_module.count_choices([("agree", 100), ("yes", 100)])
+
+
+@given(st.lists(st.tuples(st.sampled_from(["agree", "oppose", "abstain"]), st.integers(0, 10**9))))
+def test_count_choices_adds_up(counted):
+    """The three sums add up to the participation: every counted ballot once, nothing lost."""
+    total = sum(tally_module.count_choices(counted), Weight(0, 0))
+    assert total == Weight(len(counted), sum(a for _, a in counted))
