@@ -35,6 +35,11 @@ def build_closed_vote(n: int, *, seed: int = 7, code: str = "bench", verbose: bo
     from portal.organisations.models import Jurisdiction, Level
     from property.registry.models import Estate, OwnerParty
     from voting import keys, services
+    from voting.board_format import (
+        entry_hash,
+        make_entry,
+        seal_for_entry,
+    )
     from voting.models import Ballot, BoardCounter, BoardEntry, Vote, VoteElector, VoteStatus
     from voting.sealing import (
         generate_vote_keypair,
@@ -42,7 +47,6 @@ def build_closed_vote(n: int, *, seed: int = 7, code: str = "bench", verbose: bo
         receipt_code,
         wrap_private_key,
     )
-    from voting.verify import entry_hash, make_entry, seal_for_entry
 
     node = Jurisdiction.add_root(code=f"{code}-city", name="Bench", level=Level.CITY)
     for level in (Level.DISTRICT, Level.STREET, Level.COMMUNITY, Level.ESTATE):

@@ -22,6 +22,15 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey  # noqa: E402
 
 from voting import tally  # noqa: E402
+from voting.board_format import (  # noqa: E402
+    build_export,
+    electorate_json,
+    entry_hash,
+    make_entry,
+    make_head,
+    manifest_hash,
+    seal_for_entry,
+)
 from voting.merkle import (  # noqa: E402
     MerkleTree,
     leaf_hash,
@@ -35,13 +44,6 @@ from voting.sealing import (  # noqa: E402
     signing_public_key,
 )
 from voting.verify import (  # noqa: E402
-    build_export,
-    electorate_json,
-    entry_hash,
-    make_entry,
-    make_head,
-    manifest_hash,
-    seal_for_entry,
     verify_export,
 )
 

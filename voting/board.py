@@ -1,8 +1,9 @@
 """The public side of the bulletin board: signed tree heads, receipts and the export.
 
 DOMAIN.md §1, Verifiability. The rules and formats are the pure modules' (``voting.merkle``,
-``voting.sealing``, ``voting.verify``); this module reads the board from the database and
-signs heads with the portal's key (``voting.keys``).
+``voting.sealing``, ``voting.board_format``; never the verifier, ``voting.verify``): this
+module reads the board from the database and signs heads with the portal's key
+(``voting.keys``).
 
 Services (mutating, audited)
 ----------------------------
@@ -22,9 +23,9 @@ Tasks (django-q2)
 Tasks (django-q2)
 -----------------
 ``sign_tree_heads(now=None)``
-    Every minute: a head for every open vote whose board grew, and the closing head of every
-    closed vote that lacks one (catch-up if the close hook missed it); then the export file of
-    every counted vote that lacks one (catch-up, and votes counted before exports were files).
+    Every minute: a head for every open vote whose board grew (the closing head is signed by
+    ``services.vote_close`` itself, in its transaction); then the export file of every counted
+    vote that lacks one (catch-up, and votes counted before exports were files).
     Declared in ``portal.core.schedules``.
 
 Selectors (reads)
@@ -50,6 +51,14 @@ from django.utils import timezone
 from portal.audit import log_event
 
 from . import keys
+from .board_format import (
+    b64,
+    board_time,
+    build_export,
+    electorate_json,
+    make_consistency,
+    make_head,
+)
 from .merkle import MerkleTree, verify_inclusion
 from .models import (
     RESULT_STATUSES,
@@ -61,7 +70,6 @@ from .models import (
     VoteStatus,
 )
 from .sealing import normalize_receipt_code, verify_tree_head
-from .verify import build_export, electorate_json, make_consistency, make_head
 
 log = logging.getLogger(__name__)
 
@@ -77,14 +85,6 @@ BOARD_STATUSES = (
 )
 #: The board is complete: no entry can be added any more.
 CLOSED_STATUSES = (VoteStatus.CLOSED, *RESULT_STATUSES)
-
-
-def _b64(raw: bytes) -> str:
-    return base64.b64encode(bytes(raw)).decode("ascii")
-
-
-def _board_time(t: datetime) -> str:
-    return timezone.localtime(t).isoformat(timespec="seconds")
 
 
 def _leaf_hashes(vote: Vote, size: int) -> list[bytes]:
@@ -134,7 +134,7 @@ def board_head_sign(*, vote: Vote, actor=None, now: datetime | None = None) -> T
             vote_id=vote.board_id,
             tree=tree,
             size=size,
-            time=_board_time(when),
+            time=board_time(when),
             manifest=vote.manifest,
         )
         try:
@@ -146,7 +146,7 @@ def board_head_sign(*, vote: Vote, actor=None, now: datetime | None = None) -> T
                     time=when,
                     manifest=head["manifest"],
                     signature=head["signature"],
-                    signing_key=_b64(keys.signing_public_key_bytes()),
+                    signing_key=b64(keys.signing_public_key_bytes()),
                     head=head,
                     consistency=None if last is None else make_consistency(tree, last.size, size),
                 )
@@ -162,11 +162,12 @@ def board_head_sign(*, vote: Vote, actor=None, now: datetime | None = None) -> T
 
 
 def sign_tree_heads(now=None) -> int:
-    """The every-minute task: sign a head for each open vote whose board grew, and the closing
-    head of each closed vote that lacks one. Returns how many heads were signed."""
+    """The every-minute task: sign a head for each open vote whose board grew. Returns how many
+    heads were signed. Closed votes are not its business: ``services.vote_close`` signs the
+    closing head in the close's own transaction."""
     now = now or timezone.now()
     signed = 0
-    votes = Vote.objects.filter(status__in=BOARD_STATUSES).exclude(manifest="")
+    votes = Vote.objects.filter(status=VoteStatus.OPEN).exclude(manifest="")
     for vote in votes.only("pk"):
         try:
             if board_head_sign(vote=vote, now=now) is not None:
@@ -240,7 +241,7 @@ def latest_head(vote: Vote) -> TreeHead | None:
 
 
 def signing_key_b64() -> str:
-    return _b64(keys.signing_public_key_bytes())
+    return b64(keys.signing_public_key_bytes())
 
 
 def signing_key_pem() -> str:
@@ -331,33 +332,42 @@ def export_available(vote: Vote) -> bool:
 
 
 def board_export(vote: Vote) -> dict:
-    """The public export (``gongzhi-board/3``, or /2 for votes opened before it) of a counted vote, straight from the database:
-    every entry, every signed head (the closing head is signed first if it is missing), the
-    consistency proofs between consecutive heads (stored when each head was signed), the electorate, the published private key and
-    the stored result. Precondition: ``export_available(vote)``."""
+    """The public export (``gongzhi-board/3``, or /2 for votes opened before it) of a counted
+    vote, straight from the database: every entry, every signed head, the consistency proofs
+    between consecutive heads (stored when each head was signed), the electorate, the
+    published private key and the stored result. Reads only: it signs nothing.
+
+    Preconditions: ``export_available(vote)``, and the closing head (signed by the close)
+    covers every entry; a board no signed head covers is never exported (ValueError)."""
     if not export_available(vote):
         raise ValueError("the board is exported only once the vote is counted")
-    board_head_sign(vote=vote)
     electors = VoteElector.objects.filter(vote=vote).order_by("pseudonym")
     electorate = electorate_json(electors.values_list("pseudonym", "area_centi"))
     entries = list(
         BoardEntry.objects.filter(vote=vote).order_by("n").values_list("entry", flat=True)
     )
     heads = list(heads_of(vote))
-    signing = heads[0].signing_key if heads else signing_key_b64()
-    export = build_export(
+    # The board's own count of what it appended, not today's rows: a row removed since is for
+    # the verifier to find, not a reason to hold the export back.
+    appended = BoardCounter.objects.filter(vote=vote).values_list("next_n", flat=True).first()
+    covered = heads[-1].size if heads else 0
+    if covered != (appended or 0) or not heads:
+        raise ValueError(
+            f"vote {vote.pk}: the closing head is missing (the last signed head covers "
+            f"{covered} of the {appended or 0} entries appended)"
+        )
+    signing = heads[0].signing_key  # the key of the vote's heads
+    # The heads and the consistency proofs the portal committed to when it signed each head
+    # (not recomputed from today's rows, so a later change to the stored board shows).
+    return build_export(
         vote=vote.board_vote_json(),
         electorate=electorate,
         signing_key=base64.b64decode(signing),
         vote_public_key=bytes(vote.public_key),
         vote_private_key=bytes(vote.private_key),
         entries=entries,
-        heads=[],
+        heads=[h.head for h in heads],
+        consistency=[h.consistency for h in heads if h.consistency is not None],
         result=vote.result,
         format=vote.export_format,  # the format the vote was opened with (its manifest)
     )
-    # The heads and the consistency proofs the portal committed to when it signed each head
-    # (not recomputed from today's rows, so a later change to the stored board shows).
-    export["heads"] = [h.head for h in heads]
-    export["consistency"] = [h.consistency for h in heads if h.consistency is not None]
-    return export

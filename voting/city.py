@@ -6,11 +6,11 @@ the ``owner`` account has not voted yet. Matters, turnout (45-90% of the parties
 are invalid for low participation) and the share that agrees are drawn per vote.
 
 Every step but the casting goes through ``voting.services`` with the generated dates:
-create, schedule, open (which freezes the electorate and makes the vote's keys), close, the
-closing tree head (``voting.board.board_head_sign``), count (which opens every sealed ballot
+create, schedule, open (which freezes the electorate and makes the vote's keys), close (which
+signs the closing tree head), count (which opens every sealed ballot
 with the vote's private key and decides with ``voting.tally``), publicise and finalise. The
 ballots themselves are bulk-loaded (COPY) in exactly the form ``services.ballot_cast`` writes
-them: the choice sealed with ``voting.verify.seal_for_entry``, the entry made by
+them: the choice sealed with ``voting.board_format.seal_for_entry``, the entry made by
 ``make_entry``, hashed by ``entry_hash``, its receipt code; paper ballots entered by the
 owners' committee (most owners have no account) and the known owner's online. So every
 counted vote's export verifies with ``python -m voting.verify``. The export file itself is
@@ -31,10 +31,14 @@ from portal.core.uploads import private_storage
 from property.registry.models import Estate, OwnerParty
 
 from . import board, services
+from .board_format import (
+    entry_hash,
+    make_entry,
+    seal_for_entry,
+)
 from .demo import PNG
 from .models import Ballot, BoardCounter, BoardEntry, PaperBallot, Vote, VoteElector
 from .sealing import receipt_code
-from .verify import entry_hash, make_entry, seal_for_entry
 
 VOTES_PER_YEAR = 0.5
 SCAN_NAME = "votes/paper/city-generated-scan.png"
@@ -201,7 +205,6 @@ def _counted_vote(ctx, out, estate, committee, rng, opens_on) -> Vote:
         owner_party=None,
     )
     services.vote_close(vote=vote, now=closes + timedelta(minutes=1))
-    board.board_head_sign(vote=vote, now=closes + timedelta(minutes=2))
     services.vote_count(vote=vote, now=closes + timedelta(minutes=3), queue_export=False)
     services.vote_publicise(vote=vote, now=closes + timedelta(hours=2), notify=False)
     if vote.publicity_ends_at < aware(ctx.today, 0):

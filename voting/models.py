@@ -18,10 +18,10 @@ Data at a glance
                     makes a second ballot impossible whatever the channel); the choice is stored
                     ONLY as HPKE-sealed bytes. Updated in place when a ballot is changed.
 ``BoardEntry``      the append-only bulletin board: one row per ballot ever cast (changes
-                    included). ``entry`` is exactly ``voting.verify.make_entry``'s dict (fields
+                    included). ``entry`` is exactly ``voting.board_format.make_entry``'s dict (fields
                     n, pseudonym, area, heads, sealed_choice, channel, time, supersedes), its leaf
-                    bytes are ``voting.verify.entry_leaf(entry)`` and ``entry_hash`` is the RFC
-                    9162 leaf hash (``voting.verify.entry_hash``), the voter's receipt. ``n`` runs
+                    bytes are ``voting.board_format.entry_leaf(entry)`` and ``entry_hash`` is the RFC
+                    9162 leaf hash (``voting.board_format.entry_hash``), the voter's receipt. ``n`` runs
                     0, 1, 2 ... per vote without gaps (assigned under ``BoardCounter``'s lock).
 ``BoardCounter``    one row per vote: the next ``n`` and the last entry time; ``select_for_update``
                     on it is the short per-vote lock under which an entry is appended.
@@ -388,8 +388,8 @@ class BoardCounter(models.Model):
 class BoardEntry(models.Model):
     """One entry of a vote's append-only bulletin board (see the module docstring).
 
-    ``entry`` is the exact dict ``voting.verify.make_entry`` returned; the export lists these
-    dicts in ``n`` order. ``entry_hash`` = ``voting.verify.entry_hash(entry)`` (hex), ``receipt``
+    ``entry`` is the exact dict ``voting.board_format.make_entry`` returned; the export lists these
+    dicts in ``n`` order. ``entry_hash`` = ``voting.board_format.entry_hash(entry)`` (hex), ``receipt``
     = ``voting.sealing.receipt_code`` of it. ``supersedes`` repeats ``entry["supersedes"]`` for
     queries. Never updated or deleted.
     """
@@ -644,10 +644,10 @@ class Objection(models.Model):
 class TreeHead(models.Model):
     """A signed tree head of a vote's bulletin board (DOMAIN.md §1, Verifiability).
 
-    ``head`` is exactly the dict ``voting.verify.make_head`` returned (vote, size, root, time,
+    ``head`` is exactly the dict ``voting.board_format.make_head`` returned (vote, size, root, time,
     manifest, signature), as published in the export; the other fields repeat it for queries.
     ``consistency`` is the export's RFC 9162 consistency proof from the previous head (``{"from",
-    "to", "proof"}``, ``voting.verify.make_consistency``), made when this head was signed.
+    "to", "proof"}``, ``voting.board_format.make_consistency``), made when this head was signed.
     Signed every minute while the vote is open when the board grew, and once at close
     (``voting.board.board_head_sign``). Never updated or deleted.
     """

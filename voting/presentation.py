@@ -1,8 +1,9 @@
 """The result figures in plain words (display only: the decision is ``voting.tally``'s).
 
-Each line shows a figure against its threshold, e.g. "Participating heads 60/89 (67.4%) ≥ 2/3 ✓".
-The per-line check repeats the tally's integer cross-multiplication on the stored figures so
-the page can say which condition failed; the outcome shown is always the stored one.
+Each line shows a figure against its threshold, e.g. "Participating heads 60/89 (67.4%) ≥ 2/3 ✓":
+one line per condition ``voting.tally`` tested (``TallyResult.conditions``, from the stored
+figures by ``tally.result_from_json``), rendered as the tally returned it, never tested again
+here; the outcome shown is always the stored one.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils.translation import gettext_lazy as _
 
-from .tally import parse_area
+from .tally import Condition, format_area, result_from_json
 
 
 @dataclass(frozen=True)
@@ -33,57 +34,31 @@ def _percent(part: int, whole: int) -> str:
     return f"{value}%"
 
 
+_LABELS = {
+    "participation_heads": _("Participating owners (heads)"),
+    "participation_area": _("Participating area"),
+    "approval_heads": _("Agreeing owners (heads), of those participating"),
+    "approval_area": _("Agreeing area, of the participating area"),
+}
+
+
+def _line(c: Condition) -> Line:
+    area = c.name.endswith("_area")
+    show = format_area if area else str
+    return Line(
+        str(_LABELS[c.name]),
+        show(c.value),
+        show(c.of),
+        _percent(c.value, c.of),
+        f"{'>' if c.strict else '≥'} {c.num}/{c.den}",
+        c.met,
+        "m²" if area else "",
+    )
+
+
 def result_lines(result: dict) -> list[Line]:
-    total, part, agree = result["total"], result["participating"], result["agree"]
-    th, ta = total["heads"], parse_area(total["area"])
-    ph, pa = part["heads"], parse_area(part["area"])
-    ah, aa = agree["heads"], parse_area(agree["area"])
-    special = result["rule"] == "special"
-    lines = [
-        Line(
-            str(_("Participating owners (heads)")),
-            str(ph),
-            str(th),
-            _percent(ph, th),
-            "≥ 2/3",
-            th > 0 and 3 * ph >= 2 * th,
-            "",
-        ),
-        Line(
-            str(_("Participating area")),
-            part["area"],
-            total["area"],
-            _percent(pa, ta),
-            "≥ 2/3",
-            ta > 0 and 3 * pa >= 2 * ta,
-            "m²",
-        ),
-    ]
-    if special:
-        h_ok, a_ok, sign = 4 * ah >= 3 * ph, 4 * aa >= 3 * pa, "≥ 3/4"
-    else:
-        h_ok, a_ok, sign = 2 * ah > ph, 2 * aa > pa, "> 1/2"
-    lines += [
-        Line(
-            str(_("Agreeing owners (heads), of those participating")),
-            str(ah),
-            str(ph),
-            _percent(ah, ph),
-            sign,
-            ph > 0 and h_ok,
-            "",
-        ),
-        Line(
-            str(_("Agreeing area, of the participating area")),
-            agree["area"],
-            part["area"],
-            _percent(aa, pa),
-            sign,
-            pa > 0 and a_ok,
-            "m²",
-        ),
-    ]
-    return lines
+    """One line per condition the tally tested (``voting.tally.Condition``), in its order."""
+    return [_line(c) for c in result_from_json(result).conditions]
 
 
 def percent(part, whole) -> str:

@@ -40,7 +40,17 @@ from portal.core.uploads import extension, private_storage
 from property.registry.models import SUSPENDING, ClaimDispute, Estate, OwnerParty, Ownership
 from property.registry.selectors import electorate_units, suspended_account_ids
 
-from . import keys, notifications
+from . import board, keys, notifications
+from .board_format import (
+    FORMAT,
+    b64,
+    board_time,
+    electorate_json,
+    entry_hash,
+    make_entry,
+    manifest_hash,
+    seal_for_entry,
+)
 from .models import (
     ALL_CHANNELS,
     CANCEL_REASON_MAX_CHARS,
@@ -73,14 +83,14 @@ from .sealing import (
 )
 from .selectors import approved_proxies_for, phone_candidates
 from .signals import vote_finalised, vote_set_aside
-from .tally import Choice, Weight, party_areas, result_to_json, rule_for, tally_counts
-from .verify import (
-    FORMAT,
-    electorate_json,
-    entry_hash,
-    make_entry,
-    manifest_hash,
-    seal_for_entry,
+from .tally import (
+    Choice,
+    Weight,
+    count_choices,
+    party_areas,
+    result_to_json,
+    rule_for,
+    tally_counts,
 )
 
 CHOICE_VALUES = frozenset(c.value for c in Choice)
@@ -115,15 +125,6 @@ def _require(vote: Vote, *statuses: str) -> None:
 
 def _wrap_context(vote: Vote) -> bytes:
     return f"vote:{vote.board_id}".encode()
-
-
-def _b64(raw: bytes) -> str:
-    return base64.b64encode(bytes(raw)).decode("ascii")
-
-
-def board_time(t: datetime) -> str:
-    """A board entry's time: ISO 8601 with seconds and the Asia/Shanghai offset."""
-    return timezone.localtime(t).isoformat(timespec="seconds")
 
 
 # --- creating and scheduling -------------------------------------------------------------------
@@ -374,7 +375,7 @@ def vote_open(*, vote: Vote, actor=None, now: datetime | None = None, notify: bo
         electorate = electorate_json((e.pseudonym, e.area_centi) for e in electors)
         vote.board_format = FORMAT
         vote.manifest = manifest_hash(
-            vote.board_vote_json(), electorate, _b64(public), format=FORMAT
+            vote.board_vote_json(), electorate, b64(public), format=FORMAT
         )
         vote.status = VoteStatus.OPEN
         vote.opened_at = now
@@ -827,7 +828,11 @@ def vote_close(*, vote: Vote, actor=None, now: datetime | None = None) -> Vote:
     (``_void_uncounted``): a ballot of an account suspended by a dispute of its verification
     (open, or upheld), or a paper or proxy ballot the party disputed (open, or upheld). The
     party's latest earlier ballot that does count, if any, counts instead. A dispute decided in
-    the account's (or the ballot's) favour before this moment leaves the ballot counted."""
+    the account's (or the ballot's) favour before this moment leaves the ballot counted.
+
+    Then, in the same transaction, the closing tree head over every entry (void ones included)
+    is signed (``voting.board.board_head_sign``): the only place a closing head is signed, so a
+    closed vote always has one and no later step or page needs to sign it."""
     now = _now(now)
     with transaction.atomic():
         # Takes the board lock by marking the board closed on that row itself, so that a cast
@@ -847,6 +852,7 @@ def vote_close(*, vote: Vote, actor=None, now: datetime | None = None) -> Vote:
             obj=vote,
             details={"entries": BoardEntry.objects.filter(vote=vote).count(), "voided": voided},
         )
+        board.board_head_sign(vote=vote, actor=actor, now=now)  # the closing tree head
     return vote
 
 
@@ -932,14 +938,11 @@ def count_sealed(vote: Vote, private_key: bytes, rows) -> tuple[Weight, Weight, 
     ``ChoiceOpener`` opens each data key's envelope once (``voting.sealing``), so the cost per
     ballot is one AES-GCM decryption; memory holds one row at a time plus the opened keys."""
     opener = ChoiceOpener(private_key)
-    index = {"agree": 0, "oppose": 1, "abstain": 2}
-    heads, areas = [0, 0, 0], [0, 0, 0]
     vid = vote.board_id
-    for pseudonym, area, sealed in rows:
-        i = index[opener.open(sealed, context=ballot_context(vid, pseudonym))]
-        heads[i] += 1
-        areas[i] += area
-    return tuple(Weight(h, a) for h, a in zip(heads, areas, strict=True))
+    return count_choices(
+        (opener.open(sealed, context=ballot_context(vid, pseudonym)), area)
+        for pseudonym, area, sealed in rows
+    )
 
 
 def vote_count(

@@ -72,6 +72,31 @@ ZERO = Weight.ZERO
 
 
 @dataclass(frozen=True, slots=True)
+class Condition:
+    """One condition the tally tested: ``value`` of ``of`` against ``num``/``den``, inclusive
+    (``value/of >= num/den``) or strict (``>``), in integers; never met when ``of`` is 0.
+
+    ``name``: ``participation_heads``, ``participation_area`` (of the electorate's total),
+    ``approval_heads``, ``approval_area`` (of those participating). Areas in centi-m²."""
+
+    name: str
+    value: int
+    of: int
+    num: int
+    den: int
+    strict: bool
+    met: bool
+
+
+def _condition(name: str, value: int, of: int, num: int, den: int, *, strict: bool) -> Condition:
+    if strict:
+        met = of > 0 and den * value > num * of
+    else:
+        met = of > 0 and den * value >= num * of
+    return Condition(name, value, of, num, den, strict, met)
+
+
+@dataclass(frozen=True, slots=True)
 class TallyResult:
     rule: Rule
     total: Weight
@@ -82,6 +107,8 @@ class TallyResult:
     participation_met: bool
     approved: bool
     outcome: Outcome
+    #: Every condition tested, in order: participation heads and area, approval heads and area.
+    conditions: tuple[Condition, ...] = ()
 
 
 def _show(value: object) -> str:
@@ -149,6 +176,25 @@ def party_areas(units: Iterable[tuple[str, int]]) -> dict[str, int]:
 _CHOICE_INDEX = {Choice.AGREE: 0, Choice.OPPOSE: 1, Choice.ABSTAIN: 2}
 
 
+def count_choices(counted: Iterable[tuple[Choice | str, int]]) -> tuple[Weight, Weight, Weight]:
+    """Sum the counted ballots per choice: (agree, oppose, abstain), heads and area each.
+
+    ``counted`` gives, for each party's one counted ballot (the latest; already opened), its
+    choice and the party's area in centi-m²; a party is one head whatever its units (SPC
+    interpretation Art. 9). The one place ballots are summed: the tally below, the count of
+    sealed ballots (``voting.services.count_sealed``) and, through ``tally``, the public
+    verifier's recount all use it."""
+    heads = [0, 0, 0]
+    areas = [0, 0, 0]
+    for choice, area in counted:
+        index = _CHOICE_INDEX.get(choice) if isinstance(choice, str) else None
+        if index is None:
+            raise TallyInputError(f"unknown choice {_show(choice)}")
+        heads[index] += 1
+        areas[index] += area
+    return (Weight(heads[0], areas[0]), Weight(heads[1], areas[1]), Weight(heads[2], areas[2]))
+
+
 def tally(
     matter: int, electorate: Mapping[str, int], ballots: Mapping[str, Choice | str]
 ) -> TallyResult:
@@ -165,24 +211,16 @@ def tally(
         if not _is_int(area) or area < 0:
             raise TallyInputError(f"area of party {_show(party)} must be an int >= 0")
         total_area += area
-    heads = [0, 0, 0]
-    areas = [0, 0, 0]
+    counted = []
     for party, choice in ballots.items():
         area = electorate.get(party)
         if area is None:
             raise TallyInputError(f"ballot for unknown party {_show(party)}")
-        index = _CHOICE_INDEX.get(choice) if isinstance(choice, str) else None
-        if index is None:
+        if not isinstance(choice, str) or choice not in _CHOICE_INDEX:
             raise TallyInputError(f"unknown choice {_show(choice)} for party {_show(party)}")
-        heads[index] += 1
-        areas[index] += area
-    return tally_counts(
-        matter,
-        Weight(len(electorate), total_area),
-        Weight(heads[0], areas[0]),
-        Weight(heads[1], areas[1]),
-        Weight(heads[2], areas[2]),
-    )
+        counted.append((choice, area))
+    agree, oppose, abstain = count_choices(counted)
+    return tally_counts(matter, Weight(len(electorate), total_area), agree, oppose, abstain)
 
 
 def _check_weight(name: str, weight: object) -> None:
@@ -214,25 +252,54 @@ def tally_counts(
     part = agree + oppose + abstain
     if part.heads > total.heads or part.area > total.area:
         raise TallyInputError(f"participating {part} exceeds total {total}")
-    participation_met = (
-        total.heads > 0
-        and total.area > 0
-        and part.heads > 0
-        and 3 * part.area >= 2 * total.area
-        and 3 * part.heads >= 2 * total.heads
+    return _decide(rule, total, agree, oppose, abstain)
+
+
+def _decide(rule: Rule, total: Weight, agree: Weight, oppose: Weight, abstain: Weight):
+    """The four conditions and the outcome they give (weights already checked)."""
+    part = agree + oppose + abstain
+    # Participation "三分之二以上" (inclusive) of heads and of area; no parties, no area or no
+    # participants: never met.
+    participation = (
+        _condition("participation_heads", part.heads, total.heads, 2, 3, strict=False),
+        _condition("participation_area", part.area, total.area, 2, 3, strict=False),
     )
-    if rule is Rule.SPECIAL:
-        agreed = 4 * agree.area >= 3 * part.area and 4 * agree.heads >= 3 * part.heads
-    else:
-        agreed = 2 * agree.area > part.area and 2 * agree.heads > part.heads
-    approved = participation_met and agreed
+    # Approval of those participating: special "四分之三以上" (inclusive), else "过半数" (strict).
+    num, den, strict = (3, 4, False) if rule is Rule.SPECIAL else (1, 2, True)
+    approval = (
+        _condition("approval_heads", agree.heads, part.heads, num, den, strict=strict),
+        _condition("approval_area", agree.area, part.area, num, den, strict=strict),
+    )
+    participation_met = all(c.met for c in participation)
+    approved = participation_met and all(c.met for c in approval)
     if not participation_met:
         outcome = Outcome.INVALID
     else:
         outcome = Outcome.PASSED if approved else Outcome.FAILED
     return TallyResult(
-        rule, total, part, agree, oppose, abstain, participation_met, approved, outcome
+        rule,
+        total,
+        part,
+        agree,
+        oppose,
+        abstain,
+        participation_met,
+        approved,
+        outcome,
+        participation + approval,
     )
+
+
+def result_from_json(data: dict) -> TallyResult:
+    """The ``TallyResult`` of a stored ``result_to_json`` value, with its conditions, so a page
+    renders what the rule tested instead of testing it again. The stored outcome stays the one
+    shown; this does not re-decide a vote."""
+
+    def weight(key: str) -> Weight:
+        return Weight(data[key]["heads"], parse_area(data[key]["area"]))
+
+    rule = Rule(data["rule"])
+    return _decide(rule, weight("total"), weight("agree"), weight("oppose"), weight("abstain"))
 
 
 def _weight_json(weight: Weight) -> dict:

@@ -33,7 +33,6 @@ def advance_votes(now=None) -> dict:
 
     now = now or timezone.now()
     moved = {"opened": 0, "closed": 0, "counted": 0, "publicised": 0, "finalised": 0, "reminded": 0}
-    moved["head_signed"] = 0  # voting.board: the closing tree head
 
     def step(name, fn, vote):
         try:
@@ -47,8 +46,7 @@ def advance_votes(now=None) -> dict:
     for vote in Vote.objects.filter(status=VoteStatus.SCHEDULED, opens_at__lte=now):
         step("opened", services.vote_open, vote)
     for vote in Vote.objects.filter(status=VoteStatus.OPEN, closes_at__lte=now):
-        if step("closed", services.vote_close, vote):
-            step("head_signed", board.board_head_sign, vote)  # the closing tree head
+        step("closed", services.vote_close, vote)  # signs the closing tree head too
     for vote in Vote.objects.filter(status=VoteStatus.CLOSED):
         step("counted", services.vote_count, vote)
     for vote in Vote.objects.filter(status=VoteStatus.COUNTED):

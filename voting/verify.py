@@ -4,32 +4,13 @@ Run ``python -m voting.verify FILE`` on a published export: it prints ``OK: <sum
 0, or prints ``FAIL: <the first discrepancy, in a plain sentence>`` and exits 1 (2 if the file
 cannot be read). ``--key B64`` pins the signing key published elsewhere (e.g. on the notice);
 ``--receipt CODE`` also checks one voter's receipt (code ``XXXXX-XXXXX`` or the 64-hex entry
-hash). It needs only the standard library, ``cryptography`` and ``voting.merkle``,
-``voting.sealing``, ``voting.tally``; no Django.
+hash). It needs only the standard library, ``cryptography`` and ``voting.board_format``,
+``voting.merkle``, ``voting.sealing``, ``voting.tally``; no Django.
 
-The producer side (the Django app) builds exports with the helpers at the end of this module
-(``make_entry``, ``entry_leaf``, ``make_head``, ``build_export`` ...), so the two cannot drift.
-
-Export format ``gongzhi-board/3``
-=================================
-
-A JSON object with exactly these keys (no others)::
-
-    {"format": "gongzhi-board/3",
-     "vote": {"id": str, "estate": str, "title": str, "matter": int 1..9},
-     "electorate": {"heads": int, "area": "10000.00",
-                    "parties": [{"pseudonym": str, "area": "300.00"}, ...]},
-     "signing_key": "<base64, raw 32-byte Ed25519 public key>",
-     "vote_public_key": "<base64, raw 32-byte X25519 public key>",
-     "vote_private_key": "<base64, raw 32-byte X25519 private key>" | null,
-     "entries": [{"n": 0, "pseudonym": str, "area": "98.12", "heads": 1,
-                  "sealed_choice": "<base64>",
-                  "channel": "online" | "paper" | "proxy" | "void",
-                  "time": "2026-11-24T10:00:00+08:00", "supersedes": null | int}, ...],
-     "heads": [{"vote": str, "size": int, "root": "<64 hex>", "time": str,
-                "manifest": "<64 hex>", "signature": "<base64>"}, ...],
-     "consistency": [{"from": int, "to": int, "proof": ["<64 hex>", ...]}, ...],
-     "result": {...voting.tally.result_to_json output...} | null}
+The producer side (the Django app) builds exports with ``voting.board_format`` (``make_entry``,
+``entry_leaf``, ``make_head``, ``build_export`` ...), the module this verifier reads the format
+from, so the two cannot drift; the producer never imports this module. The export format
+(``gongzhi-board/3``: its keys, entries, heads and proofs) is specified there.
 
 Rules (each checked, in this order; the first broken one is reported):
 
@@ -86,59 +67,46 @@ from __future__ import annotations
 import argparse
 import base64
 import binascii
-import hashlib
 import json
 import re
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-
 from voting import tally as tally_mod
+from voting.board_format import (
+    CHANNELS,
+    CHOICES,
+    CONSISTENCY_FIELDS,
+    ELECTORATE_FIELDS,
+    ENTRY_FIELDS,
+    FORMAT,
+    FORMATS,
+    HEAD_FIELDS,
+    PARTY_FIELDS,
+    TOP_FIELDS,
+    VOID,
+    VOTE_FIELDS,
+    entry_hash,
+    entry_leaf,
+    manifest_hash,
+)
+from voting.board_format import parse_time as _time
 from voting.merkle import MerkleTree, leaf_hash, verify_consistency, verify_inclusion
 from voting.sealing import (
     ChoiceOpener,
     SealingError,
     ballot_context,
-    canonical_json,
     normalize_receipt_code,
     receipt_code,
-    seal_choice,
-    sign_tree_head,
     verify_tree_head,
     vote_public_key,
 )
 
-FORMAT = "gongzhi-board/3"
-FORMATS = ("gongzhi-board/2", FORMAT)  # every format this verifier reads
-TOP_FIELDS = (
-    "format",
-    "vote",
-    "electorate",
-    "signing_key",
-    "vote_public_key",
-    "vote_private_key",
-    "entries",
-    "heads",
-    "consistency",
-    "result",
-)
-VOTE_FIELDS = ("id", "estate", "title", "matter")
-ELECTORATE_FIELDS = ("heads", "area", "parties")
-PARTY_FIELDS = ("pseudonym", "area")
-ENTRY_FIELDS = ("n", "pseudonym", "area", "heads", "sealed_choice", "channel", "time", "supersedes")
-HEAD_FIELDS = ("vote", "size", "root", "time", "manifest", "signature")
-CONSISTENCY_FIELDS = ("from", "to", "proof")
-CHANNELS = ("online", "paper", "proxy")
-VOID = "void"  # format 3: the superseded entry does not count (rule 6)
-CHOICES = tuple(c.value for c in tally_mod.Choice)
-
 MAX_PROBLEMS = 50
 
 _HEX64 = re.compile(r"[0-9a-f]{64}")
-_TIME = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?(Z|[+-]\d{2}:\d{2})")
 
 
 @dataclass
@@ -190,16 +158,7 @@ def _area(text: object) -> int | None:
     return value if tally_mod.format_area(value) == text else None
 
 
-def _time(text: object) -> datetime | None:
-    if not isinstance(text, str) or not _TIME.fullmatch(text):
-        return None
-    try:
-        return datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-
-
-def _b64(text: object, size: int | None = None) -> bytes | None:
+def _parse_b64(text: object, size: int | None = None) -> bytes | None:
     if not isinstance(text, str):
         return None
     try:
@@ -217,49 +176,6 @@ def _hex(text: object) -> bytes | None:
     if not isinstance(text, str) or not _HEX64.fullmatch(text):
         return None
     return bytes.fromhex(text)
-
-
-def _b64s(raw: bytes) -> str:
-    return base64.b64encode(raw).decode("ascii")
-
-
-# --- shared by producer and verifier ----------------------------------------------------------
-
-
-def entry_leaf(entry: dict) -> bytes:
-    """The leaf bytes of a board entry: canonical JSON of exactly ``ENTRY_FIELDS``."""
-    if set(entry) != set(ENTRY_FIELDS):
-        raise ValueError(f"a board entry has exactly the fields {ENTRY_FIELDS}")
-    return canonical_json(entry)
-
-
-def entry_hash(entry: dict) -> bytes:
-    """RFC 9162 leaf hash of an entry: SHA-256(0x00 || entry_leaf(entry)); the voter's receipt."""
-    return leaf_hash(entry_leaf(entry))
-
-
-def electorate_json(parties: Iterable[tuple[str, int]]) -> dict:
-    """The export's ``electorate`` from (pseudonym, area in centi-m²) pairs, in the given order."""
-    rows = [{"pseudonym": p, "area": tally_mod.format_area(a)} for p, a in parties]
-    total = sum(tally_mod.parse_area(r["area"]) for r in rows)
-    return {"heads": len(rows), "area": tally_mod.format_area(total), "parties": rows}
-
-
-def manifest_hash(
-    vote: dict,
-    electorate: dict,
-    vote_public_key_b64: str,
-    *,
-    format: str = FORMAT,  # noqa: A002
-) -> str:
-    """Hex SHA-256 of what is fixed when the vote opens; signed in every tree head."""
-    data = {
-        "format": format,
-        "vote": vote,
-        "electorate": electorate,
-        "vote_public_key": vote_public_key_b64,
-    }
-    return hashlib.sha256(canonical_json(data)).hexdigest()
 
 
 # --- the verifier -------------------------------------------------------------------------------
@@ -287,60 +203,110 @@ class _Board:
 
 
 def _check_format(data: object, problems: _Problems) -> _Board | None:
+    """Rule 1 (format), part by part in the export's order; the board's parsed values, or None
+    when a part is broken (``problems`` then says what)."""
+    if not _check_top(data, problems):
+        return None
+    channels = (*CHANNELS, VOID) if data["format"] == FORMAT else CHANNELS
+    _check_vote(data["vote"], problems)
+    party_area = _check_electorate(data["electorate"], problems)
+    keys, private = _check_keys(data, problems)
+    entries = _check_entries(data["entries"], channels, problems)
+    heads = _check_head_fields(data["heads"], problems)
+    consistency = _check_consistency_fields(data["consistency"], problems)
+    if problems:
+        return None
+    try:
+        manifest = manifest_hash(
+            data["vote"], data["electorate"], data["vote_public_key"], format=data["format"]
+        )
+    except ValueError as exc:
+        problems.add(f"the vote or electorate cannot be encoded as canonical JSON: {exc}")
+        return None
+    return _Board(
+        format=data["format"],
+        vote_id=data["vote"]["id"],
+        matter=data["vote"]["matter"],
+        signing_key=keys["signing_key"],
+        vote_public_key=keys["vote_public_key"],
+        vote_private_key=private,
+        party_area=party_area,
+        entries=entries.rows,
+        entry_area=entries.area,
+        entry_time=entries.time,
+        sealed=entries.sealed,
+        leaf_hashes=entries.leaf_hashes,
+        heads=heads.rows,
+        head_root=heads.root,
+        head_time=heads.time,
+        consistency=consistency,
+        manifest=manifest,
+    )
+
+
+def _check_top(data: object, problems: _Problems) -> bool:
+    """The export is an object of a format this verifier reads, with exactly its keys."""
     if not isinstance(data, dict):
         problems.add("the export is not a JSON object")
-        return None
+        return False
     if data.get("format") not in FORMATS:
         expected = " or ".join(repr(f) for f in FORMATS)
         problems.add(f"the export's format is {_show(data.get('format'))}, expected {expected}")
-        return None
-    channels = (*CHANNELS, VOID) if data["format"] == FORMAT else CHANNELS
-    if not _keys("the export", data, TOP_FIELDS, problems):
-        return None
+        return False
+    return _keys("the export", data, TOP_FIELDS, problems)
 
-    vote = data["vote"]
-    if _keys("vote", vote, VOTE_FIELDS, problems):
-        if not isinstance(vote["id"], str) or not vote["id"]:
-            problems.add("vote.id is not a non-empty string")
-        for key in ("estate", "title"):
-            if not isinstance(vote[key], str):
-                problems.add(f"vote.{key} is not a string")
-        if not _is_int(vote["matter"]) or vote["matter"] not in tally_mod.MATTERS:
-            problems.add(f"vote.matter is {_show(vote['matter'])}, not a matter number 1..9")
 
+def _check_vote(vote: object, problems: _Problems) -> None:
+    if not _keys("vote", vote, VOTE_FIELDS, problems):
+        return
+    if not isinstance(vote["id"], str) or not vote["id"]:
+        problems.add("vote.id is not a non-empty string")
+    for key in ("estate", "title"):
+        if not isinstance(vote[key], str):
+            problems.add(f"vote.{key} is not a string")
+    if not _is_int(vote["matter"]) or vote["matter"] not in tally_mod.MATTERS:
+        problems.add(f"vote.matter is {_show(vote['matter'])}, not a matter number 1..9")
+
+
+def _check_electorate(electorate: object, problems: _Problems) -> dict[str, int]:
+    """The electorate's fields; returns each well-formed party's area by pseudonym."""
     party_area: dict[str, int] = {}
-    electorate = data["electorate"]
-    if _keys("electorate", electorate, ELECTORATE_FIELDS, problems):
-        if not _is_int(electorate["heads"]):
-            problems.add("electorate.heads is not an integer")
-        if _area(electorate["area"]) is None:
-            problems.add(f"electorate.area {_show(electorate['area'])} is not an area like 98.12")
-        if not isinstance(electorate["parties"], list):
-            problems.add("electorate.parties is not a list")
+    if not _keys("electorate", electorate, ELECTORATE_FIELDS, problems):
+        return party_area
+    if not _is_int(electorate["heads"]):
+        problems.add("electorate.heads is not an integer")
+    if _area(electorate["area"]) is None:
+        problems.add(f"electorate.area {_show(electorate['area'])} is not an area like 98.12")
+    if not isinstance(electorate["parties"], list):
+        problems.add("electorate.parties is not a list")
+        return party_area
+    for i, party in enumerate(electorate["parties"]):
+        where = f"electorate party {i}"
+        if not _keys(where, party, PARTY_FIELDS, problems):
+            continue
+        if not isinstance(party["pseudonym"], str) or not party["pseudonym"]:
+            problems.add(f"{where} has no pseudonym string")
+            continue
+        area = _area(party["area"])
+        if area is None:
+            problems.add(f"{where}: area {_show(party['area'])} is not like 98.12")
+        elif party["pseudonym"] in party_area:
+            problems.add(f"{where}: pseudonym {party['pseudonym']} appears twice")
         else:
-            for i, party in enumerate(electorate["parties"]):
-                where = f"electorate party {i}"
-                if not _keys(where, party, PARTY_FIELDS, problems):
-                    continue
-                if not isinstance(party["pseudonym"], str) or not party["pseudonym"]:
-                    problems.add(f"{where} has no pseudonym string")
-                    continue
-                area = _area(party["area"])
-                if area is None:
-                    problems.add(f"{where}: area {_show(party['area'])} is not like 98.12")
-                elif party["pseudonym"] in party_area:
-                    problems.add(f"{where}: pseudonym {party['pseudonym']} appears twice")
-                else:
-                    party_area[party["pseudonym"]] = area
+            party_area[party["pseudonym"]] = area
+    return party_area
 
+
+def _check_keys(data: dict, problems: _Problems) -> tuple[dict, bytes | None]:
+    """The keys, and the private key and result present or absent together."""
     keys = {}
     for name in ("signing_key", "vote_public_key"):
-        keys[name] = _b64(data[name], 32)
+        keys[name] = _parse_b64(data[name], 32)
         if keys[name] is None:
             problems.add(f"{name} is not a base64 32-byte raw key")
     private = None
     if data["vote_private_key"] is not None:
-        private = _b64(data["vote_private_key"], 32)
+        private = _parse_b64(data["vote_private_key"], 32)
         if private is None:
             problems.add("vote_private_key is not a base64 32-byte raw key")
     if (data["vote_private_key"] is None) != (data["result"] is None):
@@ -349,57 +315,75 @@ def _check_format(data: object, problems: _Problems) -> _Board | None:
         )
     if data["result"] is not None and not isinstance(data["result"], dict):
         problems.add("result is not a JSON object")
+    return keys, private
 
-    entries = data["entries"]
-    entry_area: list[int] = []
-    entry_time: list[datetime] = []
-    sealed: list[bytes] = []
-    leaf_hashes: list[bytes] = []
+
+@dataclass
+class _Entries:
+    rows: list[dict]
+    area: list[int] = field(default_factory=list)
+    time: list[datetime] = field(default_factory=list)
+    sealed: list[bytes] = field(default_factory=list)
+    leaf_hashes: list[bytes] = field(default_factory=list)
+
+
+def _check_entries(entries: object, channels: tuple, problems: _Problems) -> _Entries:
     if not isinstance(entries, list):
         problems.add("entries is not a list")
         entries = []
+    parsed = _Entries(rows=entries)
     for i, entry in enumerate(entries):
-        where = f"entry at position {i}"
-        if not _keys(where, entry, ENTRY_FIELDS, problems):
-            continue
-        if entry["n"] != i or not _is_int(entry["n"]):
-            problems.add(
-                f"{where} is numbered {_show(entry['n'])}: entries must be numbered 0, 1, 2, ... "
-                "in order, so an entry was removed, inserted or reordered"
-            )
-        where = f"entry {i}"
-        if not isinstance(entry["pseudonym"], str) or not entry["pseudonym"]:
-            problems.add(f"{where}: pseudonym is not a non-empty string")
-        area = _area(entry["area"])
-        if area is None:
-            problems.add(f"{where}: area {_show(entry['area'])} is not an area like 98.12")
-        entry_area.append(area or 0)
-        if not _is_int(entry["heads"]):
-            problems.add(f"{where}: heads is not an integer")
-        raw = _b64(entry["sealed_choice"])
-        if raw is None or (not raw and entry["channel"] != VOID):
-            problems.add(f"{where}: sealed_choice is not base64")
-        sealed.append(raw or b"")
-        if entry["channel"] not in channels:
-            problems.add(f"{where}: channel {_show(entry['channel'])} is not one of {channels}")
-        when = _time(entry["time"])
-        if when is None:
-            problems.add(f"{where}: time {_show(entry['time'])} is not ISO 8601 with an offset")
-        entry_time.append(when or datetime.min)
-        sup = entry["supersedes"]
-        if sup is not None and not _is_int(sup):
-            problems.add(f"{where}: supersedes is neither null nor an entry number")
-        try:
-            leaf_hashes.append(leaf_hash(entry_leaf(entry)))
-        except ValueError as exc:
-            problems.add(f"{where} cannot be encoded as canonical JSON: {exc}")
+        if _keys(f"entry at position {i}", entry, ENTRY_FIELDS, problems):
+            _check_entry(i, entry, channels, parsed, problems)
+    return parsed
 
-    heads = data["heads"]
-    head_root: list[bytes] = []
-    head_time: list[datetime] = []
+
+def _check_entry(i: int, entry: dict, channels: tuple, parsed: _Entries, problems) -> None:
+    if entry["n"] != i or not _is_int(entry["n"]):
+        problems.add(
+            f"entry at position {i} is numbered {_show(entry['n'])}: entries must be numbered "
+            "0, 1, 2, ... in order, so an entry was removed, inserted or reordered"
+        )
+    where = f"entry {i}"
+    if not isinstance(entry["pseudonym"], str) or not entry["pseudonym"]:
+        problems.add(f"{where}: pseudonym is not a non-empty string")
+    area = _area(entry["area"])
+    if area is None:
+        problems.add(f"{where}: area {_show(entry['area'])} is not an area like 98.12")
+    parsed.area.append(area or 0)
+    if not _is_int(entry["heads"]):
+        problems.add(f"{where}: heads is not an integer")
+    raw = _parse_b64(entry["sealed_choice"])
+    if raw is None or (not raw and entry["channel"] != VOID):
+        problems.add(f"{where}: sealed_choice is not base64")
+    parsed.sealed.append(raw or b"")
+    if entry["channel"] not in channels:
+        problems.add(f"{where}: channel {_show(entry['channel'])} is not one of {channels}")
+    when = _time(entry["time"])
+    if when is None:
+        problems.add(f"{where}: time {_show(entry['time'])} is not ISO 8601 with an offset")
+    parsed.time.append(when or datetime.min)
+    sup = entry["supersedes"]
+    if sup is not None and not _is_int(sup):
+        problems.add(f"{where}: supersedes is neither null nor an entry number")
+    try:
+        parsed.leaf_hashes.append(leaf_hash(entry_leaf(entry)))
+    except ValueError as exc:
+        problems.add(f"{where} cannot be encoded as canonical JSON: {exc}")
+
+
+@dataclass
+class _Heads:
+    rows: list[dict]
+    root: list[bytes] = field(default_factory=list)
+    time: list[datetime] = field(default_factory=list)
+
+
+def _check_head_fields(heads: object, problems: _Problems) -> _Heads:
     if not isinstance(heads, list) or not heads:
         problems.add("heads is not a non-empty list of signed tree heads")
         heads = []
+    parsed = _Heads(rows=heads)
     for i, head in enumerate(heads):
         where = f"signed head {i}"
         if not _keys(where, head, HEAD_FIELDS, problems):
@@ -409,60 +393,37 @@ def _check_format(data: object, problems: _Problems) -> _Board | None:
         root = _hex(head["root"])
         if root is None:
             problems.add(f"{where}: root is not 64 lowercase hex digits")
-        head_root.append(root or b"")
+        parsed.root.append(root or b"")
         if _hex(head["manifest"]) is None:
             problems.add(f"{where}: manifest is not 64 lowercase hex digits")
         when = _time(head["time"])
         if when is None:
             problems.add(f"{where}: time {_show(head['time'])} is not ISO 8601 with an offset")
-        head_time.append(when or datetime.min)
+        parsed.time.append(when or datetime.min)
         if not isinstance(head["signature"], str) or not isinstance(head["vote"], str):
             problems.add(f"{where}: vote and signature must be strings")
+    return parsed
 
+
+def _check_consistency_fields(items: object, problems: _Problems) -> list:
     consistency: list[tuple[int, int, list[bytes]]] = []
-    if not isinstance(data["consistency"], list):
+    if not isinstance(items, list):
         problems.add("consistency is not a list")
-    else:
-        for i, item in enumerate(data["consistency"]):
-            where = f"consistency proof {i}"
-            if not _keys(where, item, CONSISTENCY_FIELDS, problems):
-                continue
-            if not (_is_int(item["from"]) and _is_int(item["to"])):
-                problems.add(f"{where}: from and to are not integers")
-                continue
-            proof = item["proof"] if isinstance(item["proof"], list) else [None]
-            hashes = [_hex(p) for p in proof]
-            if any(h is None for h in hashes):
-                problems.add(f"{where}: proof is not a list of 64-hex hashes")
-                continue
-            consistency.append((item["from"], item["to"], hashes))
-
-    if problems:
-        return None
-    try:
-        manifest = manifest_hash(vote, electorate, data["vote_public_key"], format=data["format"])
-    except ValueError as exc:
-        problems.add(f"the vote or electorate cannot be encoded as canonical JSON: {exc}")
-        return None
-    return _Board(
-        format=data["format"],
-        vote_id=vote["id"],
-        matter=vote["matter"],
-        signing_key=keys["signing_key"],
-        vote_public_key=keys["vote_public_key"],
-        vote_private_key=private,
-        party_area=party_area,
-        entries=entries,
-        entry_area=entry_area,
-        entry_time=entry_time,
-        sealed=sealed,
-        leaf_hashes=leaf_hashes,
-        heads=heads,
-        head_root=head_root,
-        head_time=head_time,
-        consistency=consistency,
-        manifest=manifest,
-    )
+        return consistency
+    for i, item in enumerate(items):
+        where = f"consistency proof {i}"
+        if not _keys(where, item, CONSISTENCY_FIELDS, problems):
+            continue
+        if not (_is_int(item["from"]) and _is_int(item["to"])):
+            problems.add(f"{where}: from and to are not integers")
+            continue
+        proof = item["proof"] if isinstance(item["proof"], list) else [None]
+        hashes = [_hex(p) for p in proof]
+        if any(h is None for h in hashes):
+            problems.add(f"{where}: proof is not a list of 64-hex hashes")
+            continue
+        consistency.append((item["from"], item["to"], hashes))
+    return consistency
 
 
 def _check_heads(board: _Board, problems: _Problems) -> None:
@@ -696,6 +657,23 @@ def _recount(board: _Board, current: dict[str, int], choices: list) -> dict:
     return tally_mod.result_to_json(tally_mod.tally(board.matter, board.party_area, ballots))
 
 
+def _channels(board: _Board, current: dict[str, int]) -> dict[str, int]:
+    """Counted ballots per channel; a void entry counts under the channel of the ballot it
+    reinstates, or as ``void`` when it reinstates none (format 3)."""
+    channels = {c: 0 for c in CHANNELS}
+    if board.format == FORMAT:
+        channels[VOID] = 0
+    for i in current.values():
+        if board.entries[i]["channel"] == VOID:
+            j = _reinstates(board, i) if board.sealed[i] else None
+            if j is None:
+                channels[VOID] += 1
+                continue
+            i = j
+        channels[board.entries[i]["channel"]] += 1
+    return channels
+
+
 def verify_export(data: dict, *, signing_key: bytes | None = None) -> VerifyReport:
     """Check an export against every rule of the format (module docstring), in order.
 
@@ -744,18 +722,7 @@ def verify_export(data: dict, *, signing_key: bytes | None = None) -> VerifyRepo
     blank = sum(1 for i in voided if not board.sealed[i])
     summary["ballots"] = len(current) - blank
     summary["superseded"] = len(board.entries) - len(current)
-    channels = {c: 0 for c in CHANNELS}
-    if board.format == FORMAT:
-        channels[VOID] = 0
-    for i in current.values():
-        if board.entries[i]["channel"] == VOID:
-            j = _reinstates(board, i) if board.sealed[i] else None
-            if j is None:
-                channels[VOID] += 1
-                continue
-            i = j
-        channels[board.entries[i]["channel"]] += 1
-    summary["channels"] = channels
+    summary["channels"] = _channels(board, current)
     if board.vote_private_key is None:
         return done()
     choices = _open_all(board, problems)
@@ -866,7 +833,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     pinned = None
     if args.key is not None:
-        pinned = _b64(args.key, 32)
+        pinned = _parse_b64(args.key, 32)
         if pinned is None:
             print("error: --key is not a base64 32-byte Ed25519 public key", file=sys.stderr)
             return 2
@@ -880,116 +847,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(("OK: " if found else "FAIL: ") + message)
         return 0 if found else 1
     return 0
-
-
-# --- producer helpers (used by the Django side and the tests) -----------------------------------
-
-
-def seal_for_entry(choice: str, vote_public_key_raw: bytes, vote_id: str, pseudonym: str) -> bytes:
-    """Seal a choice for the board entry of ``pseudonym`` in vote ``vote_id``."""
-    return seal_choice(choice, vote_public_key_raw, context=ballot_context(vote_id, pseudonym))
-
-
-def make_entry(
-    *,
-    n: int,
-    pseudonym: str,
-    area: int,
-    sealed_choice: bytes,
-    channel: str,
-    time: str,
-    supersedes: int | None = None,
-) -> dict:
-    """A board entry (``area`` in centi-m²; ``time`` ISO 8601 with offset, set when ``n`` is
-    assigned, under the same lock, so times do not decrease along the board). A ``void`` entry
-    supersedes the entry it voids and carries either no sealed choice (``b""``) or the one of
-    the earlier ballot that counts again."""
-    if channel not in (*CHANNELS, VOID):
-        raise ValueError(f"channel must be one of {CHANNELS} or {VOID!r}")
-    if channel == VOID and supersedes is None:
-        raise ValueError("a void entry supersedes the entry it voids")
-    if _time(time) is None:
-        raise ValueError("time must be ISO 8601 with seconds and an offset")
-    return {
-        "n": n,
-        "pseudonym": pseudonym,
-        "area": tally_mod.format_area(area),
-        "heads": 1,
-        "sealed_choice": _b64s(sealed_choice),
-        "channel": channel,
-        "time": time,
-        "supersedes": supersedes,
-    }
-
-
-def make_head(
-    signing_key: Ed25519PrivateKey,
-    *,
-    vote_id: str,
-    tree: MerkleTree,
-    size: int,
-    time: str,
-    manifest: str,
-) -> dict:
-    """A signed tree head over the first ``size`` entries of ``tree``."""
-    head = {
-        "vote": vote_id,
-        "size": size,
-        "root": tree.root(size).hex(),
-        "time": time,
-        "manifest": manifest,
-    }
-    head["signature"] = sign_tree_head(signing_key, head)
-    return head
-
-
-def make_consistency(tree: MerkleTree, old_size: int, new_size: int) -> dict:
-    return {
-        "from": old_size,
-        "to": new_size,
-        "proof": [h.hex() for h in tree.consistency_proof(old_size, new_size)],
-    }
-
-
-def consistency_chain(tree: MerkleTree, heads: Sequence[dict]) -> list[dict]:
-    """The export's ``consistency``: one proof per consecutive pair of heads of different size."""
-    return [
-        make_consistency(tree, a["size"], b["size"])
-        for a, b in zip(heads, heads[1:], strict=False)
-        if a["size"] != b["size"]
-    ]
-
-
-def build_export(
-    *,
-    vote: dict,
-    electorate: dict,
-    signing_key: bytes,
-    vote_public_key: bytes,
-    vote_private_key: bytes | None,
-    entries: Sequence[dict],
-    heads: Sequence[dict],
-    result: dict | None,
-    format: str = FORMAT,  # noqa: A002 - the export's own key
-) -> dict:
-    """Assemble an export (keys raw bytes; ``electorate`` from ``electorate_json``); the
-    consistency proofs are computed here from the entries. ``format`` is the one the vote was
-    opened with (its manifest covers it: ``Vote.export_format``)."""
-    if format not in FORMATS:
-        raise ValueError(f"format must be one of {FORMATS}")
-    tree = MerkleTree(entry_hash(e) for e in entries)
-    return {
-        "format": format,
-        "vote": dict(vote),
-        "electorate": electorate,
-        "signing_key": _b64s(signing_key),
-        "vote_public_key": _b64s(vote_public_key),
-        "vote_private_key": None if vote_private_key is None else _b64s(vote_private_key),
-        "entries": list(entries),
-        "heads": list(heads),
-        "consistency": consistency_chain(tree, heads),
-        "result": result,
-    }
 
 
 if __name__ == "__main__":

@@ -75,7 +75,9 @@ def test_make_city_builds_a_deterministic_city_that_reconciles_and_verifies():
     from property.registry.models import Estate, OwnerParty, PartyKind, Unit
     from voting import board
     from voting.models import RESULT_STATUSES, Vote, VoteStatus
-    from voting.verify import verify_export
+    from voting.verify import (
+        verify_export,
+    )
 
     with transaction.atomic():  # the first run, rolled back after its digest
         _make()

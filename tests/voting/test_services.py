@@ -18,16 +18,16 @@ from property.registry.models import Ownership, Unit
 from tests.factories import add_units, make_user
 from tests.voting.factories import developer, draft_vote, finish, link_user, open_vote, party
 from voting import keys, services, signals
-from voting.merkle import MerkleTree
-from voting.models import Ballot, BoardEntry, Vote, VoteElector, VoteStatus
-from voting.sealing import ballot_context, open_choice
-from voting.verify import (
+from voting.board_format import (
     build_export,
     electorate_json,
     entry_hash,
     make_head,
-    verify_export,
 )
+from voting.merkle import MerkleTree
+from voting.models import Ballot, BoardEntry, Vote, VoteElector, VoteStatus
+from voting.sealing import ballot_context, open_choice
+from voting.verify import verify_export
 
 pytestmark = pytest.mark.django_db
 
@@ -307,7 +307,9 @@ def test_board_export_verifies(estate):
     tree = MerkleTree(entry_hash(e) for e in entries)
     electors = list(VoteElector.objects.filter(vote=vote).order_by("pseudonym"))
     electorate = electorate_json((e.pseudonym, e.area_centi) for e in electors)
-    from voting.verify import manifest_hash
+    from voting.board_format import (
+        manifest_hash,
+    )
 
     manifest = manifest_hash(
         vote.board_vote_json(), electorate, base64.b64encode(bytes(vote.public_key)).decode()

@@ -823,3 +823,79 @@ def test_result_is_frozen():
     assert isinstance(result, TallyResult)
     with pytest.raises(AttributeError):
         result.outcome = Outcome.FAILED
+
+
+def test_count_choices_sums_heads_and_area_per_choice():
+    """One head per counted ballot whatever the party's units (SPC interpretation Art. 9), its
+    area once; the one sum the tally, the count of sealed ballots and the verifier share."""
+    agree, oppose, abstain = tally_module.count_choices(
+        [("agree", 10000), ("oppose", 9812), ("agree", 30000), ("abstain", 0)]
+    )
+    assert (agree, oppose, abstain) == (
+        Weight(2, 40000),
+        Weight(1, 9812),
+        Weight(1, 0),
+    )
+    assert tally_module.count_choices([]) == (Weight(0, 0),) * 3
+
+
+def test_count_choices_refuses_an_unknown_choice():
+    with pytest.raises(TallyInputError, match="unknown choice"):
+        tally_module.count_choices([("agree", 100), ("yes", 100)])
+
+
+@given(st.lists(st.tuples(st.sampled_from(["agree", "oppose", "abstain"]), st.integers(0, 10**9))))
+def test_count_choices_adds_up(counted):
+    """The three sums add up to the participation: every counted ballot once, nothing lost."""
+    total = sum(tally_module.count_choices(counted), Weight(0, 0))
+    assert total == Weight(len(counted), sum(a for _, a in counted))
+
+
+def test_result_carries_each_condition_it_tested():
+    """Civil Code Art. 278 para. 2: the four conditions, in order, with the thresholds used
+    (participation >= 2/3; ordinary approval > 1/2, strict); the outcome follows from them."""
+    result = tally_module.tally_counts(
+        1, Weight(6, 60000), Weight(2, 20000), Weight(1, 10000), Weight(1, 10000)
+    )
+    got = [(c.name, c.value, c.of, c.num, c.den, c.strict, c.met) for c in result.conditions]
+    assert got == [
+        ("participation_heads", 4, 6, 2, 3, False, True),
+        ("participation_area", 40000, 60000, 2, 3, False, True),
+        ("approval_heads", 2, 4, 1, 2, True, False),  # exactly half is not more than half
+        ("approval_area", 20000, 40000, 1, 2, True, False),
+    ]
+    assert result.participation_met and not result.approved
+
+
+def test_special_matter_conditions_use_three_quarters_inclusive():
+    result = tally_module.tally_counts(
+        7, Weight(4, 40000), Weight(3, 30000), Weight(1, 10000), Weight(0, 0)
+    )
+    approval = [(c.num, c.den, c.strict, c.met) for c in result.conditions[2:]]
+    assert approval == [(3, 4, False, True), (3, 4, False, True)]
+    assert result.approved
+
+
+def test_no_participant_meets_no_condition():
+    result = tally_module.tally_counts(1, Weight(3, 300), ZERO, ZERO, ZERO)
+    assert [c.met for c in result.conditions] == [False] * 4
+    assert result.outcome == Outcome.INVALID
+
+
+@given(
+    st.sampled_from(range(1, 10)),
+    st.integers(0, 6),
+    st.integers(0, 6),
+    st.integers(0, 6),
+    st.integers(0, 5),
+)
+def test_stored_result_gives_back_the_same_conditions(matter, a, o, b, absent):
+    """``result_from_json`` (what the result page and PDF render) returns exactly the
+    conditions and decision of the count that stored the result."""
+    agree, oppose, abstain = Weight(a, a * 1000), Weight(o, o * 1500), Weight(b, b * 700)
+    total = agree + oppose + abstain + Weight(absent, absent * 900)
+    result = tally_module.tally_counts(matter, total, agree, oppose, abstain)
+    again = tally_module.result_from_json(tally_module.result_to_json(result))
+    assert again == result
+    assert result.participation_met == all(c.met for c in result.conditions[:2])
+    assert result.approved == all(c.met for c in result.conditions)

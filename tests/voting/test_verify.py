@@ -11,6 +11,15 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from voting import tally
+from voting.board_format import (
+    build_export,
+    electorate_json,
+    entry_hash,
+    make_entry,
+    make_head,
+    manifest_hash,
+    seal_for_entry,
+)
 from voting.merkle import MerkleTree
 from voting.sealing import (
     generate_vote_keypair,
@@ -19,16 +28,9 @@ from voting.sealing import (
     signing_public_key,
 )
 from voting.verify import (
-    build_export,
     check_receipt,
-    electorate_json,
-    entry_hash,
     main,
-    make_entry,
-    make_head,
-    manifest_hash,
     receipt_for_entry,
-    seal_for_entry,
     verify_export,
 )
 

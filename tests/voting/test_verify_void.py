@@ -9,18 +9,20 @@ import base64
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from voting import tally
-from voting.merkle import MerkleTree
-from voting.sealing import generate_vote_keypair, party_pseudonym, signing_public_key
-from voting.verify import (
+from voting.board_format import (
     FORMAT,
     build_export,
-    check_receipt,
     electorate_json,
     entry_hash,
     make_entry,
     make_head,
     manifest_hash,
     seal_for_entry,
+)
+from voting.merkle import MerkleTree
+from voting.sealing import generate_vote_keypair, party_pseudonym, signing_public_key
+from voting.verify import (
+    check_receipt,
     verify_export,
 )
 

@@ -240,7 +240,9 @@ def test_dispute_from_the_link_suspends_the_account_and_its_ballot(
     close (the board says so with a void entry and still verifies), and the street office
     upholds the dispute, which unlinks the account."""
     from voting import board
-    from voting.verify import verify_export
+    from voting.verify import (
+        verify_export,
+    )
 
     Person.objects.filter(name="张三").update(phone="+8613912345678")
     vote = open_vote(estate, matter=1)
@@ -313,7 +315,9 @@ def test_an_earlier_ballot_of_the_party_counts_when_the_later_one_is_voided(
     to oppose and is then disputed: at close 王五's ballot counts again."""
     from tests.factories import add_units
     from voting import board
-    from voting.verify import verify_export
+    from voting.verify import (
+        verify_export,
+    )
 
     add_units(estate, [("1-201", "90.00", "王五+赵六")])
     wang = Person.objects.get(name="王五")

@@ -1,0 +1,42 @@
+"""Exports made before the board format moved to ``voting.board_format`` (issue 20) still
+verify, with the same words: a DB-run vote (format 3, two heads, a changed and a paper ballot),
+a format 3 board with void entries and a format 2 board. Each ``.out`` is what
+``python -m voting.verify`` printed for it on the code before the change."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from voting.verify import (
+    main,
+    verify_export,
+)
+
+FIXTURES = Path(__file__).parent / "fixtures"
+EXPORTS = sorted(FIXTURES.glob("board-export-*.json"))
+
+
+def test_there_are_fixtures():
+    assert len(EXPORTS) == 3
+
+
+@pytest.mark.parametrize("path", EXPORTS, ids=lambda p: p.stem)
+def test_export_made_before_still_verifies(path, capsys):
+    data = json.loads(path.read_text(encoding="utf-8"))
+    report = verify_export(data)
+    assert report.ok, report.problems
+    assert report.summary["result"] == data["result"]
+    assert main([str(path)]) == 0
+    assert capsys.readouterr().out == path.with_suffix(".out").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("path", EXPORTS, ids=lambda p: p.stem)
+def test_export_made_before_fails_when_changed(path):
+    """The fixtures are not accepted blindly: one changed byte of an entry is caught."""
+    data = json.loads(path.read_text(encoding="utf-8"))
+    data["entries"][0]["time"] = data["entries"][0]["time"][:-1] + "1"  # +08:00 -> +08:01
+    report = verify_export(data)
+    assert not report.ok
