@@ -1319,3 +1319,18 @@ def paper_scans_sweep(*, now: datetime | None = None) -> int:
     if deleted:
         log_event(actor=None, action="voting.paper_scans_swept", details={"deleted": deleted})
     return deleted
+
+
+# --- the reminder mark (issue 20: domain writes only in services) ------------------------------
+
+
+@transaction.atomic
+def vote_reminder_mark(*, vote: Vote, now: datetime) -> bool:
+    """Record that the owners were reminded of ``vote``'s close at ``now`` (the worker's
+    ``advance_votes``, a day before close). Returns whether it marked it.
+
+    Preconditions: ``vote`` is open and its reminder is not yet marked; a vote already marked
+    is left as it is (``False``), so the reminder goes out once."""
+    return bool(
+        Vote.objects.filter(pk=vote.pk, reminder_sent_at__isnull=True).update(reminder_sent_at=now)
+    )

@@ -63,9 +63,9 @@ def advance_votes(now=None) -> dict:
         closes_at__lte=now + timedelta(days=1),
         closes_at__gt=now,
     ):
-        Vote.objects.filter(pk=vote.pk).update(reminder_sent_at=now)
-        notify_owners(vote.pk, "reminder")
-        moved["reminded"] += 1
+        if services.vote_reminder_mark(vote=vote, now=now):
+            notify_owners(vote.pk, "reminder")
+            moved["reminded"] += 1
     moved["scans_swept"] = services.paper_scans_sweep(now=now)  # unconfirmed paper scans
     return moved
 

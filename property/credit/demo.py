@@ -31,8 +31,7 @@ from .models import (
     RecordStatus,
     SatisfactionAnswer,
 )
-from .services import credit_quarter_publish, objection_deadline
-from .tasks import recompute_ratings
+from .services import credit_quarter_publish, credit_ratings_recompute, objection_deadline
 
 # company number -> (checklist total, satisfied share, [(item code, days ago notified, state)])
 # state: "auto" (effective after its window, or pending if still in it), "objected",
@@ -214,7 +213,7 @@ def load(stdout=None) -> None:
     year = today.year if quarter else today.year - 1
     quarter = quarter or 4
     for as_of in days:
-        recompute_ratings(as_of)
+        credit_ratings_recompute(as_of=as_of)
     publication = credit_quarter_publish(actor=None, year=year, quarter=quarter, today=today)
     if stdout:
         stdout.write(

@@ -282,8 +282,6 @@ def credit_quarter_publish(
 
     Preconditions: the actor is bureau staff (``credit.publish``); the quarter has begun.
     """
-    from .tasks import recompute_ratings
-
     today = today or timezone.localdate()
     if quarter not in (1, 2, 3, 4):
         raise ValidationError(_("A quarter is 1 to 4."))
@@ -291,7 +289,7 @@ def credit_quarter_publish(
     if start > today:
         raise ValidationError(_("This quarter has not begun."))
     as_of = min(quarter_end(year, quarter), today)
-    recompute_ratings(as_of=as_of, only_missing=True)
+    credit_ratings_recompute(as_of=as_of, only_missing=True)
     publication, created = Publication.objects.select_for_update().get_or_create(
         year=year,
         quarter=quarter,
@@ -331,3 +329,74 @@ def credit_survey_open(*, year: int) -> int:
         details={"year": year, "told": told},
     )
     return told
+
+
+# --- the daily ratings (issue 20: domain writes only in services) ------------------------------
+
+
+def breakdown_json(breakdown, inputs) -> dict:
+    """The stored form of a ``ScoreBreakdown``: figures plus one line per record (its id,
+    whether it counts, why, and its days in force). No personal data."""
+    return {
+        "basic": str(breakdown.basic),
+        "checklist_year": inputs.checklist_year,
+        "satisfaction": str(breakdown.satisfaction),
+        "survey_year": inputs.survey_year,
+        "answers": inputs.answers,
+        "satisfied": inputs.satisfied,
+        "base": str(breakdown.base),
+        "good": str(breakdown.good),
+        "good_raw": str(breakdown.good_raw),
+        "bad": str(breakdown.bad),
+        "records": [
+            {
+                "id": int(e.record.code),
+                "kind": e.record.kind,
+                "points": str(e.record.points),
+                "counts": e.counts,
+                "reason": str(e.reason),
+                "from": e.first_day.isoformat() if e.first_day else None,
+                "to": e.last_day.isoformat() if e.last_day else None,
+            }
+            for e in breakdown.explanations
+        ],
+    }
+
+
+def credit_ratings_recompute(*, as_of: date | None = None, only_missing: bool = False) -> int:
+    """Score every property company on ``as_of`` (default today) with ``score_many`` and store
+    the ratings, replacing that day's rows (``only_missing``: keep existing rows, add the
+    rest). Any past date can be recomputed. Returns the number of ratings written. Called by
+    the worker's daily job and by ``credit_quarter_publish``.
+
+    Preconditions: none beyond a date; the scoring reads the records as they are.
+    """
+    from .models import Rating
+    from .selectors import score_companies
+
+    as_of = as_of or timezone.localdate()
+    inputs, results = score_companies(None, as_of)
+    with transaction.atomic():
+        existing = Rating.objects.filter(as_of=as_of)
+        if only_missing:
+            have = set(existing.values_list("company_id", flat=True))
+            results = {k: v for k, v in results.items() if k not in have}
+        else:
+            existing.delete()
+        Rating.objects.bulk_create(
+            [
+                Rating(
+                    company_id=pk,
+                    as_of=as_of,
+                    score=b.score,
+                    grade=str(b.grade),
+                    blacklisted=b.blacklisted,
+                    supervision=str(b.supervision),
+                    bad_points_in_force=b.bad_points_in_force,
+                    breakdown=breakdown_json(b, inputs[pk]),
+                )
+                for pk, b in results.items()
+            ],
+            batch_size=500,
+        )
+    return len(results)

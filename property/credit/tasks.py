@@ -10,73 +10,19 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.db import transaction
 from django.utils import timezone
 
-from .models import Rating
-from .selectors import score_companies
-from .services import credit_records_activate_due, credit_survey_open
-
-
-def breakdown_json(breakdown, inputs) -> dict:
-    """The stored form of a ``ScoreBreakdown``: figures plus one line per record (its id,
-    whether it counts, why, and its days in force). No personal data."""
-    return {
-        "basic": str(breakdown.basic),
-        "checklist_year": inputs.checklist_year,
-        "satisfaction": str(breakdown.satisfaction),
-        "survey_year": inputs.survey_year,
-        "answers": inputs.answers,
-        "satisfied": inputs.satisfied,
-        "base": str(breakdown.base),
-        "good": str(breakdown.good),
-        "good_raw": str(breakdown.good_raw),
-        "bad": str(breakdown.bad),
-        "records": [
-            {
-                "id": int(e.record.code),
-                "kind": e.record.kind,
-                "points": str(e.record.points),
-                "counts": e.counts,
-                "reason": str(e.reason),
-                "from": e.first_day.isoformat() if e.first_day else None,
-                "to": e.last_day.isoformat() if e.last_day else None,
-            }
-            for e in breakdown.explanations
-        ],
-    }
+from .services import (
+    credit_ratings_recompute,
+    credit_records_activate_due,
+    credit_survey_open,
+)
 
 
 def recompute_ratings(as_of: date | None = None, *, only_missing: bool = False) -> int:
-    """Score every property company on ``as_of`` (default today) with ``score_many`` and store
-    the ratings, replacing that day's rows (``only_missing``: keep existing rows, add the
-    rest). Any past date can be recomputed. Returns the number of ratings written."""
-    as_of = as_of or timezone.localdate()
-    inputs, results = score_companies(None, as_of)
-    with transaction.atomic():
-        existing = Rating.objects.filter(as_of=as_of)
-        if only_missing:
-            have = set(existing.values_list("company_id", flat=True))
-            results = {k: v for k, v in results.items() if k not in have}
-        else:
-            existing.delete()
-        Rating.objects.bulk_create(
-            [
-                Rating(
-                    company_id=pk,
-                    as_of=as_of,
-                    score=b.score,
-                    grade=str(b.grade),
-                    blacklisted=b.blacklisted,
-                    supervision=str(b.supervision),
-                    bad_points_in_force=b.bad_points_in_force,
-                    breakdown=breakdown_json(b, inputs[pk]),
-                )
-                for pk, b in results.items()
-            ],
-            batch_size=500,
-        )
-    return len(results)
+    """Score every property company on ``as_of`` (default today) and store the ratings
+    (``credit_ratings_recompute``); returns the number of ratings written."""
+    return credit_ratings_recompute(as_of=as_of, only_missing=only_missing)
 
 
 def activate_due_records(today: date | None = None) -> int:

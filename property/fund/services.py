@@ -985,3 +985,101 @@ def fund_disburse(*, actor, request: FundRequest, now: datetime | None = None) -
         now=now,
     )
     return req
+
+
+# --- the worker's marks (issue 20: domain writes only in services) -----------------------------
+
+
+@transaction.atomic
+def fund_review_escalate(*, request: FundRequest, now: datetime | None = None) -> bool:
+    """The review deadline of an emergency request passed without a decision (and deemed
+    approval is off or was refused): record the escalation, audit it and tell the housing
+    bureau. Called by the worker's ``check_review_deadlines``; returns whether it escalated.
+
+    Preconditions: ``request`` is submitted and past its review deadline. Escalated once: a
+    request already escalated is left as it is (``False``).
+    """
+    from portal.organisations.models import OrgKind
+
+    now = now or timezone.now()
+    if not FundRequest.objects.filter(pk=request.pk, escalated_at__isnull=True).update(
+        escalated_at=now
+    ):
+        return False
+    log_event(actor=None, action="fund.review_escalated", obj=request)
+    notifications.tell(
+        request, "review_overdue", notifications.reviewers(request, kinds=[OrgKind.BUREAU])
+    )
+    return True
+
+
+@transaction.atomic
+def fund_review_remind(*, request: FundRequest, now: datetime | None = None) -> bool:
+    """One working day or less is left to review an emergency request: record the reminder,
+    audit it and tell the reviewing offices. Called by the worker's ``check_review_deadlines``;
+    returns whether it reminded.
+
+    Preconditions: ``request`` is submitted and its review deadline is at most one working day
+    away. Reminded once: a request already reminded is left as it is (``False``).
+    """
+    from .rules import REVIEWER_KINDS
+
+    now = now or timezone.now()
+    if not FundRequest.objects.filter(pk=request.pk, reminded_at__isnull=True).update(
+        reminded_at=now
+    ):
+        return False
+    log_event(actor=None, action="fund.review_reminded", obj=request)
+    notifications.tell(
+        request, "review_due", notifications.reviewers(request, kinds=REVIEWER_KINDS)
+    )
+    return True
+
+
+@transaction.atomic
+def fund_refill_notice_send(*, account: FundAccount, now: datetime | None = None) -> int:
+    """Tell the current owners of ``account``'s unit that the ledger is due for a refill
+    (Order 165 Art. 17), through ``portal.notifications``, and record when. Called by the
+    worker's ``send_refill_notices``; returns how many people were told.
+
+    Preconditions: ``account`` is due for a refill (``refill_due``), with ``unit`` and
+    ``estate`` at hand.
+    """
+    from django.contrib.auth import get_user_model
+    from django.urls import reverse
+
+    from portal.notifications.services import notify
+
+    owners = get_user_model().objects.filter(
+        is_active=True,
+        person__parties__ownerships__unit=account.unit,
+        person__parties__ownerships__end__isnull=True,
+    )
+    made = notify(
+        recipients=owners.distinct(),
+        kind="fund.refill_due",
+        params={"unit": account.unit.code, "estate": account.estate.name},
+        url=reverse("fund:ledger", args=[account.pk]),
+    )
+    FundAccount.objects.filter(pk=account.pk).update(refill_notified_at=now or timezone.now())
+    return len(made)
+
+
+@transaction.atomic
+def fund_refill_flags_recompute(*, threshold: Decimal) -> list[int]:
+    """Recompute every ledger's refill flag against ``threshold`` (a fraction of the first
+    deposit, e.g. after the setting changed), rows locked while read. Called by the worker's
+    ``refill_sweep``; returns the ledgers newly due (their notices are the caller's to queue).
+
+    Preconditions: ``threshold`` is the ``FUND_REFILL_THRESHOLD`` setting as a ``Decimal``.
+    """
+    newly = []
+    for pk, bal, first, flag in FundAccount.objects.select_for_update().values_list(
+        "pk", "balance", "first_deposit", "refill_due"
+    ):
+        due = refill_due(bal, first, threshold=threshold)
+        if due != flag:
+            FundAccount.objects.filter(pk=pk).update(refill_due=due)
+            if due:
+                newly.append(pk)
+    return newly

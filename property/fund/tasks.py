@@ -19,26 +19,22 @@ from datetime import date
 from decimal import Decimal
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
-from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 from django_q.tasks import async_task
 
-from portal.audit import log_event
-from portal.notifications.services import notify
-from portal.organisations.models import OrgKind
 from property.registry.calendar import working_calendar
 
-from . import notifications
-from .apportion import refill_due
 from .models import FundAccount, FundRequest, Status
-from .rules import REVIEWER_KINDS
 
 
 def check_review_deadlines(today: date | None = None) -> dict:
     """Remind, escalate or deem approved the emergency requests awaiting review."""
-    from .services import FundError, fund_request_deem_approved
+    from .services import (
+        FundError,
+        fund_request_deem_approved,
+        fund_review_escalate,
+        fund_review_remind,
+    )
 
     today = today or timezone.localdate()
     cal = working_calendar()
@@ -53,22 +49,11 @@ def check_review_deadlines(today: date | None = None) -> dict:
                 else:
                     done["deemed"] += 1
                     continue
-            if req.escalated_at is None:
-                with transaction.atomic():
-                    FundRequest.objects.filter(pk=req.pk).update(escalated_at=timezone.now())
-                    log_event(actor=None, action="fund.review_escalated", obj=req)
-                    notifications.tell(
-                        req, "review_overdue", notifications.reviewers(req, kinds=[OrgKind.BUREAU])
-                    )
+            if req.escalated_at is None and fund_review_escalate(request=req):
                 done["escalated"] += 1
         elif cal.working_days_between(today, req.review_deadline) <= 1 and req.reminded_at is None:
-            with transaction.atomic():
-                FundRequest.objects.filter(pk=req.pk).update(reminded_at=timezone.now())
-                log_event(actor=None, action="fund.review_reminded", obj=req)
-                notifications.tell(
-                    req, "review_due", notifications.reviewers(req, kinds=REVIEWER_KINDS)
-                )
-            done["reminded"] += 1
+            if fund_review_remind(request=req):
+                done["reminded"] += 1
     return done
 
 
@@ -79,42 +64,21 @@ def queue_refill_notices(account_ids: list[int]) -> None:
 
 def send_refill_notices(account_ids: list[int]) -> int:
     """Tell the owners of each ledger due for a refill (Order 165 Art. 17), through
-    ``portal.notifications``; returns how many people were told."""
-    told = 0
+    ``portal.notifications`` (``fund_refill_notice_send``); returns how many people were told."""
+    from .services import fund_refill_notice_send
+
     accounts = FundAccount.objects.filter(pk__in=account_ids, refill_due=True).select_related(
         "unit", "estate"
     )
-    for acc in accounts:
-        owners = get_user_model().objects.filter(
-            is_active=True,
-            person__parties__ownerships__unit=acc.unit,
-            person__parties__ownerships__end__isnull=True,
-        )
-        with transaction.atomic():
-            made = notify(
-                recipients=owners.distinct(),
-                kind="fund.refill_due",
-                params={"unit": acc.unit.code, "estate": acc.estate.name},
-                url=reverse("fund:ledger", args=[acc.pk]),
-            )
-            FundAccount.objects.filter(pk=acc.pk).update(refill_notified_at=timezone.now())
-        told += len(made)
-    return told
+    return sum(fund_refill_notice_send(account=acc) for acc in accounts)
 
 
 def refill_sweep() -> int:
     """Recompute every ledger's refill flag; notify owners of newly due ledgers."""
+    from .services import fund_refill_flags_recompute
+
     limit = Decimal(str(settings.GONGZHI["FUND_REFILL_THRESHOLD"]))
-    newly = []
-    with transaction.atomic():
-        for pk, bal, first, flag in FundAccount.objects.select_for_update().values_list(
-            "pk", "balance", "first_deposit", "refill_due"
-        ):
-            due = refill_due(bal, first, threshold=limit)
-            if due != flag:
-                FundAccount.objects.filter(pk=pk).update(refill_due=due)
-                if due:
-                    newly.append(pk)
+    newly = fund_refill_flags_recompute(threshold=limit)
     if newly:
         queue_refill_notices(newly)
     return len(newly)
