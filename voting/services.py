@@ -1,7 +1,7 @@
 """Named domain operations of owner e-voting (DOMAIN.md §1). The mutating core.
 
 Every function takes keyword-only arguments, runs in ``transaction.atomic``, checks the state
-it needs (raising ``VoteError``, a ``ValidationError`` with a message in the user's language, and
+it needs (raising ``VoteError``, a ``portal.core.errors.DomainError`` with a message in the user's language, and
 writing nothing) and appends one audit event (``voting.*``) without personal data.
 
 Who may call them is decided by the views (``voting.rules``); the worker calls the time-driven
@@ -30,12 +30,12 @@ from datetime import datetime, timedelta
 from functools import partial
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal.audit import log_event
+from portal.core.errors import DomainError
 from portal.core.uploads import extension, private_storage
 from property.registry.models import SUSPENDING, ClaimDispute, Estate, OwnerParty, Ownership
 from property.registry.selectors import electorate_units, suspended_account_ids
@@ -96,8 +96,11 @@ from .tally import (
 CHOICE_VALUES = frozenset(c.value for c in Choice)
 
 
-class VoteError(ValidationError):
-    """A refused operation; ``messages[0]`` is the reason in the user's language."""
+class VoteError(DomainError):
+    """A refused operation; ``messages[0]`` (and ``str(exc)``) is the reason in the user's
+    language."""
+
+    default_code = "vote"
 
 
 def _setting(name: str) -> int:

@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from portal.core.errors import add_to_form, message_text
 from portal.core.uploads import extension, private_storage, serve_private_file
 from portal.organisations.models import OrgKind
 from portal.permissions import organisation_ids, scope_q
@@ -82,10 +83,6 @@ def vote_view(perm: str | None, *, statuses=None):
         return wrapper
 
     return decorator
-
-
-def _error_text(exc) -> str:
-    return " ".join(exc.messages)
 
 
 def _own_parties(user, vote: Vote) -> list[OwnerParty]:
@@ -257,7 +254,7 @@ def cast(request, vote):
                 channel=channel_of[party.pk],
             )
         except services.VoteError as exc:
-            messages.error(request, _error_text(exc))
+            messages.error(request, message_text(exc))
             return redirect("voting:detail", vote.pk)
         messages.success(
             request,
@@ -341,7 +338,7 @@ def vote_create(request, estate_code):
             if d.get("attachment"):
                 services.attachment_add(actor=request.user, vote=vote, file=d["attachment"])
         except services.VoteError as exc:
-            form.add_error(None, _error_text(exc))
+            add_to_form(form, exc)
         else:
             messages.success(request, _("The vote was created as a draft."))
             return redirect("voting:detail", vote.pk)
@@ -403,7 +400,7 @@ def vote_edit(request, vote):
             if d.get("attachment"):
                 services.attachment_add(actor=request.user, vote=vote, file=d["attachment"])
         except services.VoteError as exc:
-            form.add_error(None, _error_text(exc))
+            add_to_form(form, exc)
         else:
             messages.success(request, _("The draft was saved."))
             return redirect("voting:detail", vote.pk)
@@ -430,7 +427,7 @@ def schedule(request, vote):
         services.vote_schedule(actor=request.user, vote=vote)
         messages.success(request, _("The notice is published and the vote scheduled."))
     except services.VoteError as exc:
-        messages.error(request, _error_text(exc))
+        messages.error(request, message_text(exc))
     return redirect("voting:detail", vote.pk)
 
 
@@ -446,7 +443,7 @@ def extend(request, vote):
                 reason=form.cleaned_data["reason"],
             )
         except services.VoteError as exc:
-            form.add_error(None, _error_text(exc))
+            add_to_form(form, exc)
         else:
             messages.success(request, _("The vote was extended."))
             return redirect("voting:detail", vote.pk)
@@ -462,7 +459,7 @@ def cancel(request, vote):
         try:
             services.vote_cancel(actor=request.user, vote=vote, reason=form.cleaned_data["reason"])
         except services.VoteError as exc:
-            form.add_error(None, _error_text(exc))
+            add_to_form(form, exc)
         else:
             messages.success(request, _("The vote was cancelled."))
             return redirect("voting:detail", vote.pk)
@@ -557,7 +554,7 @@ def _paper_confirmed(request, vote, candidate):
                 replaces=pending["replaces"],
             )
     except services.VoteError as exc:
-        messages.error(request, _error_text(exc))
+        messages.error(request, message_text(exc))
         return redirect(f"{reverse('voting:paper', args=[vote.pk])}?party={party.pk}")
     finally:
         storage.delete(path)
@@ -608,7 +605,7 @@ def paper(request, vote):
                     scan=form.cleaned_data["scan"],
                 )
             except services.VoteError as exc:
-                form.add_error(None, _error_text(exc))
+                add_to_form(form, exc)
             else:
                 return _paper_entered(request, vote, party, entry)
     else:
@@ -669,7 +666,7 @@ def proxy_request(request, vote):
                 document=form.cleaned_data["document"],
             )
         except services.VoteError as exc:
-            form.add_error(None, _error_text(exc))
+            add_to_form(form, exc)
         else:
             messages.success(
                 request,
@@ -707,7 +704,7 @@ def proxies(request, vote):
             )
             messages.success(request, _("Decision recorded."))
         except services.VoteError as exc:
-            messages.error(request, _error_text(exc))
+            messages.error(request, message_text(exc))
         return redirect("voting:proxies", vote.pk)
     return render(
         request,
@@ -772,7 +769,7 @@ def objection(request, vote):
         try:
             services.objection_file(actor=request.user, vote=vote, text=form.cleaned_data["text"])
         except services.VoteError as exc:
-            form.add_error(None, _error_text(exc))
+            add_to_form(form, exc)
         else:
             messages.success(request, _("Your objection was recorded."))
             return redirect("voting:result", vote.pk)
@@ -812,7 +809,7 @@ def ballot_dispute(request, vote, n):
                 statement=form.cleaned_data["statement"],
             )
         except services.VoteError as exc:
-            form.add_error(None, _error_text(exc))
+            add_to_form(form, exc)
         else:
             messages.success(
                 request,
@@ -859,7 +856,7 @@ def disputes(request, vote):
                     reason=form.cleaned_data["reason"],
                 )
             except services.VoteError as exc:
-                form.add_error(None, _error_text(exc))
+                add_to_form(form, exc)
             else:
                 messages.success(request, _("Decision recorded."))
                 return redirect("voting:disputes", vote.pk)
@@ -917,7 +914,7 @@ def objection_rule(request, objection_id):
         try:
             service(actor=request.user, objection=objection, reason=reason)
         except services.VoteError as exc:
-            form.add_error(None, _error_text(exc))
+            add_to_form(form, exc)
         else:
             messages.success(
                 request,

@@ -36,6 +36,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from portal.audit import log_event
+from portal.core.errors import DomainError
 from portal.core.uploads import content_type_for, validate_upload
 from property.registry.calendar import working_calendar
 from property.registry.models import Building, Estate, Unit
@@ -65,13 +66,11 @@ from .selectors import yuan_text
 CENT = Decimal("0.01")
 
 
-class FundError(Exception):
+class FundError(DomainError):
     """A step refused for a reason the user can act on (message is translated). ``field``
     names the form field it is about, when there is one."""
 
-    def __init__(self, message, *, field: str | None = None):
-        super().__init__(message)
-        self.field = field
+    default_code = "fund"
 
 
 def setting(name: str):
@@ -114,7 +113,7 @@ def money(value, *, what: str = "", field: str | None = None) -> Decimal:
         message = amount_error(exc.code)
         if what:
             message = _("%(what)s: %(error)s") % {"what": what, "error": message}
-        raise FundError(message, field=field) from None
+        raise FundError(message, code=exc.code, field=field) from None
     return from_fen(fen)
 
 
@@ -586,7 +585,7 @@ def _start_vote(*, actor, request: FundRequest, now: datetime) -> None:
     Seam to ``voting`` (layer 3, docs/contracts.md): ``vote_create`` makes a draft vote that the
     owners' committee then schedules.
     """
-    from voting.services import vote_create
+    from voting.services import VoteError, vote_create
 
     matter = 5 if request.kind == RequestKind.USE else 6
     opens = now + timedelta(days=int(setting("VOTE_NOTICE_DAYS")))
@@ -600,10 +599,8 @@ def _start_vote(*, actor, request: FundRequest, now: datetime) -> None:
             opens_at=opens,
             closes_at=opens + timedelta(days=14),
         )
-    except Exception as exc:  # voting's VoteError: a message for the user
-        if type(exc).__name__ != "VoteError":
-            raise
-        raise FundError(str(exc)) from exc
+    except VoteError as exc:  # a message for the user
+        raise FundError(exc.message, code=exc.code, params=exc.params) from exc
     request.vote = vote
     request.save(update_fields=["vote"])
 

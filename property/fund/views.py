@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from portal.core.errors import add_to_form, message_text
 from portal.permissions import is_staff_person, object_permission_required
 from property.registry.models import Estate
 
@@ -178,7 +179,7 @@ def request_new(request, estate):
                 files=files,
             )
         except services.FundError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, str(exc))
+            add_to_form(form, exc)
         except ValidationError as exc:
             form.add_error(None, exc.messages[0])
         else:
@@ -312,10 +313,8 @@ def request_action(request, pk: int, action: str):
             services.fund_disburse(actor=user, request=req)
         else:
             raise Http404
-    except services.FundError as exc:
-        messages.error(request, str(exc))
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+    except ValidationError as exc:  # a FundError or a file refused by the upload check
+        messages.error(request, message_text(exc))
     else:
         messages.success(request, _("Done."))
     return redirect("fund:request", pk=req.pk)

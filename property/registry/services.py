@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.core import signing
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.urls import reverse
@@ -19,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from portal.audit import log_event
 from portal.core.crypto import encrypt_text
+from portal.core.errors import DomainError
 from portal.core.uploads import validate_upload
 
 from . import guards, notifications
@@ -39,8 +39,10 @@ from .models import (
 )
 
 
-class ClaimError(ValidationError):
+class ClaimError(DomainError):
     """A claim operation refused for a reason the user can act on."""
+
+    default_code = "claim"
 
 
 class ImportRejected(Exception):

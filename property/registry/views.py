@@ -17,6 +17,8 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from portal.core.errors import add_to_form, message_texts
+
 from . import import_jobs, selectors, services
 from .forms import ClaimForm, DisputeDecisionForm, DisputeForm, ImportForm, RejectForm
 from .importer import COLUMN_GUIDE, limit
@@ -48,10 +50,6 @@ def _estate(request, code: str, perm: str) -> Estate:
     if not request.user.has_perm(perm, estate):
         raise PermissionDenied
     return estate
-
-
-def _errors(exc: ValidationError) -> list[str]:
-    return list(exc.messages)
 
 
 # ---- owners and residents ------------------------------------------------------------------
@@ -100,8 +98,7 @@ def claim_new(request):
                 proof=data["proof"],
             )
         except ValidationError as exc:
-            for message in _errors(exc):
-                form.add_error(None, message)
+            add_to_form(form, exc)
         else:
             messages.success(
                 request, _("Your claim was submitted. You will see here when it is decided.")
@@ -260,7 +257,7 @@ def claim_decide(request, code: str, pk: int):
         else:
             raise PermissionDenied
     except ValidationError as exc:
-        for message in _errors(exc):
+        for message in message_texts(exc):
             messages.error(request, message)
         return redirect("registry:claim_review", code=estate.code, pk=claim.pk)
     return redirect("registry:claim_queue", code=estate.code)
@@ -280,8 +277,7 @@ def _file_dispute(request, claim: OwnerClaim, channel: str, template_context: di
                 channel=channel,
             )
         except ValidationError as exc:
-            for message in _errors(exc):
-                form.add_error(None, message)
+            add_to_form(form, exc)
         else:
             messages.success(
                 request,
@@ -360,8 +356,7 @@ def dispute_review(request, code: str, pk: int):
                 reason=form.cleaned_data["reason"],
             )
         except ValidationError as exc:
-            for message in _errors(exc):
-                form.add_error(None, message)
+            add_to_form(form, exc)
         else:
             messages.success(request, _("The dispute was decided."))
             return redirect("registry:dispute_queue", code=estate.code)
