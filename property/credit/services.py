@@ -35,11 +35,9 @@ from .models import (
     Objection,
     ObjectionStatus,
     Publication,
-    Rating,
     RecordStatus,
     SatisfactionAnswer,
 )
-from .selectors import score_companies
 
 logger = logging.getLogger(__name__)
 
@@ -373,6 +371,8 @@ def credit_ratings_recompute(*, as_of: date | None = None, only_missing: bool = 
 
     Preconditions: none beyond a date; the scoring reads the records as they are.
     """
+    from .models import Rating
+    from .selectors import score_companies
 
     as_of = as_of or timezone.localdate()
     inputs, results = score_companies(None, as_of)
