@@ -1052,15 +1052,12 @@ def objection_file(*, actor, vote: Vote, text: str, now: datetime | None = None)
     at most ``VOTE_OBJECTIONS_PER_ACCOUNT`` objections to a vote (counted under the vote's lock).
     """
     now = _now(now)
-    text = (text or "").strip()
-    if not text:
-        raise VoteError(_("Write your objection."), code="text")
-    limit = _setting("VOTE_OBJECTION_MAX_CHARS")
-    if len(text) > limit:
-        raise VoteError(
-            _("An objection holds at most %(limit)d characters.") % {"limit": limit},
-            code="too_long",
-        )
+    text = _objection_text(
+        text,
+        empty=_("Write your objection."),
+        too_long=_("An objection holds at most %(limit)d characters."),
+        empty_code="text",
+    )
     with transaction.atomic():
         _locked(vote)
         _require(vote, VoteStatus.PUBLICISED)
@@ -1078,17 +1075,25 @@ def objection_file(*, actor, vote: Vote, text: str, now: datetime | None = None)
     return objection
 
 
-def _ruling_text(reason: str) -> str:
-    reason = (reason or "").strip()
-    if not reason:
-        raise VoteError(_("Give the reason for the ruling."), code="reason")
+def _objection_text(text: str, *, empty: str, too_long: str, empty_code: str) -> str:
+    """An objection or a ruling's reason: plain text, not empty, at most
+    ``VOTE_OBJECTION_MAX_CHARS`` characters."""
+    text = (text or "").strip()
+    if not text:
+        raise VoteError(empty, code=empty_code)
     limit = _setting("VOTE_OBJECTION_MAX_CHARS")
-    if len(reason) > limit:
-        raise VoteError(
-            _("A reason holds at most %(limit)d characters.") % {"limit": limit},
-            code="too_long",
-        )
-    return reason
+    if len(text) > limit:
+        raise VoteError(too_long % {"limit": limit}, code="too_long")
+    return text
+
+
+def _ruling_text(reason: str) -> str:
+    return _objection_text(
+        reason,
+        empty=_("Give the reason for the ruling."),
+        too_long=_("A reason holds at most %(limit)d characters."),
+        empty_code="reason",
+    )
 
 
 def _lock_open_objection(objection: Objection) -> tuple[Objection, Vote]:
