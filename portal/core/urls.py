@@ -3,10 +3,13 @@ Wagtail)."""
 
 from django.urls import path
 
-from . import views
+from . import pwa, views
 
 urlpatterns = [
     path("favicon.ico", views.favicon, name="favicon"),
+    path("manifest.webmanifest", pwa.manifest, name="web_manifest"),
+    path("sw.js", pwa.service_worker, name="service_worker"),
+    path("offline/", pwa.offline, name="offline"),
     path(
         ".well-known/gongzhi/pdf-signing-cert.pem",
         views.pdf_signing_cert,

@@ -22,6 +22,10 @@ MATRIX = {
     "javascript-catalog": public(),
     # The site icon: browsers, feed readers and bots ask every site for it.
     "favicon": public(),
+    # Installable on a phone: the manifest, the service worker and its offline page (no data).
+    "web_manifest": public(),
+    "service_worker": public(),
+    "offline": public(),
     # The portal's public PDF-signing certificate: anyone verifying a signed PDF fetches it.
     "pdf_signing_cert": public(),
     # Wagtail serves the public pages (home page, notices, …): public.

@@ -43,6 +43,9 @@ NOT_NAVIGATED = {
     # Programs, not people, open these.
     "javascript-catalog": "the JavaScript catalogue, loaded by pages",
     "favicon": "the site icon, fetched by browsers",
+    "web_manifest": "the web app manifest, fetched by browsers",
+    "service_worker": "the service worker, registered by every page's script",
+    "offline": "the offline page, kept by the service worker",
     "pdf_signing_cert": "the PDF-signing certificate, fetched by PDF verifiers",
     "board_signing_key": "the board's public key, fetched by the verifier",
     "cms:notice_feed": "a feed for feed readers",

@@ -78,3 +78,25 @@
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", run);
   else run();
 })();
+
+/* Installable on a phone (portal/core/pwa.py): register the service worker and tell it this
+ * page's language and theme, so that without a network it shows the offline page in them. */
+(function () {
+  "use strict";
+  if (!("serviceWorker" in navigator) || !window.isSecureContext) return;
+
+  function page() {
+    var care = document.body && document.body.classList.contains("theme-care");
+    return {lang: document.documentElement.lang || "zh-hans", theme: care ? "care" : "default"};
+  }
+
+  window.addEventListener("load", function () {
+    navigator.serviceWorker.register("/sw.js").then(function () {
+      return navigator.serviceWorker.ready;
+    }).then(function (registration) {
+      if (registration.active) registration.active.postMessage({page: page()});
+    }).catch(function () {
+      /* No worker (a private window, a browser that refuses it): the portal works without. */
+    });
+  });
+})();
