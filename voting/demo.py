@@ -157,7 +157,10 @@ def _binjiang(estate: Estate, rng: random.Random) -> None:
     parties = [p for p, _ in _electors(v) if p.pk not in skip]
     rng.shuffle(parties)
     voters = parties[: int(len(parties) * 0.45)]
-    paper, proxy, online = voters[:15], voters[15:17], voters[17:]
+    paper, rest = voters[:15], voters[15:]
+    # A proxy is given by an owner who is a person: never a developer's party without members.
+    proxy = [p for p in rest if p.members.exists()][:2]
+    online = [p for p in rest if p not in proxy]
     _cast_all(
         v, [(p, rng.choice(["agree", "agree", "oppose", "abstain"])) for p in online], None, rng
     )

@@ -35,9 +35,11 @@ from .models import (
     Objection,
     ObjectionStatus,
     Publication,
+    Rating,
     RecordStatus,
     SatisfactionAnswer,
 )
+from .selectors import score_companies
 
 logger = logging.getLogger(__name__)
 
@@ -371,8 +373,6 @@ def credit_ratings_recompute(*, as_of: date | None = None, only_missing: bool = 
 
     Preconditions: none beyond a date; the scoring reads the records as they are.
     """
-    from .models import Rating
-    from .selectors import score_companies
 
     as_of = as_of or timezone.localdate()
     inputs, results = score_companies(None, as_of)

@@ -28,9 +28,11 @@ from datetime import date, datetime, timedelta
 from decimal import ROUND_DOWN, Decimal
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db import connection, transaction
 from django.db.models import OuterRef, Subquery
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -38,9 +40,12 @@ from django.utils.translation import gettext_lazy
 from portal.audit import log_event
 from portal.core.errors import DomainError
 from portal.core.uploads import content_type_for, validate_upload
+from portal.notifications.services import notify
+from portal.organisations.models import Organisation, OrgKind
 from property.registry.calendar import working_calendar
 from property.registry.models import Building, Estate, Unit
 from property.registry.notifications import committee_of
+from voting.services import VoteError, vote_create
 
 from . import notifications, selectors
 from .apportion import apportion, from_fen, refill_due, to_fen
@@ -60,7 +65,7 @@ from .models import (
     Scope,
     Status,
 )
-from .rules import applicant_kind
+from .rules import REVIEWER_KINDS, applicant_kind
 from .selectors import yuan_text
 
 CENT = Decimal("0.01")
@@ -507,7 +512,6 @@ def fund_request_submit(
     units = list(units)
     if scope == Scope.UNITS and (not units or any(u.estate_id != estate.pk for u in units)):
         raise FundError(_("List the units of this estate that share the cost."))
-    from portal.organisations.models import Organisation, OrgKind
 
     akind = applicant_kind(estate)
     if akind == OrgKind.PROPERTY_COMPANY:
@@ -585,7 +589,6 @@ def _start_vote(*, actor, request: FundRequest, now: datetime) -> None:
     Seam to ``voting`` (layer 3, docs/contracts.md): ``vote_create`` makes a draft vote that the
     owners' committee then schedules.
     """
-    from voting.services import VoteError, vote_create
 
     matter = 5 if request.kind == RequestKind.USE else 6
     opens = now + timedelta(days=int(setting("VOTE_NOTICE_DAYS")))
@@ -996,7 +999,6 @@ def fund_review_escalate(*, request: FundRequest, now: datetime | None = None) -
     Preconditions: ``request`` is submitted and past its review deadline. Escalated once: a
     request already escalated is left as it is (``False``).
     """
-    from portal.organisations.models import OrgKind
 
     now = now or timezone.now()
     if not FundRequest.objects.filter(pk=request.pk, escalated_at__isnull=True).update(
@@ -1019,7 +1021,6 @@ def fund_review_remind(*, request: FundRequest, now: datetime | None = None) -> 
     Preconditions: ``request`` is submitted and its review deadline is at most one working day
     away. Reminded once: a request already reminded is left as it is (``False``).
     """
-    from .rules import REVIEWER_KINDS
 
     now = now or timezone.now()
     if not FundRequest.objects.filter(pk=request.pk, reminded_at__isnull=True).update(
@@ -1042,10 +1043,6 @@ def fund_refill_notice_send(*, account: FundAccount, now: datetime | None = None
     Preconditions: ``account`` is due for a refill (``refill_due``), with ``unit`` and
     ``estate`` at hand.
     """
-    from django.contrib.auth import get_user_model
-    from django.urls import reverse
-
-    from portal.notifications.services import notify
 
     owners = get_user_model().objects.filter(
         is_active=True,

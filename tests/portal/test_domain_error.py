@@ -15,7 +15,6 @@ from property.fund import services as fund_services
 from property.fund.models import RequestKind
 from property.fund.services import FundError, money
 from property.registry.services import ClaimError, claim_submit
-from voting import services as voting_services
 from voting.services import VoteError, vote_create
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -108,7 +107,7 @@ def test_fund_passes_votings_refusal_on_as_its_own_error(monkeypatch):
     def refuse(**kwargs):
         raise VoteError(gettext_lazy("A vote needs a title and a motion."), code="text")
 
-    monkeypatch.setattr(voting_services, "vote_create", refuse)
+    monkeypatch.setattr(fund_services, "vote_create", refuse)
     request = SimpleNamespace(kind=RequestKind.USE, estate=None, title="", description="")
     now = datetime(2026, 12, 1, 9, tzinfo=SHANGHAI)
     with pytest.raises(FundError) as info:
