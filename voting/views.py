@@ -363,6 +363,7 @@ def _vote_fields(d: dict) -> dict:
     keys = ("title", "matter", "motion", "opens_at", "closes_at", "allow_change", "channels")
     return {
         **{k: d[k] for k in keys},
+        "list_voted_units": bool(d.get("list_voted_units")),
         "notice_at": d.get("notice_at"),
         "concerns": d.get("concerns"),
     }
@@ -385,6 +386,7 @@ def vote_edit(request, vote):
         "allow_change": vote.allow_change,
         "channels": list(vote.channels),
         "concerns": vote.concerns_id or "",
+        "list_voted_units": vote.list_voted_units,
     }
     form = VoteForm(
         request.POST or None, request.FILES or None, organisations=organisations, initial=initial
