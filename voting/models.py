@@ -762,4 +762,3 @@ class PartyReminder(models.Model):
 
     def __str__(self):
         return f"{self.vote_id}:{self.party_id}"
-

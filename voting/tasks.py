@@ -12,6 +12,7 @@ retried next minute.
 from __future__ import annotations
 
 import logging
+
 from django.conf import settings
 from django.db.models import Q
 from django.urls import reverse

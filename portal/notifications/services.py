@@ -69,7 +69,9 @@ def notify(
         return []
     preferences = {p.user_id: p for p in Preference.objects.filter(user_id__in=people, kind=kind)}
     if spec.can_mute:  # who turned this kind off altogether is not told at all
-        people = {pk: u for pk, u in people.items() if not getattr(preferences.get(pk), "muted", False)}
+        people = {
+            pk: u for pk, u in people.items() if not getattr(preferences.get(pk), "muted", False)
+        }
         if not people:
             return []
     with transaction.atomic():
