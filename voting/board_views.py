@@ -26,7 +26,7 @@ from rest_framework.views import APIView
 from portal.core.links import absolute_reverse
 from portal.core.pdf import qr_svg, render_pdf, sign_pdf
 
-from . import board
+from . import board, canvass
 from .models import Matter, Vote, VoteElector, VoteStatus
 from .presentation import result_lines
 from .selectors import set_aside_ruling
@@ -50,6 +50,8 @@ def board_page(request, pk):
             "latest": heads[0] if heads else None,
             "export": board.export_available(vote),
             "signing_key": board.signing_key_b64(),
+            # Issue 17, the Beijing practice: only if the vote chose it, only while open.
+            "voted_units": canvass.voted_units(vote),
         },
     )
 

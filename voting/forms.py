@@ -57,6 +57,15 @@ class VoteForm(PlainTextFormMixin, forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
     attachment = _file_field(_("Attachment"), required=False)
+    list_voted_units = forms.BooleanField(
+        label=_("List the units that have voted on the public board"),
+        required=False,
+        initial=False,
+        help_text=_(
+            "While the vote is open, the public board lists the units whose owners have voted, "
+            "by unit code and area only: never names or choices."
+        ),
+    )
     concerns = forms.TypedChoiceField(
         label=_("Does the motion name an organisation of the estate?"),
         required=False,

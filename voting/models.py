@@ -181,6 +181,15 @@ class Vote(models.Model):
     finalised_at = models.DateTimeField(_("final"), null=True, blank=True)
     set_aside_at = models.DateTimeField(_("result set aside"), null=True, blank=True)
     reminder_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Issue 17: the Beijing practice, chosen when the vote is drafted (off by default).
+    list_voted_units = models.BooleanField(
+        _("list the units that have voted on the public board"),
+        default=False,
+        help_text=_(
+            "While the vote is open, the public board lists the units whose owners have voted, "
+            "by unit code and area only: never names or choices."
+        ),
+    )
 
     class Meta:
         verbose_name = _("vote")
@@ -685,3 +694,71 @@ class TreeHead(models.Model):
     @property
     def governing_node(self):
         return self.vote.governing_node
+
+
+class ReminderTrigger(models.TextChoices):
+    SCHEDULED = "scheduled", pgettext_lazy("reminder round", "On schedule")
+    MANUAL = "manual", pgettext_lazy("reminder round", "By hand")
+
+
+class ReminderRound(models.Model):
+    """One round of reminders to the parties of a vote that had not voted (``voting.reminders``):
+    on schedule (``code`` one of ``voting.reminders.ROUNDS``, ``scheduled_for`` its time) or sent
+    by hand by the committee (``code`` ``manual``). Written by ``voting.reminder_services``; never
+    changed."""
+
+    vote = models.ForeignKey(
+        Vote, on_delete=models.CASCADE, related_name="reminder_rounds", verbose_name=_("vote")
+    )
+    code = models.CharField(_("round"), max_length=12)
+    trigger = models.CharField(_("sent"), max_length=10, choices=ReminderTrigger.choices)
+    scheduled_for = models.DateTimeField(_("scheduled for"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent at"))
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("sent by"),
+    )
+    parties = models.PositiveIntegerField(_("parties reminded"), default=0)
+    skipped = models.PositiveIntegerField(_("parties reminded recently (skipped)"), default=0)
+
+    class Meta:
+        verbose_name = _("reminder round")
+        verbose_name_plural = _("reminder rounds")
+        ordering = ["vote", "sent_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["vote", "code", "scheduled_for"],
+                condition=Q(trigger="scheduled"),
+                name="one_scheduled_reminder_round",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.vote_id}:{self.code}@{self.sent_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def governing_node(self):
+        return self.vote.governing_node
+
+
+class PartyReminder(models.Model):
+    """When a party of a vote's electorate was last reminded (the throttle), and how often."""
+
+    vote = models.ForeignKey(Vote, on_delete=models.CASCADE, related_name="+")
+    party = models.ForeignKey(OwnerParty, on_delete=models.PROTECT, related_name="+")
+    last_at = models.DateTimeField(_("last reminded"))
+    count = models.PositiveIntegerField(_("reminders"), default=1)
+
+    class Meta:
+        verbose_name = _("party reminder")
+        verbose_name_plural = _("party reminders")
+        constraints = [
+            models.UniqueConstraint(fields=["vote", "party"], name="one_reminder_mark_per_party")
+        ]
+
+    def __str__(self):
+        return f"{self.vote_id}:{self.party_id}"

@@ -40,6 +40,7 @@ KINDS = (
         label=_("A vote closes soon and you have not voted"),
         title=_("The vote “%(title)s” closes on %(closes)s and your party has not voted yet"),
         sms=True,
+        can_mute=True,  # reminders (issue 17): a person may turn them off altogether
         audience=(OWNER,),
     ),
     Kind(

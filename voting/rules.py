@@ -101,3 +101,6 @@ rules.add_perm("voting.view_result", owner | watcher | has_public_result)
 rules.add_perm("voting.object", owner)
 # ``obj`` is a Vote or an Objection (its node is its vote's estate); None: "rules anywhere".
 rules.add_perm("voting.rule_objection", is_objection_ruler)
+# The canvass list of an open vote (issue 17): the parties not yet voted, to visit door to door.
+# The estate's owners' committee and the street office over it (not the residents' committee).
+rules.add_perm("voting.canvass", is_estate_committee | is_estate_street_office)

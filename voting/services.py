@@ -146,6 +146,7 @@ def vote_create(
     allow_change: bool = True,
     channels: Iterable[str] = ALL_CHANNELS,
     concerns=None,
+    list_voted_units: bool = False,
 ) -> Vote:
     """Create a DRAFT vote. Preconditions: matter 1..9, closes after opens, channels a non-empty
     subset of online/paper/proxy; ``concerns``, if given, is the estate's property company or
@@ -173,6 +174,7 @@ def vote_create(
             allow_change=allow_change,
             channels=channels,
             concerns=concerns,
+            list_voted_units=bool(list_voted_units),
             created_by=actor if getattr(actor, "is_authenticated", False) else None,
         )
         log_event(actor=actor, action="voting.created", obj=vote, details={"matter": int(matter)})
@@ -192,6 +194,7 @@ def vote_update_draft(
     allow_change: bool = True,
     channels: Iterable[str] = ALL_CHANNELS,
     concerns=None,
+    list_voted_units: bool = False,
 ) -> Vote:
     """Edit a DRAFT vote: the same fields and checks as ``vote_create``. Preconditions: the
     vote is still a draft (once scheduled, its notice is published and it cannot change:
@@ -220,6 +223,7 @@ def vote_update_draft(
             "allow_change": bool(allow_change),
             "channels": channels,
             "concerns_id": concerns.pk if concerns is not None else None,
+            "list_voted_units": bool(list_voted_units),
         }
         for field, value in new.items():
             if getattr(vote, field) != value:

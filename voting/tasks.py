@@ -3,7 +3,8 @@
 ``advance_votes(now=None)``, every minute (declared in ``portal.core.schedules``), moves every due vote one or more steps: scheduled → open at
 ``opens_at``; open → closed at ``closes_at``, then counted and publicised at once; publicised →
 final when the objection period ends and no objection to it awaits a ruling. It also sends the
-reminder a day before close and deletes paper-ballot scans whose replacement nobody confirmed
+reminder round that is due (``voting.reminder_services``: halfway, three days and a day
+before close) and deletes paper-ballot scans whose replacement nobody confirmed
 (``paper_scans_sweep``). Each step is its own transaction; a vote whose step fails is logged and
 retried next minute.
 """
@@ -11,7 +12,6 @@ retried next minute.
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
 
 from django.conf import settings
 from django.db.models import Q
@@ -29,7 +29,7 @@ log = logging.getLogger(__name__)
 
 def advance_votes(now=None) -> dict:
     """Move every due vote; returns how many moved per step (for logs and tests)."""
-    from . import services
+    from . import reminder_services, services
 
     now = now or timezone.now()
     moved = {"opened": 0, "closed": 0, "counted": 0, "publicised": 0, "finalised": 0, "reminded": 0}
@@ -57,15 +57,13 @@ def advance_votes(now=None) -> dict:
         status=VoteStatus.PUBLICISED, publicity_ends_at__lte=now
     ).exclude(objections__status=ObjectionStatus.OPEN):
         step("finalised", services.vote_finalise, vote)
-    for vote in Vote.objects.filter(
-        status=VoteStatus.OPEN,
-        reminder_sent_at__isnull=True,
-        closes_at__lte=now + timedelta(days=1),
-        closes_at__gt=now,
-    ):
-        if services.vote_reminder_mark(vote=vote, now=now):
-            notify_owners(vote.pk, "reminder")
-            moved["reminded"] += 1
+    # Reminders to the parties not voted yet, on the schedule of ``voting.reminders``.
+    for vote in Vote.objects.filter(status=VoteStatus.OPEN, closes_at__gt=now):
+        try:
+            if reminder_services.reminders_send_due(vote=vote, now=now) is not None:
+                moved["reminded"] += 1
+        except Exception:  # noqa: BLE001 - one bad vote must not stop the others
+            log.exception("voting: reminders failed for vote %s", vote.pk)
     moved["scans_swept"] = services.paper_scans_sweep(now=now)  # unconfirmed paper scans
     return moved
 

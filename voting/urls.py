@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from . import views
+from . import canvass_views, views
 
 app_name = "voting"
 
@@ -29,5 +29,7 @@ urlpatterns = [
     path("<int:pk>/object/", views.objection, name="object"),
     path("objections/", views.objections_to_rule, name="objections_to_rule"),
     path("objections/<int:objection_id>/", views.objection_rule, name="objection_rule"),
+    path("<int:pk>/canvass/", canvass_views.canvass_list, name="canvass"),
+    path("<int:pk>/reminders/send/", canvass_views.reminder_send, name="reminder_send"),
     path("", include("voting.board_urls")),
 ]

@@ -209,7 +209,22 @@ def vote_detail(request, vote):
         else []
     )
     context["may_rule"] = user.has_perm("voting.rule_objection", vote)
+    _add_issue17(context, user, vote, now)
     return render(request, "voting/vote_detail.html", context)
+
+
+def _add_issue17(context: dict, user, vote: Vote, now) -> None:
+    """Turnout over time while open (everyone who sees the vote), the reminder schedule (the
+    organiser), the way to the canvass list (committee and street office)."""
+    from . import canvass, reminder_services
+
+    if vote.status == VoteStatus.OPEN:
+        series = canvass.turnout_over_time(vote, now=now)
+        if series is not None:
+            context["turnout_time"] = canvass.turnout_view(series, channels=list(vote.channels))
+        context["may_canvass"] = user.has_perm("voting.canvass", vote)
+        if context["is_organiser"]:
+            context["reminders"] = reminder_services.reminder_schedule(vote, now=now)
 
 
 @vote_view("voting.view_vote")
@@ -363,6 +378,7 @@ def _vote_fields(d: dict) -> dict:
     keys = ("title", "matter", "motion", "opens_at", "closes_at", "allow_change", "channels")
     return {
         **{k: d[k] for k in keys},
+        "list_voted_units": bool(d.get("list_voted_units")),
         "notice_at": d.get("notice_at"),
         "concerns": d.get("concerns"),
     }
@@ -385,6 +401,7 @@ def vote_edit(request, vote):
         "allow_change": vote.allow_change,
         "channels": list(vote.channels),
         "concerns": vote.concerns_id or "",
+        "list_voted_units": vote.list_voted_units,
     }
     form = VoteForm(
         request.POST or None, request.FILES or None, organisations=organisations, initial=initial

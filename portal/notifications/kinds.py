@@ -35,6 +35,9 @@ class Kind:
     # Parameters stored as a code and shown as its label in the reader's language:
     # {"ruling": ObjectionStatus} shows "dismissed" as "已驳回：结果维持" to a Chinese reader.
     choices: tuple[tuple[str, type], ...] = ()
+    # A kind a person may turn off altogether, in the portal too (reminders): the settings page
+    # offers "do not tell me at all" for it, and ``notify`` leaves out whoever chose it.
+    can_mute: bool = False
 
     def __post_init__(self):
         # Written as a tuple or set at registration; kept as a frozenset of known roles.

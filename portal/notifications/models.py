@@ -7,7 +7,8 @@
                   delivery may also carry its own text to a bare phone number (a registry
                   contact who may have no account, so no notification): sent, retried and
                   recorded the same way.
-``Preference``    a person's choice per kind: email and SMS on or off (the portal always shows).
+``Preference``    a person's choice per kind: email and SMS on or off (the portal always shows),
+                  and for the few kinds that allow it (reminders), not at all.
 """
 
 from django.conf import settings
@@ -103,6 +104,8 @@ class Preference(models.Model):
     kind = models.CharField(_("kind"), max_length=60)
     email = models.BooleanField(_("by email"), default=True)
     sms = models.BooleanField(_("by SMS"), default=False)
+    # Only for a kind with ``can_mute`` (reminders): not told at all, not even in the portal.
+    muted = models.BooleanField(_("not at all"), default=False)
 
     class Meta:
         verbose_name = _("notification preference")

@@ -55,7 +55,8 @@ def notify(
 
     Preconditions: ``kind`` is registered; ``params`` holds plain JSON values (names, titles,
     numbers as text) for the kind's title; ``url`` is a path on the portal (``/fund/requests/3/``)
-    where the person acts. Recipients are de-duplicated; inactive accounts are left out.
+    where the person acts. Recipients are de-duplicated; inactive accounts are left out, and
+    for a kind with ``can_mute`` so is whoever turned it off altogether (``Preference.muted``).
     """
     spec = kinds.get(kind)
     if spec is None:
@@ -67,6 +68,12 @@ def notify(
     if not people:
         return []
     preferences = {p.user_id: p for p in Preference.objects.filter(user_id__in=people, kind=kind)}
+    if spec.can_mute:  # who turned this kind off altogether is not told at all
+        people = {
+            pk: u for pk, u in people.items() if not getattr(preferences.get(pk), "muted", False)
+        }
+        if not people:
+            return []
     with transaction.atomic():
         created = Notification.objects.bulk_create(
             Notification(recipient=u, kind=kind, params=params or {}, url=url, created_at=now)
@@ -124,15 +131,21 @@ def mark_all_read(*, user, now: datetime | None = None) -> int:
     )
 
 
-def preferences_set(*, user, choices: dict[str, tuple[bool, bool]]) -> None:
-    """Store the person's email and SMS choice per kind (``{code: (email, sms)}``)."""
+def preferences_set(*, user, choices: dict[str, tuple]) -> None:
+    """Store the person's email and SMS choice per kind (``{code: (email, sms)}``), and for a
+    kind with ``can_mute`` whether they are told at all (``{code: (email, sms, muted)}``)."""
     with transaction.atomic():
-        for code, (email, sms) in choices.items():
-            if kinds.get(code) is None:
+        for code, choice in choices.items():
+            spec = kinds.get(code)
+            if spec is None:
                 raise NotificationError(f"unknown notification kind {code!r}")
-            Preference.objects.update_or_create(
-                user=user, kind=code, defaults={"email": bool(email), "sms": bool(sms)}
-            )
+            email, sms, *rest = choice
+            defaults = {"email": bool(email), "sms": bool(sms)}
+            if rest:
+                if rest[0] and not spec.can_mute:
+                    raise NotificationError(f"{code!r} cannot be turned off altogether")
+                defaults["muted"] = bool(rest[0])
+            Preference.objects.update_or_create(user=user, kind=code, defaults=defaults)
 
 
 def _message(notification: Notification) -> dict:

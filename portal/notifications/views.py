@@ -72,7 +72,7 @@ class PreferencesForm(forms.Form):
         self.groups = []
         self.rows = []
         for area, area_kinds in kinds.by_area(roles_of(user), also=set(received)):
-            rows = []
+            rows, mutes = [], []
             for kind in area_kinds:
                 p = stored.get(kind.code)
                 self.fields[f"{kind.code}:email"] = forms.BooleanField(
@@ -86,7 +86,14 @@ class PreferencesForm(forms.Form):
                     initial=p.sms if p else kind.sms,
                 )
                 rows.append((kind, self[f"{kind.code}:email"], self[f"{kind.code}:sms"]))
-            self.groups.append((area, rows))
+                if kind.can_mute:
+                    self.fields[f"{kind.code}:mute"] = forms.BooleanField(
+                        label=_("Do not send me this at all: %(kind)s") % {"kind": kind.label},
+                        required=False,
+                        initial=p.muted if p else False,
+                    )
+                    mutes.append(self[f"{kind.code}:mute"])
+            self.groups.append((area, rows, mutes))
             self.rows += rows
 
     def choices(self) -> dict[str, tuple[bool, bool]]:
@@ -94,6 +101,7 @@ class PreferencesForm(forms.Form):
             kind.code: (
                 self.cleaned_data[f"{kind.code}:email"],
                 self.cleaned_data[f"{kind.code}:sms"],
+                *((self.cleaned_data[f"{kind.code}:mute"],) if kind.can_mute else ()),
             )
             for kind, _e, _s in self.rows
         }

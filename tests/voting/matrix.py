@@ -151,4 +151,8 @@ MATRIX = {
     # district or city bureau above it; not by the owners, the committee or the company.
     "voting:objections_to_rule": Entry(allow=GOV),
     "voting:objection_rule": Entry(allow=GOV, kwargs=_objection),
+    # Issue 17: the canvass list for the estate's committee and the street office over it;
+    # a round of reminders by hand for the organiser.
+    "voting:canvass": Entry(allow={COMMITTEE, STREET}, **OPEN),
+    "voting:reminder_send": Entry(allow={COMMITTEE}, method="post", **OPEN),
 }

@@ -9,7 +9,7 @@ from django.utils import timezone
 from tests.factories import add_units
 from tests.voting.factories import draft_vote, link_user, open_vote, party
 from voting import services, tasks
-from voting.models import Vote, VoteStatus
+from voting.models import VoteStatus
 
 pytestmark = pytest.mark.django_db
 
@@ -66,18 +66,19 @@ def test_advance_votes_moves_due_votes_through_to_final(estate, django_capture_o
 
 
 def test_reminder_only_to_parties_not_voted(estate, django_capture_on_commit_callbacks):
-    """A day before close, owners whose party has not voted get one reminder."""
+    """The day before close, owners whose party has not voted get one reminder."""
     a_user = link_user(party(estate, "A"))
     b_user = link_user(party(estate, "B"))
-    vote = open_vote(estate, closes_at=timezone.now() + timedelta(hours=20))
+    vote = open_vote(estate, closes_at=timezone.now() + timedelta(days=6))
     services.ballot_cast(actor=None, vote=vote, party=party(estate, "A"), choice="agree")
     mail.outbox.clear()
+    day_before = vote.closes_at - timedelta(hours=23)
     with django_capture_on_commit_callbacks(execute=True):
-        assert tasks.advance_votes()["reminded"] == 1
+        assert tasks.advance_votes(now=day_before)["reminded"] == 1
     assert [m.to for m in mail.outbox] == [[b_user.email]]
     assert a_user.email not in {m.to[0] for m in mail.outbox}
-    assert tasks.advance_votes()["reminded"] == 0  # once only
-    assert Vote.objects.get(pk=vote.pk).reminder_sent_at is not None
+    assert tasks.advance_votes(now=day_before + timedelta(minutes=1))["reminded"] == 0  # once only
+    assert vote.reminder_rounds.get().code == "day_before"
 
 
 def test_emails_in_chinese_with_link(estate, django_capture_on_commit_callbacks):

@@ -158,7 +158,11 @@ def test_each_box_is_named_by_its_channel_and_kind(client, world, settings):
     parser.feed(page)
     opened = str(kinds.get("voting.vote_opened").label)
     assert "邮件通知：表决已开始" in parser.labels and "短信通知：表决已开始" in parser.labels
-    assert len(parser.labels) == 2 * len(offered(page)) and all(parser.labels)
+    # Two boxes per kind, and a third "not at all" for a kind that may be muted (reminders).
+    mutable = sorted(k for k in offered(page) if kinds.get(k).can_mute)
+    assert mutable == ["voting.vote_closing"]
+    assert len(parser.labels) == 2 * len(offered(page)) + len(mutable) and all(parser.labels)
+    assert any(label.startswith("完全不接收此类通知") for label in parser.labels)
     assert opened  # the kind's own label, translated
     assert "data-no-stack" in page  # a compact table on a phone, not a card per kind
 
@@ -172,3 +176,19 @@ def test_staff_of_no_role_are_told_there_is_nothing_to_choose(client, world):
     client.force_login(developer)
     page = client.get(reverse(SETTINGS)).content.decode()
     assert offered(page) == set() and "没有面向您身份的通知类型" in page
+
+
+def test_reminders_can_be_turned_off_altogether(client, world):
+    """Issue 17: the "not at all" box of reminders is saved, and no other kind offers one."""
+    from portal.notifications.models import Preference
+
+    owner, _unit = make_owner(world.estates[0])
+    client.force_login(owner)
+    page = client.get(reverse(SETTINGS)).content.decode()
+    assert 'name="voting.vote_closing:mute"' in page
+    assert page.count(':mute"') == 1
+    data = {"voting.vote_closing:email": "on", "voting.vote_closing:mute": "on"}
+    client.post(reverse(SETTINGS), data)
+    assert Preference.objects.get(user=owner, kind="voting.vote_closing").muted
+    client.post(reverse(SETTINGS), {"voting.vote_closing:email": "on"})
+    assert not Preference.objects.get(user=owner, kind="voting.vote_closing").muted

@@ -1,0 +1,155 @@
+"""The canvass list, turnout over time on the vote page, reminders by hand and the optional
+public list of voted units (issue 17): who sees them, and what they never show."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from portal.organisations.models import OrgKind, Role
+from property.registry.models import Person
+from tests.factories import add_units, staff
+from tests.voting.factories import link_user, open_vote, party
+from voting import canvass, services
+from voting.models import ReminderRound, Vote
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def setup(world):
+    estate = world.estates[0]
+    add_units(
+        estate,
+        [
+            ("1-101", "100.00", "王小明"),
+            ("1-102", "150.00", "李四+赵六"),
+            ("1-103", "80.00", "张三"),
+            ("1-104", "120.00", None),
+        ],
+    )
+    other = world.estates[1]
+    add_units(other, [("9-901", "80.00", "周九")])
+    return {
+        "world": world,
+        "estate": estate,
+        "owner": link_user(party(estate, "王小明")),
+        "committee": staff(
+            OrgKind.OWNERS_COMMITTEE,
+            estate.jurisdiction,
+            Role.MEMBER,
+            organisation=world.committees[0],
+        ),
+        "other_committee": staff(
+            OrgKind.OWNERS_COMMITTEE,
+            other.jurisdiction,
+            Role.MEMBER,
+            organisation=world.committees[1],
+        ),
+        "street": staff(OrgKind.STREET_OFFICE, world.streets[0]),
+        "other_street": staff(OrgKind.STREET_OFFICE, world.streets[1]),
+        "company": staff(
+            OrgKind.PROPERTY_COMPANY, estate.jurisdiction, organisation=world.companies[0]
+        ),
+    }
+
+
+def test_canvass_list_largest_area_first_masked_without_voted(setup):
+    estate = setup["estate"]
+    vote = open_vote(estate)
+    services.ballot_cast(actor=None, vote=vote, party=party(estate, "王小明"), choice="agree")
+    rows = canvass.canvass_list(vote)
+    assert [[u.code for u in r["units"]] for r in rows] == [["1-102"], ["1-104"], ["1-103"]]
+    assert [r["name"] for r in rows] == ["李*、赵*", "开发商", "张*"]
+    assert [str(r["area"]) for r in rows] == ["150.00", "120.00", "80.00"]
+
+
+def test_canvass_list_scoped_to_the_committees_estate_and_the_streets_area(client, setup):
+    """The estate's committee and the street office over it see it; another estate's committee,
+    another street, the property company and an owner are refused."""
+    estate = setup["estate"]
+    vote = open_vote(estate)
+    url = reverse("voting:canvass", args=[vote.pk])
+    for who in ("committee", "street"):
+        client.force_login(setup[who])
+        response = client.get(url)
+        assert response.status_code == 200, who
+        text = response.content.decode()
+        assert "1-102" in text and "李*" in text and "李四" not in text and "赵六" not in text
+    # The organiser (committee) gets the paper-entry link; the street office (not organiser
+    # where there is a committee) does not.
+    client.force_login(setup["committee"])
+    assert f"?party={party(estate, '李四+赵六').pk}" in client.get(url).content.decode()
+    client.force_login(setup["street"])
+    assert "?party=" not in client.get(url).content.decode()
+    for who in ("other_committee", "other_street", "company", "owner"):
+        client.force_login(setup[who])
+        assert client.get(url).status_code == 403, who
+
+
+def test_vote_page_links_canvass_and_shows_turnout_over_time(client, setup):
+    estate = setup["estate"]
+    vote = open_vote(estate)
+    services.ballot_cast(actor=None, vote=vote, party=party(estate, "王小明"), choice="agree")
+    client.force_login(setup["committee"])
+    text = client.get(reverse("voting:detail", args=[vote.pk])).content.decode()
+    assert reverse("voting:canvass", args=[vote.pk]) in text
+    assert 'id="turnout-chart-data"' in text and "turnout-time" in text
+    assert reverse("voting:reminder_send", args=[vote.pk]) in text
+    # The owner sees turnout over time but neither the canvass list nor the reminder button.
+    client.force_login(setup["owner"])
+    text = client.get(reverse("voting:detail", args=[vote.pk])).content.decode()
+    assert 'id="turnout-chart-data"' in text
+    assert reverse("voting:canvass", args=[vote.pk]) not in text
+    assert reverse("voting:reminder_send", args=[vote.pk]) not in text
+
+
+def test_reminder_by_hand_once_a_day_and_only_the_organiser(client, setup):
+    vote = open_vote(setup["estate"])
+    url = reverse("voting:reminder_send", args=[vote.pk])
+    for who in ("owner", "other_committee", "street"):
+        client.force_login(setup[who])
+        assert client.post(url).status_code == 403, who
+    client.force_login(setup["committee"])
+    assert client.get(url).status_code == 405  # a GET never writes
+    client.post(url)
+    response = client.post(url, follow=True)
+    assert ReminderRound.objects.filter(vote=vote).count() == 1
+    assert "today" in response.content.decode() or "今天" in response.content.decode()
+
+
+def test_public_list_of_voted_units_off_by_default_and_never_names(client, setup):
+    estate = setup["estate"]
+    Person.objects.filter(name="王小明").update(phone="+8613900009999")
+    vote = open_vote(estate)
+    services.ballot_cast(actor=None, vote=vote, party=party(estate, "王小明"), choice="agree")
+    url = reverse("voting:board", args=[vote.pk])
+    assert "1-101" not in client.get(url).content.decode()  # off by default
+    Vote.objects.filter(pk=vote.pk).update(list_voted_units=True)
+    text = client.get(url).content.decode()
+    assert "1-101" in text and "100.00" in text
+    assert "1-102" not in text and "1-103" not in text  # not voted
+    for secret in ("王小明", "王*", "9999", "agree", "同意", "Online", "网上"):
+        assert secret not in text, secret
+
+
+def test_list_voted_units_set_when_drafted(setup):
+    from tests.voting.factories import draft_vote
+
+    vote = draft_vote(setup["estate"], list_voted_units=True)
+    assert Vote.objects.get(pk=vote.pk).list_voted_units
+    assert not draft_vote(setup["estate"]).list_voted_units
+    services.vote_update_draft(
+        actor=None,
+        vote=vote,
+        title=vote.title,
+        matter=vote.matter,
+        motion=vote.motion,
+        opens_at=vote.opens_at,
+        closes_at=vote.closes_at,
+    )
+    assert not Vote.objects.get(pk=vote.pk).list_voted_units
+    assert timezone.now() - timedelta(minutes=5) < vote.created_at
