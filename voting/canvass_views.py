@@ -1,4 +1,4 @@
-"""Pages of issue 17: the canvass list of an open vote, and the committee's reminder by hand.
+"""Reaching the owners who have not voted: the canvass list of an open vote, and the committee's reminder by hand.
 Thin, like ``voting.views``: the gate loads the vote and checks role, estate and state."""
 
 from __future__ import annotations

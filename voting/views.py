@@ -28,7 +28,7 @@ from portal.permissions import organisation_ids, scope_q
 from property.registry.models import Estate, OwnerParty
 from property.registry.selectors import estates_of_user, is_suspended, parties_of_user
 
-from . import selectors, services
+from . import canvass, reminder_services, selectors, services
 from .board import BOARD_STATUSES as PUBLIC_BOARD_STATUSES
 from .board import export_available as board_export_available
 from .forms import (
@@ -209,15 +209,13 @@ def vote_detail(request, vote):
         else []
     )
     context["may_rule"] = user.has_perm("voting.rule_objection", vote)
-    _add_issue17(context, user, vote, now)
+    _add_participation(context, user, vote, now)
     return render(request, "voting/vote_detail.html", context)
 
 
-def _add_issue17(context: dict, user, vote: Vote, now) -> None:
+def _add_participation(context: dict, user, vote: Vote, now) -> None:
     """Turnout over time while open (everyone who sees the vote), the reminder schedule (the
     organiser), the way to the canvass list (committee and street office)."""
-    from . import canvass, reminder_services
-
     if vote.status == VoteStatus.OPEN:
         series = canvass.turnout_over_time(vote, now=now)
         if series is not None:
