@@ -149,7 +149,7 @@ def claim_new(request):
                         "You can now vote for your units."
                     ),
                 )
-                return redirect("registry:my_property")
+                return redirect("workbench:home")
             # Whatever the instant check found stays with the reviewers (no hint to guess with).
             messages.success(
                 request,

@@ -232,13 +232,13 @@ def claim_post(client, estate, unit, person, cert=CERT, number=None):
     )
 
 
-def test_web_claim_verified_at_once_lands_on_my_property(client, world):
+def test_web_claim_verified_at_once_lands_on_the_workbench(client, world):
     estate = world.estates[0]
     unit, person = certified_unit(estate)
     user = make_user()
     client.force_login(user)
     response = claim_post(client, estate, unit, person, cert=" 皖（2021）芜湖市不动产权第0012345号")
-    assert response.status_code == 302 and response["Location"] == reverse("registry:my_property")
+    assert response.status_code == 302 and response["Location"] == reverse("workbench:home")
     page = client.get(response["Location"]).content.decode()
     assert unit.code in page and "当即确认" in page
     assert CERT not in page
