@@ -107,7 +107,11 @@ def _owner_user(estate: Estate):
 
 
 def _demo_owner_party_ids(estate: Estate) -> set[int]:
-    return set(
+    """Parties of demo owner accounts and the registry's journey owner: the demo casts no
+    ballot for them, so that they can vote themselves."""
+    from property.registry.demo import journey_party_ids
+
+    return journey_party_ids() | set(
         OwnerParty.objects.filter(estate=estate, members__user__isnull=False).values_list(
             "pk", flat=True
         )

@@ -445,6 +445,17 @@ GONGZHI = {
     "FUND_MAX_AMOUNT": env("FUND_MAX_AMOUNT", default="100000000.00"),
     "CREDIT_OBJECTION_WORKING_DAYS": env.int("CREDIT_OBJECTION_WORKING_DAYS", default=10),
     "CREDIT_DEFAULT_VALIDITY_DAYS": env.int("CREDIT_DEFAULT_VALIDITY_DAYS", default=365),
+    # Instant verification of ownership claims against the registry (identity and certificate
+    # number, from an account with an SMS-verified phone), docs/registry.md: on or off, off in
+    # the cities named (codes of city nodes of the jurisdiction tree), and attempts per account
+    # and per unit within the window (more go to the committee's manual review).
+    "CLAIM_INSTANT_VERIFICATION": env.bool("CLAIM_INSTANT_VERIFICATION", default=True),
+    "CLAIM_INSTANT_VERIFICATION_OFF_CITIES": env.list(
+        "CLAIM_INSTANT_VERIFICATION_OFF_CITIES", default=[]
+    ),
+    "CLAIM_INSTANT_ATTEMPTS_PER_ACCOUNT": env.int("CLAIM_INSTANT_ATTEMPTS_PER_ACCOUNT", default=3),
+    "CLAIM_INSTANT_ATTEMPTS_PER_UNIT": env.int("CLAIM_INSTANT_ATTEMPTS_PER_UNIT", default=5),
+    "CLAIM_INSTANT_WINDOW_HOURS": env.int("CLAIM_INSTANT_WINDOW_HOURS", default=24),
 }
 # Keys of the verifiable bulletin board (voting): signing key for tree heads, wrapping key
 # for each vote's private key. Generated into var/keys/ on first use in development.

@@ -5,6 +5,10 @@ unsold units, multi-unit owners, co-owned units and single owners, plus a few ow
 linked to their person record (verified owners, each with a verified ownership claim).
 滨江花园 (binjiang) also gets new resident accounts with pending claims for its owners'
 committee to act on: two that match the registry, one that does not.
+Every ownership of a person or co-owners carries a real-estate certificate number (不动产权证书号).
+滨江花园 also has the *journey owner* (``JOURNEY_*``): a registry owner with no account yet,
+whose identity and certificate numbers are printed in the README, for trying instant
+verification: sign up with a phone number, claim the unit, vote in the open vote at once.
 Deterministic per estate (seeded), idempotent.
 """
 
@@ -39,6 +43,11 @@ from .models import (
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
 GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰红梅斌鹏飞宇浩然欣怡子涵梓萱俊杰雨轩婷建国志强海燕晓东春生秋菊冬梅"
 REGIONS = ["340202", "340203", "340207", "340208", "340221", "340222"]
+# The journey owner of 滨江花园 (README "Demo"): no account, one unit, not voted in the open vote.
+JOURNEY_ESTATE = "binjiang"
+JOURNEY_NAME = "林晓东"
+JOURNEY_IDENTITY = "340202198805120367"
+JOURNEY_CERTIFICATE = "皖(2021)芜湖市不动产权第0086421号"
 # Owner accounts made per estate: (suffix, kind of holding) — see _link_owner_accounts.
 OWNER_ACCOUNT_KINDS = ("single", "multi", "co")
 
@@ -83,6 +92,13 @@ def _unit_plan(code: str, count: int, rng: random.Random):
         yield "S", "", f"S-{i + 1:03d}", UnitUse.COMMERCIAL
     for i in range(parking):
         yield "P", "", f"P-{i + 1:03d}", UnitUse.PARKING
+
+
+def demo_certificate(estate: Estate, unit: Unit, start: date) -> str:
+    """A certificate number in the form Anhui issues (皖(year)芜湖市不动产权第nnnnnnn号), derived
+    from the estate and unit codes (no draw from the estate's random stream)."""
+    serial = zlib.crc32(f"{estate.code}/{unit.code}".encode()) % 10_000_000
+    return f"皖({start.year})芜湖市不动产权第{serial:07d}号"
 
 
 def build_estate_registry(estate: Estate, count: int, seed: int) -> None:
@@ -167,6 +183,9 @@ def build_estate_registry(estate: Estate, count: int, seed: int) -> None:
     start = date(2016 + seed % 5, 6, 1)
     ownerships = [Ownership(unit=u, party=developer, start=start) for u in unsold]
     ownerships += [Ownership(unit=u, party=p, start=start) for p, _, held in parties for u in held]
+    for ownership in ownerships:
+        if ownership.party is not developer:
+            ownership.set_certificate(demo_certificate(estate, ownership.unit, start))
     Ownership.objects.bulk_create(ownerships, batch_size=2000)
     _link_owner_accounts(estate, parties)
 
@@ -209,12 +228,60 @@ def load(stdout=None) -> None:
         )
         if not estate.units.exists():
             build_estate_registry(estate, count, seed=n + 1)
+            if code == JOURNEY_ESTATE:
+                _journey_owner(estate)
     _demo_claims()
+    journey = Ownership.objects.filter(
+        end__isnull=True, party__members__identity_hash=keyed_hash(JOURNEY_IDENTITY)
+    ).first()
+    if stdout and journey:
+        stdout.write(
+            f"  registry: journey owner {JOURNEY_NAME} (no account) of {journey.unit.code} in "
+            f"{journey.unit.estate.name}: identity {JOURNEY_IDENTITY}, "
+            f"certificate {JOURNEY_CERTIFICATE}"
+        )
     if stdout:
         stdout.write(
             f"  registry: {OwnerClaim.objects.count()} claims, {Estate.objects.count()} estates, {Unit.objects.count()} units, "
             f"{OwnerParty.objects.count()} parties"
         )
+
+
+def _journey_owner(estate: Estate) -> None:
+    """Make the last single owner of one unit (no account) the journey owner: the README's
+    name, identity number and certificate number."""
+    party = (
+        OwnerParty.objects.filter(estate=estate, kind=PartyKind.PERSON, members__user__isnull=True)
+        .order_by("-pk")
+        .first()
+    )
+    while party.ownerships.filter(end__isnull=True).count() != 1:
+        party = (
+            OwnerParty.objects.filter(
+                estate=estate, kind=PartyKind.PERSON, pk__lt=party.pk, members__user__isnull=True
+            )
+            .order_by("-pk")
+            .first()
+        )
+    person = party.members.get()
+    person.name = JOURNEY_NAME
+    person.set_identity(JOURNEY_IDENTITY)
+    person.save()
+    party.label = JOURNEY_NAME
+    party.key = OwnerParty.key_for(identity_hashes=[person.identity_hash])
+    party.save(update_fields=["label", "key"])
+    ownership = party.ownerships.get(end__isnull=True)
+    ownership.set_certificate(JOURNEY_CERTIFICATE)
+    ownership.save()
+
+
+def journey_party_ids() -> set[int]:
+    """The journey owner's party (the voting demo leaves it out of the ballots it casts)."""
+    return set(
+        OwnerParty.objects.filter(members__identity_hash=keyed_hash(JOURNEY_IDENTITY)).values_list(
+            "pk", flat=True
+        )
+    )
 
 
 def _proof_png(text: str) -> ContentFile:

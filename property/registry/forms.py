@@ -9,7 +9,13 @@ from portal.core.text import PlainTextFormMixin
 from portal.core.uploads import validate_upload
 
 from .importer import limit
-from .models import Estate, Unit, validate_identity_number
+from .models import (
+    CERTIFICATE_MAX_CHARS,
+    Estate,
+    Unit,
+    validate_certificate_number,
+    validate_identity_number,
+)
 
 
 class SecretTextInput(forms.TextInput):
@@ -40,9 +46,23 @@ class ClaimForm(PlainTextFormMixin, forms.Form):
         widget=SecretTextInput(attrs={"autocomplete": "off", "inputmode": "text"}),
         help_text=_("Checked against the registry; stored encrypted and shown only masked."),
     )
+    certificate_number = forms.CharField(
+        label=_("Real-estate certificate number"),
+        max_length=CERTIFICATE_MAX_CHARS + 20,
+        required=False,
+        widget=SecretTextInput(attrs={"autocomplete": "off"}),
+        help_text=_(
+            "The whole number as printed on your real-estate certificate, with the province and "
+            "the year. With it your claim can be confirmed at once; stored encrypted."
+        ),
+    )
     proof = forms.FileField(
         label=_("Proof of ownership"),
-        help_text=_("A photo or scan of your property certificate (JPG, PNG or PDF)."),
+        required=False,
+        help_text=_(
+            "A photo or scan of your property certificate (JPG, PNG or PDF). Needed when you "
+            "do not give the certificate number."
+        ),
         widget=forms.ClearableFileInput(
             attrs={"accept": ",".join(f".{e}" for e in settings.UPLOAD_ALLOWED_EXTENSIONS)}
         ),
@@ -51,13 +71,27 @@ class ClaimForm(PlainTextFormMixin, forms.Form):
     def clean_identity_number(self):
         return validate_identity_number(self.cleaned_data["identity_number"].strip())
 
+    def clean_certificate_number(self):
+        value = self.cleaned_data["certificate_number"].strip()
+        return validate_certificate_number(value) if value else ""
+
     def clean_proof(self):
         proof = self.cleaned_data["proof"]
-        validate_upload(proof)
+        if proof:
+            validate_upload(proof)
         return proof
 
     def clean(self):
         data = super().clean()
+        if (
+            not data.get("proof")
+            and not data.get("certificate_number")
+            and "certificate_number" not in self.errors
+            and "proof" not in self.errors
+        ):
+            self.add_error(
+                "proof", _("Give the certificate number or upload a photo of the certificate.")
+            )
         estate, codes = data.get("estate"), data.get("unit_codes")
         if estate and codes:
             wanted = [c for c in re.split(r"[,，;；\s]+", codes) if c]

@@ -27,6 +27,8 @@ area_source        面积来源    registered / surveyed / contract (登记 / �
 owners             业主        owner names, co-owners separated by ``;``
 identity_numbers   身份证号    identity numbers in the same order, separated by ``;``
 developer          开发商持有  yes / no (是 / 否, 1 / 0): the unit is held by the developer
+certificate        不动产权证书号  optional: the real-estate certificate number of the
+                               current ownership (masked from an export: kept as it is)
 =================  =========  ==========================================================
 """
 
@@ -61,6 +63,9 @@ from .models import (
     Person,
     Unit,
     UnitUse,
+    certificate_hash,
+    certificate_problem,
+    compact_certificate,
     identity_number_problem,
     mask_identity,
 )
@@ -74,6 +79,7 @@ COLUMNS = [
     "owners",
     "identity_numbers",
     "developer",
+    "certificate",
 ]
 HEADER = list(COLUMNS)
 REQUIRED = {"building", "unit", "area"}
@@ -86,6 +92,7 @@ ALIASES = {
     "业主": "owners",
     "身份证号": "identity_numbers",
     "开发商持有": "developer",
+    "不动产权证书号": "certificate",
 }
 USE_VALUES = {
     **{u.value: u.value for u in UnitUse},
@@ -136,6 +143,15 @@ COLUMN_GUIDE = [
         (),
     ),
     ("developer", "开发商持有", gettext_lazy("Held by the developer."), ("yes", "no", "是", "否")),
+    (
+        "certificate",
+        "不动产权证书号",
+        gettext_lazy(
+            "Real-estate certificate number of the current ownership (optional; empty keeps the "
+            "one recorded). A masked number from an export keeps the one recorded."
+        ),
+        (),
+    ),
 ]
 
 
@@ -188,6 +204,8 @@ class UnitRow:
     owners: list[OwnerCell]  # empty for the developer
     developer: bool
     developer_label: str = ""
+    certificate: str = ""  # compact clear certificate number, "" when none or masked
+    certificate_masked: str = ""  # a masked number from an export (kept if it is the one recorded)
 
     def party_key(self) -> str:
         if self.developer:
@@ -215,6 +233,8 @@ class ImportPlan:
     owner_changes: list[tuple[str, str, str]] = field(default_factory=list)
     new_persons: dict[str, tuple[str, str]] = field(default_factory=dict)  # hash -> (name, no.)
     new_parties: dict[str, tuple[str, str, list[str]]] = field(default_factory=dict)
+    # (unit id, unit code, certificate number) for a current holder keeping the unit
+    certificate_updates: list[tuple[int, str, str]] = field(default_factory=list)
     unchanged: int = 0
     not_in_file: list[str] = field(default_factory=list)
     max_errors: int = field(default_factory=lambda: limit("REGISTRY_IMPORT_MAX_ERRORS"))
@@ -241,6 +261,7 @@ class ImportPlan:
             "owner_changes": len(self.owner_changes),
             "new_persons": len(self.new_persons),
             "new_parties": len(self.new_parties),
+            "certificates": len(self.certificate_updates),
             "unchanged": self.unchanged,
             "not_in_file": len(self.not_in_file),
         }
@@ -258,6 +279,8 @@ class ImportPlan:
                 _("Unit %(code)s holder: %(old)s → %(new)s")
                 % {"code": code, "old": old or "—", "new": new}
             )
+        for _uid, code, _number in self.certificate_updates[:limit]:
+            lines.append(_("Unit %(code)s: certificate number recorded") % {"code": code})
         return lines[:limit]
 
 
@@ -508,6 +531,7 @@ COLUMN_LABELS = {
     "owners": "业主 owners",
     "identity_numbers": "身份证号 identity_numbers",
     "developer": "开发商持有 developer",
+    "certificate": "不动产权证书号 certificate",
 }
 
 
@@ -626,6 +650,19 @@ def _parse_row(line, values, plan: ImportPlan, names_by_number) -> UnitRow | Non
             % {"value": _shown(values["developer"])}
         )
 
+    certificate_text = values.get("certificate", "")
+    certificate = certificate_masked = ""
+    if certificate_text:
+        if "*" in certificate_text:
+            certificate_masked = compact_certificate(certificate_text)
+        elif certificate_problem(certificate_text):
+            problems.append(
+                _("The certificate number “%(value)s” is not valid.")
+                % {"value": _shown(certificate_text)}
+            )
+        else:
+            certificate = compact_certificate(certificate_text)
+
     names = _split(values.get("owners", ""))
     numbers = _split(values.get("identity_numbers", ""))
     owners: list[OwnerCell] = []
@@ -684,6 +721,8 @@ def _parse_row(line, values, plan: ImportPlan, names_by_number) -> UnitRow | Non
         owners=owners,
         developer=developer,
         developer_label=", ".join(names) if developer else "",
+        certificate=certificate,
+        certificate_masked=certificate_masked,
     )
 
 
@@ -750,12 +789,15 @@ def _compare_with_registry(plan: ImportPlan) -> None:
             "pk", "code", "building__code", "use", "area", "area_source"
         )
     }
-    holders = {
-        unit_id: (key, label)
-        for unit_id, key, label in Ownership.objects.filter(
-            unit__estate=estate, end__isnull=True
-        ).values_list("unit_id", "party__key", "party__label")
-    }
+    holders = {}
+    certificates = {}
+    for unit_id, key, label, cert_hash, cert_masked in Ownership.objects.filter(
+        unit__estate=estate, end__isnull=True
+    ).values_list(
+        "unit_id", "party__key", "party__label", "certificate_hash", "certificate_masked"
+    ):
+        holders[unit_id] = (key, label)
+        certificates[unit_id] = (cert_hash, cert_masked)
     party_keys = set(OwnerParty.objects.filter(estate=estate).values_list("key", flat=True))
     buildings = set(estate.buildings.values_list("code", flat=True))
 
@@ -789,6 +831,7 @@ def _compare_with_registry(plan: ImportPlan) -> None:
         if found is None:
             plan.new_units.append(row)
             plan.owner_changes.append((row.code, "", row.party_label()))
+            _masked_certificate_error(plan, row, None)
             continue
         pk, bcode, use, area, source = found
         changed = []
@@ -802,11 +845,21 @@ def _compare_with_registry(plan: ImportPlan) -> None:
         if source != row.area_source:
             changed.append("area_source")
         holder = holders.get(pk)
-        if holder is None or holder[0] != key:
+        keeps = holder is not None and holder[0] == key
+        certificate_changed = False
+        if not keeps:
             plan.owner_changes.append((row.code, holder[1] if holder else "", row.party_label()))
+            _masked_certificate_error(plan, row, None)
+        elif row.certificate_masked:
+            _masked_certificate_error(plan, row, certificates.get(pk, ("", ""))[1])
+        elif row.certificate and certificates.get(pk, ("", ""))[0] != certificate_hash(
+            row.certificate
+        ):
+            plan.certificate_updates.append((pk, row.code, row.certificate))
+            certificate_changed = True
         if changed:
             plan.changed_units.append((pk, row, changed))
-        elif holder is not None and holder[0] == key:
+        elif keeps and not certificate_changed:
             plan.unchanged += 1
     in_file = {r.code for r in plan.rows}
     plan.not_in_file = sorted(c for c in existing if c not in in_file)
@@ -822,11 +875,25 @@ def _compare_with_registry(plan: ImportPlan) -> None:
                 )
 
 
+def _masked_certificate_error(plan: ImportPlan, row: UnitRow, recorded: str | None) -> None:
+    """A masked certificate number stands for the one recorded for the unit's current holder:
+    refused for a new unit, a new holder, or when it is not the recorded one's mask."""
+    if row.certificate_masked and row.certificate_masked != recorded:
+        plan.add_error(
+            row.line,
+            _(
+                "The certificate number of unit %(code)s is masked and is not the one recorded "
+                "for its current owner: give the full number."
+            )
+            % {"code": row.code},
+        )
+
+
 # ---- export -------------------------------------------------------------------------------
 
 
 def export_rows(estate: Estate, *, clear_identity: bool) -> tuple[list[str], list[list[str]]]:
-    """The estate's registry in the import format. Identity numbers are decrypted only with
+    """The estate's registry in the import format. Identity and certificate numbers are decrypted only with
     ``clear_identity`` (the housing bureau: handle the file as personal data); otherwise each is
     masked (``3402**********1234``), which an import resolves against the current holder.
     Every cell is made inert for spreadsheets (``portal.core.cells``)."""
@@ -843,11 +910,12 @@ def export_rows(estate: Estate, *, clear_identity: bool) -> tuple[list[str], lis
         members.setdefault(party_id, []).append(
             (name, decrypt_text(number) if clear_identity else number)
         )
+    cert_field = "certificate_encrypted" if clear_identity else "certificate_masked"
     holders = {
-        unit_id: (party_id, kind, label)
-        for unit_id, party_id, kind, label in Ownership.objects.filter(
+        unit_id: (party_id, kind, label, cert)
+        for unit_id, party_id, kind, label, cert in Ownership.objects.filter(
             unit__estate=estate, end__isnull=True
-        ).values_list("unit_id", "party_id", "party__kind", "party__label")
+        ).values_list("unit_id", "party_id", "party__kind", "party__label", cert_field)
     }
     rows = []
     for pk, code, bcode, use, area, source in (
@@ -855,7 +923,9 @@ def export_rows(estate: Estate, *, clear_identity: bool) -> tuple[list[str], lis
         .order_by("code")
         .values_list("pk", "code", "building__code", "use", "area", "area_source")
     ):
-        party_id, kind, label = holders.get(pk, (None, "", ""))
+        party_id, kind, label, cert = holders.get(pk, (None, "", "", ""))
+        if cert and clear_identity:
+            cert = decrypt_text(cert)
         developer = kind == PartyKind.DEVELOPER
         people = members.get(party_id, []) if party_id else []
         rows.append(
@@ -869,6 +939,7 @@ def export_rows(estate: Estate, *, clear_identity: bool) -> tuple[list[str], lis
                     label if developer else ";".join(n for n, _ in people),
                     "" if developer else ";".join(i for _, i in people),
                     "yes" if developer else "no",
+                    cert or "",
                 ]
             )
         )

@@ -9,6 +9,7 @@ The official holiday calendar (``Holiday``) lives here too, below the fund and t
 rating, so that both count working days on the same data (``property.registry.calendar``).
 """
 
+import re
 from datetime import date
 from decimal import Decimal
 
@@ -206,6 +207,63 @@ def mask_identity(number: str) -> str:
     return number[:4] + "*" * (len(number) - 8) + number[-4:] if len(number) > 8 else "****"
 
 
+# ---- real-estate certificate numbers (不动产权证书号) --------------------------------------
+
+CERTIFICATE_MIN_CHARS = 6
+CERTIFICATE_MAX_CHARS = 60
+
+
+def compact_certificate(value: str) -> str:
+    """The form a certificate number is stored and compared in: full-width characters made
+    half-width (NFKC: （２０２３） becomes (2023)), spaces removed, Latin letters upper-case."""
+    import unicodedata
+
+    text = unicodedata.normalize("NFKC", value or "")
+    return "".join(text.split()).upper()
+
+
+def certificate_problem(value: str) -> str | None:
+    """Why ``value`` is not a plausible real-estate certificate number, or None. The formats of
+    the provinces differ (浙(2023)杭州市不动产权第0123456号, older 房权证 numbers…), so only
+    the length, a digit and plain characters are required."""
+    number = compact_certificate(value)
+    if not number:
+        return "empty"
+    if not CERTIFICATE_MIN_CHARS <= len(number) <= CERTIFICATE_MAX_CHARS:
+        return "length"
+    if not any(ch.isdigit() for ch in number):
+        return "format"
+    if "*" in number or any(not ch.isprintable() for ch in number):
+        return "format"
+    return None
+
+
+def validate_certificate_number(value: str) -> str:
+    """A certificate number in its compact form, or ValidationError."""
+    if certificate_problem(value):
+        raise ValidationError(
+            _("This is not a valid real-estate certificate number."), code="invalid_certificate"
+        )
+    return compact_certificate(value)
+
+
+def mask_certificate(number: str) -> str:
+    """The certificate number as pages show it: the serial digits (the last run of digits)
+    hidden but their last three; a number without such a run keeps only its ends."""
+    runs = list(re.finditer(r"\d{4,}", number))
+    if runs:
+        run = runs[-1]
+        hidden = "*" * (len(run.group()) - 3) + run.group()[-3:]
+        return number[: run.start()] + hidden + number[run.end() :]
+    if len(number) <= 4:
+        return "*" * len(number)
+    return number[:2] + "*" * (len(number) - 4) + number[-2:]
+
+
+def certificate_hash(number: str) -> str:
+    return keyed_hash(compact_certificate(number), purpose="certificate")
+
+
 class PersonQuerySet(models.QuerySet):
     def by_identity(self, number: str):
         return self.filter(identity_hash=keyed_hash(ric.compact(number)))
@@ -319,6 +377,13 @@ class Ownership(models.Model):
     )
     start = models.DateField(_("from"))
     end = models.DateField(_("until"), null=True, blank=True)
+    # The real-estate certificate of this ownership (不动产权证书号): one per holding of the
+    # unit (co-owners share it; a sale issues a new one), stored like an identity number.
+    certificate_encrypted = models.TextField(blank=True, editable=False)
+    certificate_hash = models.CharField(max_length=64, blank=True, editable=False, db_index=True)
+    certificate_masked = models.CharField(
+        _("certificate number"), max_length=CERTIFICATE_MAX_CHARS, blank=True, editable=False
+    )
 
     class Meta:
         verbose_name = _("ownership")
@@ -332,6 +397,15 @@ class Ownership(models.Model):
 
     def __str__(self):
         return f"{self.unit} · {self.party}"
+
+    def set_certificate(self, number: str) -> None:
+        number = validate_certificate_number(number)
+        self.certificate_encrypted = encrypt_text(number)
+        self.certificate_hash = certificate_hash(number)
+        self.certificate_masked = mask_certificate(number)
+
+    def certificate_number(self) -> str:
+        return decrypt_text(self.certificate_encrypted) if self.certificate_encrypted else ""
 
 
 claim_proof_path = PrivateUploadTo("claims")
@@ -372,7 +446,17 @@ class OwnerClaim(models.Model):
         upload_to=claim_proof_path,
         storage=private_storage,
         max_length=200,
+        blank=True,
     )
+    # The certificate number the claimant gave (optional), stored like the identity number.
+    certificate_encrypted = models.TextField(blank=True, editable=False)
+    certificate_hash = models.CharField(max_length=64, blank=True, editable=False)
+    certificate_masked = models.CharField(
+        _("certificate number"), max_length=CERTIFICATE_MAX_CHARS, blank=True, editable=False
+    )
+    # What the instant check against the registry found (``instant.Outcome``): "verified", or
+    # why the claim went to manual review. Shown to the reviewers, never to the claimant.
+    instant_outcome = models.CharField(max_length=20, blank=True, editable=False)
     status = models.CharField(
         _("status"), max_length=10, choices=ClaimStatus.choices, default=ClaimStatus.PENDING
     )
@@ -414,6 +498,12 @@ class OwnerClaim(models.Model):
         self.identity_encrypted = encrypt_text(number)
         self.identity_hash = keyed_hash(number)
         self.identity_masked = mask_identity(number)
+
+    def set_certificate(self, number: str) -> None:
+        number = validate_certificate_number(number)
+        self.certificate_encrypted = encrypt_text(number)
+        self.certificate_hash = certificate_hash(number)
+        self.certificate_masked = mask_certificate(number)
 
     def registry_match(self) -> Person | None:
         """The registry person with the claimed identity who is a member of the current holder

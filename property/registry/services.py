@@ -20,8 +20,9 @@ from portal.audit import log_event
 from portal.core.crypto import encrypt_text
 from portal.core.errors import DomainError
 from portal.core.uploads import validate_upload
+from portal.organisations.models import Jurisdiction
 
-from . import guards, notifications
+from . import guards, instant, notifications
 from .importer import ImportPlan, RowError, export_bytes
 from .models import (
     Building,
@@ -58,22 +59,41 @@ class ImportRejected(Exception):
 
 @transaction.atomic
 def claim_submit(
-    *, user, estate: Estate, units: Iterable[Unit], name: str, identity_number: str, proof
+    *,
+    user,
+    estate: Estate,
+    units: Iterable[Unit],
+    name: str,
+    identity_number: str,
+    proof=None,
+    certificate_number: str = "",
 ) -> OwnerClaim:
     """A signed-in resident claims units of one estate.
 
-    Preconditions: ``user`` is authenticated; every unit belongs to ``estate``; ``proof`` is an
-    uploaded file (validated here too). The claim starts pending; nothing links the user to a
-    registry person until a verifier accepts it.
+    Preconditions: ``user`` is authenticated; every unit belongs to ``estate``; ``proof``, if
+    given, is an uploaded file (validated here too). A claim gives a proof of ownership, the
+    real-estate certificate number, or both. With the certificate number the claim is checked
+    at once against the registry (``instant.verdict``): when it matches, it is verified here
+    with no staff step (audit-logged as ``registry.claim_verified_instantly``); otherwise it
+    starts pending for the owners' committee, the reason recorded for the reviewers only.
     """
     units = list(units)
     if not units:
         raise ClaimError(_("Choose at least one unit."), code="no_units")
     if any(u.estate_id != estate.pk for u in units):
         raise ClaimError(_("Every claimed unit must belong to the chosen estate."), code="estate")
-    validate_upload(proof)
+    certificate_number = (certificate_number or "").strip()
+    if not proof and not certificate_number:
+        raise ClaimError(
+            _("Give the certificate number or upload a photo of the certificate."),
+            code="no_proof",
+        )
+    if proof:
+        validate_upload(proof)
     claim = OwnerClaim(user=user, estate=estate, name=name.strip())
     claim.set_identity(identity_number)
+    if certificate_number:
+        claim.set_certificate(certificate_number)
     pending = OwnerClaim.objects.filter(
         user=user, status=ClaimStatus.PENDING, units__in=units
     ).exists()
@@ -81,17 +101,101 @@ def claim_submit(
         raise ClaimError(
             _("You already have a pending claim for one of these units."), code="duplicate"
         )
-    claim.proof = proof
+    if proof:
+        claim.proof = proof
+    outcome, person = _instant_check(user=user, estate=estate, units=units, claim=claim)
+    claim.instant_outcome = outcome
     claim.save()
     claim.units.set(units)
+    codes = sorted(u.code for u in units)
     log_event(
         actor=user,
         action="registry.claim_submitted",
         obj=claim,
-        details={"units": sorted(u.code for u in units)},
+        details={"units": codes, "instant": outcome},
     )
-    notifications.tell_claim_submitted(claim)
+    if outcome == instant.Outcome.VERIFIED:
+        _mark_verified(claim, person, actor=None)
+        log_event(
+            actor=user,
+            action="registry.claim_verified_instantly",
+            obj=claim,
+            details={"units": codes, "checked": ["identity", "certificate", "phone"]},
+        )
+        _tell_verified(claim)
+    else:
+        notifications.tell_claim_submitted(claim)
     return claim
+
+
+def instant_enabled(estate: Estate) -> bool:
+    """Whether claims of this estate are checked at once: ``CLAIM_INSTANT_VERIFICATION`` on,
+    and the estate's city not in ``CLAIM_INSTANT_VERIFICATION_OFF_CITIES`` (codes of city
+    nodes of the jurisdiction tree)."""
+    from django.conf import settings
+
+    conf = settings.GONGZHI
+    if not conf.get("CLAIM_INSTANT_VERIFICATION", True):
+        return False
+    off = set(conf.get("CLAIM_INSTANT_VERIFICATION_OFF_CITIES") or ())
+    if not off:
+        return True
+    node = estate.jurisdiction
+    city = Jurisdiction.objects.filter(path=node.path[: node.steplen]).values_list(
+        "code", flat=True
+    )
+    return not off.intersection(city)
+
+
+def _instant_check(*, user, estate: Estate, units: list[Unit], claim: OwnerClaim):
+    """(outcome, registry person or None): the facts of ``instant.verdict`` read from the
+    registry. Attempts are counted over ``CLAIM_INSTANT_WINDOW_HOURS``, per account and per
+    unit; the rows of the claimed units' current ownerships are locked so that two claims of
+    the same unit are counted one after the other."""
+    from datetime import timedelta
+
+    from django.conf import settings
+
+    conf = settings.GONGZHI
+    since = timezone.now() - timedelta(hours=int(conf["CLAIM_INSTANT_WINDOW_HOURS"]))
+    tried = OwnerClaim.objects.filter(submitted_at__gte=since, instant_outcome__in=instant.ATTEMPTS)
+    ownerships = list(
+        Ownership.objects.select_for_update()
+        .filter(unit__in=units, end__isnull=True)
+        .order_by("pk")
+    )
+    unit_attempts = max(
+        (tried.filter(units=u).values("pk").distinct().count() for u in units), default=0
+    )
+    person = Person.objects.filter(identity_hash=claim.identity_hash).first()
+    if person is not None:
+        held = Ownership.objects.filter(
+            unit__in=units, end__isnull=True, party__members=person
+        ).count()
+        person = person if held == len(units) else None
+    held_elsewhere = False
+    if person is not None:
+        held_elsewhere = bool(person.user_id and person.user_id != user.pk) or (
+            Person.objects.filter(user_id=user.pk).exclude(pk=person.pk).exists()
+        )
+    by_unit = {o.unit_id: o for o in ownerships}
+    recorded = len(by_unit) == len(units) and all(o.certificate_hash for o in ownerships)
+    facts = instant.Facts(
+        enabled=instant_enabled(estate),
+        phone_verified=bool(getattr(user, "phone", "") and getattr(user, "phone_verified", False)),
+        certificate_given=bool(claim.certificate_hash),
+        account_attempts=tried.filter(user=user).count(),
+        unit_attempts=unit_attempts,
+        max_account_attempts=int(conf["CLAIM_INSTANT_ATTEMPTS_PER_ACCOUNT"]),
+        max_unit_attempts=int(conf["CLAIM_INSTANT_ATTEMPTS_PER_UNIT"]),
+        identity_holds_every_unit=person is not None,
+        certificate_recorded=recorded,
+        certificate_matches=recorded
+        and all(o.certificate_hash == claim.certificate_hash for o in ownerships),
+        held_elsewhere=held_elsewhere,
+    )
+    outcome = instant.verdict(facts)
+    return str(outcome), person if outcome == instant.Outcome.VERIFIED else None
 
 
 def _lock_pending(claim: OwnerClaim) -> OwnerClaim:
@@ -144,6 +248,21 @@ def claim_verify(*, actor, claim: OwnerClaim) -> OwnerClaim:
             _("The claim does not match the registry: it can only be rejected."),
             code="no_match",
         )
+    _mark_verified(claim, person, actor=actor)
+    log_event(
+        actor=actor,
+        action="registry.claim_verified",
+        obj=claim,
+        details={"units": sorted(claim.units.values_list("code", flat=True))},
+    )
+    _tell_verified(claim)
+    return claim
+
+
+def _mark_verified(claim: OwnerClaim, person: Person, *, actor) -> None:
+    """Link the claimant's account to ``person`` and mark the claim verified (``actor`` None:
+    verified at once by the instant check). Refused when the person is linked to another
+    account or the account to another person."""
     person = Person.objects.select_for_update().get(pk=person.pk)
     if person.user_id and person.user_id != claim.user_id:
         raise ClaimError(_("This owner is already linked to another account."), code="person_taken")
@@ -161,18 +280,14 @@ def claim_verify(*, actor, claim: OwnerClaim) -> OwnerClaim:
     claim.decided_at = timezone.now()
     claim.reason = ""
     claim.save(update_fields=["status", "person", "decided_by", "decided_at", "reason"])
-    log_event(
-        actor=actor,
-        action="registry.claim_verified",
-        obj=claim,
-        details={"units": sorted(claim.units.values_list("code", flat=True))},
-    )
+
+
+def _tell_verified(claim: OwnerClaim) -> None:
     notifications.tell_claim_decided(claim)
     notifications.tell_units_linked(
         claim, dispute_path=reverse("registry:dispute_link", args=[dispute_token(claim)])
     )
     _after_commit("property.registry.tasks.notify_claim_verified", claim.pk)
-    return claim
 
 
 @transaction.atomic
@@ -445,14 +560,25 @@ def _registry_import(*, actor, plan: ImportPlan) -> dict[str, int]:
         )
     Ownership.objects.bulk_create(
         [
-            Ownership(
-                unit_id=code_to_id[code],
-                party_id=party_ids[rows_by_code[code].party_key()],
-                start=today,
-            )
+            _new_ownership(code_to_id[code], party_ids, rows_by_code[code], today)
             for code, _old, _new in plan.owner_changes
         ],
         batch_size=4000,
+    )
+    updates = []
+    current = dict(
+        Ownership.objects.filter(
+            unit_id__in=[uid for uid, _c, _n in plan.certificate_updates], end__isnull=True
+        ).values_list("unit_id", "pk")
+    )
+    for unit_id, _code, number in plan.certificate_updates:
+        ownership = Ownership(pk=current[unit_id])
+        ownership.set_certificate(number)
+        updates.append(ownership)
+    Ownership.objects.bulk_update(
+        updates,
+        ["certificate_encrypted", "certificate_hash", "certificate_masked"],
+        batch_size=2000,
     )
     Estate.objects.filter(pk=estate.pk).update(registry_version=F("registry_version") + 1)
     summary = plan.summary()
@@ -460,12 +586,19 @@ def _registry_import(*, actor, plan: ImportPlan) -> dict[str, int]:
     return summary
 
 
+def _new_ownership(unit_id: int, party_ids: dict, row, today) -> Ownership:
+    ownership = Ownership(unit_id=unit_id, party_id=party_ids[row.party_key()], start=today)
+    if row.certificate:
+        ownership.set_certificate(row.certificate)
+    return ownership
+
+
 def registry_export(*, actor, estate: Estate, fmt: str, clear_identity: bool) -> bytes:
     """The estate's registry as a CSV or XLSX file in the import format, audit-logged.
 
     Preconditions: the caller holds ``registry.export_registry`` on the estate, and passes
     ``clear_identity`` only for someone who holds ``registry.view_identity_numbers`` (the
-    housing bureau, DOMAIN.md §1): everyone else gets masked identity numbers.
+    housing bureau, DOMAIN.md §1): everyone else gets masked identity and certificate numbers.
     """
     data = export_bytes(estate, fmt, clear_identity=clear_identity)
     log_event(

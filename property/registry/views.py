@@ -15,11 +15,12 @@ from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from portal.core.errors import add_to_form, message_texts
 
-from . import import_jobs, selectors, services
+from . import import_jobs, instant, selectors, services
 from .forms import ClaimForm, DisputeDecisionForm, DisputeForm, ImportForm, RejectForm
 from .importer import COLUMN_GUIDE, limit
 from .models import (
@@ -43,6 +44,44 @@ CONTENT_TYPES = {
 
 
 ESTATE_PAGE_ROWS = 50
+
+# What the instant check found, as the claim's reviewers read it (never the claimant).
+INSTANT_NOTES = {
+    instant.Outcome.VERIFIED: gettext_lazy(
+        "Verified at once: identity and certificate numbers match the registry, phone verified."
+    ),
+    instant.Outcome.OFF: gettext_lazy("Not checked at once: instant verification is off here."),
+    instant.Outcome.NO_CERTIFICATE: gettext_lazy(
+        "Not checked at once: the claimant gave no certificate number."
+    ),
+    instant.Outcome.NO_PHONE: gettext_lazy(
+        "Not checked at once: the account's phone number is not verified."
+    ),
+    instant.Outcome.ACCOUNT_LIMIT: gettext_lazy(
+        "Not checked at once: this account has used up its attempts for now."
+    ),
+    instant.Outcome.UNIT_LIMIT: gettext_lazy(
+        "Not checked at once: a claimed unit has had too many attempts for now."
+    ),
+    instant.Outcome.IDENTITY: gettext_lazy(
+        "Instant check failed: the identity number is not that of a current holder of every "
+        "claimed unit."
+    ),
+    instant.Outcome.NOT_RECORDED: gettext_lazy(
+        "Instant check not possible: the registry holds no certificate number for a claimed unit."
+    ),
+    instant.Outcome.CERTIFICATE: gettext_lazy(
+        "Instant check failed: the certificate number differs from the registry's."
+    ),
+    instant.Outcome.HELD: gettext_lazy(
+        "Instant check failed: the owner is already linked to another account, or this account "
+        "to another owner."
+    ),
+}
+
+
+def instant_note(claim: OwnerClaim) -> str:
+    return str(INSTANT_NOTES.get(claim.instant_outcome, ""))
 
 
 def _estate(request, code: str, perm: str) -> Estate:
@@ -89,19 +128,35 @@ def claim_new(request):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            services.claim_submit(
+            claim = services.claim_submit(
                 user=request.user,
                 estate=data["estate"],
                 units=data["units"],
                 name=data["name"],
                 identity_number=data["identity_number"],
-                proof=data["proof"],
+                proof=data["proof"] or None,
+                certificate_number=data["certificate_number"],
             )
         except ValidationError as exc:
             add_to_form(form, exc)
         else:
+            if claim.status == ClaimStatus.VERIFIED:
+                # Straight to the owner's home: their units, and the votes they can now cast.
+                messages.success(
+                    request,
+                    _(
+                        "Your ownership was confirmed at once against the property registry. "
+                        "You can now vote for your units."
+                    ),
+                )
+                return redirect("workbench:home")
+            # Whatever the instant check found stays with the reviewers (no hint to guess with).
             messages.success(
-                request, _("Your claim was submitted. You will see here when it is decided.")
+                request,
+                _(
+                    "Your claim was submitted. A member of the owners' committee will check it "
+                    "in person; you will see here when it is decided."
+                ),
             )
             return redirect("registry:claim_list")
     return render(request, "registry/claim_form.html", {"form": form})
@@ -127,6 +182,8 @@ def claim_proof(request, pk: int):
     claim = get_object_or_404(OwnerClaim.objects.select_related("estate"), pk=pk)
     if not request.user.has_perm("registry.view_claim", claim):
         raise PermissionDenied
+    if not claim.proof:  # a claim made with the certificate number alone
+        raise Http404
     try:
         handle = claim.proof.open("rb")
     except FileNotFoundError:
@@ -194,6 +251,7 @@ def claim_queue(request, code: str):
     claims = list(selectors.claims_for_estate(estate, status))
     for claim in claims:
         claim.match = claim.registry_match() if claim.status == ClaimStatus.PENDING else None
+        claim.instant_note = instant_note(claim)
     return render(
         request,
         "registry/claim_queue.html",
@@ -225,6 +283,7 @@ def claim_review(request, code: str, pk: int):
             "claim": claim,
             "match": match,
             "name_differs": bool(match and match.name != claim.name),
+            "instant_note": instant_note(claim),
             "reject_form": RejectForm(),
             "refusal": verification_refusal(request.user, estate),
             "disputes": claim.disputes.select_related("decided_by"),
