@@ -180,3 +180,27 @@ def test_staff_node_endpoint_carries_the_node_s_adoption_and_refuses_other_areas
     assert client.get(other_url, **token_header(officer)).status_code == 403
     client.force_login(officer)
     assert client.get(reverse("dashboards:node", args=[other.code])).status_code == 403
+
+
+@pytest.mark.django_db
+def test_csv_export_carries_the_adoption_table(client, demo):
+    """The CSV has the page's adoption figures: the node's row, then each child's."""
+    import csv
+    import io
+
+    expected = hand_count(demo.path)
+    client.force_login(staff(OrgKind.BUREAU, demo))
+    client.cookies["django_language"] = "en"
+    body = client.get(reverse("dashboards:export_csv", args=[demo.code])).content.decode(
+        "utf-8-sig"
+    )
+    rows = list(csv.reader(io.StringIO(body)))
+    start = rows.index(["Adoption of the platform"])
+    header, city = rows[start + 1], dict(zip(rows[start + 1], rows[start + 2], strict=True))
+    assert city["Code"] == demo.code
+    assert city["Votes failed for lack of participation"] == str(expected["failed"])
+    assert city["Estates that reached a valid decision"] == str(expected["with_decision"])
+    assert city["Median turnout by area (%)"] == str(expected["area"])
+    assert city["Online: ballots"] == str(expected["ballots"]["online"])
+    assert "Proxy: share (%)" in header
+    assert len(rows[start + 3 : start + 3 + 3]) == 3  # the three districts follow
