@@ -131,3 +131,49 @@ class FundEstateSerializer(serializers.Serializer):
     balance = serializers.DecimalField(max_digits=16, decimal_places=2, help_text="yuan")
     refill_due = serializers.IntegerField(help_text="ledgers below the refill threshold")
     open_requests = serializers.IntegerField()
+
+
+class ChannelShareSerializer(serializers.Serializer):
+    ballots = serializers.IntegerField(help_text="ballots standing at the count")
+    share = serializers.DecimalField(
+        max_digits=4, decimal_places=1, allow_null=True, help_text="% of all ballots"
+    )
+
+
+class ChannelSharesSerializer(serializers.Serializer):
+    online = ChannelShareSerializer()
+    paper = ChannelShareSerializer()
+    proxy = ChannelShareSerializer()
+
+
+class AdoptionSerializer(serializers.Serializer):
+    """Adoption indicators (portal/dashboards/adoption.py; docs/dashboards.md, "Adoption"):
+    votes counted in the last 12 months (since ``since``)."""
+
+    since = serializers.DateField(help_text="first day of the last 12 months")
+    estates = serializers.IntegerField()
+    estates_on_platform = serializers.IntegerField(help_text="estates with an imported registry")
+    estates_with_decision = serializers.IntegerField(
+        help_text="estates with a valid decision (participation met, not set aside)"
+    )
+    votes_counted = serializers.IntegerField()
+    valid_decisions = serializers.IntegerField()
+    failed_participation = serializers.IntegerField(
+        help_text="counted votes whose participation condition was not met"
+    )
+    median_turnout_heads = serializers.DecimalField(
+        max_digits=4, decimal_places=1, allow_null=True, help_text="%"
+    )
+    median_turnout_area = serializers.DecimalField(
+        max_digits=4, decimal_places=1, allow_null=True, help_text="%"
+    )
+    ballots = serializers.IntegerField()
+    channels = ChannelSharesSerializer()
+
+
+class NodeAdoptionSerializer(NodeRefSerializer):
+    indicators = AdoptionSerializer()
+
+
+class StaffNodeDashboardSerializer(NodeDashboardSerializer):
+    adoption = AdoptionSerializer()

@@ -30,5 +30,6 @@ urlpatterns = [
         name="company-ratings",
     ),
     re_path(V + r"votes/results/$", views.PublicVoteResults.as_view(), name="vote-results"),
+    re_path(V + r"indicators/$", views.PublicIndicators.as_view(), name="indicators"),
     re_path(V + r"fund/estates/$", views.PublicFundEstates.as_view(), name="fund-estates"),
 ]

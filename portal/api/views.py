@@ -219,20 +219,59 @@ class PublicFundEstates(OpenDataList):
         return dash.public_fund_rows()
 
 
+class PublicIndicators(OpenDataList):
+    """Adoption indicators of the city, each district, street and community: estates on the
+    platform, estates with a valid decision, votes failed for lack of participation, median
+    turnout by heads and area, ballots per channel (votes counted in the last 12 months)."""
+
+    dataset = "indicators"
+    serializer_class = s.NodeAdoptionSerializer
+
+    @classmethod
+    def rows(cls, request=None) -> list[dict]:
+        from portal.organisations.models import LEVEL_DEPTH, Level
+
+        return [
+            {**_node_ref(node), "indicators": adoption_json(a)}
+            for node, a in dash.adoption_table(LEVEL_DEPTH[Level.COMMUNITY])
+        ]
+
+
+def adoption_json(a) -> dict:
+    """An ``adoption.Adoption`` as the API's plain values."""
+    return {
+        "since": a.since,
+        "estates": a.estates,
+        "estates_on_platform": a.estates_on_platform,
+        "estates_with_decision": a.estates_with_decision,
+        "votes_counted": a.votes_counted,
+        "valid_decisions": a.valid_decisions,
+        "failed_participation": a.failed_participation,
+        "median_turnout_heads": a.median_turnout_heads,
+        "median_turnout_area": a.median_turnout_area,
+        "ballots": a.ballots,
+        "channels": {c: {"ballots": n, "share": pct} for c, n, pct in a.channels},
+    }
+
+
 class StaffMixin:
     permission_classes = [IsGovernmentStaff]
     throttle_classes = [UserRateThrottle]
     schema = PortalAutoSchema()
 
 
+def _node_ref(node: Jurisdiction) -> dict:
+    return {"code": node.code, "name": node.name, "level": node.level}
+
+
 def _node_row(node: Jurisdiction, figures: dict) -> dict:
-    return {"code": node.code, "name": node.name, "level": node.level, "figures": figures}
+    return {**_node_ref(node), "figures": figures}
 
 
 class StaffNodeDashboard(StaffMixin, APIView):
     """The dashboard figures of a node in the caller's scope, with its children's figures."""
 
-    @extend_schema(responses=s.NodeDashboardSerializer, operation_id="staff_node_dashboard")
+    @extend_schema(responses=s.StaffNodeDashboardSerializer, operation_id="staff_node_dashboard")
     def get(self, request, code: str, version=None):
         node = get_object_or_404(Jurisdiction, code=code)
         if not request.user.has_perm("dashboards.view_node", node):
@@ -240,7 +279,8 @@ class StaffNodeDashboard(StaffMixin, APIView):
         board = dash.node_dashboard(node)
         data = _node_row(node, board.total)
         data["children"] = [_node_row(r.node, r.figures) for r in board.children]
-        return Response(s.NodeDashboardSerializer(data).data)
+        data["adoption"] = adoption_json(board.adoption)
+        return Response(s.StaffNodeDashboardSerializer(data).data)
 
 
 class StaffEstates(StaffMixin, generics.ListAPIView):

@@ -53,7 +53,7 @@ def dashboard_tables(dash: NodeDashboard) -> list[Table]:
             [row.node.get_level_display(), row.node.code, row.node.name]
             + [row.figures.get(i.key) for i in indicators]
         )
-    tables = [Table(str(_("Indicators")), headers, rows)]
+    tables = [Table(str(_("Indicators")), headers, rows), adoption_table(dash)]
     for chart in dash.breakdowns.values():
         tables.append(
             Table(
@@ -63,6 +63,54 @@ def dashboard_tables(dash: NodeDashboard) -> list[Table]:
             )
         )
     return tables
+
+
+def adoption_table(dash: NodeDashboard) -> Table:
+    """The adoption indicators (``adoption.Adoption``) of the node and of each child."""
+    from voting.models import Channel
+
+    channels = [c for c, _n, _p in dash.adoption.channels]
+    headers = [
+        _("Level"),
+        pgettext("jurisdiction code", "Code"),
+        _("Place"),
+        _("Estates"),
+        _("On the platform"),
+        _("Estates that reached a valid decision"),
+        _("Votes counted"),
+        _("Valid decisions (participation met)"),
+        _("Votes failed for lack of participation"),
+        _("Median turnout by heads (%)"),
+        _("Median turnout by area (%)"),
+    ]
+    for c in channels:
+        label = Channel(c).label
+        headers += [
+            _("%(channel)s: ballots") % {"channel": label},
+            _("%(channel)s: share (%%)") % {"channel": label},
+        ]
+
+    def row(node, a) -> list:
+        values = [
+            node.get_level_display(),
+            node.code,
+            node.name,
+            a.estates,
+            a.estates_on_platform,
+            a.estates_with_decision,
+            a.votes_counted,
+            a.valid_decisions,
+            a.failed_participation,
+            a.median_turnout_heads,
+            a.median_turnout_area,
+        ]
+        for _c, n, pct in a.channels:
+            values += [n, pct]
+        return values
+
+    rows = [row(dash.node, dash.adoption)]
+    rows += [row(r.node, dash.children_adoption[r.node.path]) for r in dash.children]
+    return Table(str(_("Adoption of the platform")), [str(h) for h in headers], rows)
 
 
 def to_csv(tables: list[Table]) -> str:

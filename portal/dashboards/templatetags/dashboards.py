@@ -57,3 +57,17 @@ def figure(figures, indicator):
     if indicator.kind == "area":
         return format_area(value, "plain")
     return format_count(value)
+
+
+@register.filter
+def share(value):
+    """A percentage of the adoption indicators (one place), — when undefined."""
+    return "—" if value is None else f"{value}%"
+
+
+@register.filter
+def channel_label(channel):
+    """The name of a voting channel (online, paper ballot, proxy) in the reader's language."""
+    from voting.models import Channel
+
+    return Channel(channel).label

@@ -29,6 +29,7 @@ def test_export_writes_every_public_dataset(client, city, tmp_path):
         "rating_history",
         "vote_results",
         "fund_estates",
+        "indicators",
     }
     on_disk = json.loads((tmp_path / "index.json").read_text())
     assert on_disk["datasets"] == index["datasets"]
@@ -55,6 +56,11 @@ def test_export_writes_every_public_dataset(client, city, tmp_path):
         csv.DictReader(io.StringIO((tmp_path / "vote_results.csv").read_text("utf-8-sig")))
     )
     assert vote_csv[0]["result.participating.area"] == "380.50"
+    indicators_csv = list(
+        csv.DictReader(io.StringIO((tmp_path / "indicators.csv").read_text("utf-8-sig")))
+    )
+    city_row = next(r for r in indicators_csv if r["code"] == city.world.city.code)
+    assert {"indicators.failed_participation", "indicators.channels.paper.share"} <= set(city_row)
 
 
 def test_export_default_directory_is_var_open_data(settings):
