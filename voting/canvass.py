@@ -50,7 +50,7 @@ def canvass_list(vote: Vote) -> list[dict]:
     units: dict[int, list] = {e.pk: [] for e in electors}
     for fu in (
         VoteElectorUnit.objects.filter(elector_id__in=units)
-        .select_related("unit")
+        .select_related("unit__building")
         .order_by("unit__code")
     ):
         units[fu.elector_id].append(fu.unit)
@@ -70,6 +70,21 @@ def canvass_list(vote: Vote) -> list[dict]:
     ]
     rows.sort(key=lambda r: (-r["area_centi"], r["units"][0].code if r["units"] else ""))
     return rows
+
+
+def canvass_buildings(rows: list[dict]) -> list[tuple[str, int]]:
+    """The buildings of ``canvass_list`` rows, with how many of the rows have a unit in each,
+    in building order: what a canvasser picks to walk one building at a time."""
+    counts: dict[str, int] = {}
+    for row in rows:
+        for code in {u.building.code for u in row["units"]}:
+            counts[code] = counts.get(code, 0) + 1
+    return sorted(counts.items(), key=lambda item: (len(item[0]), item[0]))
+
+
+def in_building(rows: list[dict], building: str) -> list[dict]:
+    """The rows with a unit in ``building`` (a building code), in their order."""
+    return [r for r in rows if any(u.building.code == building for u in r["units"])]
 
 
 def turnout_rows(vote: Vote) -> list[tuple[datetime, str, int, int]]:

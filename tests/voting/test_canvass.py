@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from portal.organisations.models import OrgKind, Role
-from property.registry.models import Person
+from property.registry.models import Building, Person, Unit
 from tests.factories import add_units, staff
 from tests.voting.factories import link_user, open_vote, party
 from voting import canvass, services
@@ -153,3 +153,32 @@ def test_list_voted_units_set_when_drafted(setup):
     )
     assert not Vote.objects.get(pk=vote.pk).list_voted_units
     assert timezone.now() - timedelta(minutes=5) < vote.created_at
+
+
+def test_canvass_list_one_building_at_a_time_and_in_pages(client, setup, monkeypatch):
+    """A canvasser walks one building: the list filters by building (counts in the choice) and
+    comes in pages, so a phone does not scroll through the whole estate."""
+    from voting import canvass_views
+
+    estate = setup["estate"]
+    add_units(estate, [("2-201", "90.00", "钱七")])
+    second = Building.objects.create(estate=estate, code="2")
+    Unit.objects.filter(estate=estate, code="2-201").update(building=second)
+    vote = open_vote(estate)
+    url = reverse("voting:canvass", args=[vote.pk])
+    client.force_login(setup["committee"])
+    text = client.get(url, {"building": "2"}).content.decode()
+    assert "2-201" in text and "1-102" not in text
+    assert "selected" in text
+    text = client.get(url, {"building": "1"}).content.decode()
+    assert "1-102" in text and "2-201" not in text
+    # An unknown building shows every party.
+    text = client.get(url, {"building": "99"}).content.decode()
+    assert "1-102" in text and "2-201" in text
+    monkeypatch.setattr(canvass_views, "CANVASS_PAGE_SIZE", 2)
+    first = client.get(url).content.decode()
+    assert "1-102" in first and "1-104" in first and "1-103" not in first
+    assert "page=2" in first
+    second = client.get(url, {"page": 2}).content.decode()
+    assert "1-101" in second and "2-201" in second and "1-102" not in second
+    assert "1-103" in client.get(url, {"page": 3}).content.decode()
