@@ -667,7 +667,7 @@ class TreeHead(models.Model):
     consistency = models.JSONField(
         _("consistency proof from the previous head"), null=True, blank=True
     )
-    final = models.BooleanField(_("final"), default=False)
+    final = models.BooleanField(_("final head"), default=False)
 
     class Meta:
         verbose_name = _("signed tree head")

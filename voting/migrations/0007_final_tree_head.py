@@ -21,7 +21,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='treehead',
             name='final',
-            field=models.BooleanField(default=False, verbose_name='final'),
+            field=models.BooleanField(default=False, verbose_name='final head'),
         ),
         migrations.AddConstraint(
             model_name='treehead',
