@@ -1024,7 +1024,9 @@ def _counted_from_board(vote: Vote) -> tuple[MerkleTree, list[tuple[str, int, by
 
 
 def _count_refused(vote: Vote, actor, reason: str) -> VoteError:
-    """Record (once per reason) and alert a refused count; the error to raise."""
+    """Record and tell (once per reason: the worker retries every minute) a refused count: the
+    audit event, the committee and the street office (``voting.count_refused``); every time an
+    ERROR log line for the operators. Returns the error to raise."""
     from portal.audit.models import AuditEvent
 
     log.error("voting: count of vote %s refused: %s", vote.pk, reason)
@@ -1035,10 +1037,11 @@ def _count_refused(vote: Vote, actor, reason: str) -> VoteError:
             object_id=str(vote.pk),
             details__reason=reason,
         ).exists()
-        if not known:
+        if not known:  # the first time for this reason: audit it and tell who must act
             log_event(
                 actor=actor, action="voting.count_refused", obj=vote, details={"reason": reason}
             )
+            notifications.tell_count_refused(vote)
     return VoteError(
         _(
             "The count was refused: the stored ballots do not match the signed public board. "
