@@ -3,7 +3,7 @@
 ``build_closed_vote(n)`` (Django set up, database migrated) creates one estate of ``n`` owner
 parties, opens a vote the way ``vote_open`` leaves it (key pair, wrapped private key, frozen
 electorate, board counter), seals one ballot per party with its board entry, and leaves the vote
-closed, ready for ``voting.services.vote_count``. Choices and areas come from a seeded random
+closed with its closing tree head, ready for ``voting.services.vote_count``. Choices and areas come from a seeded random
 generator; it returns the vote and the figures a correct count must give:
 ``{"agree": (heads, area_centi), "oppose": ..., "abstain": ...}``.
 
@@ -34,10 +34,14 @@ def build_closed_vote(n: int, *, seed: int = 7, code: str = "bench", verbose: bo
 
     from portal.organisations.models import Jurisdiction, Level
     from property.registry.models import Estate, OwnerParty
-    from voting import keys, services
+    from voting import board, keys, services
     from voting.board_format import (
+        FORMAT,
+        b64,
+        electorate_json,
         entry_hash,
         make_entry,
+        manifest_hash,
         seal_for_entry,
     )
     from voting.models import Ballot, BoardCounter, BoardEntry, Vote, VoteElector, VoteStatus
@@ -113,6 +117,9 @@ def build_closed_vote(n: int, *, seed: int = 7, code: str = "bench", verbose: bo
         print(f"  sealed {n} ballots in {time.perf_counter() - t0:.1f} s (set-up, not timed)")
     vote.total_heads = n
     vote.total_area_centi = sum(e.area_centi for e in electors)
+    vote.board_format = FORMAT
+    electorate = electorate_json(sorted((e.pseudonym, e.area_centi) for e in electors))
+    vote.manifest = manifest_hash(vote.board_vote_json(), electorate, b64(public))
     vote.save()
     BoardCounter.objects.create(vote=vote, next_n=n, closed=True)
     VoteElector.objects.bulk_create(electors, batch_size=5000)
@@ -134,6 +141,7 @@ def build_closed_vote(n: int, *, seed: int = 7, code: str = "bench", verbose: bo
         ],
         batch_size=5000,
     )
+    board.board_head_sign(vote=vote, now=now)  # the closing head, as vote_close signs it
     return vote, {c: tuple(v) for c, v in expected.items()}
 
 

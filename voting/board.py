@@ -12,6 +12,8 @@ Services (mutating, audited)
     (or has none yet). Idempotent: no new head when the size is unchanged. Lock: the vote row
     (``select_for_update``) serialises signers; the board counter is only read (entries below
     ``next_n`` are committed and never change), so voters never wait for a signature.
+``board_final_head_sign(*, vote, tree, result, actor=None, now=None) -> TreeHead | None``
+    At the count (format 4): the final head over the closing board, signing the result.
 
 Tasks (django-q2)
 -----------------
@@ -52,10 +54,12 @@ from portal.audit import log_event
 
 from . import keys
 from .board_format import (
+    FINAL_FORMATS,
     b64,
     board_time,
     build_export,
     electorate_json,
+    entry_hash,
     make_consistency,
     make_head,
 )
@@ -136,6 +140,7 @@ def board_head_sign(*, vote: Vote, actor=None, now: datetime | None = None) -> T
             size=size,
             time=board_time(when),
             manifest=vote.manifest,
+            final=False if vote.export_format in FINAL_FORMATS else None,
         )
         try:
             with transaction.atomic():
@@ -158,6 +163,55 @@ def board_head_sign(*, vote: Vote, actor=None, now: datetime | None = None) -> T
             obj=vote,
             details={"size": size, "root": head["root"]},
         )
+    return tree_head
+
+
+def board_final_head_sign(
+    *, vote: Vote, tree: MerkleTree, result: dict, actor=None, now: datetime | None = None
+) -> TreeHead | None:
+    """Sign the final head of a counted format 4 board: over the same entries as the closing
+    head (``tree``, rebuilt by the count from the entries themselves), ``final`` true, and the
+    digest of ``result`` (``board_format.result_digest``). Returns it, or None for a vote of an
+    older format (its heads carry no final flag).
+
+    Preconditions: called by ``services.vote_count`` inside its transaction, the vote row locked;
+    the closing head exists and ``tree`` matches its root (the count checked it). Its time is
+    ``now``, never earlier than the closing head. Audit event ``voting.head_signed`` (final)."""
+    if vote.export_format not in FINAL_FORMATS:
+        return None
+    now = now or timezone.now()
+    closing = TreeHead.objects.filter(vote=vote, final=False).order_by("-size").first()
+    if closing is None or closing.size != tree.size or closing.root != tree.root().hex():
+        raise RuntimeError(f"vote {vote.pk}: the final head must extend the closing head")
+    when = max(now, closing.time)
+    head = make_head(
+        keys.signing_key(),
+        vote_id=vote.board_id,
+        tree=tree,
+        size=tree.size,
+        time=board_time(when),
+        manifest=vote.manifest,
+        final=True,
+        result=result,
+    )
+    tree_head = TreeHead.objects.create(
+        vote=vote,
+        size=tree.size,
+        root=head["root"],
+        time=when,
+        manifest=head["manifest"],
+        signature=head["signature"],
+        signing_key=b64(keys.signing_public_key_bytes()),
+        head=head,
+        consistency=None,  # same size as the closing head: nothing to prove
+        final=True,
+    )
+    log_event(
+        actor=actor,
+        action="voting.head_signed",
+        obj=vote,
+        details={"size": tree.size, "root": head["root"], "final": True},
+    )
     return tree_head
 
 
@@ -233,11 +287,12 @@ def public_board_votes():
 
 
 def heads_of(vote: Vote):
-    return TreeHead.objects.filter(vote=vote).order_by("size")
+    """The vote's heads in the export's order (the final head, if any, last)."""
+    return TreeHead.objects.filter(vote=vote).order_by("size", "final")
 
 
 def latest_head(vote: Vote) -> TreeHead | None:
-    return TreeHead.objects.filter(vote=vote).order_by("-size").first()
+    return TreeHead.objects.filter(vote=vote).order_by("-size", "-final").first()
 
 
 def signing_key_b64() -> str:
@@ -292,7 +347,9 @@ def check_receipt(vote: Vote, text: str) -> ReceiptCheck:
     """Find the entry of a receipt (code ``XXXXX-XXXXX`` or the 64-hex entry hash) on the board
     of ``vote`` and prove it is included under the latest signed head: the inclusion proof is
     computed from the stored entries and checked with ``voting.merkle.verify_inclusion``
-    against the head's signed root, whose signature is checked too. Never reveals a choice."""
+    against the head's signed root, whose signature is checked too. The entry's hash is
+    recomputed from the stored entry itself (``board_format.entry_hash``), not read from its
+    hash column: an entry edited after it was appended is ``broken``. Never reveals a choice."""
     full, code = _parse_receipt(text)
     if full is None and code is None:
         return ReceiptCheck("invalid")
@@ -309,12 +366,15 @@ def check_receipt(vote: Vote, text: str) -> ReceiptCheck:
         return ReceiptCheck("pending", entry=entry, head=head, superseded_by=later)
     hashes = _leaf_hashes(vote, head.size)
     proof = MerkleTree(hashes).inclusion_proof(entry.n, head.size)
+    try:
+        recomputed = entry_hash(entry.entry)
+    except (ValueError, TypeError):  # not even an entry's fields any more
+        recomputed = b""
     ok = (
         len(hashes) == head.size
-        and hashes[entry.n] == bytes.fromhex(entry.entry_hash)
-        and verify_inclusion(
-            bytes.fromhex(entry.entry_hash), entry.n, head.size, proof, bytes.fromhex(head.root)
-        )
+        and recomputed == hashes[entry.n] == bytes.fromhex(entry.entry_hash)
+        and (full is None or recomputed.hex() == full)
+        and verify_inclusion(recomputed, entry.n, head.size, proof, bytes.fromhex(head.root))
         and head_signature_valid(head)
     )
     return ReceiptCheck(
@@ -338,7 +398,8 @@ def board_export(vote: Vote) -> dict:
     published private key and the stored result. Reads only: it signs nothing.
 
     Preconditions: ``export_available(vote)``, and the closing head (signed by the close)
-    covers every entry; a board no signed head covers is never exported (ValueError)."""
+    covers every entry; a board no signed head covers is never exported (ValueError), nor a
+    format 4 board whose last head is not the final head signed at the count."""
     if not export_available(vote):
         raise ValueError("the board is exported only once the vote is counted")
     electors = VoteElector.objects.filter(vote=vote).order_by("pseudonym")
@@ -356,6 +417,8 @@ def board_export(vote: Vote) -> dict:
             f"vote {vote.pk}: the closing head is missing (the last signed head covers "
             f"{covered} of the {appended or 0} entries appended)"
         )
+    if vote.export_format in FINAL_FORMATS and not heads[-1].final:
+        raise ValueError(f"vote {vote.pk}: the final head (signed at the count) is missing")
     signing = heads[0].signing_key  # the key of the vote's heads
     # The heads and the consistency proofs the portal committed to when it signed each head
     # (not recomputed from today's rows, so a later change to the stored board shows).

@@ -7,12 +7,12 @@ entries, ``voting.board`` signs heads and writes the export) and the reader (the
 verifier, ``voting.verify``, which checks the rules) both import it, so they cannot drift; the
 writer never imports the verifier.
 
-Export format ``gongzhi-board/3``
+Export format ``gongzhi-board/4``
 =================================
 
 A JSON object with exactly these keys (no others)::
 
-    {"format": "gongzhi-board/3",
+    {"format": "gongzhi-board/4",
      "vote": {"id": str, "estate": str, "title": str, "matter": int 1..9},
      "electorate": {"heads": int, "area": "10000.00",
                     "parties": [{"pseudonym": str, "area": "300.00"}, ...]},
@@ -24,9 +24,17 @@ A JSON object with exactly these keys (no others)::
                   "channel": "online" | "paper" | "proxy" | "void",
                   "time": "2026-11-24T10:00:00+08:00", "supersedes": null | int}, ...],
      "heads": [{"vote": str, "size": int, "root": "<64 hex>", "time": str,
-                "manifest": "<64 hex>", "signature": "<base64>"}, ...],
+                "manifest": "<64 hex>", "final": bool, "result": "<64 hex>" | null,
+                "signature": "<base64>"}, ...],
      "consistency": [{"from": int, "to": int, "proof": ["<64 hex>", ...]}, ...],
      "result": {...voting.tally.result_to_json output...} | null}
+
+Format 4 adds ``final`` and ``result`` to every head (both signed): the last head of a counted
+vote is its final head, signed at the count over the closing board, with ``final`` true and
+``result`` the SHA-256 (hex) of the canonical JSON of the export's ``result``
+(``result_digest``); every other head has ``final`` false and ``result`` null. So an export cut
+back to an earlier head has no final head and fails. Formats 2 and 3 (votes opened before) have
+heads without the two keys; the verifier still reads them.
 
 The rules an export must keep are the verifier's (``voting.verify`` docstring).
 """
@@ -46,8 +54,10 @@ from voting import tally as tally_mod
 from voting.merkle import MerkleTree, leaf_hash
 from voting.sealing import ballot_context, canonical_json, seal_choice, sign_tree_head
 
-FORMAT = "gongzhi-board/3"
-FORMATS = ("gongzhi-board/2", FORMAT)  # every format the verifier reads
+FORMAT = "gongzhi-board/4"
+FORMAT_3 = "gongzhi-board/3"  # void entries, no final head
+FORMATS = ("gongzhi-board/2", FORMAT_3, FORMAT)  # every format the verifier reads
+FINAL_FORMATS = (FORMAT,)  # formats whose heads say which one is final and sign the result
 TOP_FIELDS = (
     "format",
     "vote",
@@ -65,9 +75,10 @@ ELECTORATE_FIELDS = ("heads", "area", "parties")
 PARTY_FIELDS = ("pseudonym", "area")
 ENTRY_FIELDS = ("n", "pseudonym", "area", "heads", "sealed_choice", "channel", "time", "supersedes")
 HEAD_FIELDS = ("vote", "size", "root", "time", "manifest", "signature")
+FINAL_HEAD_FIELDS = ("vote", "size", "root", "time", "manifest", "final", "result", "signature")
 CONSISTENCY_FIELDS = ("from", "to", "proof")
 CHANNELS = ("online", "paper", "proxy")
-VOID = "void"  # format 3: the superseded entry does not count (verifier rule 6)
+VOID = "void"  # formats 3 and 4: the superseded entry does not count (verifier rule 6)
 CHOICES = tuple(c.value for c in tally_mod.Choice)
 
 #: Board times are written in the portal's time zone (DOMAIN.md: Asia/Shanghai).
@@ -181,6 +192,17 @@ def make_entry(
 # --- heads and consistency proofs --------------------------------------------------------------
 
 
+def head_fields(format: str) -> tuple[str, ...]:  # noqa: A002
+    """The fields of a head in an export of ``format``."""
+    return FINAL_HEAD_FIELDS if format in FINAL_FORMATS else HEAD_FIELDS
+
+
+def result_digest(result: dict) -> str:
+    """Hex SHA-256 of the canonical JSON of a result (``tally.result_to_json``): what the final
+    head of a format 4 board signs."""
+    return hashlib.sha256(canonical_json(result)).hexdigest()
+
+
 def make_head(
     signing_key: Ed25519PrivateKey,
     *,
@@ -189,8 +211,18 @@ def make_head(
     size: int,
     time: str,
     manifest: str,
+    final: bool | None = None,
+    result: dict | None = None,
 ) -> dict:
-    """A signed tree head over the first ``size`` entries of ``tree``."""
+    """A signed tree head over the first ``size`` entries of ``tree``.
+
+    ``final=None`` makes a head of formats 2 and 3 (no ``final`` nor ``result`` key); format 4
+    passes ``final=False`` for the heads signed while the board grows and at close, and
+    ``final=True`` with the counted ``result`` for the final head (``result_digest``)."""
+    if final and result is None:
+        raise ValueError("a final head signs the result")
+    if not final and result is not None:
+        raise ValueError("only the final head signs a result")
     head = {
         "vote": vote_id,
         "size": size,
@@ -198,6 +230,9 @@ def make_head(
         "time": time,
         "manifest": manifest,
     }
+    if final is not None:
+        head["final"] = bool(final)
+        head["result"] = None if result is None else result_digest(result)
     head["signature"] = sign_tree_head(signing_key, head)
     return head
 
@@ -218,6 +253,38 @@ def consistency_chain(tree: MerkleTree, heads: Sequence[dict]) -> list[dict]:
         for a, b in zip(heads, heads[1:], strict=False)
         if a["size"] != b["size"]
     ]
+
+
+# --- the counted ballots ----------------------------------------------------------------------
+
+
+class BoardInconsistent(ValueError):
+    """The board's entries break a rule the count relies on (numbering, changed ballots)."""
+
+
+def read_board(entries: Iterable[dict]) -> tuple[list[bytes], dict[str, dict]]:
+    """Read a board's entries in ``n`` order, once (a stream is fine): their leaf hashes,
+    recomputed from the entries (not trusted from a stored column), and each party's counted
+    entry by pseudonym (the latest of its chain; a ``void`` one with an empty sealed choice means
+    the party has no counted ballot, one with a sealed choice counts it).
+
+    Raises ``BoardInconsistent`` when an entry is numbered out of order or supersedes another
+    entry than its party's previous one (verifier rules 1 and 6)."""
+    hashes: list[bytes] = []
+    current: dict[str, dict] = {}
+    for i, entry in enumerate(entries):
+        if entry.get("n") != i:
+            raise BoardInconsistent(f"entry at position {i} is numbered {entry.get('n')!r}")
+        hashes.append(entry_hash(entry))
+        previous = current.get(entry["pseudonym"])
+        if entry["supersedes"] != (None if previous is None else previous["n"]):
+            raise BoardInconsistent(
+                f"entry {i} supersedes {entry['supersedes']!r}, not its party's previous entry"
+            )
+        if entry["channel"] == VOID and entry["supersedes"] is None:
+            raise BoardInconsistent(f"entry {i} is void but supersedes nothing")
+        current[entry["pseudonym"]] = entry
+    return hashes, current
 
 
 # --- the export --------------------------------------------------------------------------------

@@ -40,7 +40,7 @@ def _public_vote(pk: int) -> Vote:
 def board_page(request, pk):
     """The vote's bulletin board: what it is, every signed tree head, the export once counted."""
     vote = _public_vote(pk)
-    heads = list(board.heads_of(vote).order_by("-size"))
+    heads = list(board.heads_of(vote).order_by("-size", "-final"))  # the final head first
     return render(
         request,
         "voting/board/board.html",

@@ -658,7 +658,9 @@ class TreeHead(models.Model):
     ``consistency`` is the export's RFC 9162 consistency proof from the previous head (``{"from",
     "to", "proof"}``, ``voting.board_format.make_consistency``), made when this head was signed.
     Signed every minute while the vote is open when the board grew, and once at close
-    (``voting.board.board_head_sign``). Never updated or deleted.
+    (``voting.board.board_head_sign``). A format 4 board gets one more at the count: its
+    ``final`` head, over the same entries as the closing head, which signs the result digest
+    (``voting.board.board_final_head_sign``). Never updated or deleted.
     """
 
     vote = models.ForeignKey(
@@ -674,13 +676,21 @@ class TreeHead(models.Model):
     consistency = models.JSONField(
         _("consistency proof from the previous head"), null=True, blank=True
     )
+    final = models.BooleanField(_("final head"), default=False)
 
     class Meta:
         verbose_name = _("signed tree head")
         verbose_name_plural = _("signed tree heads")
-        ordering = ["vote", "size"]
+        ordering = ["vote", "size", "final"]
         constraints = [
-            models.UniqueConstraint(fields=["vote", "size"], name="one_head_per_board_size"),
+            models.UniqueConstraint(
+                fields=["vote", "size"],
+                condition=models.Q(final=False),
+                name="one_head_per_board_size",
+            ),
+            models.UniqueConstraint(
+                fields=["vote"], condition=models.Q(final=True), name="one_final_head_per_board"
+            ),
         ]
 
     def __str__(self):

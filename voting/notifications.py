@@ -81,6 +81,15 @@ KINDS = (
         choices=(("ruling", ObjectionStatus),),
     ),
     Kind(
+        code="voting.count_refused",
+        label=_("A vote's count is refused: its ballots do not match the public board"),
+        title=_(
+            "The count of the vote “%(title)s” of %(estate)s was refused: the stored ballots do "
+            "not match the signed public board; nothing was counted"
+        ),
+        audience=(COMMITTEE, STREET),
+    ),
+    Kind(
         code="voting.vote_set_aside",
         label=_("The result of a vote is set aside"),
         title=_(
@@ -219,4 +228,16 @@ def tell_objection_ruled(objection) -> None:
         kind="voting.objection_ruled",
         params={**_params(vote), "ruling": objection.status},
         url=reverse("voting:result", args=[vote.pk]),
+    )
+
+
+def tell_count_refused(vote) -> None:
+    """The estate's owners' committee (which organised the vote) and the street office over the
+    estate: the count refused a board that disagrees with the ballot table (``vote_count``);
+    someone must find the cause before the vote can be counted. The link is the vote's page."""
+    notify(
+        recipients=[*committee_of(vote.estate), *street_office_of(vote.estate)],
+        kind="voting.count_refused",
+        params=_params(vote),
+        url=reverse("voting:detail", args=[vote.pk]),
     )

@@ -15,7 +15,8 @@ Pure: the standard library and the ``cryptography`` package only. Every primitiv
   vote id as associated data.
 - Party pseudonyms: HMAC-SHA256 under a settings secret, per vote (unlinkable across votes).
 - Signed tree heads: Ed25519 over ``canonical_json`` of the head fields, domain-separated.
-  The fields are ``HEAD_FIELDS``: vote id, size, root, time and the manifest hash.
+  The fields are ``HEAD_FIELDS``: vote id, size, root, time and the manifest hash (format 4
+  adds ``final`` and the result digest, ``FINAL_HEAD_FIELDS``).
 - Receipt codes: 10 Crockford base32 characters of the entry hash, e.g. ``7K3QD-M9XAF``.
 """
 
@@ -345,18 +346,22 @@ def party_pseudonym(secret: bytes, vote_id: str, party_id: str) -> str:
 # --- signed tree heads --------------------------------------------------------------------------
 
 HEAD_FIELDS = ("vote", "size", "root", "time", "manifest")
+#: Format 4 heads also sign whether the head is the board's final one and the result's digest.
+FINAL_HEAD_FIELDS = (*HEAD_FIELDS, "final", "result")
 _HEAD_PREFIX = b"gongzhi-tree-head/1\x00"
 
 
 def tree_head_message(head: dict) -> bytes:
     """The signed bytes of a tree head: a domain prefix, then canonical JSON of exactly the fields
     ``vote``, ``size``, ``root``, ``time``, ``manifest`` (a ``signature`` key, if present, is
-    left out). ``manifest`` is the hash of the vote's fixed setup (``voting.verify``)."""
-    extra = sorted(k for k in head if k not in HEAD_FIELDS and k != "signature")
-    missing = [k for k in HEAD_FIELDS if k not in head]
+    left out), or exactly those and ``final``, ``result`` (format 4: ``FINAL_HEAD_FIELDS``).
+    ``manifest`` is the hash of the vote's fixed setup (``voting.verify``)."""
+    fields = FINAL_HEAD_FIELDS if "final" in head or "result" in head else HEAD_FIELDS
+    extra = sorted(k for k in head if k not in fields and k != "signature")
+    missing = [k for k in fields if k not in head]
     if missing or extra:
-        raise ValueError(f"a tree head has exactly the fields {HEAD_FIELDS}")
-    return _HEAD_PREFIX + canonical_json({k: head[k] for k in HEAD_FIELDS})
+        raise ValueError(f"a tree head has exactly the fields {fields}")
+    return _HEAD_PREFIX + canonical_json({k: head[k] for k in fields})
 
 
 def sign_tree_head(private_key: Ed25519PrivateKey, head: dict) -> str:

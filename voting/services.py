@@ -24,6 +24,7 @@ Locks
 from __future__ import annotations
 
 import base64
+import logging
 import uuid
 from collections.abc import Iterable
 from datetime import datetime, timedelta
@@ -43,14 +44,17 @@ from property.registry.selectors import electorate_units, suspended_account_ids
 from . import board, keys, notifications
 from .board_format import (
     FORMAT,
+    BoardInconsistent,
     b64,
     board_time,
     electorate_json,
     entry_hash,
     make_entry,
     manifest_hash,
+    read_board,
     seal_for_entry,
 )
+from .merkle import MerkleTree
 from .models import (
     ALL_CHANNELS,
     CANCEL_REASON_MAX_CHARS,
@@ -66,6 +70,7 @@ from .models import (
     PaperBallot,
     ProxyAuthorization,
     ProxyStatus,
+    TreeHead,
     Vote,
     VoteAttachment,
     VoteElector,
@@ -87,6 +92,7 @@ from .tally import (
     Choice,
     Weight,
     count_choices,
+    format_area,
     party_areas,
     result_to_json,
     rule_for,
@@ -94,6 +100,7 @@ from .tally import (
 )
 
 CHOICE_VALUES = frozenset(c.value for c in Choice)
+log = logging.getLogger(__name__)
 
 
 class VoteError(DomainError):
@@ -941,7 +948,7 @@ COUNT_CHUNK = 5000  # rows fetched per round trip while streaming the ballots
 def count_sealed(vote: Vote, private_key: bytes, rows) -> tuple[Weight, Weight, Weight]:
     """Open each current ballot and sum heads and area per choice: (agree, oppose, abstain).
 
-    ``rows`` is an iterator of (pseudonym, area, sealed), streamed from the database. One
+    ``rows`` is an iterable of (pseudonym, area, sealed), read from the board. One
     ``ChoiceOpener`` opens each data key's envelope once (``voting.sealing``), so the cost per
     ballot is one AES-GCM decryption; memory holds one row at a time plus the opened keys."""
     opener = ChoiceOpener(private_key)
@@ -952,40 +959,151 @@ def count_sealed(vote: Vote, private_key: bytes, rows) -> tuple[Weight, Weight, 
     )
 
 
+class _BoardMismatch(Exception):
+    """The ballot table, the board's entries and its closing head do not agree (``vote_count``);
+    the argument says where, in plain English, for the audit log and the operators."""
+
+
+def _counted_from_board(vote: Vote) -> tuple[MerkleTree, list[tuple[str, int, bytes]]]:
+    """What the count counts, read from the board: the tree of the entries themselves and each
+    party's counted ballot (pseudonym, frozen area, sealed choice) from its current entry.
+
+    Raises ``_BoardMismatch`` unless the entries are numbered 0..n-1 with n the board counter's,
+    their tree (leaf hashes recomputed from the entries) is the closing head's, every changed
+    ballot supersedes its party's previous entry, every entry's party and area are the frozen
+    electorate's, and the ``Ballot`` table holds exactly the counted ballots: one row per party
+    with a counted entry, pointing at that entry, with its sealed choice and area. Streams the
+    entries and the ballots (one row in memory at a time, plus one small dict per party)."""
+    entries = (
+        BoardEntry.objects.filter(vote=vote)
+        .order_by("n")
+        .values_list("entry", flat=True)
+        .iterator(chunk_size=COUNT_CHUNK)
+    )
+    try:
+        hashes, current = read_board(entries)
+    except (BoardInconsistent, KeyError, TypeError, ValueError) as exc:
+        raise _BoardMismatch(f"the board's entries are inconsistent: {exc}") from exc
+    appended = BoardCounter.objects.filter(vote=vote).values_list("next_n", flat=True).first()
+    if len(hashes) != (appended or 0):
+        raise _BoardMismatch(f"the board has {len(hashes)} entries, {appended or 0} appended")
+    tree = MerkleTree(hashes)
+    closing = TreeHead.objects.filter(vote=vote, final=False).order_by("-size").first()
+    if closing is None or closing.size != tree.size:
+        raise _BoardMismatch(f"no closing head covers the {tree.size} entries")
+    if closing.root != tree.root().hex():
+        raise _BoardMismatch(
+            f"the entries do not match the closing head's root (size {closing.size}): an entry "
+            "was changed after it was signed"
+        )
+    areas = dict(VoteElector.objects.filter(vote=vote).values_list("pseudonym", "area_centi"))
+    counted = {}
+    for pseudonym, entry in current.items():
+        if areas.get(pseudonym) is None or entry["area"] != format_area(areas[pseudonym]):
+            raise _BoardMismatch(f"entry {entry['n']}: not a party of the electorate, or its area")
+        sealed = base64.b64decode(entry["sealed_choice"])
+        if sealed:  # a void entry with nothing reinstated: the party did not take part
+            counted[pseudonym] = (entry["n"], areas[pseudonym], sealed)
+    rows = (
+        Ballot.objects.filter(vote=vote)
+        .values_list("pseudonym", "area_centi", "sealed_choice", "entry__n")
+        .iterator(chunk_size=COUNT_CHUNK)
+    )
+    seen = 0
+    for pseudonym, area, sealed, n in rows:
+        seen += 1
+        if counted.get(pseudonym) != (n, area, bytes(sealed)):
+            where = (
+                "no counted entry" if pseudonym not in counted else f"entry {counted[pseudonym][0]}"
+            )
+            raise _BoardMismatch(
+                f"the ballot row of the party of {where} (ballot row points at entry {n}) differs "
+                "from its counted board entry"
+            )
+    if seen != len(counted):
+        raise _BoardMismatch(
+            f"the board counts {len(counted)} ballots, the ballot table holds {seen}"
+        )
+    return tree, [(p, area, sealed) for p, (_n, area, sealed) in counted.items()]
+
+
+def _count_refused(vote: Vote, actor, reason: str) -> VoteError:
+    """Record and tell (once per reason: the worker retries every minute) a refused count: the
+    audit event, the committee and the street office (``voting.count_refused``); every time an
+    ERROR log line for the operators. Returns the error to raise."""
+    from portal.audit.models import AuditEvent
+
+    log.error("voting: count of vote %s refused: %s", vote.pk, reason)
+    with transaction.atomic():
+        known = AuditEvent.objects.filter(
+            action="voting.count_refused",
+            object_type=vote._meta.label_lower,
+            object_id=str(vote.pk),
+            details__reason=reason,
+        ).exists()
+        if not known:  # the first time for this reason: audit it and tell who must act
+            log_event(
+                actor=actor, action="voting.count_refused", obj=vote, details={"reason": reason}
+            )
+            notifications.tell_count_refused(vote)
+    return VoteError(
+        _(
+            "The count was refused: the stored ballots do not match the signed public board. "
+            "Nothing was counted; the discrepancy is recorded in the audit log for the "
+            "operators to investigate."
+        ),
+        code="board_mismatch",
+    )
+
+
 def vote_count(
     *, vote: Vote, actor=None, now: datetime | None = None, queue_export: bool = True
 ) -> Vote:
-    """closed → counted: unwrap the vote key, open every current sealed ballot (streamed, never
-    loaded as model instances), decide with ``voting.tally.tally_counts`` and store the figures
-    (``result_to_json``) and the raw private key, which is published with the board; then queue
-    the writing of the public export file (``voting.board.board_export_publish``), unless
-    ``queue_export`` is false (bulk generation: the worker's every-minute catch-up writes it)."""
+    """closed → counted: unwrap the vote key, open the sealed choice of every party's counted
+    board entry (streamed, never loaded as model instances), decide with
+    ``voting.tally.tally_counts`` and store the figures (``result_to_json``) and the raw private
+    key, which is published with the board; on a format 4 board sign the final head, which signs
+    the result (``voting.board.board_final_head_sign``); then queue the writing of the public
+    export file (``voting.board.board_export_publish``), unless ``queue_export`` is false (bulk
+    generation: the worker's every-minute catch-up writes it).
+
+    Preconditions: the vote is closed, and its board agrees with itself and with the ballot
+    table (``_counted_from_board``: the entries' tree is the closing head's, and the ``Ballot``
+    rows are exactly the counted entries). Otherwise nothing is counted: the refusal is
+    audited (``voting.count_refused``, once per reason), logged as an error, and raised as a
+    ``VoteError`` (code ``board_mismatch``); the vote stays closed."""
     now = _now(now)
-    with transaction.atomic():
-        _locked(vote)
-        _require(vote, VoteStatus.CLOSED)
-        private = unwrap_private_key(
-            bytes(vote.private_key_wrapped), keys.wrapping_key(), context=_wrap_context(vote)
-        )
-        ballots = Ballot.objects.filter(vote=vote)
-        rows = ballots.values_list("pseudonym", "area_centi", "sealed_choice").iterator(
-            chunk_size=COUNT_CHUNK
-        )
-        agree, oppose, abstain = count_sealed(vote, private, rows)
-        result = tally_counts(
-            int(vote.matter),
-            Weight(vote.total_heads, vote.total_area_centi),
-            agree,
-            oppose,
-            abstain,
-        )
-        vote.result = result_to_json(result)
-        vote.outcome = result.outcome.value
-        vote.private_key = private
-        vote.status = VoteStatus.COUNTED
-        vote.counted_at = now
-        vote.save(update_fields=["result", "outcome", "private_key", "status", "counted_at"])
-        log_event(actor=actor, action="voting.counted", obj=vote, details={"outcome": vote.outcome})
+    try:
+        with transaction.atomic():
+            _locked(vote)
+            _require(vote, VoteStatus.CLOSED)
+            tree, ballots = _counted_from_board(vote)
+            private = unwrap_private_key(
+                bytes(vote.private_key_wrapped), keys.wrapping_key(), context=_wrap_context(vote)
+            )
+            agree, oppose, abstain = count_sealed(vote, private, ballots)
+            result = tally_counts(
+                int(vote.matter),
+                Weight(vote.total_heads, vote.total_area_centi),
+                agree,
+                oppose,
+                abstain,
+            )
+            vote.result = result_to_json(result)
+            vote.outcome = result.outcome.value
+            vote.private_key = private
+            vote.status = VoteStatus.COUNTED
+            vote.counted_at = now
+            vote.save(update_fields=["result", "outcome", "private_key", "status", "counted_at"])
+            log_event(
+                actor=actor, action="voting.counted", obj=vote, details={"outcome": vote.outcome}
+            )
+            board.board_final_head_sign(
+                vote=vote, tree=tree, result=vote.result, actor=actor, now=now
+            )
+    except _BoardMismatch as exc:
+        vote.refresh_from_db()
+        raise _count_refused(vote, actor, str(exc)) from None
     # Once the count is committed the worker writes the public export file (the board's
     # every-minute task writes any that is missing, should this job be lost).
     if queue_export:

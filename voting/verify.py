@@ -10,7 +10,7 @@ hash). It needs only the standard library, ``cryptography`` and ``voting.board_f
 The producer side (the Django app) builds exports with ``voting.board_format`` (``make_entry``,
 ``entry_leaf``, ``make_head``, ``build_export`` ...), the module this verifier reads the format
 from, so the two cannot drift; the producer never imports this module. The export format
-(``gongzhi-board/3``: its keys, entries, heads and proofs) is specified there.
+(``gongzhi-board/4``: its keys, entries, heads and proofs) is specified there.
 
 Rules (each checked, in this order; the first broken one is reported):
 
@@ -26,7 +26,11 @@ Rules (each checked, in this order; the first broken one is reported):
 3. The tree. Entry leaf bytes are ``canonical_json(entry)`` (``entry_leaf``), hashed as RFC 9162
    leaves; every head's root is the MTH of the first ``size`` entries. Head sizes and times do
    not decrease, no entry is later than a head that covers it, and the last head covers every
-   entry.
+   entry. Final head (format 4): every head says whether it is ``final``; a counted board's
+   last head is final and no other is, and (checked after rule 8) its ``result`` is
+   ``result_digest`` of the export's result; an open board has no final head. An export cut back to an earlier signed head (its
+   result recomputed) therefore fails: no final head covers it, and none can be made without
+   the signing key.
 4. Consistency. For each two consecutive heads of different sizes there is one RFC 9162
    consistency proof, in order, and it verifies between their signed roots.
 5. Weights. Party pseudonyms are unique; ``electorate.heads`` is the number of parties and
@@ -48,9 +52,12 @@ Rules (each checked, in this order; the first broken one is reported):
    format 2 differs from format 1 only there (format 1 sealed each choice with HPKE directly).
 8. Recount. ``voting.tally`` over the electorate and the counted ballots gives exactly ``result``.
 
-Format ``gongzhi-board/2`` (exports of votes opened before format 3) is the same without
-``void`` entries, and is still verified; ``manifest_hash`` covers the format named in the
-export, so a head signed for one format does not verify an export claiming the other.
+Format ``gongzhi-board/3`` (exports of votes opened before format 4) is the same without
+``final`` and ``result`` in the heads; format ``gongzhi-board/2`` (before format 3) also without
+``void`` entries. Both are still verified, and the output then says that the export predates
+final heads (a format 2 or 3 export cut back to an earlier head cannot be told from a whole
+one). ``manifest_hash`` covers the format named in the export, so a head signed for one
+format does not verify an export claiming another.
 
 The signing key in the export is trusted unless ``--key`` pins it: compare it with the key the
 portal publishes outside the export.
@@ -81,16 +88,17 @@ from voting.board_format import (
     CONSISTENCY_FIELDS,
     ELECTORATE_FIELDS,
     ENTRY_FIELDS,
-    FORMAT,
+    FINAL_FORMATS,
     FORMATS,
-    HEAD_FIELDS,
     PARTY_FIELDS,
     TOP_FIELDS,
     VOID,
     VOTE_FIELDS,
     entry_hash,
     entry_leaf,
+    head_fields,
     manifest_hash,
+    result_digest,
 )
 from voting.board_format import parse_time as _time
 from voting.merkle import MerkleTree, leaf_hash, verify_consistency, verify_inclusion
@@ -105,6 +113,10 @@ from voting.sealing import (
 )
 
 MAX_PROBLEMS = 50
+PREDATES_FINAL_HEADS = (
+    "this export ({format}) predates final heads: it cannot show that it was not cut back to "
+    "an earlier signed head; compare its last head with the one the portal shows"
+)
 
 _HEX64 = re.compile(r"[0-9a-f]{64}")
 
@@ -207,12 +219,12 @@ def _check_format(data: object, problems: _Problems) -> _Board | None:
     when a part is broken (``problems`` then says what)."""
     if not _check_top(data, problems):
         return None
-    channels = (*CHANNELS, VOID) if data["format"] == FORMAT else CHANNELS
+    channels = CHANNELS if data["format"] == FORMATS[0] else (*CHANNELS, VOID)
     _check_vote(data["vote"], problems)
     party_area = _check_electorate(data["electorate"], problems)
     keys, private = _check_keys(data, problems)
     entries = _check_entries(data["entries"], channels, problems)
-    heads = _check_head_fields(data["heads"], problems)
+    heads = _check_head_fields(data["heads"], data["format"], problems)
     consistency = _check_consistency_fields(data["consistency"], problems)
     if problems:
         return None
@@ -379,15 +391,23 @@ class _Heads:
     time: list[datetime] = field(default_factory=list)
 
 
-def _check_head_fields(heads: object, problems: _Problems) -> _Heads:
+def _check_head_fields(heads: object, format: str, problems: _Problems) -> _Heads:  # noqa: A002
     if not isinstance(heads, list) or not heads:
         problems.add("heads is not a non-empty list of signed tree heads")
         heads = []
     parsed = _Heads(rows=heads)
+    fields = head_fields(format)
     for i, head in enumerate(heads):
         where = f"signed head {i}"
-        if not _keys(where, head, HEAD_FIELDS, problems):
+        if not _keys(where, head, fields, problems):
             continue
+        if format in FINAL_FORMATS:
+            if not isinstance(head["final"], bool):
+                problems.add(f"{where}: final is not true or false")
+            elif head["final"] and _hex(head["result"]) is None:
+                problems.add(f"{where}: it is final but its result is not 64 lowercase hex digits")
+            elif not head["final"] and head["result"] is not None:
+                problems.add(f"{where}: it is not final but signs a result")
         if not _is_int(head["size"]) or head["size"] < 0:
             problems.add(f"{where}: size is not a non-negative integer")
         root = _hex(head["root"])
@@ -488,6 +508,31 @@ def _check_tree(board: _Board, problems: _Problems) -> MerkleTree:
             f"has size {last})"
         )
     return tree
+
+
+def _check_final(board: _Board, problems: _Problems) -> bool | None:
+    """Rule 3, final head (format 4): a counted board ends with its one final head; an open
+    board has none. Returns whether the board is final, or None for a format without final
+    heads. That the final head signs the export's result is checked after the recount."""
+    if board.format not in FINAL_FORMATS:
+        return None
+    finals = [i for i, head in enumerate(board.heads) if head["final"]]
+    last = len(board.heads) - 1
+    if board.vote_private_key is None:
+        if finals:
+            problems.add(f"signed head {finals[0]} is final but the vote is still open")
+        return False
+    if last not in finals:
+        problems.add(
+            f"the last signed head (head {last}, size {board.heads[last]['size']}) is not the "
+            "final head signed at the count: the export was cut back to an earlier signed head, "
+            "or its final head was removed"
+        )
+        return False
+    if len(finals) > 1:
+        problems.add(f"signed head {finals[0]} is final but is not the last head")
+        return False
+    return True  # its result digest is checked after the recount (rule 8)
 
 
 def _check_consistency(board: _Board, problems: _Problems) -> None:
@@ -661,7 +706,7 @@ def _channels(board: _Board, current: dict[str, int]) -> dict[str, int]:
     """Counted ballots per channel; a void entry counts under the channel of the ballot it
     reinstates, or as ``void`` when it reinstates none (format 3)."""
     channels = {c: 0 for c in CHANNELS}
-    if board.format == FORMAT:
+    if board.format != FORMATS[0]:  # format 2 has no void entries
         channels[VOID] = 0
     for i in current.values():
         if board.entries[i]["channel"] == VOID:
@@ -709,6 +754,9 @@ def verify_export(data: dict, *, signing_key: bytes | None = None) -> VerifyRepo
     if problems:
         return done()
     summary["root"] = tree.root().hex()
+    summary["final"] = _check_final(board, problems)
+    if problems:
+        return done()
     _check_consistency(board, problems)
     if problems:
         return done()
@@ -733,6 +781,11 @@ def verify_export(data: dict, *, signing_key: bytes | None = None) -> VerifyRepo
     diff = _first_difference(data["result"], recount)
     if diff:
         problems.add(f"the published result differs from the recount: {diff}")
+    elif summary["final"] and board.heads[-1]["result"] != result_digest(data["result"]):
+        problems.add(
+            f"the final signed head (head {len(board.heads) - 1}) signs another result than the "
+            "one in the export"
+        )
     return done()
 
 
@@ -794,7 +847,9 @@ def _summary_line(summary: dict) -> str:
         + ", ".join(f"{n} {c}" for c, n in channels.items())
         + ")"
         + (f", {voided} voided with no earlier ballot to count" if voided else "")
-        + f", {summary['heads']} signed heads, root {summary['root']}"
+        + f", {summary['heads']} signed heads"
+        + (" (the last is final and signs the result)" if summary.get("final") else "")
+        + f", root {summary['root']}"
     ]
     result = summary.get("result")
     if result is None:
@@ -814,7 +869,7 @@ def _summary_line(summary: dict) -> str:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m voting.verify",
-        description="Verify a Gongzhi vote bulletin board export (gongzhi-board/2 or /3).",
+        description="Verify a Gongzhi vote bulletin board export (gongzhi-board/2, /3 or /4).",
     )
     parser.add_argument("file", help="the export (JSON)")
     parser.add_argument("--key", help="the portal's signing key (base64) to pin")
@@ -842,6 +897,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"FAIL: {report.problems[0]}")
         return 1
     print(f"OK: {_summary_line(report.summary)}")
+    if report.summary.get("final") is None:
+        print(f"NOTE: {PREDATES_FINAL_HEADS.format(format=data['format'])}")
     if args.receipt is not None:
         found, message = check_receipt(data, args.receipt)
         print(("OK: " if found else "FAIL: ") + message)

@@ -86,10 +86,12 @@ def _export(client, vote) -> dict:
 
 
 def test_heads_signed_while_open_and_at_close(counted):
-    """A head every minute only when the board grew, and one at close covering every entry."""
+    """A head every minute only when the board grew, one at close covering every entry, and the
+    count's final head over the same entries."""
     vote = counted["vote"]
-    sizes = list(TreeHead.objects.filter(vote=vote).values_list("size", flat=True))
-    assert sizes == [2, 5]  # the closing head found nothing new after minute 6
+    sizes = list(TreeHead.objects.filter(vote=vote).values_list("size", "final"))
+    # the closing head found nothing new after minute 6; the count signed the final head
+    assert sizes == [(2, False), (5, False), (5, True)]
     assert vote.status == VoteStatus.PUBLICISED
     assert board.board_head_sign(vote=vote) is None  # idempotent
     for head in TreeHead.objects.filter(vote=vote):
@@ -103,7 +105,7 @@ def test_closing_head_signed_by_advance_votes(estate):
     _cast(vote, estate, "A", "agree")
     tasks.advance_votes(now=vote.closes_at)
     heads = list(TreeHead.objects.filter(vote=vote))
-    assert [h.size for h in heads] == [1]
+    assert [(h.size, h.final) for h in heads] == [(1, False), (1, True)]  # closed, then counted
     vote.refresh_from_db()
     assert heads[0].time >= vote.closed_at - timedelta(seconds=1)
 

@@ -13,11 +13,13 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from portal.accounts.sms import LocmemSMSBackend
 from portal.notifications import kinds
+from portal.notifications.models import Notification
 from portal.organisations.models import OrgKind, Role
 from tests.factories import add_units, make_user, staff
 from tests.notifying import assert_link_opens, assert_told, use_base
 from tests.voting.factories import draft_vote, finish, link_user, open_vote, party
 from voting import services, tasks
+from voting.board_format import seal_for_entry
 from voting.models import Ballot
 
 pytestmark = pytest.mark.django_db
@@ -210,3 +212,30 @@ def test_an_upheld_objection_tells_the_objector_the_committee_and_the_owners(
     )
     path = assert_link_opens(client, "voting.vote_set_aside", b)
     assert path == f"/votes/{vote.pk}/result/"
+
+
+def test_a_refused_count_tells_the_committee_and_the_street_once(
+    client, v, django_capture_on_commit_callbacks
+):
+    """A ballot row that disagrees with the board: the count refuses and the organising
+    committee and the street office are told (once, however often the worker retries)."""
+    estate, a, b, z = v["estate"], v["a"], v["b"], v["z"]
+    vote = open_vote(estate)
+    services.ballot_cast(actor=a, vote=vote, party=party(estate, "A"), choice="oppose")
+    ballot = Ballot.objects.get(vote=vote, party=party(estate, "A"))
+    forged = seal_for_entry("agree", bytes(vote.public_key), vote.board_id, ballot.pseudonym)
+    Ballot.objects.filter(pk=ballot.pk).update(sealed_choice=forged)
+    later = vote.closes_at + timedelta(seconds=1)
+    services.vote_close(vote=vote, now=later)
+    for _ in range(2):
+        with django_capture_on_commit_callbacks(execute=True):
+            with pytest.raises(services.VoteError):
+                services.vote_count(vote=vote, now=later)
+    assert_told(
+        "voting.count_refused",
+        to=[v["committee"], v["street"]],
+        not_to=[v["other_committee"], v["other_street"], a, b, z],
+    )
+    assert Notification.objects.filter(kind="voting.count_refused").count() == 2  # once each
+    assert_link_opens(client, "voting.count_refused", v["committee"])
+    assert_link_opens(client, "voting.count_refused", v["street"])

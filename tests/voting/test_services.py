@@ -315,14 +315,19 @@ def test_board_export_verifies(estate):
         vote.board_vote_json(), electorate, base64.b64encode(bytes(vote.public_key)).decode()
     )
     assert manifest == vote.manifest
-    head = make_head(
-        keys.signing_key(),
-        vote_id=vote.board_id,
-        tree=tree,
-        size=len(entries),
-        time=services.board_time(vote.closed_at),
-        manifest=manifest,
-    )
+    heads = [
+        make_head(
+            keys.signing_key(),
+            vote_id=vote.board_id,
+            tree=tree,
+            size=len(entries),
+            time=services.board_time(at),
+            manifest=manifest,
+            final=final,
+            result=vote.result if final else None,
+        )
+        for at, final in ((vote.closed_at, False), (vote.counted_at, True))
+    ]
     export = build_export(
         vote=vote.board_vote_json(),
         electorate=electorate,
@@ -330,7 +335,7 @@ def test_board_export_verifies(estate):
         vote_public_key=bytes(vote.public_key),
         vote_private_key=bytes(vote.private_key),
         entries=entries,
-        heads=[head],
+        heads=heads,
         result=vote.result,
     )
     report = verify_export(json.loads(json.dumps(export)))

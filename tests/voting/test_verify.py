@@ -112,6 +112,7 @@ def build_board(
             size=size,
             time=f"2026-11-24T11:{i:02d}:00+08:00",
             manifest=manifest,
+            final=False,
         )
         for i, size in enumerate(head_sizes)
     ]
@@ -122,6 +123,19 @@ def build_board(
     for p, a in phantom_parties:
         base_areas[pseudo(p)] = a
     result = tally.result_to_json(tally.tally(VOTE["matter"], base_areas, counted))
+    if closed:  # the count's final head over the closing board, signing the result
+        heads.append(
+            make_head(
+                signing,
+                vote_id=VOTE["id"],
+                tree=tree,
+                size=head_sizes[-1],
+                time="2026-11-24T12:00:00+08:00",
+                manifest=manifest,
+                final=True,
+                result=result,
+            )
+        )
     export = build_export(
         vote=VOTE,
         electorate=electorate,

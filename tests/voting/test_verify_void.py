@@ -6,11 +6,14 @@ from __future__ import annotations
 
 import base64
 
+import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from voting import tally
 from voting.board_format import (
+    FINAL_FORMATS,
     FORMAT,
+    FORMAT_3,
     build_export,
     electorate_json,
     entry_hash,
@@ -78,7 +81,22 @@ def build(spec, *, fmt=FORMAT):
         size=len(entries),
         time="2026-11-28T11:00:00+08:00",
         manifest=manifest,
+        final=False if fmt in FINAL_FORMATS else None,
     )
+    heads = [head]
+    if fmt in FINAL_FORMATS:  # format 4: the count's final head signs the result
+        heads.append(
+            make_head(
+                signing,
+                vote_id=VOTE["id"],
+                tree=tree,
+                size=len(entries),
+                time="2026-11-28T11:05:00+08:00",
+                manifest=manifest,
+                final=True,
+                result=result,
+            )
+        )
     return build_export(
         vote=VOTE,
         electorate=electorate,
@@ -86,7 +104,7 @@ def build(spec, *, fmt=FORMAT):
         vote_public_key=public,
         vote_private_key=private,
         entries=entries,
-        heads=[head],
+        heads=heads,
         result=result,
         format=fmt,
     )
@@ -104,8 +122,9 @@ HONEST = [
 ]
 
 
-def test_void_entries_verify_and_recount():
-    report = verify_export(build(HONEST))
+@pytest.mark.parametrize("fmt", [FORMAT, FORMAT_3])
+def test_void_entries_verify_and_recount(fmt):
+    report = verify_export(build(HONEST, fmt=fmt))
     assert report.ok, report.problems
     result = report.summary["result"]
     assert result["agree"]["heads"] == 1 and result["oppose"]["heads"] == 0
@@ -152,10 +171,22 @@ def test_format_2_exports_still_verify_and_know_no_void():
 
 def test_format_is_signed_in_the_manifest():
     """A format 3 board relabelled format 2 (or back) no longer matches its signed heads."""
-    export = build(HONEST[:4])
+    export = build(HONEST[:4], fmt=FORMAT_3)
     export["format"] = "gongzhi-board/2"
     report = verify_export(export)
     assert not report.ok and "signs another vote setup" in report.problems[0]
+
+
+def test_format_4_relabelled_3_fails():
+    """Passing a format 4 board off as format 3 (which has no final heads) does not work: its
+    heads carry the final flag, and the manifest signs format 4."""
+    export = build(HONEST)
+    export["format"] = FORMAT_3
+    assert not verify_export(export).ok
+    for head in export["heads"]:
+        head.pop("final"), head.pop("result")
+    report = verify_export(export)
+    assert not report.ok and "does not verify" in report.problems[0]
 
 
 def test_receipt_of_a_voided_ballot_says_it_does_not_count():
