@@ -4,7 +4,8 @@ Everything goes through ``voting.services`` with times in the past where needed,
 bulletin boards, receipts and results are real:
 
 - 滨江花园 (binjiang): an OPEN vote (matter 4) with about 45% turnout so far (online, paper and
-  proxy ballots) where the demo owners owner1..3.binjiang have NOT voted yet; a FINAL passed
+  proxy ballots) where the demo owners owner1..3.binjiang have NOT voted yet, its notice
+  delivered on every channel with some parties not reached (``demo_delivery``); a FINAL passed
   vote (matter 5); a DRAFT; a SCHEDULED vote.
 - 范罗山小区 (fanluoshan-xq): a PUBLICISED vote that failed on area (heads agree, area does not),
   objection period running, with one open objection for the street office to rule on; a
@@ -184,6 +185,10 @@ def _binjiang(estate: Estate, rng: random.Random) -> None:
         )
         services.proxy_decide(actor=committee, authorization=auth, approve=True)
         services.ballot_cast(actor=proxy_user, vote=v, party=p, choice="agree", channel="proxy")
+    # The notice's delivery on every channel, some parties not reached (voting/demo_delivery.py).
+    from .demo_delivery import deliver_notice
+
+    deliver_notice(v, committee, PNG, rng)
 
     # A draft and a scheduled vote.
     _make(

@@ -101,3 +101,7 @@ rules.add_perm("voting.view_result", owner | watcher | has_public_result)
 rules.add_perm("voting.object", owner)
 # ``obj`` is a Vote or an Objection (its node is its vote's estate); None: "rules anywhere".
 rules.add_perm("voting.rule_objection", is_objection_ruler)
+# The delivery of a vote's notice (送达): the organiser records the posting and the handovers;
+# the street office over the estate follows it too (docs/voting.md).
+rules.add_perm("voting.view_delivery", is_vote_organiser | is_estate_street_office)
+rules.add_perm("voting.record_delivery", is_vote_organiser)

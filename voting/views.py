@@ -209,6 +209,7 @@ def vote_detail(request, vote):
         else []
     )
     context["may_rule"] = user.has_perm("voting.rule_objection", vote)
+    context["may_view_delivery"] = user.has_perm("voting.view_delivery", vote)
     return render(request, "voting/vote_detail.html", context)
 
 
