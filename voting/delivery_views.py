@@ -8,6 +8,7 @@ from __future__ import annotations
 from django import forms
 from django.conf import settings
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -78,6 +79,8 @@ def present(records) -> list[dict]:
     ]
 
 
+DELIVERY_PAGE_SIZE = 100
+
 #: The record stays readable after the vote (for a dispute); not for a draft (no notice yet).
 VIEW_STATUSES = tuple(s for s in VoteStatus.values if s != VoteStatus.DRAFT)
 
@@ -116,13 +119,16 @@ def delivery(request, vote):
     """The parties not reached (and, on ``?all=1``, every party's record)."""
     overview = delivery_overview(vote)
     show_all = request.GET.get("all") == "1"
+    listed = overview["records"] if show_all else overview["not_reached"]
+    page = Paginator(listed, DELIVERY_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "voting/delivery.html",
         {
             "vote": vote,
             **overview,
-            "rows": present(overview["records"] if show_all else overview["not_reached"]),
+            "rows": present(page.object_list),
+            "page": page,
             "channel_labels": CHANNEL_LABELS,
             "show_all": show_all,
             "may_record": request.user.has_perm("voting.record_delivery", vote)
