@@ -18,13 +18,14 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from portal.notifications.models import Delivery, Notification
 from portal.notifications.services import delivery_receipt_record, delivery_send, mark_read
 from portal.organisations.models import OrgKind, Role
+from property.registry.models import OwnerParty
 from tests.factories import add_units, staff
-from tests.pdfcheck import pdf_lines, signature_valid
+from tests.pdfcheck import pdf_layout_faults, pdf_lines, signature_valid
 from tests.voting.factories import draft_vote, link_user, open_vote, party
 from voting import services
 from voting.delivery_report import DeliveryEvent, PartyRow, party_records, summary
@@ -291,10 +292,18 @@ def test_the_signed_pdf_gives_the_per_party_record(v):
     notice_posting_record(
         actor=v["committee"], vote=vote, posted_at=timezone.now(), place="东门公告栏", photo=png()
     )
-    pdf = delivery_pdf_bytes(vote)
+    # A long name (a company, masked character by character) must stay in its column.
+    OwnerParty.objects.filter(pk=party(v["estate"], "C").pk).update(
+        label="芜湖市滨江房地产开发有限责任公司"
+    )
+    with translation.override("zh-hans"):
+        pdf = delivery_pdf_bytes(vote)
     assert signature_valid(pdf)
     lines = pdf_lines(pdf)
-    assert any(line.startswith("1-104 D* 80.00") for line in lines), lines
+    assert "表决通知送达记录" in lines
+    assert "已送达的业主 0/4" in lines
+    assert any(line.startswith("1-104 D* 80.00 否 小区张贴 · 已张贴 · ") for line in lines), lines
+    assert pdf_layout_faults(pdf) == []
 
 
 # ---- the pages -----------------------------------------------------------------------------
