@@ -129,7 +129,6 @@ def not_reached(records: Iterable[PartyRecord]) -> list[PartyRecord]:
 class Summary:
     parties: int
     reached: int
-    area_centi_total: int
     by_channel: dict[str, int]
 
     @property
@@ -146,6 +145,5 @@ def summary(records: list[PartyRecord]) -> Summary:
     return Summary(
         parties=len(records),
         reached=sum(1 for r in records if r.reached),
-        area_centi_total=sum(int(r.area * 100) for r in records),
         by_channel=by_channel,
     )
