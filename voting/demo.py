@@ -4,8 +4,9 @@ Everything goes through ``voting.services`` with times in the past where needed,
 bulletin boards, receipts and results are real:
 
 - 滨江花园 (binjiang): an OPEN vote (matter 4) with about 45% turnout so far (online, paper and
-  proxy ballots) where the demo owners owner1..3.binjiang have NOT voted yet, and one round
-  of reminders sent by hand; a FINAL passed
+  proxy ballots) where the demo owners owner1..3.binjiang have NOT voted yet, its notice
+  delivered on every channel with some parties not reached (``demo_delivery``), and one
+  round of reminders sent by hand; a FINAL passed
   vote (matter 5); a DRAFT; a SCHEDULED vote.
 - 范罗山小区 (fanluoshan-xq): a PUBLICISED vote that failed on area (heads agree, area does not),
   objection period running, with one open objection for the street office to rule on; a
@@ -29,6 +30,7 @@ from portal.core import demo as core_demo
 from property.registry.models import Estate, OwnerParty, Person
 
 from . import board, reminder_services, services
+from .demo_delivery import deliver_notice
 from .models import Channel, Vote, VoteElector
 
 # A 1x1 PNG: stands in for a scanned paper ballot or a signed authorization.
@@ -192,8 +194,10 @@ def _binjiang(estate: Estate, rng: random.Random) -> None:
         )
         services.proxy_decide(actor=committee, authorization=auth, approve=True)
         services.ballot_cast(actor=proxy_user, vote=v, party=p, choice="agree", channel="proxy")
-    # Issue 17: the committee sent one round of reminders by hand yesterday (the scheduled
-    # rounds, halfway and before close, are still to come).
+    # The notice's delivery on every channel, some parties not reached (voting/demo_delivery.py).
+    deliver_notice(v, committee, PNG, rng)
+    # The committee sent one round of reminders by hand yesterday (the scheduled rounds,
+    # halfway and before close, are still to come).
     reminder_services.reminder_send_manual(actor=committee, vote=v, now=now - timedelta(days=1))
 
     # A draft and a scheduled vote.

@@ -750,6 +750,57 @@ class ReminderRound(models.Model):
     def __str__(self):
         return f"{self.vote_id}:{self.code}@{self.sent_at:%Y-%m-%d %H:%M}"
 
+
+# --- delivery of the vote notice (送达; DOMAIN.md §1 "Participation"; docs/voting.md) ---------
+
+
+class NoticeStep(models.TextChoices):
+    SCHEDULED = "scheduled", _("Notice of the vote")
+    OPENED = "opened", _("Vote opened")
+
+
+class VoteNotice(models.Model):
+    """The link between a vote and one in-portal notice of it sent to one account (the notice
+    of the vote, or its opening): the notification's own fields do not name the vote."""
+
+    vote = models.ForeignKey(Vote, on_delete=models.CASCADE, related_name="notices")
+    notification = models.OneToOneField(
+        "notifications.Notification", on_delete=models.CASCADE, related_name="vote_notice"
+    )
+    step = models.CharField(_("step"), max_length=10, choices=NoticeStep.choices)
+
+    class Meta:
+        verbose_name = _("vote notice sent")
+        verbose_name_plural = _("vote notices sent")
+
+    def __str__(self):
+        return f"{self.vote_id}/{self.step}/{self.notification_id}"
+
+
+posting_path = PrivateUploadTo("votes/notice-posted")
+handover_path = PrivateUploadTo("votes/notice-handed")
+
+
+class NoticePosting(models.Model):
+    """The paper notice of a vote posted in the estate, with a photo, its time and place."""
+
+    vote = models.ForeignKey(Vote, on_delete=models.CASCADE, related_name="notice_postings")
+    posted_at = models.DateTimeField(_("posted at"))
+    place = models.CharField(_("place"), max_length=200)
+    photo = models.FileField(_("photo"), upload_to=posting_path, storage=private_storage)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(_("recorded at"))
+
+    class Meta:
+        verbose_name = _("notice posted in the estate")
+        verbose_name_plural = _("notices posted in the estate")
+        ordering = ["posted_at", "pk"]
+
+    def __str__(self):
+        return f"{self.vote_id}: {self.place}"
+
     @property
     def governing_node(self):
         return self.vote.governing_node
@@ -772,3 +823,30 @@ class PartyReminder(models.Model):
 
     def __str__(self):
         return f"{self.vote_id}:{self.party_id}"
+
+
+class NoticeHandover(models.Model):
+    """The notice of a vote handed to a party in person, with the signed receipt's scan."""
+
+    vote = models.ForeignKey(Vote, on_delete=models.CASCADE, related_name="notice_handovers")
+    party = models.ForeignKey(OwnerParty, on_delete=models.PROTECT, related_name="+")
+    handed_at = models.DateTimeField(_("handed over at"))
+    signature = models.FileField(
+        _("signature scan"), upload_to=handover_path, storage=private_storage
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(_("recorded at"))
+
+    class Meta:
+        verbose_name = _("notice handed over")
+        verbose_name_plural = _("notices handed over")
+        ordering = ["handed_at", "pk"]
+
+    def __str__(self):
+        return f"{self.vote_id}/{self.party_id}"
+
+    @property
+    def governing_node(self):
+        return self.vote.governing_node

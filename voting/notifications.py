@@ -8,6 +8,7 @@ a ballot entered for them that they did not cast.
 
 from __future__ import annotations
 
+from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils import timezone
@@ -162,6 +163,10 @@ def not_voted_parties(vote):
     )
 
 
+#: The steps of ``tell_owners`` that give owners the notice of the vote (docs/voting.md, 送达).
+NOTICE_STEPS = ("scheduled", "opened")
+
+
 def tell_owners(vote, step: str, *, now=None) -> None:
     """A step of the vote told to the owners of the estate: ``scheduled``, ``opened``,
     ``closing`` (only parties of the electorate that have not voted), ``counted``, ``final``,
@@ -173,13 +178,20 @@ def tell_owners(vote, step: str, *, now=None) -> None:
         url = reverse("voting:result", args=[vote.pk])
     else:
         url = reverse("voting:detail", args=[vote.pk])
-    notify(
-        recipients=owner_accounts(vote.estate, parties=parties),
-        kind=kind,
-        params=_params(vote),
-        url=url,
-        now=now,
-    )
+    with transaction.atomic():  # the notices and their link to the vote, together
+        sent = notify(
+            recipients=owner_accounts(vote.estate, parties=parties),
+            kind=kind,
+            params=_params(vote),
+            url=url,
+            now=now,
+        )
+        if step in NOTICE_STEPS:  # the notice of the vote: kept for its proof of delivery (送达)
+            from .models import VoteNotice
+
+            VoteNotice.objects.bulk_create(
+                VoteNotice(vote=vote, notification=n, step=step) for n in sent
+            )
 
 
 def tell_proxy_decided(auth) -> None:

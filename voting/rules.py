@@ -104,3 +104,7 @@ rules.add_perm("voting.rule_objection", is_objection_ruler)
 # The canvass list of an open vote (issue 17): the parties not yet voted, to visit door to door.
 # The estate's owners' committee and the street office over it (not the residents' committee).
 rules.add_perm("voting.canvass", is_estate_committee | is_estate_street_office)
+# The delivery of a vote's notice (送达): the organiser records the posting and the handovers;
+# the street office over the estate follows it too (docs/voting.md).
+rules.add_perm("voting.view_delivery", is_vote_organiser | is_estate_street_office)
+rules.add_perm("voting.record_delivery", is_vote_organiser)

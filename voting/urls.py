@@ -33,3 +33,22 @@ urlpatterns = [
     path("<int:pk>/reminders/send/", canvass_views.reminder_send, name="reminder_send"),
     path("", include("voting.board_urls")),
 ]
+
+# The delivery of the vote notice (送达): voting/delivery_views.py.
+from . import delivery_views  # noqa: E402
+
+urlpatterns += [
+    path("<int:pk>/delivery/", delivery_views.delivery, name="delivery"),
+    path("<int:pk>/delivery/posted/", delivery_views.delivery_posting, name="delivery_posting"),
+    path(
+        "<int:pk>/delivery/handed/<int:party_id>/",
+        delivery_views.delivery_handover,
+        name="delivery_handover",
+    ),
+    path(
+        "<int:pk>/delivery/<slug:kind>/<int:file_id>/file/",
+        delivery_views.delivery_file,
+        name="delivery_file",
+    ),
+    path("<int:pk>/delivery.pdf", delivery_views.delivery_pdf, name="delivery_pdf"),
+]

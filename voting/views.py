@@ -210,6 +210,7 @@ def vote_detail(request, vote):
     )
     context["may_rule"] = user.has_perm("voting.rule_objection", vote)
     _add_participation(context, user, vote, now)
+    context["may_view_delivery"] = user.has_perm("voting.view_delivery", vote)
     return render(request, "voting/vote_detail.html", context)
 
 

@@ -8,6 +8,13 @@ refuses the development backends (``portal.accounts.checks``).
 The development backends never show a whole phone number (``portal.core.masking``). They do
 show the message, code included: that is how a developer signs up without a gateway (console)
 and how the browser tests read the code (file). Tests keep an outbox (locmem).
+
+Delivery receipts (送达回执): ``send`` returns the gateway's id for the text it accepted, or
+``None``. A backend whose gateway later reports whether the text reached the phone sets
+``reports_receipts = True`` and the deployment feeds each receipt to
+``portal.notifications.services.delivery_receipt_record(gateway_ref=, delivered=, at=)``.
+None of the development backends (console, file, locmem) reports a receipt: a text they
+"send" stays "handed to the gateway" with no receipt.
 """
 
 import json
@@ -25,7 +32,11 @@ logger = logging.getLogger(__name__)
 
 
 class BaseSMSBackend:
-    def send(self, phone: str, message: str) -> None:  # pragma: no cover - interface
+    #: Whether the gateway reports delivery receipts (see the module's docstring).
+    reports_receipts = False
+
+    def send(self, phone: str, message: str) -> str | None:  # pragma: no cover - interface
+        """Hand the text to the gateway; return its id for the text (for receipts), or None."""
         raise NotImplementedError
 
 
@@ -37,12 +48,14 @@ class ConsoleSMSBackend(BaseSMSBackend):
 
 
 class LocmemSMSBackend(BaseSMSBackend):
-    """Keeps messages in ``outbox`` for tests."""
+    """Keeps messages in ``outbox`` for tests; returns a reference (``locmem-<n>``) so that a test
+    can feed a receipt to ``delivery_receipt_record``, though it reports none itself."""
 
     outbox: list[tuple[str, str]] = []
 
-    def send(self, phone: str, message: str) -> None:
+    def send(self, phone: str, message: str) -> str:
         LocmemSMSBackend.outbox.append((phone, message))
+        return f"locmem-{len(LocmemSMSBackend.outbox)}"
 
 
 class FileSMSBackend(BaseSMSBackend):
@@ -60,11 +73,14 @@ class FileSMSBackend(BaseSMSBackend):
 class HttpGatewaySMSBackend(BaseSMSBackend):
     """Production: posts ``{"phone": "+86…", "message": "…"}`` as JSON to ``SMS_GATEWAY_URL``
     (HTTPS) with ``Authorization: Bearer SMS_GATEWAY_TOKEN``; any answer but 2xx is an error.
-    For a city SMS platform with another protocol, write a class with the same ``send``."""
+    An ``id`` in a JSON answer is kept as the text's gateway reference, which a receipt the
+    gateway reports later names. For a city SMS platform with another protocol, write a class
+    with the same ``send``."""
 
     timeout = 10
+    reports_receipts = True
 
-    def send(self, phone: str, message: str) -> None:
+    def send(self, phone: str, message: str) -> str | None:
         response = requests.post(
             settings.SMS_GATEWAY_URL,
             json={"phone": phone, "message": message},
@@ -72,6 +88,11 @@ class HttpGatewaySMSBackend(BaseSMSBackend):
             timeout=self.timeout,
         )
         response.raise_for_status()
+        try:
+            ref = response.json().get("id")
+        except (ValueError, AttributeError):
+            return None
+        return str(ref)[:64] if ref else None
 
 
 DEVELOPMENT_BACKENDS = (ConsoleSMSBackend, FileSMSBackend, LocmemSMSBackend)
@@ -83,5 +104,6 @@ def get_backend_class():
     return import_string(settings.SMS_BACKEND)
 
 
-def send_sms(phone: str, message: str) -> None:
-    get_backend_class()().send(phone, message)
+def send_sms(phone: str, message: str) -> str | None:
+    """Send a text; returns the gateway's reference for it, or None."""
+    return get_backend_class()().send(phone, message)

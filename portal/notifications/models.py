@@ -58,6 +58,14 @@ class DeliveryStatus(models.TextChoices):
     FAILED = "failed", pgettext_lazy("delivery", "Failed")
 
 
+class ReceiptStatus(models.TextChoices):
+    """What the SMS gateway reported back for a text it accepted (a delivery receipt)."""
+
+    NONE = "", _("No receipt")
+    DELIVERED = "delivered", pgettext_lazy("delivery", "Delivered")
+    UNDELIVERED = "undelivered", pgettext_lazy("delivery", "Not delivered")
+
+
 class Delivery(models.Model):
     notification = models.ForeignKey(
         Notification,
@@ -80,11 +88,21 @@ class Delivery(models.Model):
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     last_error = models.CharField(_("last error"), max_length=200, blank=True)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    # The gateway's id for a text it accepted, and its delivery receipt when the backend reports
+    # one (``portal.accounts.sms``: the development backends report none).
+    gateway_ref = models.CharField(_("gateway reference"), max_length=64, blank=True)
+    receipt = models.CharField(
+        _("delivery receipt"), max_length=12, choices=ReceiptStatus.choices, blank=True
+    )
+    receipt_at = models.DateTimeField(_("receipt at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("delivery")
         verbose_name_plural = _("deliveries")
-        indexes = [models.Index(fields=["status", "attempts"], name="notif_delivery_status")]
+        indexes = [
+            models.Index(fields=["status", "attempts"], name="notif_delivery_status"),
+            models.Index(fields=["gateway_ref"], name="notif_delivery_gateway_ref"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(notification__isnull=False)

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from portal.core.links import absolute_reverse, absolute_url
 
 from . import kinds
-from .models import Channel, Delivery, DeliveryStatus, Notification, Preference
+from .models import Channel, Delivery, DeliveryStatus, Notification, Preference, ReceiptStatus
 
 MAX_ATTEMPTS = 5
 
@@ -178,9 +178,10 @@ def delivery_send(*, delivery: Delivery, now: datetime | None = None) -> bool:
     if delivery.status == DeliveryStatus.SENT:
         return True
     delivery.attempts += 1
+    ref = None
     try:
         if delivery.notification_id is None:  # a text of its own to a bare phone number
-            send_sms(delivery.phone, delivery.text)
+            ref = send_sms(delivery.phone, delivery.text)
         elif delivery.channel == Channel.EMAIL:
             message = _message(delivery.notification)
             send_mail(
@@ -188,7 +189,7 @@ def delivery_send(*, delivery: Delivery, now: datetime | None = None) -> bool:
             )
         else:
             message = _message(delivery.notification)
-            send_sms(delivery.notification.recipient.phone, message["sms"])
+            ref = send_sms(delivery.notification.recipient.phone, message["sms"])
     except Exception as exc:  # noqa: BLE001 - any gateway failure is recorded and retried
         delivery.status = DeliveryStatus.FAILED
         delivery.last_error = f"{type(exc).__name__}: {exc}"[:200]
@@ -196,5 +197,25 @@ def delivery_send(*, delivery: Delivery, now: datetime | None = None) -> bool:
         return False
     delivery.status = DeliveryStatus.SENT
     delivery.sent_at = now or timezone.now()
-    delivery.save(update_fields=["status", "attempts", "sent_at"])
+    delivery.gateway_ref = str(ref)[:64] if isinstance(ref, str) else ""
+    delivery.save(update_fields=["status", "attempts", "sent_at", "gateway_ref"])
     return True
+
+
+def delivery_receipt_record(
+    *, gateway_ref: str, delivered: bool, at: datetime | None = None
+) -> int:
+    """Record the SMS gateway's delivery receipt for the text it accepted as ``gateway_ref``:
+    delivered to the phone, or not. Returns how many deliveries it named (0 for an unknown
+    reference, which is ignored).
+
+    Preconditions: called by the deployment's receipt hook (the gateway's callback or a poller);
+    ``gateway_ref`` is what the backend's ``send`` returned. The first receipt stands; a later
+    one for the same text is ignored.
+    """
+    if not gateway_ref:
+        return 0
+    receipt = ReceiptStatus.DELIVERED if delivered else ReceiptStatus.UNDELIVERED
+    return Delivery.objects.filter(
+        gateway_ref=gateway_ref, channel=Channel.SMS, status=DeliveryStatus.SENT, receipt=""
+    ).update(receipt=receipt, receipt_at=at or timezone.now())

@@ -105,6 +105,20 @@ def _paper_for_owner(d):
     return {"pk": vote.pk, "n": entry.n}
 
 
+def _handover(d):
+    from voting.models import NoticeHandover
+
+    vote = _open(d)
+    return {"pk": vote.pk, "party_id": NoticeHandover.objects.filter(vote=vote).first().party_id}
+
+
+def _delivery_file(d):
+    from voting.models import NoticePosting
+
+    vote = _open(d)
+    return {"pk": vote.pk, "kind": "posted", "file_id": NoticePosting.objects.get(vote=vote).pk}
+
+
 COUNTED = {"kwargs": lambda d: {"pk": _vote(d, "publicised", "final", "counted").pk}}
 
 MATRIX = {
@@ -155,4 +169,11 @@ MATRIX = {
     # a round of reminders by hand for the organiser.
     "voting:canvass": Entry(allow={COMMITTEE, STREET}, **OPEN),
     "voting:reminder_send": Entry(allow={COMMITTEE}, method="post", **OPEN),
+    # The delivery of the notice (送达): the committee records it, the street office over the
+    # estate follows it; nobody else.
+    "voting:delivery": Entry(allow={COMMITTEE, STREET}, **OPEN),
+    "voting:delivery_pdf": Entry(allow={COMMITTEE, STREET}, **OPEN),
+    "voting:delivery_file": Entry(allow={COMMITTEE, STREET}, kwargs=_delivery_file),
+    "voting:delivery_posting": Entry(allow={COMMITTEE}, **OPEN),
+    "voting:delivery_handover": Entry(allow={COMMITTEE}, kwargs=_handover),
 }
