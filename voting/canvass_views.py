@@ -47,6 +47,8 @@ def canvass_list(request, vote):
             "turnout_time": summary,
             "may_enter_paper": Channel.PAPER in vote.channels
             and request.user.has_perm("voting.enter_paper", vote),
+            "may_record_delivery": request.user.has_perm("voting.record_delivery", vote),
+            "may_view_delivery": request.user.has_perm("voting.view_delivery", vote),
         },
     )
 

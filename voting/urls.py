@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from . import canvass_views, views
+from . import canvass_views, delivery_views, views
 
 app_name = "voting"
 
@@ -31,13 +31,7 @@ urlpatterns = [
     path("objections/<int:objection_id>/", views.objection_rule, name="objection_rule"),
     path("<int:pk>/canvass/", canvass_views.canvass_list, name="canvass"),
     path("<int:pk>/reminders/send/", canvass_views.reminder_send, name="reminder_send"),
-    path("", include("voting.board_urls")),
-]
-
-# The delivery of the vote notice (送达): voting/delivery_views.py.
-from . import delivery_views  # noqa: E402
-
-urlpatterns += [
+    # The delivery of the vote notice (送达).
     path("<int:pk>/delivery/", delivery_views.delivery, name="delivery"),
     path("<int:pk>/delivery/posted/", delivery_views.delivery_posting, name="delivery_posting"),
     path(
@@ -51,4 +45,5 @@ urlpatterns += [
         name="delivery_file",
     ),
     path("<int:pk>/delivery.pdf", delivery_views.delivery_pdf, name="delivery_pdf"),
+    path("", include("voting.board_urls")),
 ]

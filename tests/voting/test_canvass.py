@@ -83,8 +83,13 @@ def test_canvass_list_scoped_to_the_committees_estate_and_the_streets_area(clien
     # where there is a committee) does not.
     client.force_login(setup["committee"])
     assert f"?party={party(estate, '李四+赵六').pk}" in client.get(url).content.decode()
+    # The organiser records a handover from the list; the street office follows the delivery.
+    handover = reverse("voting:delivery_handover", args=[vote.pk, party(estate, "李四+赵六").pk])
+    assert handover in client.get(url).content.decode()
     client.force_login(setup["street"])
-    assert "?party=" not in client.get(url).content.decode()
+    text = client.get(url).content.decode()
+    assert "?party=" not in text and handover not in text
+    assert reverse("voting:delivery", args=[vote.pk]) in text
     for who in ("other_committee", "other_street", "company", "owner"):
         client.force_login(setup[who])
         assert client.get(url).status_code == 403, who
