@@ -71,19 +71,29 @@ def _open(vote: Vote, actor) -> Vote:
     return services.vote_open(vote=vote, now=vote.opens_at, notify=False)
 
 
-def _cast_all(vote: Vote, plan: list[tuple[OwnerParty, str]], actor, rng) -> None:
-    """Cast ``plan`` spread over the first part of the open period, online unless noted."""
+def _cast_all(
+    vote: Vote, plan: list[tuple[OwnerParty, str]], actor, rng, *, paper_every: int = 0
+) -> None:
+    """Cast ``plan`` spread over the first part of the open period, online, except every
+    ``paper_every``-th ballot, which the committee enters from paper (with its scan)."""
     start = vote.opens_at + timedelta(minutes=5)
     span = max((min(vote.closes_at, timezone.now()) - start).total_seconds() * 0.8, 60)
     step = span / max(len(plan), 1)
+    committee = _committee_user(vote.estate) if paper_every else None
     for i, (party, choice) in enumerate(plan):
-        services.ballot_cast(
-            actor=actor,
-            vote=vote,
-            party=party,
-            choice=choice,
-            now=start + timedelta(seconds=i * step + rng.random()),
-        )
+        at = start + timedelta(seconds=i * step + rng.random())
+        if paper_every and i % paper_every == paper_every - 1:
+            services.ballot_cast(
+                actor=committee,
+                vote=vote,
+                party=party,
+                choice=choice,
+                channel=Channel.PAPER,
+                scan=ContentFile(PNG, name=f"paper-{vote.pk}-{i}.png"),
+                now=at,
+            )
+            continue
+        services.ballot_cast(actor=actor, vote=vote, party=party, choice=choice, now=at)
 
 
 def _finish(vote: Vote, *, final: bool, publicised_days_ago: int | None = None) -> None:
@@ -141,7 +151,8 @@ def _binjiang(estate: Estate, rng: random.Random) -> None:
     plan = [
         (p, "agree" if rng.random() < 0.78 else rng.choice(["oppose", "abstain"])) for p in voters
     ]
-    _cast_all(v, plan, None, rng)
+    # One ballot in eight came on paper (older owners), entered by the committee.
+    _cast_all(v, plan, None, rng, paper_every=8)
     _finish(v, final=True)
 
     # The OPEN vote the demo owners can cast in (matter 4).
@@ -311,7 +322,7 @@ def _jiuzi(estate: Estate, rng: random.Random) -> None:
     rng.shuffle(parties)
     voters = parties[: int(len(parties) * 0.9)]
     plan = [(p, "agree" if i % 10 < 8 else "oppose") for i, p in enumerate(voters)]
-    _cast_all(v, plan, None, rng)
+    _cast_all(v, plan, None, rng, paper_every=5)
     _finish(v, final=True)
     v = _make(
         estate,
