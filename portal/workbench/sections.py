@@ -855,9 +855,10 @@ def owner_section(user) -> Section | None:
     if not units and not claims:
         start = {
             "text": _(
-                "You have no verified unit yet. Claim your unit: once the owners' committee or "
-                "the property company verifies it, your votes, receipts and fund ledger appear "
-                "here."
+                "You have no verified unit yet. Claim your unit with your identity card number and "
+                "the real estate certificate number: when both match the registry it is verified "
+                "at once; otherwise the owners' committee or the property company checks it. Then "
+                "your votes, receipts and fund ledger appear here."
             ),
             "url": reverse("registry:claim_new"),
             "action": _("Claim your unit"),
