@@ -36,10 +36,22 @@ def _party_name(party: OwnerParty, members: list[str]) -> str:
     return "、".join(mask_name(n) for n in members) if members else mask_name(party.label)
 
 
+def _contact_phone(person) -> str:
+    """The phone a canvasser may call: only where the owner allowed it (My property); their
+    account's verified phone, else the registry's."""
+    if person.contact_allowed_at is None:
+        return ""
+    user = person.user
+    if user is not None and user.phone and user.phone_verified:
+        return user.phone
+    return person.phone
+
+
 def canvass_list(vote: Vote) -> list[dict]:
     """The parties of the frozen electorate that have no current ballot, largest area first
     (then by first unit code): the party (for the paper-entry link), its masked name, its
-    frozen units (code, area), its area (m², Decimal) and heads (1)."""
+    frozen units (code, area), its area (m², Decimal) and heads (1), and the phones of the
+    members who allowed them on canvass lists (masked name and phone)."""
     electors = list(
         VoteElector.objects.filter(vote=vote)
         .exclude(Exists(Ballot.objects.filter(vote=vote, party=OuterRef("party"))))
@@ -55,14 +67,20 @@ def canvass_list(vote: Vote) -> list[dict]:
     ):
         units[fu.elector_id].append(fu.unit)
     members: dict[int, list[str]] = {e.party_id: [] for e in electors}
+    contacts: dict[int, list[dict]] = {e.party_id: [] for e in electors}
     through = OwnerParty.members.through.objects.filter(ownerparty_id__in=members)
-    for row in through.select_related("person").order_by("person__name", "person_id"):
-        members[row.ownerparty_id].append(row.person.name)
+    for row in through.select_related("person__user").order_by("person__name", "person_id"):
+        person = row.person
+        members[row.ownerparty_id].append(person.name)
+        phone = _contact_phone(person)
+        if phone:
+            contacts[row.ownerparty_id].append({"name": mask_name(person.name), "phone": phone})
     rows = [
         {
             "party": e.party,
             "name": _party_name(e.party, members[e.party_id]),
             "units": units[e.pk],
+            "contacts": contacts[e.party_id],
             "area": _m2(e.area_centi),
             "area_centi": e.area_centi,
         }

@@ -278,6 +278,11 @@ class Person(models.Model):
     identity_hash = models.CharField(max_length=64, unique=True, editable=False)
     identity_masked = models.CharField(_("identity number"), max_length=18, editable=False)
     phone = models.CharField(_("phone"), max_length=20, blank=True)
+    # The owner allowed the committee and the street office to see their phone on a vote's
+    # canvass list (to call or visit about a vote), and when; empty: never shown.
+    contact_allowed_at = models.DateTimeField(
+        _("contact shown for canvassing since"), null=True, blank=True
+    )
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

@@ -7,7 +7,7 @@ from django.db.models import Sum
 
 from voting.tally import party_areas
 
-from .models import Estate, OwnerParty, Ownership, Unit
+from .models import Estate, OwnerParty, Ownership, Person, Unit
 
 
 def current_ownerships(estate: Estate):
@@ -267,3 +267,11 @@ def open_claim_disputes(estates):
         .select_related("claim__estate")
         .order_by("filed_at", "id")
     )
+
+
+def contact_allowed_at(user):
+    """When the user's registry person allowed their phone on canvass lists; None if never,
+    withdrawn, or the user is no registry person."""
+    if not user.is_authenticated:
+        return None
+    return Person.objects.filter(user=user).values_list("contact_allowed_at", flat=True).first()

@@ -608,3 +608,32 @@ def registry_export(*, actor, estate: Estate, fmt: str, clear_identity: bool) ->
         details={"format": fmt, "identity": "clear" if clear_identity else "masked"},
     )
     return data
+
+
+# --- the owner's contact on canvass lists ---------------------------------------------------
+
+
+def contact_allow(*, actor, allow: bool, now=None) -> bool:
+    """Show (``allow``) or hide the phone of ``actor``'s registry person on the canvass lists
+    of their estates' votes, which the owners' committee and the street office use to call or
+    visit owners who have not voted. Returns whether anything changed.
+
+    Preconditions: ``actor`` is linked to a registry person (a verified owner); otherwise
+    ``ClaimError`` (code ``no_person``) and nothing is written."""
+    with transaction.atomic():
+        person = Person.objects.select_for_update().filter(user=actor).first()
+        if person is None:
+            raise ClaimError(
+                _("Only a verified owner can choose whether their phone is shown."),
+                code="no_person",
+            )
+        if bool(person.contact_allowed_at) == allow:
+            return False
+        person.contact_allowed_at = (now or timezone.now()) if allow else None
+        person.save(update_fields=["contact_allowed_at"])
+        log_event(
+            actor=actor,
+            action="registry.contact_allowed" if allow else "registry.contact_withdrawn",
+            obj=person,
+        )
+    return True

@@ -6,6 +6,7 @@ app_name = "registry"
 
 urlpatterns = [
     path("", views.my_property, name="my_property"),
+    path("contact/", views.contact_allow, name="contact_allow"),
     path("claims/", views.claim_list, name="claim_list"),
     path("claims/new/", views.claim_new, name="claim_new"),
     path("claims/units/", views.claim_unit_codes, name="claim_unit_codes"),

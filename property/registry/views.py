@@ -107,8 +107,32 @@ def my_property(request):
             "claims": selectors.claims_of_user(request.user)[:20],
             "others_verified": selectors.others_verified_on_my_units(request.user)[:20],
             "suspended": selectors.is_suspended(request.user),
+            "contact_allowed_at": selectors.contact_allowed_at(request.user),
         },
     )
+
+
+@login_required
+@require_POST
+def contact_allow(request):
+    """The owner shows or hides their phone on their estates' canvass lists (My property)."""
+    allow = request.POST.get("allow") == "1"
+    try:
+        services.contact_allow(actor=request.user, allow=allow)
+    except services.ClaimError as exc:
+        messages.error(request, message_texts(exc)[0])
+    else:
+        if allow:
+            messages.success(
+                request,
+                _(
+                    "Your phone is shown to the owners' committee and the street office on the "
+                    "lists of owners who have not voted."
+                ),
+            )
+        else:
+            messages.success(request, _("Your phone is no longer shown on those lists."))
+    return redirect("registry:my_property")
 
 
 @login_required

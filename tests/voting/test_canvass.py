@@ -187,3 +187,49 @@ def test_canvass_list_one_building_at_a_time_and_in_pages(client, setup, monkeyp
     second = client.get(url, {"page": 2}).content.decode()
     assert "1-101" in second and "2-201" in second and "1-102" not in second
     assert "1-103" in client.get(url, {"page": 3}).content.decode()
+
+
+def test_canvass_list_shows_a_phone_only_where_the_owner_allowed_it(client, setup):
+    """The owner allows their phone on My property (POST); the committee then sees it on the
+    canvass list; withdrawn, it is gone. Another owner's phone is never shown."""
+    estate = setup["estate"]
+    vote = open_vote(estate)
+    owner = setup["owner"]  # 王小明, party of 1-101, has not voted
+    url = reverse("voting:canvass", args=[vote.pk])
+    Person.objects.filter(name="张三").update(phone="13900000003")
+    client.force_login(setup["committee"])
+    text = client.get(url).content.decode()
+    assert owner.phone not in text and "13900000003" not in text
+
+    client.force_login(owner)
+    assert client.get(reverse("registry:my_property")).status_code == 200
+    assert Person.objects.get(user=owner).contact_allowed_at is None  # a GET writes nothing
+    response = client.post(reverse("registry:contact_allow"), {"allow": "1"})
+    assert response.status_code == 302
+    assert Person.objects.get(user=owner).contact_allowed_at is not None
+    assert "不再公开我的电话" in client.get(reverse("registry:my_property")).content.decode()
+
+    client.force_login(setup["committee"])
+    text = client.get(url).content.decode()
+    assert f'href="tel:{owner.phone}"' in text
+    assert "13900000003" not in text
+
+    client.force_login(owner)
+    client.post(reverse("registry:contact_allow"), {"allow": "0"})
+    assert Person.objects.get(user=owner).contact_allowed_at is None
+    client.force_login(setup["committee"])
+    assert owner.phone not in client.get(url).content.decode()
+
+
+def test_only_a_registry_person_may_allow_their_phone(client, setup):
+    """An account that is no registry person is told so; nothing is written."""
+    from tests.factories import make_user
+
+    stranger = make_user()
+    client.force_login(stranger)
+    response = client.post(reverse("registry:contact_allow"), {"allow": "1"}, follow=True)
+    assert "只有已核验的业主才能设置是否公开电话" in response.content.decode()
+    assert not Person.objects.filter(contact_allowed_at__isnull=False).exists()
+    client.logout()
+    assert client.post(reverse("registry:contact_allow"), {"allow": "1"}).status_code == 302
+    assert not Person.objects.filter(contact_allowed_at__isnull=False).exists()

@@ -86,6 +86,11 @@ MATRIX = {
     "registry:my_property": Entry(allow=SIGNED_IN),
     "registry:claim_list": Entry(allow=SIGNED_IN),
     "registry:claim_new": Entry(allow=SIGNED_IN),
+    # Show or hide one's phone on canvass lists: anyone signed in (a person who is no owner is
+    # told so and sent back to My property).
+    "registry:contact_allow": Entry(
+        allow=SIGNED_IN, method="post", data={"allow": "1"}, redirect_to="/my/"
+    ),
     "registry:claim_unit_codes": Entry(
         allow=SIGNED_IN, path=lambda d: f"/my/claims/units/?estate={d.estate.pk}"
     ),
