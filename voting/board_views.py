@@ -24,6 +24,7 @@ from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from portal.core.links import absolute_reverse
+from portal.core.masking import mask_label
 from portal.core.pdf import qr_svg, render_pdf, sign_pdf
 
 from . import board, canvass
@@ -223,12 +224,6 @@ def _committee_vote(request, pk) -> Vote | HttpResponse:
     if vote.status != VoteStatus.OPEN:
         raise Http404
     return vote
-
-
-def mask_label(label: str) -> str:
-    """A party's name with all but the first character of each name masked (张三 → 张*)."""
-    parts = [p.strip() for p in label.replace("＋", "+").split("+")]
-    return "、".join((p[:1] + "*" * max(len(p) - 1, 1)) if p else "" for p in parts)
 
 
 @require_GET

@@ -13,21 +13,13 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from portal.core.masking import mask_name
 from property.registry.models import OwnerParty, PartyKind
 
 from . import turnout
 from .models import Ballot, Channel, Vote, VoteElector, VoteElectorUnit, VoteStatus
 
 PERSONAL_KINDS = (PartyKind.PERSON, PartyKind.CO_OWNERS)
-
-
-def mask_name(name: str) -> str:
-    """A person's name as the canvass list shows it: the first character, the rest starred
-    (``张三丰`` → ``张**``; ``Li`` → ``L*``)."""
-    name = (name or "").strip()
-    if not name:
-        return "*"
-    return name[0] + "*" * max(1, len(name) - 1)
 
 
 def _party_name(party: OwnerParty, members: list[str]) -> str:

@@ -15,12 +15,12 @@ from collections import defaultdict
 
 from django.utils import timezone
 
+from portal.core.masking import mask_label
 from portal.notifications.models import Delivery
-from property.registry.models import OwnerParty
+from property.registry.models import OwnerParty, PartyKind
 from property.registry.selectors import current_ownerships, electorate_rows
 
 from . import tally
-from .board_views import mask_label
 from .delivery_report import (
     DeliveryEvent,
     PartyRecord,
@@ -37,6 +37,14 @@ from .models import (
     VoteElectorUnit,
     VoteNotice,
 )
+
+
+def shown_name(kind: str, label: str) -> str:
+    """A party's name as the delivery record shows it: a person's or co-owners' masked, a
+    developer's or organisation's as it is (not a person's name)."""
+    if kind in (PartyKind.PERSON, PartyKind.CO_OWNERS):
+        return mask_label(label)
+    return label
 
 
 def _local(t):
@@ -63,11 +71,16 @@ def electorate_parties(vote: Vote) -> list[PartyRow]:
             int(p): a
             for p, a in tally.party_areas((str(p), int(a * 100)) for _, a, p in rows).items()
         }
-    labels = dict(OwnerParty.objects.filter(pk__in=areas).values_list("pk", "label"))
+    labels = {
+        pk: (kind, label)
+        for pk, kind, label in OwnerParty.objects.filter(pk__in=areas).values_list(
+            "pk", "kind", "label"
+        )
+    }
     parties = [
         PartyRow(
             party_id=party,
-            name=mask_label(labels.get(party, "")),
+            name=shown_name(*labels.get(party, ("", ""))),
             units=tuple(sorted(units[party])),
             area_centi=area,
         )
@@ -163,5 +176,8 @@ def electorate_party(vote: Vote, party_id: int) -> PartyRow | None:
             return None
         codes = [code for code, _a in pairs]
         area = sum(tally.party_areas((str(party_id), int(a * 100)) for _c, a in pairs).values())
-    label = OwnerParty.objects.filter(pk=party_id).values_list("label", flat=True).first() or ""
-    return PartyRow(party_id, mask_label(label), tuple(sorted(codes)), area)
+    kind, label = OwnerParty.objects.filter(pk=party_id).values_list("kind", "label").first() or (
+        "",
+        "",
+    )
+    return PartyRow(party_id, shown_name(kind, label), tuple(sorted(codes)), area)

@@ -79,7 +79,7 @@ def present(records) -> list[dict]:
     ]
 
 
-DELIVERY_PAGE_SIZE = 100
+DELIVERY_PAGE_SIZE = 50
 
 #: The record stays readable after the vote (for a dispute); not for a draft (no notice yet).
 VIEW_STATUSES = tuple(s for s in VoteStatus.values if s != VoteStatus.DRAFT)

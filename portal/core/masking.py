@@ -31,3 +31,19 @@ def mask_phones_in(text: str) -> str:
     if not text:
         return text
     return PHONE_RE.sub(lambda m: (m.group(1) or "") + m.group(2) + "****" + m.group(4), text)
+
+
+def mask_name(name: str | None) -> str:
+    """A person's name as others may see it: the first character, one star for each other
+    (``张三丰`` → ``张**``; ``Li`` → ``L*``); an empty name is ``*``."""
+    name = (name or "").strip()
+    if not name:
+        return "*"
+    return name[0] + "*" * max(1, len(name) - 1)
+
+
+def mask_label(label: str | None) -> str:
+    """A party's label of one or more names joined by ``+`` (co-owners), each masked:
+    ``李四+赵六`` → ``李*、赵*``."""
+    parts = [p.strip() for p in (label or "").replace("＋", "+").split("+")]
+    return "、".join(mask_name(p) for p in parts if p) or "*"
