@@ -721,7 +721,7 @@ class ReminderRound(models.Model):
         Vote, on_delete=models.CASCADE, related_name="reminder_rounds", verbose_name=_("vote")
     )
     code = models.CharField(_("round"), max_length=12)
-    trigger = models.CharField(_("sent"), max_length=10, choices=ReminderTrigger.choices)
+    trigger = models.CharField(_("how sent"), max_length=10, choices=ReminderTrigger.choices)
     scheduled_for = models.DateTimeField(_("scheduled for"), null=True, blank=True)
     sent_at = models.DateTimeField(_("sent at"))
     sent_by = models.ForeignKey(

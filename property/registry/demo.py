@@ -101,7 +101,10 @@ def demo_certificate(estate: Estate, unit: Unit, start: date) -> str:
     return f"皖({start.year})芜湖市不动产权第{serial:07d}号"
 
 
-def build_estate_registry(estate: Estate, count: int, seed: int) -> None:
+def build_estate_registry(estate: Estate, count: int, seed: int, *, journey: bool = False) -> None:
+    """The estate's buildings, units, owners and ownerships, bulk loaded; with ``journey``,
+    the last single owner of one unit becomes the journey owner (README): no account, the
+    name, identity and certificate numbers the README gives."""
     rng = random.Random(seed)
     buildings: dict[str, Building] = {}
     units: list[Unit] = []
@@ -170,6 +173,16 @@ def build_estate_registry(estate: Estate, count: int, seed: int) -> None:
         )
         parties.append((party, members, held))
 
+    journey_held = None
+    if journey:
+        party, members, held = next(
+            t for t in reversed(parties) if len(t[1]) == 1 and len(t[2]) == 1
+        )
+        person, journey_held = members[0], held[0]
+        person.name = party.label = JOURNEY_NAME
+        person.identity_encrypted = encrypt_text(JOURNEY_IDENTITY)
+        person.identity_hash = keyed_hash(JOURNEY_IDENTITY)
+        person.identity_masked = mask_identity(JOURNEY_IDENTITY)
     # Guarantee the account kinds exist: first multi-unit party, first co-owned party, first single.
     Person.objects.bulk_create(persons, batch_size=1000)
     for party, members, _ in parties:
@@ -184,7 +197,9 @@ def build_estate_registry(estate: Estate, count: int, seed: int) -> None:
     ownerships = [Ownership(unit=u, party=developer, start=start) for u in unsold]
     ownerships += [Ownership(unit=u, party=p, start=start) for p, _, held in parties for u in held]
     for ownership in ownerships:
-        if ownership.party is not developer:
+        if ownership.unit is journey_held:
+            ownership.set_certificate(JOURNEY_CERTIFICATE)
+        elif ownership.party is not developer:
             ownership.set_certificate(demo_certificate(estate, ownership.unit, start))
     Ownership.objects.bulk_create(ownerships, batch_size=2000)
     _link_owner_accounts(estate, parties)
@@ -227,9 +242,7 @@ def load(stdout=None) -> None:
             },
         )
         if not estate.units.exists():
-            build_estate_registry(estate, count, seed=n + 1)
-            if code == JOURNEY_ESTATE:
-                _journey_owner(estate)
+            build_estate_registry(estate, count, seed=n + 1, journey=code == JOURNEY_ESTATE)
     _demo_claims()
     journey = Ownership.objects.filter(
         end__isnull=True, party__members__identity_hash=keyed_hash(JOURNEY_IDENTITY)
@@ -245,34 +258,6 @@ def load(stdout=None) -> None:
             f"  registry: {OwnerClaim.objects.count()} claims, {Estate.objects.count()} estates, {Unit.objects.count()} units, "
             f"{OwnerParty.objects.count()} parties"
         )
-
-
-def _journey_owner(estate: Estate) -> None:
-    """Make the last single owner of one unit (no account) the journey owner: the README's
-    name, identity number and certificate number."""
-    party = (
-        OwnerParty.objects.filter(estate=estate, kind=PartyKind.PERSON, members__user__isnull=True)
-        .order_by("-pk")
-        .first()
-    )
-    while party.ownerships.filter(end__isnull=True).count() != 1:
-        party = (
-            OwnerParty.objects.filter(
-                estate=estate, kind=PartyKind.PERSON, pk__lt=party.pk, members__user__isnull=True
-            )
-            .order_by("-pk")
-            .first()
-        )
-    person = party.members.get()
-    person.name = JOURNEY_NAME
-    person.set_identity(JOURNEY_IDENTITY)
-    person.save()
-    party.label = JOURNEY_NAME
-    party.key = OwnerParty.key_for(identity_hashes=[person.identity_hash])
-    party.save(update_fields=["label", "key"])
-    ownership = party.ownerships.get(end__isnull=True)
-    ownership.set_certificate(JOURNEY_CERTIFICATE)
-    ownership.save()
 
 
 def journey_party_ids() -> set[int]:

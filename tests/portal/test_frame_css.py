@@ -32,6 +32,7 @@ AREA_PREFIXES = {
     "dashboards": "dashboard-",
     "notifications": "notify-",
     "registry": "registry-",
+    "voting": "vote-",
     "workbench": "workbench-",
 }
 FRAME_TEMPLATES = {"includes/header.html", "includes/footer.html"}

@@ -39,7 +39,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('code', models.CharField(max_length=12, verbose_name='round')),
-                ('trigger', models.CharField(choices=[('scheduled', 'On schedule'), ('manual', 'By hand')], max_length=10, verbose_name='sent')),
+                ('trigger', models.CharField(choices=[('scheduled', 'On schedule'), ('manual', 'By hand')], max_length=10, verbose_name='how sent')),
                 ('scheduled_for', models.DateTimeField(blank=True, null=True, verbose_name='scheduled for')),
                 ('sent_at', models.DateTimeField(verbose_name='sent at')),
                 ('parties', models.PositiveIntegerField(default=0, verbose_name='parties reminded')),
