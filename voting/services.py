@@ -40,7 +40,7 @@ from portal.core.uploads import extension, private_storage
 from property.registry.models import SUSPENDING, ClaimDispute, Estate, OwnerParty, Ownership
 from property.registry.selectors import electorate_units, suspended_account_ids
 
-from . import board, keys, notifications
+from . import board, keys, notifications, trustees
 from .board_format import (
     FORMAT,
     b64,
@@ -79,6 +79,7 @@ from .sealing import (
     party_pseudonym,
     receipt_code,
     unwrap_private_key,
+    vote_public_key,
     wrap_private_key,
 )
 from .selectors import approved_proxies_for, phone_candidates
@@ -290,6 +291,7 @@ def vote_schedule(*, actor, vote: Vote, now: datetime | None = None) -> Vote:
                 params={"days": days},
                 code="notice",
             )
+        _require_trustee_keys(vote)
         vote.notice_at = notice_at
         vote.status = VoteStatus.SCHEDULED
         vote.save(update_fields=["notice_at", "status"])
@@ -369,9 +371,8 @@ def vote_open(*, vote: Vote, actor=None, now: datetime | None = None, notify: bo
         )
         private, public = generate_vote_keypair()
         vote.public_key = public
-        vote.private_key_wrapped = wrap_private_key(
-            private, keys.wrapping_key(), context=_wrap_context(vote)
-        )
+        _keep_vote_key(vote, private)
+        del private
         vote.total_heads = len(electors)
         vote.total_area_centi = sum(e.area_centi for e in electors)
         vote.total_units = len(rows)
@@ -394,6 +395,40 @@ def vote_open(*, vote: Vote, actor=None, now: datetime | None = None, notify: bo
     if notify:
         _notify(vote, "opened")
     return vote
+
+
+def _require_trustee_keys(vote: Vote) -> None:
+    """A vote with trustees is scheduled only once every trustee has made their key."""
+    if vote.has_trustees and vote.trustees.filter(public_key__isnull=True).exists():
+        raise VoteError(
+            _(
+                "Every trustee must make their key before the vote is scheduled; "
+                "the trustees page shows who has not yet."
+            ),
+            code="trustee_keys",
+        )
+
+
+def _keep_vote_key(vote: Vote, private: bytes) -> None:
+    """Where the vote's private key goes at open. Without trustees: wrapped under the board key
+    (``BOARD_KEY_DIR``). With trustees: split ``k`` of ``n`` (``voting.trustees``), one share
+    sealed to each trustee's public key; the key itself is stored in no form."""
+    if not vote.has_trustees:
+        vote.private_key_wrapped = wrap_private_key(
+            private, keys.wrapping_key(), context=_wrap_context(vote)
+        )
+        return
+    rows = list(vote.trustees.order_by("number"))
+    sealed = trustees.split_vote_key(
+        private,
+        vote_id=vote.board_id,
+        k=vote.trustee_threshold,
+        trustee_publics=[bytes(t.public_key) for t in rows],
+    )
+    for row, share in zip(rows, sealed, strict=True):
+        row.sealed_share = share
+    type(rows[0]).objects.bulk_update(rows, ["sealed_share"])
+    vote.private_key_wrapped = None
 
 
 def vote_extend(
@@ -949,20 +984,36 @@ def count_sealed(vote: Vote, private_key: bytes, rows) -> tuple[Weight, Weight, 
 
 
 def vote_count(
-    *, vote: Vote, actor=None, now: datetime | None = None, queue_export: bool = True
+    *,
+    vote: Vote,
+    actor=None,
+    now: datetime | None = None,
+    queue_export: bool = True,
+    private_key: bytes | None = None,
 ) -> Vote:
     """closed → counted: unwrap the vote key, open every current sealed ballot (streamed, never
     loaded as model instances), decide with ``voting.tally.tally_counts`` and store the figures
     (``result_to_json``) and the raw private key, which is published with the board; then queue
     the writing of the public export file (``voting.board.board_export_publish``), unless
-    ``queue_export`` is false (bulk generation: the worker's every-minute catch-up writes it)."""
+    ``queue_export`` is false (bulk generation: the worker's every-minute catch-up writes it).
+    A vote with trustees has no wrapped key: ``private_key`` is the key its trustees rebuilt
+    (``voting.trustee_services.trustee_open``, which checked it against the public key)."""
     now = _now(now)
     with transaction.atomic():
         _locked(vote)
         _require(vote, VoteStatus.CLOSED)
-        private = unwrap_private_key(
-            bytes(vote.private_key_wrapped), keys.wrapping_key(), context=_wrap_context(vote)
-        )
+        if private_key is not None:
+            private = bytes(private_key)
+            if vote_public_key(private) != bytes(vote.public_key):
+                raise VoteError(_("This is not the key of this vote."), code="wrong_key")
+        elif vote.private_key_wrapped is None:
+            raise VoteError(
+                _("Only the vote's trustees can open its count."), code="needs_trustees"
+            )
+        else:
+            private = unwrap_private_key(
+                bytes(vote.private_key_wrapped), keys.wrapping_key(), context=_wrap_context(vote)
+            )
         ballots = Ballot.objects.filter(vote=vote)
         rows = ballots.values_list("pseudonym", "area_centi", "sealed_choice").iterator(
             chunk_size=COUNT_CHUNK
