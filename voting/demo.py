@@ -325,9 +325,13 @@ DEMO_TRUSTEE_PASSPHRASE = "Gongzhi@2026-trustee"  # noqa: S105 - demo data, prin
 
 
 def trustee_key_dir():
+    """Beside the private media (``var/demo-trustee-keys`` in development), never in
+    ``BOARD_KEY_DIR``: a trustee's file is theirs, not the server's."""
+    from pathlib import Path
+
     from django.conf import settings
 
-    return settings.BASE_DIR / "var" / "demo-trustee-keys"
+    return Path(settings.PRIVATE_MEDIA_ROOT).parent / "demo-trustee-keys"
 
 
 def _trustee_vote(estate: Estate, rng: random.Random) -> Vote | None:

@@ -958,7 +958,6 @@ def trustee_section(user) -> Section | None:
                     action=_("Open the count"),
                     detail=vote.estate.name,
                     when=vote.closed_at,
-                    soon=True,
                 )
             )
     if not items:

@@ -105,6 +105,16 @@ def _paper_for_owner(d):
     return {"pk": vote.pk, "n": entry.n}
 
 
+def _trustee_vote(d):
+    """The demo's closed vote of 滨江花园 waiting for its trustees (committee.binjiang,
+    fanluoshan.officer, owner1.binjiang)."""
+    from voting.models import Vote
+
+    vote = Vote.objects.filter(estate=d.estate, trustee_threshold__isnull=False).first()
+    assert vote is not None, f"no demo vote with trustees in {d.estate}"
+    return {"pk": vote.pk}
+
+
 COUNTED = {"kwargs": lambda d: {"pk": _vote(d, "publicised", "final", "counted").pk}}
 
 MATRIX = {
@@ -151,4 +161,9 @@ MATRIX = {
     # district or city bureau above it; not by the owners, the committee or the company.
     "voting:objections_to_rule": Entry(allow=GOV),
     "voting:objection_rule": Entry(allow=GOV, kwargs=_objection),
+    # Trustees of a vote's key: the organiser names them and follows them; only the named
+    # trustees (here one of each kind) reach their key and opening pages.
+    "voting:trustees": Entry(allow={COMMITTEE}, kwargs=_trustee_vote),
+    "voting:trustee_key": Entry(allow={COMMITTEE, STREET, OWNER}, kwargs=_trustee_vote),
+    "voting:trustee_open": Entry(allow={COMMITTEE, STREET, OWNER}, kwargs=_trustee_vote),
 }
