@@ -71,6 +71,7 @@ from .models import (
     VoteElector,
     VoteElectorUnit,
     VoteStatus,
+    VoteTrustee,
 )
 from .sealing import (
     ChoiceOpener,
@@ -427,7 +428,7 @@ def _keep_vote_key(vote: Vote, private: bytes) -> None:
     )
     for row, share in zip(rows, sealed, strict=True):
         row.sealed_share = share
-    type(rows[0]).objects.bulk_update(rows, ["sealed_share"])
+    VoteTrustee.objects.bulk_update(rows, ["sealed_share"])
     vote.private_key_wrapped = None
 
 

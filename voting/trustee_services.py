@@ -122,6 +122,38 @@ def trustees_name(*, actor, vote: Vote, k: int | None, named: list[tuple[object,
     return vote
 
 
+def vote_hold_again(*, actor, vote: Vote, now: datetime | None = None) -> Vote:
+    """A new DRAFT with the motion of a closed vote that its trustees cannot open (fewer than
+    ``k`` can act): same estate, title, matter, motion, channels and the organisation it names,
+    opening after the notice period and lasting as long; no trustees yet (name them again).
+    The closed vote stays as it is, uncounted; the audit links the two.
+
+    Preconditions: the caller may manage the vote; it is closed and has trustees."""
+    now = now or timezone.now()
+    if vote.status != VoteStatus.CLOSED or not vote.has_trustees:
+        raise VoteError(
+            _("Only a closed vote waiting for its trustees can be held again."),
+            code="bad_state",
+        )
+    days = int(services._setting("VOTE_NOTICE_DAYS"))
+    opens_at = now + timedelta(days=days + 1)
+    with transaction.atomic():
+        new = services.vote_create(
+            actor=actor,
+            estate=vote.estate,
+            title=vote.title,
+            matter=int(vote.matter),
+            motion=vote.motion,
+            opens_at=opens_at,
+            closes_at=opens_at + ((vote.original_closes_at or vote.closes_at) - vote.opens_at),
+            allow_change=vote.allow_change,
+            channels=vote.channels,
+            concerns=vote.concerns,
+        )
+        log_event(actor=actor, action="voting.held_again", obj=vote, details={"new_vote": new.pk})
+    return new
+
+
 def trustee_make_key(
     *, actor, trustee: VoteTrustee, passphrase: str, now: datetime | None = None
 ) -> bytes:

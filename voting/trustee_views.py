@@ -55,6 +55,17 @@ def trustees(request, vote):
             else:
                 messages.success(request, _("The trustees are named and asked to make their keys."))
                 return redirect("voting:trustees", vote.pk)
+    elif request.method == "POST" and request.POST.get("hold_again") == "1":
+        try:
+            new = trustee_services.vote_hold_again(actor=request.user, vote=vote)
+        except VoteError as exc:
+            messages.error(request, str(exc))
+            return redirect("voting:trustees", vote.pk)
+        messages.success(
+            request,
+            _("A new draft with the same motion is ready: check its dates and name its trustees."),
+        )
+        return redirect("voting:edit", new.pk)
     elif request.method == "POST":
         raise PermissionDenied
     return render(request, "voting/trustees.html", {"vote": vote, "form": form, **_status(vote)})

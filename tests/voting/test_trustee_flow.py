@@ -480,3 +480,33 @@ def test_journey_through_the_pages(client, setup):
         assert response.status_code == 302
     vote.refresh_from_db()
     assert vote.status == VoteStatus.COUNTED
+
+
+def test_a_vote_its_trustees_cannot_open_is_held_again(client, setup):
+    """Fewer than k trustees can act: the organiser holds the vote again (a new draft with the
+    same motion, no trustees yet); the closed vote stays uncounted. Nobody else may."""
+    vote, _files = _draft_with_trustees(setup)
+    with pytest.raises(services.VoteError):  # not before close
+        trustee_services.vote_hold_again(actor=setup["committee"], vote=vote)
+    _open(vote)
+    _cast_and_close(setup, vote)
+    url = reverse("voting:trustees", args=[vote.pk])
+    client.force_login(setup["street"])  # a trustee, not the organiser (the estate has one)
+    assert client.post(url, {"hold_again": "1"}).status_code == 403
+    client.force_login(setup["committee"])
+    page = client.get(url).content.decode()
+    assert 'name="hold_again"' in page
+    response = client.post(url, {"hold_again": "1"})
+    new = Vote.objects.exclude(pk=vote.pk).get()
+    assert response.status_code == 302 and response["Location"] == reverse(
+        "voting:edit", args=[new.pk]
+    )
+    assert (new.status, new.title, new.motion, new.channels) == (
+        VoteStatus.DRAFT,
+        vote.title,
+        vote.motion,
+        vote.channels,
+    )
+    assert new.trustee_threshold is None and not new.trustees.exists()
+    vote.refresh_from_db()
+    assert vote.status == VoteStatus.CLOSED and vote.result is None
