@@ -10,6 +10,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
 
 from portal.core.errors import add_to_form
 
@@ -41,6 +42,14 @@ def trustees(request, vote):
         initial = {"threshold": vote.trustee_threshold or 2}
         for kind in TrusteeKind.values:
             initial[kind] = [t.user_id for t in vote.trustees.all() if t.kind == kind]
+        if not vote.trustees.exists():  # the default: the organiser's committee member (the
+            # organiser, if they are one) and one street officer; scrutineers who accept
+            first = eligible[TrusteeKind.COMMITTEE].filter(pk=request.user.pk).first() or (
+                eligible[TrusteeKind.COMMITTEE].order_by("pk").first()
+            )
+            street = eligible[TrusteeKind.STREET].order_by("pk").first()
+            initial[TrusteeKind.COMMITTEE] = [first.pk] if first else []
+            initial[TrusteeKind.STREET] = [street.pk] if street else []
         form = TrusteesForm(request.POST or None, eligible=eligible, initial=initial)
         if request.method == "POST" and form.is_valid():
             try:
@@ -79,6 +88,7 @@ def _trusteeship(request, vote) -> VoteTrustee:
     return trustee
 
 
+@sensitive_post_parameters("passphrase", "passphrase_again")
 @never_cache
 @vote_view(None)
 def trustee_key(request, vote):
@@ -105,6 +115,7 @@ def trustee_key(request, vote):
     )
 
 
+@sensitive_post_parameters("passphrase")
 @never_cache
 @vote_view(None)
 def trustee_open(request, vote):

@@ -510,3 +510,14 @@ def test_a_vote_its_trustees_cannot_open_is_held_again(client, setup):
     assert new.trustee_threshold is None and not new.trustees.exists()
     vote.refresh_from_db()
     assert vote.status == VoteStatus.CLOSED and vote.result is None
+
+
+def test_the_form_offers_the_default_trustees(client, setup):
+    """A draft without trustees: the organiser (a committee member) and a street officer are
+    ticked; owner scrutineers are left to choose among those who accept."""
+    vote = draft_vote(setup["estate"], actor=setup["committee"])
+    client.force_login(setup["committee"])
+    form = client.get(reverse("voting:trustees", args=[vote.pk])).context["form"]
+    assert form.initial["committee"] == [setup["committee"].pk]
+    assert form.initial["street"] == [setup["street"].pk]
+    assert form.initial["threshold"] == 2
