@@ -14,6 +14,10 @@ bulletin boards, receipts and results are real:
 - 赭山新村 (zheshan-xc): a FINAL vote invalid for low participation (about half took part).
 - 鸠兹佳苑 (jiuzi): a FINAL special-matter vote (matter 7, 3/4 rule) that passed; a CLOSED vote
   the worker counts on its next run.
+- 滨江花园 again (``_trustee_vote``): a CLOSED vote whose key its trustees hold (issue 18),
+  waiting for 2 of its 3 trustees (committee.binjiang, fanluoshan.officer, owner1.binjiang) to
+  open its count; their key files are written under ``var/demo-trustee-keys/`` and the
+  passphrase is ``DEMO_TRUSTEE_PASSPHRASE`` (printed by ``load_demo_data``).
 
 Idempotent: an estate that already has votes is left alone. Deterministic (seeded).
 """
@@ -340,6 +344,63 @@ def _jiuzi(estate: Estate, rng: random.Random) -> None:
     services.vote_close(vote=v, now=v.closes_at + timedelta(seconds=1))
 
 
+DEMO_TRUSTEE_PASSPHRASE = "Gongzhi@2026-trustee"  # noqa: S105 - demo data, printed
+
+
+def trustee_key_dir():
+    """Beside the private media (``var/demo-trustee-keys`` in development), never in
+    ``BOARD_KEY_DIR``: a trustee's file is theirs, not the server's."""
+    from pathlib import Path
+
+    from django.conf import settings
+
+    return Path(settings.PRIVATE_MEDIA_ROOT).parent / "demo-trustee-keys"
+
+
+def _trustee_vote(estate: Estate, rng: random.Random) -> Vote | None:
+    """A closed vote of 滨江花园 whose count waits for its trustees (see the module docstring)."""
+    from portal.accounts.models import User
+
+    from . import trustee_services
+
+    committee = _committee_user(estate)
+    street = User.objects.filter(email=core_demo.email("fanluoshan.officer")).first()
+    owner = User.objects.filter(email=core_demo.email("owner1.binjiang")).first()
+    if not (committee and street and owner):
+        return None
+    now = timezone.now()
+    v = _make(
+        estate,
+        title="增设非机动车充电棚",
+        matter=8,
+        motion="在2号楼与3号楼之间的共有绿地旁增设非机动车充电棚，由物业公司运营。",
+        opens_at=now - timedelta(days=12),
+        closes_at=now - timedelta(hours=2),
+        actor=committee,
+    )
+    named = [(committee, "committee"), (street, "street"), (owner, "scrutineer")]
+    trustee_services.trustees_name(actor=committee, vote=v, k=2, named=named)
+    folder = trustee_key_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    for t in v.trustees.order_by("number"):
+        key_file = trustee_services.trustee_make_key(
+            actor=t.user,
+            trustee=t,
+            passphrase=DEMO_TRUSTEE_PASSPHRASE,
+            now=v.opens_at - timedelta(days=9),
+        )
+        local = t.user.email.split("@", 1)[0]
+        (folder / f"vote-{v.pk}-trustee-{t.number}-{local}.key.json").write_bytes(key_file)
+    _open(v, committee)
+    skip = _demo_owner_party_ids(estate)
+    parties = [p for p, _ in _electors(v) if p.pk not in skip]
+    rng.shuffle(parties)
+    plan = [(p, "agree" if i % 4 else "oppose") for i, p in enumerate(parties[: len(parties) // 2])]
+    _cast_all(v, plan, None, rng)
+    services.vote_close(vote=v, now=v.closes_at + timedelta(seconds=1))
+    return v
+
+
 BUILDERS = {
     "binjiang": _binjiang,
     "fanluoshan-xq": _fanluoshan,
@@ -349,11 +410,20 @@ BUILDERS = {
 
 
 def load(stdout=None) -> None:
+    trustee_vote = None
     for n, (code, builder) in enumerate(BUILDERS.items()):
         estate = Estate.objects.filter(code=code).first()
         if estate is None or Vote.objects.filter(estate=estate).exists():
             continue
         builder(estate, random.Random(1000 + n))
+        if code == "binjiang":
+            trustee_vote = _trustee_vote(estate, random.Random(2000))
     board.sign_tree_heads()
     if stdout:
         stdout.write(f"  voting: {Vote.objects.count()} votes")
+        if trustee_vote is not None:
+            stdout.write(
+                f"  voting: the closed vote “{trustee_vote.title}” waits for 2 of its 3 "
+                f"trustees; their key files are in {trustee_key_dir()}, passphrase "
+                f"{DEMO_TRUSTEE_PASSPHRASE}"
+            )

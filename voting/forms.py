@@ -201,3 +201,96 @@ class ObjectionRulingForm(PlainTextFormMixin, forms.Form):
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text=_("Shown to the objector and the owners' committee; if upheld, on the result."),
     )
+
+
+# --- trustees of a vote's key (issue 18) ------------------------------------------------------
+
+KEY_FILE_MAX_BYTES = 64 * 1024  # a key file is about 600 bytes
+
+
+class _PersonChoices(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return obj.display_name or obj.get_username()
+
+
+class TrusteesForm(forms.Form):
+    """The organiser names the trustees and the threshold; the service checks who may be one."""
+
+    threshold = forms.IntegerField(
+        label=_("Trustees needed to open the count (k)"),
+        min_value=2,
+        initial=2,
+        help_text=_(
+            "At least 2. If fewer than this many trustees can ever act, the vote cannot be "
+            "counted: choose fewer than the number of trustees, so one can be absent."
+        ),
+    )
+    committee = _PersonChoices(
+        label=_("From the owners' committee"),
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    street = _PersonChoices(
+        label=_("From the street office"),
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    scrutineer = _PersonChoices(
+        label=_("Owner scrutineers (verified owners of the estate)"),
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, eligible: dict, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("committee", "street", "scrutineer"):
+            self.fields[name].queryset = eligible[name].order_by("pk")
+
+    def named(self) -> list[tuple[object, str]]:
+        d = self.cleaned_data
+        return [(u, kind) for kind in ("committee", "street", "scrutineer") for u in d[kind]]
+
+
+class TrusteeKeyForm(forms.Form):
+    passphrase = forms.CharField(
+        label=_("Passphrase"),
+        min_length=10,
+        max_length=200,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=_(
+            "At least 10 characters. It protects your key file; the portal does not keep it "
+            "and cannot recover it."
+        ),
+    )
+    passphrase_again = forms.CharField(
+        label=_("Passphrase again"),
+        max_length=200,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def clean(self):
+        d = super().clean()
+        if d.get("passphrase") and d.get("passphrase") != d.get("passphrase_again"):
+            self.add_error("passphrase_again", _("The two passphrases differ."))
+        return d
+
+
+class TrusteeOpenForm(forms.Form):
+    key_file = forms.FileField(label=_("Your key file"))
+    passphrase = forms.CharField(
+        label=_("Passphrase"),
+        max_length=200,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+    def clean_key_file(self):
+        f = self.cleaned_data["key_file"]
+        if f.size > KEY_FILE_MAX_BYTES:
+            raise ValidationError(_("This is not a trustee key file of the portal."))
+        return f

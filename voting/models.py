@@ -191,6 +191,14 @@ class Vote(models.Model):
         ),
     )
 
+    # Trustees (issue 18, docs/voting.md "Trustees"): ``k`` of the vote's trustees open its key
+    # after close. Empty: no trustees, the key is kept wrapped under BOARD_KEY_DIR (votes made
+    # before trustees, and votes without an online channel whose organiser chose none).
+    trustee_threshold = models.PositiveSmallIntegerField(
+        _("trustees needed to open the count"), null=True, blank=True, editable=False
+    )
+    trustees_called_at = models.DateTimeField(null=True, blank=True, editable=False)
+
     class Meta:
         verbose_name = _("vote")
         verbose_name_plural = _("votes")
@@ -243,6 +251,10 @@ class Vote(models.Model):
         """The board format this vote was opened with (its manifest signs it)."""
         return self.board_format or "gongzhi-board/2"
 
+    @property
+    def has_trustees(self) -> bool:
+        return self.trustee_threshold is not None
+
     def board_vote_json(self) -> dict:
         """The export's ``vote`` object (fixed from open: part of the manifest)."""
         return {
@@ -251,6 +263,53 @@ class Vote(models.Model):
             "title": self.title,
             "matter": int(self.matter),
         }
+
+
+class TrusteeKind(models.TextChoices):
+    COMMITTEE = "committee", _("Owners' committee")
+    STREET = "street", _("Street office")
+    SCRUTINEER = "scrutineer", _("Owner scrutineer")
+
+
+class VoteTrustee(models.Model):
+    """One trustee of a vote's key (issue 18). ``public_key`` is the public part of the key
+    pair made for them (the private part left the portal once, as their key file); at open
+    ``sealed_share`` receives their share of the vote key, sealed to that public key. After
+    close, when they open it, ``opened_share`` holds it until ``k`` are present; the count
+    then erases every share of the vote (sealed and opened)."""
+
+    vote = models.ForeignKey(
+        Vote, on_delete=models.CASCADE, related_name="trustees", verbose_name=_("vote")
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="vote_trusteeships",
+        verbose_name=_("trustee"),
+    )
+    kind = models.CharField(_("as"), max_length=12, choices=TrusteeKind.choices)
+    number = models.PositiveSmallIntegerField(_("trustee number"))
+    public_key = models.BinaryField(_("public key"), null=True, blank=True, editable=False)
+    key_made_at = models.DateTimeField(_("key made"), null=True, blank=True)
+    sealed_share = models.BinaryField(null=True, blank=True, editable=False)
+    opened_share = models.BinaryField(null=True, blank=True, editable=False)
+    acted_at = models.DateTimeField(_("opened the count"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("vote trustee")
+        verbose_name_plural = _("vote trustees")
+        ordering = ["vote", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["vote", "number"], name="unique_trustee_number"),
+            models.UniqueConstraint(fields=["vote", "user"], name="one_trusteeship_per_user"),
+        ]
+
+    def __str__(self):
+        return f"{self.vote_id}#{self.number}"
+
+    @property
+    def governing_node(self):
+        return self.vote.governing_node
 
 
 attachment_path = PrivateUploadTo("votes/attachments")

@@ -121,6 +121,23 @@ KINDS = (
         title=_("Your dispute in “%(title)s” was decided: %(decision)s"),
         audience=(OWNER,),
     ),
+    Kind(
+        code="voting.trustee_named",
+        label=_("You are named a trustee of a vote's key"),
+        title=_(
+            "You are named a trustee of the vote “%(title)s” of %(estate)s: make your key "
+            "before the vote is scheduled"
+        ),
+        sms=True,
+        audience=(COMMITTEE, STREET, OWNER),
+    ),
+    Kind(
+        code="voting.trustee_open",
+        label=_("A vote you hold a key of waits for its count"),
+        title=_("The vote “%(title)s” of %(estate)s has closed: open its count with your key file"),
+        sms=True,
+        audience=(COMMITTEE, STREET, OWNER),
+    ),
 )
 
 
@@ -252,4 +269,19 @@ def tell_count_refused(vote) -> None:
         kind="voting.count_refused",
         params=_params(vote),
         url=reverse("voting:detail", args=[vote.pk]),
+    )
+
+
+def tell_trustees(vote, users, step: str) -> None:
+    """``named``: the trustees just named, to make their key; ``open``: the trustees of a closed
+    vote who have not acted, to open its count (sent at close and daily until counted)."""
+    kind, view = {
+        "named": ("voting.trustee_named", "voting:trustee_key"),
+        "open": ("voting.trustee_open", "voting:trustee_open"),
+    }[step]
+    notify(
+        recipients=list(users),
+        kind=kind,
+        params=_params(vote),
+        url=reverse(view, args=[vote.pk]),
     )

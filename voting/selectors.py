@@ -537,3 +537,21 @@ def open_ballot_disputes(queryset_filter_q: Q):
         .select_related("vote__estate")
         .order_by("filed_at", "pk")
     )
+
+
+def trustee_duties(user):
+    """The user's trusteeships awaiting them (issue 18): a key to make while the vote is a
+    draft, or a share to open while the closed vote waits for its count; oldest vote first."""
+    from .models import VoteTrustee
+
+    if not user.is_authenticated:
+        return VoteTrustee.objects.none()
+    return (
+        VoteTrustee.objects.filter(user=user)
+        .filter(
+            Q(vote__status=VoteStatus.DRAFT, key_made_at__isnull=True)
+            | Q(vote__status=VoteStatus.CLOSED, acted_at__isnull=True)
+        )
+        .select_related("vote__estate")
+        .order_by("vote__closes_at", "vote__pk")
+    )

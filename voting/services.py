@@ -41,7 +41,7 @@ from portal.core.uploads import extension, private_storage
 from property.registry.models import SUSPENDING, ClaimDispute, Estate, OwnerParty, Ownership
 from property.registry.selectors import electorate_units, suspended_account_ids
 
-from . import board, keys, notifications
+from . import board, keys, notifications, trustees
 from .board_format import (
     FORMAT,
     BoardInconsistent,
@@ -76,6 +76,7 @@ from .models import (
     VoteElector,
     VoteElectorUnit,
     VoteStatus,
+    VoteTrustee,
 )
 from .sealing import (
     ChoiceOpener,
@@ -84,6 +85,7 @@ from .sealing import (
     party_pseudonym,
     receipt_code,
     unwrap_private_key,
+    vote_public_key,
     wrap_private_key,
 )
 from .selectors import approved_proxies_for, phone_candidates
@@ -301,6 +303,7 @@ def vote_schedule(*, actor, vote: Vote, now: datetime | None = None) -> Vote:
                 params={"days": days},
                 code="notice",
             )
+        _require_trustee_keys(vote)
         vote.notice_at = notice_at
         vote.status = VoteStatus.SCHEDULED
         vote.save(update_fields=["notice_at", "status"])
@@ -380,9 +383,8 @@ def vote_open(*, vote: Vote, actor=None, now: datetime | None = None, notify: bo
         )
         private, public = generate_vote_keypair()
         vote.public_key = public
-        vote.private_key_wrapped = wrap_private_key(
-            private, keys.wrapping_key(), context=_wrap_context(vote)
-        )
+        _keep_vote_key(vote, private)
+        del private
         vote.total_heads = len(electors)
         vote.total_area_centi = sum(e.area_centi for e in electors)
         vote.total_units = len(rows)
@@ -405,6 +407,40 @@ def vote_open(*, vote: Vote, actor=None, now: datetime | None = None, notify: bo
     if notify:
         _notify(vote, "opened")
     return vote
+
+
+def _require_trustee_keys(vote: Vote) -> None:
+    """A vote with trustees is scheduled only once every trustee has made their key."""
+    if vote.has_trustees and vote.trustees.filter(public_key__isnull=True).exists():
+        raise VoteError(
+            _(
+                "Every trustee must make their key before the vote is scheduled; "
+                "the trustees page shows who has not yet."
+            ),
+            code="trustee_keys",
+        )
+
+
+def _keep_vote_key(vote: Vote, private: bytes) -> None:
+    """Where the vote's private key goes at open. Without trustees: wrapped under the board key
+    (``BOARD_KEY_DIR``). With trustees: split ``k`` of ``n`` (``voting.trustees``), one share
+    sealed to each trustee's public key; the key itself is stored in no form."""
+    if not vote.has_trustees:
+        vote.private_key_wrapped = wrap_private_key(
+            private, keys.wrapping_key(), context=_wrap_context(vote)
+        )
+        return
+    rows = list(vote.trustees.order_by("number"))
+    sealed = trustees.split_vote_key(
+        private,
+        vote_id=vote.board_id,
+        k=vote.trustee_threshold,
+        trustee_publics=[bytes(t.public_key) for t in rows],
+    )
+    for row, share in zip(rows, sealed, strict=True):
+        row.sealed_share = share
+    VoteTrustee.objects.bulk_update(rows, ["sealed_share"])
+    vote.private_key_wrapped = None
 
 
 def vote_extend(
@@ -1056,8 +1092,28 @@ def _count_refused(vote: Vote, actor, reason: str) -> VoteError:
     )
 
 
+def _count_key(vote: Vote, private_key: bytes | None) -> bytes:
+    """The private key the count opens the ballots with: the one the trustees rebuilt
+    (checked against the vote's public key), else the wrapped key a vote without trustees has."""
+    if private_key is not None:
+        private = bytes(private_key)
+        if vote_public_key(private) != bytes(vote.public_key):
+            raise VoteError(_("This is not the key of this vote."), code="wrong_key")
+        return private
+    if vote.private_key_wrapped is None:
+        raise VoteError(_("Only the vote's trustees can open its count."), code="needs_trustees")
+    return unwrap_private_key(
+        bytes(vote.private_key_wrapped), keys.wrapping_key(), context=_wrap_context(vote)
+    )
+
+
 def vote_count(
-    *, vote: Vote, actor=None, now: datetime | None = None, queue_export: bool = True
+    *,
+    vote: Vote,
+    actor=None,
+    now: datetime | None = None,
+    queue_export: bool = True,
+    private_key: bytes | None = None,
 ) -> Vote:
     """closed → counted: unwrap the vote key, open the sealed choice of every party's counted
     board entry (streamed, never loaded as model instances), decide with
@@ -1065,7 +1121,9 @@ def vote_count(
     key, which is published with the board; on a format 4 board sign the final head, which signs
     the result (``voting.board.board_final_head_sign``); then queue the writing of the public
     export file (``voting.board.board_export_publish``), unless ``queue_export`` is false (bulk
-    generation: the worker's every-minute catch-up writes it).
+    generation: the worker's every-minute catch-up writes it). A vote with trustees has no
+    wrapped key: ``private_key`` is the key its trustees rebuilt
+    (``voting.trustee_services.trustee_open``, which checked it against the public key).
 
     Preconditions: the vote is closed, and its board agrees with itself and with the ballot
     table (``_counted_from_board``: the entries' tree is the closing head's, and the ``Ballot``
@@ -1078,9 +1136,7 @@ def vote_count(
             _locked(vote)
             _require(vote, VoteStatus.CLOSED)
             tree, ballots = _counted_from_board(vote)
-            private = unwrap_private_key(
-                bytes(vote.private_key_wrapped), keys.wrapping_key(), context=_wrap_context(vote)
-            )
+            private = _count_key(vote, private_key)
             agree, oppose, abstain = count_sealed(vote, private, ballots)
             result = tally_counts(
                 int(vote.matter),

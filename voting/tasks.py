@@ -29,10 +29,18 @@ log = logging.getLogger(__name__)
 
 def advance_votes(now=None) -> dict:
     """Move every due vote; returns how many moved per step (for logs and tests)."""
-    from . import reminder_services, services
+    from . import reminder_services, services, trustee_services
 
     now = now or timezone.now()
-    moved = {"opened": 0, "closed": 0, "counted": 0, "publicised": 0, "finalised": 0, "reminded": 0}
+    moved = {
+        "opened": 0,
+        "closed": 0,
+        "counted": 0,
+        "trustees_called": 0,
+        "publicised": 0,
+        "finalised": 0,
+        "reminded": 0,
+    }
 
     def step(name, fn, vote):
         try:
@@ -47,8 +55,12 @@ def advance_votes(now=None) -> dict:
         step("opened", services.vote_open, vote)
     for vote in Vote.objects.filter(status=VoteStatus.OPEN, closes_at__lte=now):
         step("closed", services.vote_close, vote)  # signs the closing tree head too
-    for vote in Vote.objects.filter(status=VoteStatus.CLOSED):
+    # A vote with trustees is counted when enough of them open its key (trustee_services);
+    # until then they are called at close and reminded daily.
+    for vote in Vote.objects.filter(status=VoteStatus.CLOSED, trustee_threshold__isnull=True):
         step("counted", services.vote_count, vote)
+    for vote in trustee_services.trustees_to_call(now):
+        step("trustees_called", trustee_services.trustees_call, vote)
     for vote in Vote.objects.filter(status=VoteStatus.COUNTED):
         step("publicised", services.vote_publicise, vote)
     # A result with an objection awaiting a ruling waits (``vote_finalise`` would refuse it):

@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from . import canvass_views, delivery_views, views
+from . import canvass_views, delivery_views, trustee_views, views
 
 app_name = "voting"
 
@@ -25,6 +25,9 @@ urlpatterns = [
     path("<int:pk>/proxies/<int:proxy_id>/document/", views.proxy_document, name="proxy_document"),
     path("<int:pk>/entries/<int:n>/dispute/", views.ballot_dispute, name="ballot_dispute"),
     path("<int:pk>/disputes/", views.disputes, name="disputes"),
+    path("<int:pk>/trustees/", trustee_views.trustees, name="trustees"),
+    path("<int:pk>/trustee/key/", trustee_views.trustee_key, name="trustee_key"),
+    path("<int:pk>/trustee/open/", trustee_views.trustee_open, name="trustee_open"),
     path("<int:pk>/result/", views.result, name="result"),
     path("<int:pk>/object/", views.objection, name="object"),
     path("objections/", views.objections_to_rule, name="objections_to_rule"),

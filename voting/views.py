@@ -189,6 +189,7 @@ def vote_detail(request, vote):
         "may_cast": user.has_perm("voting.cast", vote),
         "can_cast": any(p["can_cast"] for p in parties),
         "has_ballot": any(p["ballot"] for p in parties),
+        "trusteeship": vote.trustees.filter(user=user).first(),
     }
     if vote.status not in (VoteStatus.DRAFT, VoteStatus.SCHEDULED, VoteStatus.CANCELLED):
         t = selectors.turnout(vote)

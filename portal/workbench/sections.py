@@ -935,10 +935,49 @@ def owner_section(user) -> Section | None:
     )
 
 
+def trustee_section(user) -> Section | None:
+    """A vote's key to make, or its count to open, for whoever was named its trustee (any role:
+    committee member, street officer, owner scrutineer); only while something awaits them."""
+    items = []
+    for t in voting_selectors.trustee_duties(user)[:50]:
+        vote = t.vote
+        if vote.status == "draft":
+            items.append(
+                Item(
+                    label=vote.title,
+                    url=reverse("voting:trustee_key", args=[vote.pk]),
+                    action=_("Make your key"),
+                    detail=vote.estate.name,
+                    due=vote.opens_at,
+                )
+            )
+        else:
+            items.append(
+                Item(
+                    label=vote.title,
+                    url=reverse("voting:trustee_open", args=[vote.pk]),
+                    action=_("Open the count"),
+                    detail=vote.estate.name,
+                    when=vote.closed_at,
+                )
+            )
+    if not items:
+        return None
+    return Section(
+        role="trustee",
+        title=_("Trustee of a vote's key"),
+        groups=[Group("trustee", _("Vote keys awaiting you"), items)],
+    )
+
+
 def for_user(user) -> list[Section]:
-    """Every section of the person's workbench: their organisations' first, then their own."""
+    """Every section of the person's workbench: their organisations' first, then their own;
+    a vote's key awaiting them as its trustee comes before all."""
     roles = roles_of(user)  # the one answer to "who is this person" (portal.permissions)
     sections: list[Section] = []
+    trustee = trustee_section(user)
+    if trustee is not None:
+        sections.append(trustee)
     if COMMITTEE in roles:
         sections += committee_sections(user)
     if COMPANY in roles:

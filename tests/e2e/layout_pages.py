@@ -97,6 +97,7 @@ PAGES = [
     Page("paper-search", "/votes/{vote_open}/paper/?q=2-", COMMITTEE),
     Page("vote-draft-edit", "/votes/{vote_draft}/edit/", COMMITTEE),
     Page("proxies", "/votes/{vote_open}/proxies/", COMMITTEE),
+    Page("vote-trustees", "/votes/{vote_trustees}/trustees/", COMMITTEE),
     Page("estates", "/my/estates/", COMMITTEE),
     Page("estate-registry", "/my/estates/binjiang/", COMMITTEE),
     Page("claim-queue", "/my/estates/binjiang/claims/", COMMITTEE),
@@ -117,6 +118,7 @@ PAGES = [
     Page("notification-settings", "/notifications/settings/", STREET),
     Page("credit-record-add", "/credit/records/add/", STREET),
     Page("vote-objections-to-rule", "/votes/objections/", STREET),
+    Page("trustee-open", "/votes/{vote_trustees}/trustee/open/", STREET),
     Page("vote-objection-rule", "/votes/objections/{vote_objection_open}/", STREET),
     # the district housing bureau
     Page("dashboard-district", "/dashboard/jinghu/", DISTRICT),
@@ -154,6 +156,11 @@ def refs() -> None:
                 "vote_open": vote("open"),
                 "vote_final": vote("final"),
                 "vote_draft": vote("draft"),
+                "vote_trustees": Vote.objects.filter(
+                    estate__code="binjiang", trustee_threshold__isnull=False
+                )
+                .order_by("pk")[0]
+                .pk,
                 "company_code": binjiang_company.credit_code,
                 "ledger": FundAccount.objects.filter(
                     unit__ownerships__party__members__user__email=owner

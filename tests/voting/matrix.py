@@ -119,6 +119,16 @@ def _delivery_file(d):
     return {"pk": vote.pk, "kind": "posted", "file_id": NoticePosting.objects.get(vote=vote).pk}
 
 
+def _trustee_vote(d):
+    """The demo's closed vote of 滨江花园 waiting for its trustees (committee.binjiang,
+    fanluoshan.officer, owner1.binjiang)."""
+    from voting.models import Vote
+
+    vote = Vote.objects.filter(estate=d.estate, trustee_threshold__isnull=False).first()
+    assert vote is not None, f"no demo vote with trustees in {d.estate}"
+    return {"pk": vote.pk}
+
+
 COUNTED = {"kwargs": lambda d: {"pk": _vote(d, "publicised", "final", "counted").pk}}
 
 MATRIX = {
@@ -176,4 +186,9 @@ MATRIX = {
     "voting:delivery_file": Entry(allow={COMMITTEE, STREET}, kwargs=_delivery_file),
     "voting:delivery_posting": Entry(allow={COMMITTEE}, **OPEN),
     "voting:delivery_handover": Entry(allow={COMMITTEE}, kwargs=_handover),
+    # Trustees of a vote's key: the organiser names them and follows them; only the named
+    # trustees (here one of each kind) reach their key and opening pages.
+    "voting:trustees": Entry(allow={COMMITTEE}, kwargs=_trustee_vote),
+    "voting:trustee_key": Entry(allow={COMMITTEE, STREET, OWNER}, kwargs=_trustee_vote),
+    "voting:trustee_open": Entry(allow={COMMITTEE, STREET, OWNER}, kwargs=_trustee_vote),
 }

@@ -239,3 +239,52 @@ def test_a_refused_count_tells_the_committee_and_the_street_once(
     assert Notification.objects.filter(kind="voting.count_refused").count() == 2  # once each
     assert_link_opens(client, "voting.count_refused", v["committee"])
     assert_link_opens(client, "voting.count_refused", v["street"])
+
+
+def test_trustees_are_told_to_make_their_key_and_to_open_the_count(
+    client, v, django_capture_on_commit_callbacks
+):
+    """Issue 18: named trustees (committee, street office, owner scrutineer) are told to make
+    their key; at close those who have not acted are told to open the count, and reminded a
+    day later until enough have; nobody else is told."""
+    from voting import trustee_services
+
+    vote = draft_vote(v["estate"])
+    named = [(v["committee"], "committee"), (v["street"], "street"), (v["a"], "scrutineer")]
+    with django_capture_on_commit_callbacks(execute=True):
+        trustee_services.trustees_name(actor=v["committee"], vote=vote, k=2, named=named)
+    assert_told(
+        "voting.trustee_named",
+        to=[v["committee"], v["street"], v["a"]],
+        not_to=[v["b"], v["z"], v["other_street"]],
+    )
+    assert_link_opens(client, "voting.trustee_named", v["a"])
+    files = {}
+    for t in vote.trustees.order_by("number"):
+        files[t.number] = trustee_services.trustee_make_key(
+            actor=t.user, trustee=t, passphrase=f"passphrase-of-{t.number}"
+        )
+    services.vote_schedule(actor=None, vote=vote, now=vote.opens_at - timedelta(days=8))
+    services.vote_open(vote=vote, now=vote.opens_at, notify=False)
+    services.vote_close(vote=vote, now=vote.closes_at)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert tasks.advance_votes(now=vote.closes_at)["trustees_called"] == 1
+    assert_told(
+        "voting.trustee_open",
+        to=[v["committee"], v["street"], v["a"]],
+        not_to=[v["b"], v["z"], v["other_street"]],
+    )
+    assert_link_opens(client, "voting.trustee_open", v["street"])
+    trustee_services.trustee_open(
+        actor=v["street"],
+        trustee=vote.trustees.get(number=2),
+        key_file=files[2],
+        passphrase="passphrase-of-2",
+    )
+    from portal.notifications.models import Notification
+
+    Notification.objects.all().delete()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert tasks.advance_votes(now=vote.closes_at + timedelta(hours=1))["trustees_called"] == 0
+        assert tasks.advance_votes(now=vote.closes_at + timedelta(days=1))["trustees_called"] == 1
+    assert_told("voting.trustee_open", to=[v["committee"], v["a"]], not_to=[v["street"]])
