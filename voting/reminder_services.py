@@ -20,9 +20,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -30,9 +29,8 @@ from django.utils.translation import gettext as _
 from portal.audit import log_event
 from portal.core.links import absolute_reverse
 from portal.notifications.services import notify, sms_to_phone
-from property.registry.models import Person
 
-from . import reminders
+from . import reminders, selectors
 from .models import (
     Ballot,
     PartyReminder,
@@ -40,7 +38,6 @@ from .models import (
     ReminderTrigger,
     Vote,
     VoteElector,
-    VoteElectorUnit,
     VoteStatus,
 )
 from .services import VoteError, _locked, _require
@@ -54,28 +51,6 @@ def _not_voted_party_ids(vote: Vote) -> list[int]:
         .exclude(Exists(Ballot.objects.filter(vote=vote, party=OuterRef("party"))))
         .values_list("party_id", flat=True)
     )
-
-
-def _contacts(vote: Vote, party_ids: list[int]) -> tuple[list, list[str]]:
-    """The accounts of the parties' members and of whoever holds their frozen units now, and
-    the registry phones of members without an account."""
-    members = Person.objects.filter(parties__pk__in=party_ids).distinct()
-    phones = [p.phone for p in members if p.user_id is None and p.phone]
-    holders = VoteElectorUnit.objects.filter(vote=vote, elector__party_id__in=party_ids).values(
-        "unit_id"
-    )
-    users = (
-        get_user_model()
-        .objects.filter(
-            Q(person__in=members)
-            | Q(
-                person__parties__ownerships__end__isnull=True,
-                person__parties__ownerships__unit_id__in=holders,
-            )
-        )
-        .distinct()
-    )
-    return list(users), list(dict.fromkeys(phones))
 
 
 def _send_round(
@@ -92,7 +67,7 @@ def _send_round(
     waiting = _not_voted_party_ids(vote)
     due = [p for p in waiting if reminders.may_remind(getattr(marks.get(p), "last_at", None), now)]
     if due:
-        users, phones = _contacts(vote, due)
+        users, phones = selectors.party_contacts(vote, due)
         closes = timezone.localtime(vote.closes_at).strftime("%Y-%m-%d %H:%M")
         params = {"title": vote.title, "estate": vote.estate.name, "closes": closes}
         notify(

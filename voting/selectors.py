@@ -555,3 +555,29 @@ def trustee_duties(user):
         .select_related("vote__estate")
         .order_by("vote__closes_at", "vote__pk")
     )
+
+
+def party_contacts(vote, party_ids) -> tuple[list, list[str]]:
+    """Whom to tell about frozen parties of ``vote``: the accounts of their members and of
+    whoever holds their frozen units now, and the registry phones (once each) of members
+    without an account. Used by the reminders and by the notice of a ballot entered for a
+    party."""
+    from django.contrib.auth import get_user_model
+
+    members = Person.objects.filter(parties__pk__in=party_ids).distinct()
+    phones = [p.phone for p in members if p.user_id is None and p.phone]
+    holders = VoteElectorUnit.objects.filter(vote=vote, elector__party_id__in=party_ids).values(
+        "unit_id"
+    )
+    users = (
+        get_user_model()
+        .objects.filter(
+            Q(person__in=members)
+            | Q(
+                person__parties__ownerships__end__isnull=True,
+                person__parties__ownerships__unit_id__in=holders,
+            )
+        )
+        .distinct()
+    )
+    return list(users), list(dict.fromkeys(phones))

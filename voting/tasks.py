@@ -14,14 +14,13 @@ from __future__ import annotations
 import logging
 
 from django.conf import settings
-from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from portal.core.links import absolute_reverse
 
-from . import board
+from . import board, selectors
 from .models import ObjectionStatus, Vote, VoteElector, VoteStatus
 
 log = logging.getLogger(__name__)
@@ -98,34 +97,6 @@ def publish_board_export(vote_id: int) -> bool:
 # --- paper and proxy ballots told to the owners ---------------------------------------------------
 
 
-def _party_contacts(vote: Vote, party_ids) -> tuple[list, list[str]]:
-    """Accounts and registry phones of the owners of frozen parties: the members (by account,
-    else by the registry's phone) and whoever holds the parties' frozen units now."""
-    from django.contrib.auth import get_user_model
-
-    from property.registry.models import Person
-
-    from .models import VoteElectorUnit
-
-    members = Person.objects.filter(parties__pk__in=party_ids).distinct()
-    phones = [p.phone for p in members if p.user_id is None and p.phone]
-    holders = VoteElectorUnit.objects.filter(vote=vote, elector__party_id__in=party_ids).values(
-        "unit_id"
-    )
-    users = (
-        get_user_model()
-        .objects.filter(
-            Q(person__in=members)
-            | Q(
-                person__parties__ownerships__end__isnull=True,
-                person__parties__ownerships__unit_id__in=holders,
-            )
-        )
-        .distinct()
-    )
-    return list(users), phones
-
-
 def notify_ballot_entered(entry_id: int) -> int:
     """Tell the owners of a party that a paper or proxy ballot was entered for it (DOMAIN.md §1
     "Channels"), with the way to replace (paper) or dispute it: accounts through
@@ -144,7 +115,7 @@ def notify_ballot_entered(entry_id: int) -> int:
             "party_id", flat=True
         )
     )
-    users, phones = _party_contacts(vote, party_ids)
+    users, phones = selectors.party_contacts(vote, party_ids)
     params = {
         "title": vote.title,
         "estate": vote.estate.name,
