@@ -720,8 +720,8 @@ def _append_ballot(
     still points at the entry that was read; otherwise everything here is rolled back. With
     ``elector=None`` it is read (and checked) under the lock instead, which cannot go stale."""
     with transaction.atomic():
-        # The audit event first: it needs no lock, so the lock below is held shorter.
-        log_event(actor=actor, action="voting.ballot_cast", obj=vote, details={"channel": channel})
+        # No audit event per cast (issue 18): its actor and minute, in the board's order, would
+        # name each entry's party. ``vote_close`` audits who took part, once (``_audit_casts``).
         counter_pk, next_n, last_time, closed = (
             BoardCounter.objects.select_for_update()
             .filter(vote=vote)
@@ -902,8 +902,43 @@ def vote_close(*, vote: Vote, actor=None, now: datetime | None = None) -> Vote:
             obj=vote,
             details={"entries": BoardEntry.objects.filter(vote=vote).count(), "voided": voided},
         )
+        _audit_casts(vote=vote, actor=actor)
         board.board_head_sign(vote=vote, actor=actor, now=now)  # the closing tree head
     return vote
+
+
+def _audit_casts(*, vote: Vote, actor) -> None:
+    """The one audit record of who took part (``voting.casts``), written at close instead of an
+    event per cast (issue 18, docs/board.md "Who can learn what"): the parties whose ballot
+    counts, by party id (never by time or board order); the ballots per channel (the board
+    shows as much); the committee members who entered paper ballots, by account id, with how
+    many. No board entry, receipt, pseudonym or cast time; the event's own time is the close.
+    Precondition: ``vote_close``'s transaction, after the void entries."""
+    from django.db.models import Count
+
+    parties = sorted(Ballot.objects.filter(vote=vote).values_list("party_id", flat=True))
+    channels = dict(
+        BoardEntry.objects.filter(vote=vote)
+        .values_list("channel")
+        .annotate(n=Count("pk"))
+        .order_by("channel")
+    )
+    entered = (
+        PaperBallot.objects.filter(vote=vote)
+        .values_list("entered_by_id")
+        .annotate(n=Count("pk"))
+        .order_by("entered_by_id")
+    )
+    log_event(
+        actor=actor,
+        action="voting.casts",
+        obj=vote,
+        details={
+            "parties": parties,
+            "entries_by_channel": channels,
+            "paper_entered_by": {str(user): n for user, n in entered},
+        },
+    )
 
 
 def _uncounted_entries(vote: Vote):
@@ -1405,7 +1440,7 @@ def ballot_dispute_file(
             actor=actor,
             action="voting.ballot_disputed",
             obj=vote,
-            details={"entry": entry.n, "channel": entry.channel},
+            details={"dispute": dispute.pk},  # not the entry: it would name the party's entry
         )
         transaction.on_commit(
             lambda: _queue("voting.tasks.notify_ballot_dispute", dispute.pk, "filed")
@@ -1436,7 +1471,7 @@ def ballot_dispute_decide(
             actor=actor,
             action="voting.ballot_dispute_upheld" if uphold else "voting.ballot_dispute_dismissed",
             obj=locked.vote,
-            details={"entry": locked.entry.n},
+            details={"dispute": locked.pk},
         )
         transaction.on_commit(
             lambda: _queue("voting.tasks.notify_ballot_dispute", locked.pk, "decided")

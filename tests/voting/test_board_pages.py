@@ -60,10 +60,9 @@ def test_receipt_page_explains_and_checks(client, setup):
     )
     url = reverse("voting:receipt")
     page = client.get(url, {"vote": vote.pk}).content.decode()
-    assert (
-        "回执码证明您的选票已被记录在公开的投票公告板上，且无法被删除或篡改；它不会透露您的选择。"
-        in page
-    )
+    assert "回执码证明您的选票已被记录在公开的投票公告板上，且无法被删除或篡改。" in page
+    assert "您把回执码给谁看，谁就能在其中查到您的选择" in page  # the promise is exact (issue 18)
+    assert "查阅平台审计日志的工作人员只能知道您参加了表决" in page
     pending = client.post(url, {"vote": vote.pk, "code": first.receipt}).content.decode()
     assert "您的选票已在公告板上" in pending and "签名" in pending
     board.board_head_sign(vote=vote)
