@@ -119,7 +119,10 @@ def build_closed_vote(n: int, *, seed: int = 7, code: str = "bench", verbose: bo
     vote.total_area_centi = sum(e.area_centi for e in electors)
     vote.board_format = FORMAT
     electorate = electorate_json(sorted((e.pseudonym, e.area_centi) for e in electors))
-    vote.manifest = manifest_hash(vote.board_vote_json(), electorate, b64(public))
+    vote.board_trustees = {"trustees": None, "no_trustees": "none"}  # the portal holds the key
+    vote.manifest = manifest_hash(
+        vote.board_vote_json(), electorate, b64(public), **vote.board_trustees
+    )
     vote.save()
     BoardCounter.objects.create(vote=vote, next_n=n, closed=True)
     VoteElector.objects.bulk_create(electors, batch_size=5000)

@@ -118,7 +118,9 @@ def generate_export(n: int, rng: random.Random) -> dict:
     electorate = electorate_json(areas)
     private, public = generate_vote_keypair()
     signing = Ed25519PrivateKey.generate()
-    manifest = manifest_hash(vote, electorate, base64.b64encode(public).decode())
+    manifest = manifest_hash(
+        vote, electorate, base64.b64encode(public).decode(), no_trustees="none"
+    )
     choices = ("agree", "oppose", "abstain")
     channels = ("online", "online", "online", "paper", "proxy")
     order = [p for p, _ in areas] + [areas[rng.randrange(parties)][0] for _ in range(changed)]
@@ -161,6 +163,7 @@ def generate_export(n: int, rng: random.Random) -> dict:
         entries=entries,
         heads=heads,
         result=result,
+        no_trustees="none",
     )
 
 

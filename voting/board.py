@@ -51,10 +51,12 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from portal.audit import log_event
+from portal.core.masking import mask_name
 
 from . import keys
 from .board_format import (
     FINAL_FORMATS,
+    TRUSTEE_FORMATS,
     b64,
     board_time,
     build_export,
@@ -62,12 +64,14 @@ from .board_format import (
     entry_hash,
     make_consistency,
     make_head,
+    trustees_json,
 )
 from .merkle import MerkleTree, verify_inclusion
 from .models import (
     RESULT_STATUSES,
     BoardCounter,
     BoardEntry,
+    Channel,
     TreeHead,
     Vote,
     VoteElector,
@@ -99,6 +103,32 @@ def _leaf_hashes(vote: Vote, size: int) -> list[bytes]:
         .iterator(chunk_size=5000)
     )
     return [bytes.fromhex(h) for h in rows]
+
+
+# --- the trustees on the board (format 5) -------------------------------------------------------
+
+
+def trustees_record(vote: Vote) -> dict:
+    """What a format 5 board says about who held the vote key, fixed at open (``vote_open``
+    stores it in ``Vote.board_trustees`` and hashes it into the manifest, so every head signs
+    it): ``{"trustees": board_format.trustees_json(...), "no_trustees": None}`` for a vote with
+    trustees (each one's number, role, masked name and public key), else ``{"trustees": None,
+    "no_trustees": "no_online_channel" | "none"}``.
+
+    Preconditions: the trustees are final (the vote is scheduled: named and keyed as a draft)."""
+    if not vote.has_trustees:
+        reason = "none" if Channel.ONLINE in vote.channels else "no_online_channel"
+        return {"trustees": None, "no_trustees": reason}
+    rows = [
+        (
+            t.number,
+            t.kind,
+            mask_name(t.user.display_name or t.user.get_full_name()),
+            bytes(t.public_key),
+        )
+        for t in vote.trustees.select_related("user").order_by("number")
+    ]
+    return {"trustees": trustees_json(vote.trustee_threshold, rows), "no_trustees": None}
 
 
 # --- signing --------------------------------------------------------------------------------
@@ -392,10 +422,11 @@ def export_available(vote: Vote) -> bool:
 
 
 def board_export(vote: Vote) -> dict:
-    """The public export (``gongzhi-board/3``, or /2 for votes opened before it) of a counted
-    vote, straight from the database: every entry, every signed head, the consistency proofs
-    between consecutive heads (stored when each head was signed), the electorate, the
-    published private key and the stored result. Reads only: it signs nothing.
+    """The public export (in the format the vote was opened with: ``gongzhi-board/5``, or /4,
+    /3, /2 for votes opened before) of a counted vote, straight from the database: every
+    entry, every signed head, the consistency proofs between consecutive heads (stored when
+    each head was signed), the electorate, the published private key, the stored result and,
+    from format 5, the trustees recorded at open. Reads only: it signs nothing.
 
     Preconditions: ``export_available(vote)``, and the closing head (signed by the close)
     covers every entry; a board no signed head covers is never exported (ValueError), nor a
@@ -433,4 +464,5 @@ def board_export(vote: Vote) -> dict:
         consistency=[h.consistency for h in heads if h.consistency is not None],
         result=vote.result,
         format=vote.export_format,  # the format the vote was opened with (its manifest)
+        **(vote.board_trustees if vote.export_format in TRUSTEE_FORMATS else {}),
     )

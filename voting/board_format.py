@@ -7,12 +7,12 @@ entries, ``voting.board`` signs heads and writes the export) and the reader (the
 verifier, ``voting.verify``, which checks the rules) both import it, so they cannot drift; the
 writer never imports the verifier.
 
-Export format ``gongzhi-board/4``
+Export format ``gongzhi-board/5``
 =================================
 
 A JSON object with exactly these keys (no others)::
 
-    {"format": "gongzhi-board/4",
+    {"format": "gongzhi-board/5",
      "vote": {"id": str, "estate": str, "title": str, "matter": int 1..9},
      "electorate": {"heads": int, "area": "10000.00",
                     "parties": [{"pseudonym": str, "area": "300.00"}, ...]},
@@ -27,14 +27,26 @@ A JSON object with exactly these keys (no others)::
                 "manifest": "<64 hex>", "final": bool, "result": "<64 hex>" | null,
                 "signature": "<base64>"}, ...],
      "consistency": [{"from": int, "to": int, "proof": ["<64 hex>", ...]}, ...],
-     "result": {...voting.tally.result_to_json output...} | null}
+     "result": {...voting.tally.result_to_json output...} | null,
+     "trustees": {"k": int, "n": int,
+                  "list": [{"number": 1, "role": "committee" | "street" | "scrutineer",
+                            "name": "张*", "public_key": "<base64, raw 32-byte X25519>"},
+                           ...]} | null,
+     "no_trustees": null | "no_online_channel" | "none"}
+
+Format 5 adds ``trustees`` (who held the vote key ``k`` of ``n``: each trustee's number, role,
+masked name and public key, the key their share was sealed to) or, for a vote without trustees,
+``trustees`` null and ``no_trustees`` saying why: ``no_online_channel`` (no online ballots, the
+organiser named none) or ``none`` (none named; the portal held the key). Both keys are fixed at
+open and covered by the manifest hash (``manifest_hash``), so every head signs them.
 
 Format 4 adds ``final`` and ``result`` to every head (both signed): the last head of a counted
 vote is its final head, signed at the count over the closing board, with ``final`` true and
 ``result`` the SHA-256 (hex) of the canonical JSON of the export's ``result``
 (``result_digest``); every other head has ``final`` false and ``result`` null. So an export cut
 back to an earlier head has no final head and fails. Formats 2 and 3 (votes opened before) have
-heads without the two keys; the verifier still reads them.
+heads without the two keys; format 4 has no ``trustees`` nor ``no_trustees``; the verifier still
+reads them all.
 
 The rules an export must keep are the verifier's (``voting.verify`` docstring).
 """
@@ -54,10 +66,12 @@ from voting import tally as tally_mod
 from voting.merkle import MerkleTree, leaf_hash
 from voting.sealing import ballot_context, canonical_json, seal_choice, sign_tree_head
 
-FORMAT = "gongzhi-board/4"
+FORMAT = "gongzhi-board/5"
+FORMAT_4 = "gongzhi-board/4"  # final heads, no trustees
 FORMAT_3 = "gongzhi-board/3"  # void entries, no final head
-FORMATS = ("gongzhi-board/2", FORMAT_3, FORMAT)  # every format the verifier reads
-FINAL_FORMATS = (FORMAT,)  # formats whose heads say which one is final and sign the result
+FORMATS = ("gongzhi-board/2", FORMAT_3, FORMAT_4, FORMAT)  # every format the verifier reads
+FINAL_FORMATS = (FORMAT_4, FORMAT)  # formats whose heads say which one is final and sign the result
+TRUSTEE_FORMATS = (FORMAT,)  # formats whose export (and manifest) names the vote's trustees
 TOP_FIELDS = (
     "format",
     "vote",
@@ -70,6 +84,7 @@ TOP_FIELDS = (
     "consistency",
     "result",
 )
+TRUSTEE_TOP_FIELDS = (*TOP_FIELDS, "trustees", "no_trustees")  # format 5
 VOTE_FIELDS = ("id", "estate", "title", "matter")
 ELECTORATE_FIELDS = ("heads", "area", "parties")
 PARTY_FIELDS = ("pseudonym", "area")
@@ -77,6 +92,14 @@ ENTRY_FIELDS = ("n", "pseudonym", "area", "heads", "sealed_choice", "channel", "
 HEAD_FIELDS = ("vote", "size", "root", "time", "manifest", "signature")
 FINAL_HEAD_FIELDS = ("vote", "size", "root", "time", "manifest", "final", "result", "signature")
 CONSISTENCY_FIELDS = ("from", "to", "proof")
+TRUSTEES_FIELDS = ("k", "n", "list")
+TRUSTEE_FIELDS = ("number", "role", "name", "public_key")
+#: A trustee's role: member of the owners' committee, staff of the street office, owner scrutineer.
+TRUSTEE_ROLES = ("committee", "street", "scrutineer")
+#: Why a format 5 vote has no trustees: it had no online channel (the organiser chose none), or
+#: none were named (the portal held the key, wrapped under its board key, as before issue 18).
+NO_TRUSTEES = ("no_online_channel", "none")
+MIN_THRESHOLD = 2
 CHANNELS = ("online", "paper", "proxy")
 VOID = "void"  # formats 3 and 4: the superseded entry does not count (verifier rule 6)
 CHOICES = tuple(c.value for c in tally_mod.Choice)
@@ -135,20 +158,54 @@ def electorate_json(parties: Iterable[tuple[str, int]]) -> dict:
     return {"heads": len(rows), "area": tally_mod.format_area(total), "parties": rows}
 
 
+def trustees_json(k: int, rows: Iterable[tuple[int, str, str, bytes]]) -> dict:
+    """The export's ``trustees`` (format 5) from ``k`` and (number, role, masked name, raw
+    X25519 public key) rows, listed by number; ``n`` is how many rows."""
+    listed = sorted(
+        (
+            {"number": number, "role": role, "name": name, "public_key": b64(public)}
+            for number, role, name, public in rows
+        ),
+        key=lambda r: r["number"],
+    )
+    if any(r["role"] not in TRUSTEE_ROLES for r in listed):
+        raise ValueError(f"a trustee's role is one of {TRUSTEE_ROLES}")
+    if not MIN_THRESHOLD <= k <= len(listed):
+        raise ValueError(f"k must be between {MIN_THRESHOLD} and the number of trustees")
+    return {"k": k, "n": len(listed), "list": listed}
+
+
+def top_fields(format: str) -> tuple[str, ...]:  # noqa: A002
+    """The keys of an export of ``format``."""
+    return TRUSTEE_TOP_FIELDS if format in TRUSTEE_FORMATS else TOP_FIELDS
+
+
 def manifest_hash(
     vote: dict,
     electorate: dict,
     vote_public_key_b64: str,
     *,
     format: str = FORMAT,  # noqa: A002
+    trustees: dict | None = None,
+    no_trustees: str | None = None,
 ) -> str:
-    """Hex SHA-256 of what is fixed when the vote opens; signed in every tree head."""
+    """Hex SHA-256 of what is fixed when the vote opens; signed in every tree head. Format 5
+    adds the trustees (``trustees_json``) or, when there are none, why (``NO_TRUSTEES``):
+    exactly one of the two is given. Older formats cover neither, so their hashes are as they
+    were."""
     data = {
         "format": format,
         "vote": vote,
         "electorate": electorate,
         "vote_public_key": vote_public_key_b64,
     }
+    if format in TRUSTEE_FORMATS:
+        if (trustees is None) == (no_trustees is None):
+            raise ValueError("a format 5 manifest has either trustees or a reason for none")
+        data["trustees"] = trustees
+        data["no_trustees"] = no_trustees
+    elif trustees is not None or no_trustees is not None:
+        raise ValueError(f"format {format} does not name trustees")
     return hashlib.sha256(canonical_json(data)).hexdigest()
 
 
@@ -302,16 +359,22 @@ def build_export(
     result: dict | None,
     format: str = FORMAT,  # noqa: A002 - the export's own key
     consistency: Sequence[dict] | None = None,
+    trustees: dict | None = None,
+    no_trustees: str | None = None,
 ) -> dict:
     """Assemble an export (keys raw bytes; ``electorate`` from ``electorate_json``).
     ``consistency`` is the list of proofs the portal stored when it signed each head; when it is
     not given the proofs are computed here from the entries (``consistency_chain``). ``format``
-    is the one the vote was opened with (its manifest covers it: ``Vote.export_format``)."""
+    is the one the vote was opened with (its manifest covers it: ``Vote.export_format``).
+    Format 5 carries ``trustees`` (``trustees_json``) or ``no_trustees`` (a ``NO_TRUSTEES``
+    reason), as its manifest does; older formats neither."""
     if format not in FORMATS:
         raise ValueError(f"format must be one of {FORMATS}")
+    if format in TRUSTEE_FORMATS and (trustees is None) == (no_trustees is None):
+        raise ValueError("a format 5 export has either trustees or a reason for none")
     if consistency is None:
         consistency = consistency_chain(MerkleTree(entry_hash(e) for e in entries), heads)
-    return {
+    export = {
         "format": format,
         "vote": dict(vote),
         "electorate": electorate,
@@ -323,3 +386,7 @@ def build_export(
         "consistency": list(consistency),
         "result": result,
     }
+    if format in TRUSTEE_FORMATS:
+        export["trustees"] = trustees
+        export["no_trustees"] = no_trustees
+    return export

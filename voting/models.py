@@ -170,6 +170,9 @@ class Vote(models.Model):
     board_format = models.CharField(
         _("board format"), max_length=24, blank=True, editable=False
     )  # set at open; empty for votes opened before format 3 (gongzhi-board/2)
+    board_trustees = models.JSONField(
+        _("trustees on the board"), null=True, blank=True, editable=False
+    )  # set at open from format 5: the export's trustees or why none (board.trustees_record)
 
     # Closing, counting and publication.
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)

@@ -44,6 +44,7 @@ from property.registry.selectors import electorate_units, suspended_account_ids
 from . import board, keys, notifications, trustees
 from .board_format import (
     FORMAT,
+    TRUSTEE_FORMATS,
     BoardInconsistent,
     b64,
     board_time,
@@ -390,8 +391,10 @@ def vote_open(*, vote: Vote, actor=None, now: datetime | None = None, notify: bo
         vote.total_units = len(rows)
         electorate = electorate_json((e.pseudonym, e.area_centi) for e in electors)
         vote.board_format = FORMAT
+        signed = board.trustees_record(vote) if FORMAT in TRUSTEE_FORMATS else {}
+        vote.board_trustees = signed or None  # format 5: the trustees, signed in every head
         vote.manifest = manifest_hash(
-            vote.board_vote_json(), electorate, b64(public), format=FORMAT
+            vote.board_vote_json(), electorate, b64(public), format=FORMAT, **signed
         )
         vote.status = VoteStatus.OPEN
         vote.opened_at = now
@@ -441,6 +444,12 @@ def _keep_vote_key(vote: Vote, private: bytes) -> None:
         row.sealed_share = share
     VoteTrustee.objects.bulk_update(rows, ["sealed_share"])
     vote.private_key_wrapped = None
+    log_event(
+        actor=None,
+        action="voting.trustee_shares_sealed",
+        obj=vote,
+        details={"k": vote.trustee_threshold, "trustees": [row.number for row in rows]},
+    )
 
 
 def vote_extend(

@@ -10,7 +10,7 @@ hash). It needs only the standard library, ``cryptography`` and ``voting.board_f
 The producer side (the Django app) builds exports with ``voting.board_format`` (``make_entry``,
 ``entry_leaf``, ``make_head``, ``build_export`` ...), the module this verifier reads the format
 from, so the two cannot drift; the producer never imports this module. The export format
-(``gongzhi-board/4``: its keys, entries, heads and proofs) is specified there.
+(``gongzhi-board/5``: its keys, entries, heads, proofs and trustees) is specified there.
 
 Rules (each checked, in this order; the first broken one is reported):
 
@@ -23,6 +23,10 @@ Rules (each checked, in this order; the first broken one is reported):
    ``size``, ``root``, ``time``, ``manifest``). ``manifest`` is ``manifest_hash``: SHA-256 of the
    canonical JSON of the format, vote, electorate and vote public key, so the matter, the frozen
    electorate (every party and area, voting or not) and the ballot key are signed in every head.
+   Format 5 adds the trustees to the manifest: ``k``, ``n`` and each trustee's number (1..n in
+   order), role, masked name and X25519 public key (base64, 32 bytes, no two alike), or, for a
+   vote without trustees, the reason (``no_online_channel`` or ``none``); a trustee key
+   changed, added or removed after open therefore fails here. The output names them.
 3. The tree. Entry leaf bytes are ``canonical_json(entry)`` (``entry_leaf``), hashed as RFC 9162
    leaves; every head's root is the MTH of the first ``size`` entries. Head sizes and times do
    not decrease, no entry is later than a head that covers it, and the last head covers every
@@ -45,13 +49,16 @@ Rules (each checked, in this order; the first broken one is reported):
    an entry, and its ``sealed_choice`` is either empty (the party then has no counted ballot and
    does not participate) or exactly the sealed choice of an earlier, non-void entry of its chain
    (that ballot counts again).
-7. Decryption. The private key belongs to ``vote_public_key``; every entry's sealed choice opens
+7. Decryption. The private key belongs to ``vote_public_key`` (for a vote with trustees, the
+   key the trustees rebuilt from ``k`` shares: so the key they published is the vote's); every entry's sealed choice opens
    to agree, oppose or abstain: its envelope (HPKE, RFC 9180) opens to a data key, and the choice
    opens with that key (AES-128-GCM, associated data
    ``voting.sealing.ballot_context(vote id, pseudonym)``). ``voting.sealing`` gives the layout;
    format 2 differs from format 1 only there (format 1 sealed each choice with HPKE directly).
 8. Recount. ``voting.tally`` over the electorate and the counted ballots gives exactly ``result``.
 
+Format ``gongzhi-board/4`` (votes opened before format 5) is the same without ``trustees``
+and ``no_trustees``: it is verified as before and its output names no trustees.
 Format ``gongzhi-board/3`` (exports of votes opened before format 4) is the same without
 ``final`` and ``result`` in the heads; format ``gongzhi-board/2`` (before format 3) also without
 ``void`` entries. Both are still verified, and the output then says that the export predates
@@ -90,8 +97,13 @@ from voting.board_format import (
     ENTRY_FIELDS,
     FINAL_FORMATS,
     FORMATS,
+    MIN_THRESHOLD,
+    NO_TRUSTEES,
     PARTY_FIELDS,
-    TOP_FIELDS,
+    TRUSTEE_FIELDS,
+    TRUSTEE_FORMATS,
+    TRUSTEE_ROLES,
+    TRUSTEES_FIELDS,
     VOID,
     VOTE_FIELDS,
     entry_hash,
@@ -99,6 +111,7 @@ from voting.board_format import (
     head_fields,
     manifest_hash,
     result_digest,
+    top_fields,
 )
 from voting.board_format import parse_time as _time
 from voting.merkle import MerkleTree, leaf_hash, verify_consistency, verify_inclusion
@@ -212,6 +225,8 @@ class _Board:
     head_time: list[datetime]
     consistency: list[tuple[int, int, list[bytes]]]
     manifest: str
+    trustees: dict | None = None  # format 5: the export's trustees, checked
+    no_trustees: str | None = None  # format 5: why the vote had none
 
 
 def _check_format(data: object, problems: _Problems) -> _Board | None:
@@ -226,11 +241,19 @@ def _check_format(data: object, problems: _Problems) -> _Board | None:
     entries = _check_entries(data["entries"], channels, problems)
     heads = _check_head_fields(data["heads"], data["format"], problems)
     consistency = _check_consistency_fields(data["consistency"], problems)
+    signed_trustees = {}
+    if data["format"] in TRUSTEE_FORMATS:
+        _check_trustees(data["trustees"], data["no_trustees"], problems)
+        signed_trustees = {"trustees": data["trustees"], "no_trustees": data["no_trustees"]}
     if problems:
         return None
     try:
         manifest = manifest_hash(
-            data["vote"], data["electorate"], data["vote_public_key"], format=data["format"]
+            data["vote"],
+            data["electorate"],
+            data["vote_public_key"],
+            format=data["format"],
+            **signed_trustees,
         )
     except ValueError as exc:
         problems.add(f"the vote or electorate cannot be encoded as canonical JSON: {exc}")
@@ -253,6 +276,7 @@ def _check_format(data: object, problems: _Problems) -> _Board | None:
         head_time=heads.time,
         consistency=consistency,
         manifest=manifest,
+        **signed_trustees,
     )
 
 
@@ -265,7 +289,50 @@ def _check_top(data: object, problems: _Problems) -> bool:
         expected = " or ".join(repr(f) for f in FORMATS)
         problems.add(f"the export's format is {_show(data.get('format'))}, expected {expected}")
         return False
-    return _keys("the export", data, TOP_FIELDS, problems)
+    return _keys("the export", data, top_fields(data["format"]), problems)
+
+
+def _check_trustees(trustees: object, reason: object, problems: _Problems) -> None:
+    """Format 5: ``trustees`` (k of n, each trustee's number, role, masked name and public key)
+    or, when null, ``no_trustees`` says why; never both, never neither."""
+    if trustees is None:
+        if reason not in NO_TRUSTEES:
+            expected = " or ".join(repr(r) for r in NO_TRUSTEES)
+            problems.add(f"trustees is null but no_trustees is {_show(reason)}, not {expected}")
+        return
+    if reason is not None:
+        problems.add("the export lists trustees and also says it has none (no_trustees)")
+    if not _keys("trustees", trustees, TRUSTEES_FIELDS, problems):
+        return
+    listed = trustees["list"]
+    if not isinstance(listed, list):
+        problems.add("trustees.list is not a list")
+        return
+    if not _is_int(trustees["n"]) or trustees["n"] != len(listed):
+        problems.add(f"trustees.n is {_show(trustees['n'])} but the list has {len(listed)}")
+    k = trustees["k"]
+    if not _is_int(k) or not MIN_THRESHOLD <= k <= len(listed):
+        problems.add(
+            f"trustees.k is {_show(k)}, not a number from {MIN_THRESHOLD} to the "
+            f"{len(listed)} trustees listed"
+        )
+    seen_keys = set()
+    for i, row in enumerate(listed):
+        where = f"trustee {i}"
+        if not _keys(where, row, TRUSTEE_FIELDS, problems):
+            continue
+        if row["number"] != i + 1 or not _is_int(row["number"]):
+            problems.add(f"{where} is numbered {_show(row['number'])}, not {i + 1}")
+        if row["role"] not in TRUSTEE_ROLES:
+            problems.add(f"{where}: role {_show(row['role'])} is not one of {TRUSTEE_ROLES}")
+        if not isinstance(row["name"], str) or not row["name"]:
+            problems.add(f"{where}: name is not a non-empty string")
+        public = _parse_b64(row["public_key"], 32)
+        if public is None:
+            problems.add(f"{where}: public_key is not a base64 32-byte raw key")
+        elif public in seen_keys:
+            problems.add(f"{where}: public_key is another trustee's")
+        seen_keys.add(public)
 
 
 def _check_vote(vote: object, problems: _Problems) -> None:
@@ -459,6 +526,11 @@ def _check_heads(board: _Board, problems: _Problems) -> None:
             problems.add(
                 f"signed head {i} (size {head['size']}) signs another vote setup: the vote, "
                 "electorate or vote public key in the export differs from what was signed"
+                + (
+                    ", or its trustees (k, n, a role, name or public key)"
+                    if board.format in TRUSTEE_FORMATS
+                    else ""
+                )
             )
 
 
@@ -744,6 +816,9 @@ def verify_export(data: dict, *, signing_key: bytes | None = None) -> VerifyRepo
         heads=len(board.heads),
         closed=board.vote_private_key is not None,
     )
+    if board.format in TRUSTEE_FORMATS:
+        summary["trustees"] = board.trustees
+        summary["no_trustees"] = board.no_trustees
     if signing_key is not None and signing_key != board.signing_key:
         problems.add("the export is signed with another key than the one given to check against")
         return done()
@@ -863,13 +938,32 @@ def _summary_line(summary: dict) -> str:
             f"abstain {result['abstain']['heads']} / {result['abstain']['area']} m²; "
             f"participation {p['heads']}/{t['heads']} heads, {p['area']}/{t['area']} m²"
         )
+    if "trustees" in summary:  # format 5
+        parts.append(trustees_line(summary["trustees"], summary["no_trustees"]))
     return "; ".join(parts)
+
+
+NO_TRUSTEES_WORDS = {
+    "no_online_channel": "no trustees: the vote had no online channel, so none were named",
+    "none": "no trustees: none were named, the portal held the vote key",
+}
+
+
+def trustees_line(trustees: dict | None, no_trustees: str | None) -> str:
+    """Who held the vote key, in words (format 5)."""
+    if trustees is None:
+        return NO_TRUSTEES_WORDS[no_trustees]
+    who = ", ".join(f"#{t['number']} {t['role']} {t['name']}" for t in trustees["list"])
+    return (
+        f"trustees: {trustees['k']} of {trustees['n']} were needed to open the count ({who}), "
+        "signed in every head"
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m voting.verify",
-        description="Verify a Gongzhi vote bulletin board export (gongzhi-board/2, /3 or /4).",
+        description="Verify a Gongzhi vote bulletin board export (gongzhi-board/2 to /5).",
     )
     parser.add_argument("file", help="the export (JSON)")
     parser.add_argument("--key", help="the portal's signing key (base64) to pin")

@@ -312,7 +312,10 @@ def test_board_export_verifies(estate):
     )
 
     manifest = manifest_hash(
-        vote.board_vote_json(), electorate, base64.b64encode(bytes(vote.public_key)).decode()
+        vote.board_vote_json(),
+        electorate,
+        base64.b64encode(bytes(vote.public_key)).decode(),
+        **vote.board_trustees,
     )
     assert manifest == vote.manifest
     heads = [
@@ -337,6 +340,7 @@ def test_board_export_verifies(estate):
         entries=entries,
         heads=heads,
         result=vote.result,
+        **vote.board_trustees,
     )
     report = verify_export(json.loads(json.dumps(export)))
     assert report.ok, report.problems

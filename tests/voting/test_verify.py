@@ -82,7 +82,9 @@ def build_board(
     for p, a in phantom_parties:
         areas[pseudo(p)] = a
     electorate = electorate_json(areas.items())
-    manifest = manifest_hash(VOTE, electorate, base64.b64encode(public).decode())
+    manifest = manifest_hash(
+        VOTE, electorate, base64.b64encode(public).decode(), no_trustees="no_online_channel"
+    )
     entries, last = [], {}
     for n, (party, choice, channel) in enumerate(ballots):
         ps = pseudo(party)
@@ -145,6 +147,7 @@ def build_board(
         entries=entries,
         heads=heads,
         result=result if closed else None,
+        no_trustees="no_online_channel",
     )
     return export, signing
 

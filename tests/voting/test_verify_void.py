@@ -14,6 +14,8 @@ from voting.board_format import (
     FINAL_FORMATS,
     FORMAT,
     FORMAT_3,
+    FORMAT_4,
+    TRUSTEE_FORMATS,
     build_export,
     electorate_json,
     entry_hash,
@@ -42,7 +44,11 @@ def build(spec, *, fmt=FORMAT):
     signing = Ed25519PrivateKey.generate()
     private, public = generate_vote_keypair()
     electorate = electorate_json(sorted((ps(p), a) for p, a in AREAS.items()))
-    manifest = manifest_hash(VOTE, electorate, base64.b64encode(public).decode(), format=fmt)
+    # Format 5 says why there are no trustees (signed in the manifest).
+    signed = {"no_trustees": "no_online_channel"} if fmt in TRUSTEE_FORMATS else {}
+    manifest = manifest_hash(
+        VOTE, electorate, base64.b64encode(public).decode(), format=fmt, **signed
+    )
     entries, sealed = [], {}
     for n, (party, choice, channel, sup, reinstate) in enumerate(spec):
         if channel == "void":
@@ -107,6 +113,7 @@ def build(spec, *, fmt=FORMAT):
         heads=heads,
         result=result,
         format=fmt,
+        **signed,
     )
 
 
@@ -122,7 +129,7 @@ HONEST = [
 ]
 
 
-@pytest.mark.parametrize("fmt", [FORMAT, FORMAT_3])
+@pytest.mark.parametrize("fmt", [FORMAT, FORMAT_4, FORMAT_3])
 def test_void_entries_verify_and_recount(fmt):
     report = verify_export(build(HONEST, fmt=fmt))
     assert report.ok, report.problems
@@ -180,7 +187,7 @@ def test_format_is_signed_in_the_manifest():
 def test_format_4_relabelled_3_fails():
     """Passing a format 4 board off as format 3 (which has no final heads) does not work: its
     heads carry the final flag, and the manifest signs format 4."""
-    export = build(HONEST)
+    export = build(HONEST, fmt=FORMAT_4)
     export["format"] = FORMAT_3
     assert not verify_export(export).ok
     for head in export["heads"]:
