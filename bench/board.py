@@ -150,10 +150,24 @@ def generate_export(n: int, rng: random.Random) -> dict:
             size=size,
             time="2026-11-30T12:00:00+08:00",
             manifest=manifest,
+            final=False,
         )
         for size in sizes
     ]
     result = tally.result_to_json(tally.tally(vote["matter"], area_of, counted))
+    # The count's final head: the whole board, signing the result (format 4 and later).
+    heads.append(
+        make_head(
+            signing,
+            vote_id=vote["id"],
+            tree=tree,
+            size=sizes[-1],
+            time="2026-11-30T12:01:00+08:00",
+            manifest=manifest,
+            final=True,
+            result=result,
+        )
+    )
     return build_export(
         vote=vote,
         electorate=electorate,
