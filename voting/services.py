@@ -27,6 +27,7 @@ import base64
 import logging
 import uuid
 from collections.abc import Iterable
+from contextlib import closing
 from datetime import datetime, timedelta
 from functools import partial
 
@@ -1054,6 +1055,9 @@ def _counted_from_board(vote: Vote) -> tuple[MerkleTree, list[tuple[str, int, by
     electorate's, and the ``Ballot`` table holds exactly the counted ballots: one row per party
     with a counted entry, pointing at that entry, with its sealed choice and area. Streams the
     entries and the ballots (one row in memory at a time, plus one small dict per party)."""
+    # Each stream is closed where it ends, even when a mismatch stops it early: a server-side
+    # cursor left to the garbage collector would be closed in the middle of a later query on
+    # the same PostgreSQL connection, and psycopg would wait on itself for ever.
     entries = (
         BoardEntry.objects.filter(vote=vote)
         .order_by("n")
@@ -1061,19 +1065,20 @@ def _counted_from_board(vote: Vote) -> tuple[MerkleTree, list[tuple[str, int, by
         .iterator(chunk_size=COUNT_CHUNK)
     )
     try:
-        hashes, current = read_board(entries)
+        with closing(entries):
+            hashes, current = read_board(entries)
     except (BoardInconsistent, KeyError, TypeError, ValueError) as exc:
         raise _BoardMismatch(f"the board's entries are inconsistent: {exc}") from exc
     appended = BoardCounter.objects.filter(vote=vote).values_list("next_n", flat=True).first()
     if len(hashes) != (appended or 0):
         raise _BoardMismatch(f"the board has {len(hashes)} entries, {appended or 0} appended")
     tree = MerkleTree(hashes)
-    closing = TreeHead.objects.filter(vote=vote, final=False).order_by("-size").first()
-    if closing is None or closing.size != tree.size:
+    closing_head = TreeHead.objects.filter(vote=vote, final=False).order_by("-size").first()
+    if closing_head is None or closing_head.size != tree.size:
         raise _BoardMismatch(f"no closing head covers the {tree.size} entries")
-    if closing.root != tree.root().hex():
+    if closing_head.root != tree.root().hex():
         raise _BoardMismatch(
-            f"the entries do not match the closing head's root (size {closing.size}): an entry "
+            f"the entries do not match the closing head's root (size {closing_head.size}): an entry "
             "was changed after it was signed"
         )
     areas = dict(VoteElector.objects.filter(vote=vote).values_list("pseudonym", "area_centi"))
@@ -1090,16 +1095,19 @@ def _counted_from_board(vote: Vote) -> tuple[MerkleTree, list[tuple[str, int, by
         .iterator(chunk_size=COUNT_CHUNK)
     )
     seen = 0
-    for pseudonym, area, sealed, n in rows:
-        seen += 1
-        if counted.get(pseudonym) != (n, area, bytes(sealed)):
-            where = (
-                "no counted entry" if pseudonym not in counted else f"entry {counted[pseudonym][0]}"
-            )
-            raise _BoardMismatch(
-                f"the ballot row of the party of {where} (ballot row points at entry {n}) differs "
-                "from its counted board entry"
-            )
+    with closing(rows):
+        for pseudonym, area, sealed, n in rows:
+            seen += 1
+            if counted.get(pseudonym) != (n, area, bytes(sealed)):
+                where = (
+                    "no counted entry"
+                    if pseudonym not in counted
+                    else f"entry {counted[pseudonym][0]}"
+                )
+                raise _BoardMismatch(
+                    f"the ballot row of the party of {where} (ballot row points at entry {n}) "
+                    "differs from its counted board entry"
+                )
     if seen != len(counted):
         raise _BoardMismatch(
             f"the board counts {len(counted)} ballots, the ballot table holds {seen}"
