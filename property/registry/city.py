@@ -131,7 +131,13 @@ class _Writers:
             ["id", "name", "identity_encrypted", "identity_hash", "identity_masked", "phone"],
         )
         self.members = Buffer(ctx, OwnerParty.members.through, ["id", "ownerparty_id", "person_id"])
-        self.ownerships = Buffer(ctx, Ownership, ["id", "unit_id", "party_id", "start", "end"])
+        # No certificate numbers: a generated city is for load, not for instant verification.
+        self.ownerships = Buffer(
+            ctx,
+            Ownership,
+            ["id", "unit_id", "party_id", "start", "end"]
+            + ["certificate_encrypted", "certificate_hash", "certificate_masked"],
+        )
 
     def flush(self) -> dict:
         # Parents before children (the foreign keys are checked row by row).
@@ -224,7 +230,7 @@ def _estate(ctx: CityContext, e: dict, estate_id: int, out: _Writers, identities
         )
         for idx in sorted(unsold):
             (oid,) = ctx.ids(Ownership, 1)
-            out.ownerships.add((oid, unit_ids[idx], pid, delivered, None))
+            out.ownerships.add((oid, unit_ids[idx], pid, delivered, None, "", "", ""))
     for n, held in enumerate(holdings):
         co_owners = rng.random() < CO_OWNER_SHARE
         names = [_name(rng) for _ in range(2 if co_owners else 1)]
@@ -252,7 +258,7 @@ def _estate(ctx: CityContext, e: dict, estate_id: int, out: _Writers, identities
             start = days_between(rng, delivered, ctx.today - timedelta(days=30))
         for idx in held:
             (oid,) = ctx.ids(Ownership, 1)
-            out.ownerships.add((oid, unit_ids[idx], pid, start, None))
+            out.ownerships.add((oid, unit_ids[idx], pid, start, None, "", "", ""))
 
 
 def _known_owner(ctx: CityContext) -> None:
