@@ -8,7 +8,7 @@ MANAGE := $(PY) manage.py
 SYSTEM_PACKAGES := fonts-wqy-zenhei poppler-utils libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 gettext chromium
 export DJANGO_SETTINGS_MODULE ?= portal.settings.dev
 
-.PHONY: messages-update vendor run test setup system venv messages migrate demo logins totp lint check pytest test-pg clean bench layout
+.PHONY: requirements messages-update vendor run test setup system venv messages migrate demo logins totp lint check pytest test-pg clean bench layout
 
 run: setup demo
 	@$(MANAGE) demo_logins $(if $(ALL),--all)
@@ -50,11 +50,21 @@ $(VENDOR_JS): node_modules/.package-lock.json
 $(AXE_JS): node_modules/.package-lock.json
 	@test -f $@ || npm ci --no-audit --no-fund --loglevel=error
 
-$(VENV)/.installed: requirements.txt
+# Development and CI install requirements-dev.txt (the runtime pins plus tests and tools);
+# a production host installs the runtime only: `make setup REQUIREMENTS=requirements.txt`.
+REQUIREMENTS ?= requirements-dev.txt
+$(VENV)/.installed: requirements.txt requirements-dev.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q -r requirements.txt
+	$(PY) -m pip install -q -r $(REQUIREMENTS)
 	@touch $@
+
+# Recompile the pinned files from pyproject.toml's declared dependencies (pins already in the
+# files are kept; add --upgrade-package NAME to move one).
+PIP_COMPILE := $(VENV)/bin/pip-compile -q --strip-extras --no-emit-index-url --no-emit-find-links
+requirements: venv
+	$(PIP_COMPILE) -o requirements.txt pyproject.toml
+	$(PIP_COMPILE) --extra dev -o requirements-dev.txt pyproject.toml
 
 messages: venv
 	@$(MANAGE) compilemessages -v0 --ignore=.venv
