@@ -460,6 +460,21 @@ def plan_import(
     ``progress(rows_read)`` is called every ``PROGRESS_EVERY`` rows.
     """
     plan = ImportPlan(estate=estate)
+    columns = _read_headers(headers, plan)
+    if not plan.ok:
+        return plan
+    read = _read_rows(plan, columns, rows, progress)
+    if read is None or not plan.ok:
+        return plan  # too many rows (the rest of the file is never read), or row errors
+    if read == 0 or not plan.rows:
+        plan.add_error(2, _("The file has no unit rows."))
+        return plan
+    _compare_with_registry(plan)
+    return plan
+
+
+def _read_headers(headers: list[str], plan: ImportPlan) -> list[str]:
+    """The column keys of the header row; unknown, repeated and missing columns are errors."""
     columns = []
     for h in headers:
         key = ALIASES.get(h, h.lower().replace(" ", "_"))
@@ -470,9 +485,17 @@ def plan_import(
         columns.append(key)
     for missing in sorted(REQUIRED - set(columns)):
         plan.add_error(1, _("Missing column “%(column)s”.") % {"column": missing})
-    if not plan.ok:
-        return plan
+    return columns
 
+
+def _read_rows(
+    plan: ImportPlan,
+    columns: list[str],
+    rows: Iterable[list],
+    progress: Callable[[int], None] | None,
+) -> int | None:
+    """Parse the rows into ``plan.rows`` (errors into the plan) and return how many were read;
+    None when the file has more than ``REGISTRY_IMPORT_MAX_ROWS``, read no further."""
     most = limit("REGISTRY_IMPORT_MAX_ROWS")
     seen_codes: dict[str, int] = {}
     names_by_number: dict[str, str] = {}
@@ -488,18 +511,10 @@ def plan_import(
                 )
                 % {"max": f"{most:,}"},
             )
-            return plan  # stop reading: the rest of the file is never looked at
+            return None
         if progress and index and index % PROGRESS_EVERY == 0:
             progress(index)
-        values = dict(zip(columns, (_cell(v) for v in raw), strict=False))
-        if len(raw) > len(columns) and any(_cell(v) for v in raw[len(columns) :]):
-            plan.add_error(line, _("The row has more cells than the header."))
-            continue
-        if not any(values.values()):
-            continue  # blank line
-        if not _cells_are_plain(line, raw, columns, plan):
-            continue
-        row = _parse_row(line, values, plan, names_by_number)
+        row = _read_row(plan, line, columns, raw, names_by_number)
         if row is None:
             continue
         if row.code in seen_codes:
@@ -513,13 +528,20 @@ def plan_import(
         plan.rows.append(row)
     if progress:
         progress(index + 1)
-    if not plan.ok:
-        return plan
-    if index < 0 or not plan.rows:
-        plan.add_error(2, _("The file has no unit rows."))
-        return plan
-    _compare_with_registry(plan)
-    return plan
+    return index + 1
+
+
+def _read_row(plan: ImportPlan, line: int, columns: list[str], raw: list, names_by_number):
+    """One row as a ``UnitRow``, or None (a blank line, or errors added to the plan)."""
+    values = dict(zip(columns, (_cell(v) for v in raw), strict=False))
+    if len(raw) > len(columns) and any(_cell(v) for v in raw[len(columns) :]):
+        plan.add_error(line, _("The row has more cells than the header."))
+        return None
+    if not any(values.values()):
+        return None  # blank line
+    if not _cells_are_plain(line, raw, columns, plan):
+        return None
+    return _parse_row(line, values, plan, names_by_number)
 
 
 COLUMN_LABELS = {
@@ -588,125 +610,18 @@ IDENTITY_MESSAGES = {
 
 
 def _parse_row(line, values, plan: ImportPlan, names_by_number) -> UnitRow | None:
+    """A row's cells as a ``UnitRow``; every problem of the row is added to the plan in the
+    order of its columns (place, use, area source, area, developer, certificate, owners)."""
     problems: list[str] = []
-    building = values.get("building", "")
-    code = values.get("unit", "")
-    if not building:
-        problems.append(_("The building is missing."))
-    if not code:
-        problems.append(_("The unit code is missing."))
-    elif len(code) > 30:
-        problems.append(_("The unit code is longer than 30 characters."))
-    if len(building) > 20:
-        problems.append(_("The building code is longer than 20 characters."))
-
-    use_text = values.get("use", "") or UnitUse.RESIDENTIAL
-    use = USE_VALUES.get(use_text.lower())
-    if use is None:
-        problems.append(_("Unknown use “%(value)s”.") % {"value": _shown(use_text)})
-    source_text = values.get("area_source", "") or AreaSource.REGISTERED
-    source = SOURCE_VALUES.get(source_text.lower())
-    if source is None:
-        problems.append(_("Unknown area source “%(value)s”.") % {"value": _shown(source_text)})
-
-    area = None
-    area_text = values.get("area", "")
-    try:
-        area = Decimal(area_text)
-        if not area.is_finite() or area <= 0:
-            raise InvalidOperation
-        if area != area.quantize(Decimal("0.01")):
-            problems.append(
-                _("The area “%(value)s” has more than 2 decimal places.")
-                % {"value": _shown(area_text)}
-            )
-        area = area.quantize(Decimal("0.01"))
-    except (InvalidOperation, ValueError):
-        area = None
-        problems.append(
-            _("The area “%(value)s” is not a positive number of m².") % {"value": _shown(area_text)}
-        )
-    if area is not None and use is not None:
-        low, high = area_limits(use)
-        if not low <= area <= high:
-            problems.append(
-                _(
-                    "The area %(value)s m² is outside the range for a unit of use "
-                    "“%(use)s”: %(low)s to %(high)s m²."
-                )
-                % {
-                    "value": f"{area:,.2f}",
-                    "use": UnitUse(use).label,
-                    "low": f"{low:,.2f}",
-                    "high": f"{high:,.2f}",
-                }
-            )
-
-    dev_text = values.get("developer", "").lower()
-    developer = dev_text in TRUE_VALUES
-    if not developer and dev_text not in FALSE_VALUES:
-        problems.append(
-            _("The developer flag “%(value)s” must be yes or no.")
-            % {"value": _shown(values["developer"])}
-        )
-
-    certificate_text = values.get("certificate", "")
-    certificate = certificate_masked = ""
-    if certificate_text:
-        if "*" in certificate_text:
-            certificate_masked = compact_certificate(certificate_text)
-        elif certificate_problem(certificate_text):
-            problems.append(
-                _("The certificate number “%(value)s” is not valid.")
-                % {"value": _shown(certificate_text)}
-            )
-        else:
-            certificate = compact_certificate(certificate_text)
-
+    building, code = _parse_place(values, problems)
+    use = _parse_choice(values, "use", UnitUse.RESIDENTIAL, USE_VALUES, problems)
+    source = _parse_choice(values, "area_source", AreaSource.REGISTERED, SOURCE_VALUES, problems)
+    area = _parse_area(values.get("area", ""), use, problems)
+    developer = _parse_developer(values, problems)
+    certificate, certificate_masked = _parse_certificate(values.get("certificate", ""), problems)
     names = _split(values.get("owners", ""))
     numbers = _split(values.get("identity_numbers", ""))
-    owners: list[OwnerCell] = []
-    if developer:
-        if numbers:
-            problems.append(_("A unit held by the developer has no owners' identity numbers."))
-    elif not names:
-        problems.append(_("The owner is missing (or mark the unit as held by the developer)."))
-    elif len(names) != len(numbers):
-        problems.append(
-            _("%(names)s owner name(s) but %(numbers)s identity number(s).")
-            % {"names": len(names), "numbers": len(numbers)}
-        )
-    else:
-        for position, (name, number) in enumerate(zip(names, numbers, strict=True), start=1):
-            if len(name) > 60:
-                problems.append(_("Owner name %(n)s is too long.") % {"n": position})
-                continue
-            if MASKED.fullmatch(number.upper()):
-                owners.append(OwnerCell(name=name, number="", masked=number.upper(), hash=""))
-                continue
-            problem = identity_number_problem(number)
-            if problem:
-                message = IDENTITY_MESSAGES.get(
-                    problem, lambda: _("Identity number %(n)s (owner %(name)s) is not valid.")
-                )()
-                problems.append(message % {"n": position, "name": name})
-                continue
-            compact = ric.compact(number)
-            if names_by_number.setdefault(compact, name) != name:
-                problems.append(
-                    _("Identity number %(n)s is given for two different names.") % {"n": position}
-                )
-                continue
-            owners.append(
-                OwnerCell(
-                    name=name,
-                    number=compact,
-                    masked=mask_identity(compact),
-                    hash=keyed_hash(compact),
-                )
-            )
-        if len({(o.masked, o.number or o.name) for o in owners}) != len(owners):
-            problems.append(_("The same identity number is listed twice for one unit."))
+    owners = _parse_owners(names, numbers, developer, names_by_number, problems)
     for message in problems:
         plan.add_error(line, message)
     if problems:
@@ -723,6 +638,147 @@ def _parse_row(line, values, plan: ImportPlan, names_by_number) -> UnitRow | Non
         developer_label=", ".join(names) if developer else "",
         certificate=certificate,
         certificate_masked=certificate_masked,
+    )
+
+
+def _parse_place(values: dict, problems: list[str]) -> tuple[str, str]:
+    building = values.get("building", "")
+    code = values.get("unit", "")
+    if not building:
+        problems.append(_("The building is missing."))
+    if not code:
+        problems.append(_("The unit code is missing."))
+    elif len(code) > 30:
+        problems.append(_("The unit code is longer than 30 characters."))
+    if len(building) > 20:
+        problems.append(_("The building code is longer than 20 characters."))
+    return building, code
+
+
+def _parse_choice(values: dict, column: str, default: str, choices: dict, problems: list[str]):
+    """The use or the area source: its value, or None with the problem added."""
+    text = values.get(column, "") or default
+    value = choices.get(text.lower())
+    if value is None:
+        message = (
+            _("Unknown use “%(value)s”.")
+            if column == "use"
+            else _("Unknown area source “%(value)s”.")
+        )
+        problems.append(message % {"value": _shown(text)})
+    return value
+
+
+def _parse_area(area_text: str, use: str | None, problems: list[str]) -> Decimal | None:
+    """A positive area in m² to 2 places, inside the range of the unit's use."""
+    try:
+        area = Decimal(area_text)
+        if not area.is_finite() or area <= 0:
+            raise InvalidOperation
+        rounded = area.quantize(Decimal("0.01"))  # raises for a number too large to hold
+    except (InvalidOperation, ValueError):
+        problems.append(
+            _("The area “%(value)s” is not a positive number of m².") % {"value": _shown(area_text)}
+        )
+        return None
+    if area != rounded:
+        problems.append(
+            _("The area “%(value)s” has more than 2 decimal places.") % {"value": _shown(area_text)}
+        )
+    area = rounded
+    if use is not None:
+        low, high = area_limits(use)
+        if not low <= area <= high:
+            problems.append(
+                _(
+                    "The area %(value)s m² is outside the range for a unit of use "
+                    "“%(use)s”: %(low)s to %(high)s m²."
+                )
+                % {
+                    "value": f"{area:,.2f}",
+                    "use": UnitUse(use).label,
+                    "low": f"{low:,.2f}",
+                    "high": f"{high:,.2f}",
+                }
+            )
+    return area
+
+
+def _parse_developer(values: dict, problems: list[str]) -> bool:
+    dev_text = values.get("developer", "").lower()
+    developer = dev_text in TRUE_VALUES
+    if not developer and dev_text not in FALSE_VALUES:
+        problems.append(
+            _("The developer flag “%(value)s” must be yes or no.")
+            % {"value": _shown(values["developer"])}
+        )
+    return developer
+
+
+def _parse_certificate(text: str, problems: list[str]) -> tuple[str, str]:
+    """(certificate, masked certificate): a masked number stands for the recorded one."""
+    if not text:
+        return "", ""
+    if "*" in text:
+        return "", compact_certificate(text)
+    if certificate_problem(text):
+        problems.append(
+            _("The certificate number “%(value)s” is not valid.") % {"value": _shown(text)}
+        )
+        return "", ""
+    return compact_certificate(text), ""
+
+
+def _parse_owners(
+    names: list[str], numbers: list[str], developer: bool, names_by_number, problems: list[str]
+) -> list[OwnerCell]:
+    """The owners of a row: one identity number per name (none for the developer)."""
+    if developer:
+        if numbers:
+            problems.append(_("A unit held by the developer has no owners' identity numbers."))
+        return []
+    if not names:
+        problems.append(_("The owner is missing (or mark the unit as held by the developer)."))
+        return []
+    if len(names) != len(numbers):
+        problems.append(
+            _("%(names)s owner name(s) but %(numbers)s identity number(s).")
+            % {"names": len(names), "numbers": len(numbers)}
+        )
+        return []
+    owners: list[OwnerCell] = []
+    for position, (name, number) in enumerate(zip(names, numbers, strict=True), start=1):
+        owner = _parse_owner(position, name, number, names_by_number, problems)
+        if owner is not None:
+            owners.append(owner)
+    if len({(o.masked, o.number or o.name) for o in owners}) != len(owners):
+        problems.append(_("The same identity number is listed twice for one unit."))
+    return owners
+
+
+def _parse_owner(position: int, name: str, number: str, names_by_number, problems: list[str]):
+    """One owner's name and identity number (full, or masked to be resolved against the
+    registry), or None with the problem added."""
+    if len(name) > 60:
+        problems.append(_("Owner name %(n)s is too long.") % {"n": position})
+        return None
+    if MASKED.fullmatch(number.upper()):
+        return OwnerCell(name=name, number="", masked=number.upper(), hash="")
+    problem = identity_number_problem(number)
+    if problem:
+        message = IDENTITY_MESSAGES.get(
+            problem, lambda: _("Identity number %(n)s (owner %(name)s) is not valid.")
+        )()
+        problems.append(message % {"n": position, "name": name})
+        return None
+    compact = ric.compact(number)
+    if names_by_number.setdefault(compact, name) != name:
+        problems.append(
+            _("Identity number %(n)s is given for two different names.") % {"n": position}
+        )
+        return None
+    return OwnerCell(
+        name=name, number=compact, masked=mask_identity(compact), hash=keyed_hash(compact)
     )
 
 
@@ -773,6 +829,41 @@ def _resolve_masked(plan: ImportPlan) -> None:
                 )
 
 
+@dataclass
+class _Registry:
+    """What the estate's registry holds, read once for a comparison."""
+
+    units: dict  # code -> (pk, building code, use, area, area source)
+    holders: dict  # unit pk -> (party key, party label) of the current holder
+    certificates: dict  # unit pk -> (certificate hash, masked certificate)
+    party_keys: set
+    buildings: set
+
+
+def _read_registry(estate: Estate) -> _Registry:
+    units = {
+        code: (pk, bcode, use, area, source)
+        for pk, code, bcode, use, area, source in Unit.objects.filter(estate=estate).values_list(
+            "pk", "code", "building__code", "use", "area", "area_source"
+        )
+    }
+    holders, certificates = {}, {}
+    for unit_id, key, label, cert_hash, cert_masked in Ownership.objects.filter(
+        unit__estate=estate, end__isnull=True
+    ).values_list(
+        "unit_id", "party__key", "party__label", "certificate_hash", "certificate_masked"
+    ):
+        holders[unit_id] = (key, label)
+        certificates[unit_id] = (cert_hash, cert_masked)
+    return _Registry(
+        units=units,
+        holders=holders,
+        certificates=certificates,
+        party_keys=set(OwnerParty.objects.filter(estate=estate).values_list("key", flat=True)),
+        buildings=set(estate.buildings.values_list("code", flat=True)),
+    )
+
+
 def _compare_with_registry(plan: ImportPlan) -> None:
     estate = plan.estate
     # Read first: an import written after this point changes the version, and the write
@@ -783,24 +874,25 @@ def _compare_with_registry(plan: ImportPlan) -> None:
     _resolve_masked(plan)
     if not plan.ok:
         return
-    existing = {
-        code: (pk, bcode, use, area, source)
-        for pk, code, bcode, use, area, source in Unit.objects.filter(estate=estate).values_list(
-            "pk", "code", "building__code", "use", "area", "area_source"
-        )
-    }
-    holders = {}
-    certificates = {}
-    for unit_id, key, label, cert_hash, cert_masked in Ownership.objects.filter(
-        unit__estate=estate, end__isnull=True
-    ).values_list(
-        "unit_id", "party__key", "party__label", "certificate_hash", "certificate_masked"
-    ):
-        holders[unit_id] = (key, label)
-        certificates[unit_id] = (cert_hash, cert_masked)
-    party_keys = set(OwnerParty.objects.filter(estate=estate).values_list("key", flat=True))
-    buildings = set(estate.buildings.values_list("code", flat=True))
+    registry = _read_registry(estate)
+    _find_new_persons(plan)
+    area_changed: dict[str, int] = {}
+    for row in plan.rows:
+        _plan_places_and_party(plan, row, registry)
+        found = registry.units.get(row.code)
+        if found is None:
+            plan.new_units.append(row)
+            plan.owner_changes.append((row.code, "", row.party_label()))
+            _masked_certificate_error(plan, row, None)
+        else:
+            _compare_unit(plan, row, found, registry, area_changed)
+    in_file = {r.code for r in plan.rows}
+    plan.not_in_file = sorted(c for c in registry.units if c not in in_file)
+    _refuse_area_changes(plan, area_changed)
 
+
+def _find_new_persons(plan: ImportPlan) -> None:
+    """The identity numbers of the file that no person of the registry holds yet."""
     hashes = {}
     for row in plan.rows:
         for owner in row.owners:
@@ -813,66 +905,68 @@ def _compare_with_registry(plan: ImportPlan) -> None:
         )
     plan.new_persons = {h: v for h, v in hashes.items() if h not in known}
 
-    area_changed: dict[str, int] = {}
-    for row in plan.rows:
-        if row.building not in buildings and row.building not in plan.new_buildings:
-            plan.new_buildings.append(row.building)
-        key = row.party_key()
-        if key not in party_keys and key not in plan.new_parties:
-            kind = (
-                PartyKind.DEVELOPER
-                if row.developer
-                else PartyKind.CO_OWNERS
-                if len(row.owners) > 1
-                else PartyKind.PERSON
-            )
-            plan.new_parties[key] = (kind, row.party_label(), [o.hash for o in row.owners])
-        found = existing.get(row.code)
-        if found is None:
-            plan.new_units.append(row)
-            plan.owner_changes.append((row.code, "", row.party_label()))
-            _masked_certificate_error(plan, row, None)
-            continue
-        pk, bcode, use, area, source = found
-        changed = []
-        if bcode != row.building:
-            changed.append("building")
-        if use != row.use:
-            changed.append("use")
-        if area != row.area:
-            changed.append("area")
-            area_changed[row.code] = row.line
-        if source != row.area_source:
-            changed.append("area_source")
-        holder = holders.get(pk)
-        keeps = holder is not None and holder[0] == key
-        certificate_changed = False
-        if not keeps:
-            plan.owner_changes.append((row.code, holder[1] if holder else "", row.party_label()))
-            _masked_certificate_error(plan, row, None)
-        elif row.certificate_masked:
-            _masked_certificate_error(plan, row, certificates.get(pk, ("", ""))[1])
-        elif row.certificate and certificates.get(pk, ("", ""))[0] != certificate_hash(
-            row.certificate
-        ):
-            plan.certificate_updates.append((pk, row.code, row.certificate))
-            certificate_changed = True
-        if changed:
-            plan.changed_units.append((pk, row, changed))
-        elif keeps and not certificate_changed:
-            plan.unchanged += 1
-    in_file = {r.code for r in plan.rows}
-    plan.not_in_file = sorted(c for c in existing if c not in in_file)
 
-    refusals = guards.area_change_refusals(estate=estate, unit_codes=area_changed)
-    if refusals:
-        for code, line in sorted(area_changed.items(), key=lambda item: item[1]):
-            for message in refusals:
-                plan.add_error(
-                    line,
-                    _("The area of unit %(code)s cannot change now: %(reason)s")
-                    % {"code": code, "reason": message},
-                )
+def _plan_places_and_party(plan: ImportPlan, row: UnitRow, registry: _Registry) -> None:
+    """The row's building and owner party, added to the plan when the registry lacks them."""
+    if row.building not in registry.buildings and row.building not in plan.new_buildings:
+        plan.new_buildings.append(row.building)
+    key = row.party_key()
+    if key not in registry.party_keys and key not in plan.new_parties:
+        kind = (
+            PartyKind.DEVELOPER
+            if row.developer
+            else PartyKind.CO_OWNERS
+            if len(row.owners) > 1
+            else PartyKind.PERSON
+        )
+        plan.new_parties[key] = (kind, row.party_label(), [o.hash for o in row.owners])
+
+
+def _compare_unit(plan, row: UnitRow, found, registry: _Registry, area_changed: dict) -> None:
+    """A unit already in the registry: its changed fields, holder and certificate."""
+    pk, bcode, use, area, source = found
+    changed = [
+        name
+        for name, differs in (
+            ("building", bcode != row.building),
+            ("use", use != row.use),
+            ("area", area != row.area),
+            ("area_source", source != row.area_source),
+        )
+        if differs
+    ]
+    if "area" in changed:
+        area_changed[row.code] = row.line
+    holder = registry.holders.get(pk)
+    keeps = holder is not None and holder[0] == row.party_key()
+    recorded_hash, recorded_masked = registry.certificates.get(pk, ("", ""))
+    certificate_changed = False
+    if not keeps:
+        plan.owner_changes.append((row.code, holder[1] if holder else "", row.party_label()))
+        _masked_certificate_error(plan, row, None)
+    elif row.certificate_masked:
+        _masked_certificate_error(plan, row, recorded_masked)
+    elif row.certificate and recorded_hash != certificate_hash(row.certificate):
+        plan.certificate_updates.append((pk, row.code, row.certificate))
+        certificate_changed = True
+    if changed:
+        plan.changed_units.append((pk, row, changed))
+    elif keeps and not certificate_changed:
+        plan.unchanged += 1
+
+
+def _refuse_area_changes(plan: ImportPlan, area_changed: dict[str, int]) -> None:
+    """Areas may not change while a guard forbids it (an open vote, a fund sharing, ...)."""
+    refusals = guards.area_change_refusals(estate=plan.estate, unit_codes=area_changed)
+    if not refusals:
+        return
+    for code, line in sorted(area_changed.items(), key=lambda item: item[1]):
+        for message in refusals:
+            plan.add_error(
+                line,
+                _("The area of unit %(code)s cannot change now: %(reason)s")
+                % {"code": code, "reason": message},
+            )
 
 
 def _masked_certificate_error(plan: ImportPlan, row: UnitRow, recorded: str | None) -> None:
