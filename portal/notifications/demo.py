@@ -10,6 +10,7 @@ from datetime import timedelta
 from django.utils import timezone
 
 from .models import Notification
+from .services import mark_read_before
 
 READ_AFTER = timedelta(days=7)
 
@@ -21,9 +22,7 @@ def load(stdout=None) -> None:
 def finish(stdout=None) -> None:
     """Runs after every app's demo: mark read what was told more than a week ago."""
     now = timezone.now()
-    read = Notification.objects.filter(
-        read_at__isnull=True, created_at__lt=now - READ_AFTER
-    ).update(read_at=now)
+    read = mark_read_before(before=now - READ_AFTER, now=now)
     if stdout:
         unread = Notification.objects.filter(read_at__isnull=True).count()
         stdout.write(f"  notifications: {read} older than a week marked read, {unread} unread")

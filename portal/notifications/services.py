@@ -131,6 +131,14 @@ def mark_all_read(*, user, now: datetime | None = None) -> int:
     )
 
 
+def mark_read_before(*, before: datetime, now: datetime | None = None) -> int:
+    """Mark read every unread notification told before ``before`` (the demo's people have read
+    what came more than a week before the day it is loaded). Returns how many."""
+    return Notification.objects.filter(read_at__isnull=True, created_at__lt=before).update(
+        read_at=now or timezone.now()
+    )
+
+
 def preferences_set(*, user, choices: dict[str, tuple]) -> None:
     """Store the person's email and SMS choice per kind (``{code: (email, sms)}``), and for a
     kind with ``can_mute`` whether they are told at all (``{code: (email, sms, muted)}``)."""

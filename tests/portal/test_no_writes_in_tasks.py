@@ -99,11 +99,6 @@ ALLOWED: dict[tuple[str, str, str], str] = {
         "past objections already decided (the objection services date them today)"
     ),
     ("property/credit/demo.py", "_records", "objection.evidence.save"): "their evidence file",
-    # --- notifications ----------------------------------------------------------------------
-    ("portal/notifications/demo.py", "finish", "Notification.update"): (
-        "marks read, for every demo person at once, what was told over a week ago "
-        "(mark_all_read is one user's)"
-    ),
 }
 
 

@@ -4,9 +4,12 @@ send is retried and never loses the in-portal notice."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from django.core import mail
 from django.urls import reverse
+from django.utils import timezone
 
 from portal.accounts.sms import LocmemSMSBackend
 from portal.notifications import kinds, selectors, services, tasks
@@ -210,3 +213,19 @@ def test_the_settings_page_saves_each_choice(client):
 def test_anonymous_is_sent_to_sign_in(client):
     response = client.get(reverse("notifications:list"))
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+@pytest.mark.django_db
+def test_mark_read_before_marks_only_what_was_told_earlier():
+    owner = make_user("old-and-new@example.cn")
+    made = services.notify(
+        recipients=[owner], kind="test.owner_act", params={"title": "旧"}, url="/"
+    )
+    made += services.notify(
+        recipients=[owner], kind="test.owner_act", params={"title": "新"}, url="/"
+    )
+    now = timezone.now()
+    Notification.objects.filter(pk=made[0].pk).update(created_at=now - timedelta(days=8))
+    assert services.mark_read_before(before=now - timedelta(days=7), now=now) == 1
+    old, new = (Notification.objects.get(pk=n.pk) for n in made)
+    assert old.read_at == now and new.read_at is None
