@@ -40,7 +40,7 @@ def _qualification(raw: str) -> str:
         raise ManagerError(
             _(
                 "Enter the qualification number as printed on the certificate: 6 to 32 letters "
-                "and digits (at least 4 digits), hyphens allowed inside."
+                "and digits, at least 4 of them digits (spaces and hyphens are ignored)."
             ),
             code="bad_qualification",
             field="qualification_number",

@@ -4,10 +4,10 @@ DOMAIN.md section 3 (after Chengdu and Nanning): a project manager registered by
 gets records, a score and a public page like the company, and a ban under the supervision
 rules follows the person across companies. The choices below are design:
 
-* **Qualification number**: the number of the manager's qualification certificate, written
-  the way certificates print it. It is normalised (full-width characters to half-width,
-  spaces dropped, letters upper-case) and must then be 6 to 32 characters of letters A-Z,
-  digits and hyphens, with at least 4 digits, starting and ending with a letter or digit.
+* **Qualification number**: the number of the manager's qualification certificate, however
+  it is typed. It is normalised (full-width characters to half-width, spaces and hyphens
+  dropped, letters upper-case) and must then be 6 to 32 letters A-Z and digits, with at least
+  4 digits; "wy-2016 310452" and "WY2016310452" are the same person.
 * **Score**: a manager has no checklist and no owner survey; they start from the full base a
   company can reach from those two (80), then the same rule as a company applies through
   ``scoring.score_manager``: good records in force (at most 40) minus bad records in force,
@@ -46,7 +46,7 @@ __all__ = [
 BAN_POINTS = next(points for points, level in SUPERVISION_THRESHOLDS if level == "ban")
 SUPERVISION_BAN_DAYS = 365
 
-_QUALIFICATION_RE = re.compile(r"[A-Z0-9](?:[A-Z0-9-]{4,30})[A-Z0-9]")
+_QUALIFICATION_RE = re.compile(r"[A-Z0-9]{6,32}")
 
 
 class QualificationError(ValueError):
@@ -56,13 +56,13 @@ class QualificationError(ValueError):
 def normalize_qualification(raw: str) -> str:
     """The qualification number in its one stored form, or ``QualificationError``.
 
-    ``"  wy-2019 ３４５６ "`` → ``"WY-20193456"``: NFKC (full-width to half-width), spaces of
-    any kind dropped, upper case; then 6-32 characters of A-Z, 0-9 and ``-``, starting and
-    ending with a letter or digit, with at least 4 digits.
+    ``"  wy-2019 ３４５６ "`` → ``"WY20193456"``: NFKC (full-width to half-width), spaces of
+    any kind and hyphens dropped, upper case; then 6-32 characters of A-Z and 0-9, with at
+    least 4 digits.
     """
     if not isinstance(raw, str):
         raise QualificationError(f"a qualification number is text, got {type(raw).__name__}")
-    value = "".join(unicodedata.normalize("NFKC", raw).split()).upper()
+    value = "".join(unicodedata.normalize("NFKC", raw).split()).replace("-", "").upper()
     if not value:
         raise QualificationError("the qualification number is empty")
     if not _QUALIFICATION_RE.fullmatch(value):
