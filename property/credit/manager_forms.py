@@ -2,6 +2,7 @@
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from portal.core.text import PlainTextFormMixin
 from property.registry.models import Estate
@@ -30,7 +31,10 @@ class ManagerRegisterForm(PlainTextFormMixin, forms.Form):
 
 class AssignForm(forms.Form):
     estate = forms.ModelChoiceField(label=_("Estate"), queryset=Estate.objects.none())
-    start = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
+    start = forms.DateField(
+        label=pgettext_lazy("first day of an assignment", "From"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
     end = forms.DateField(
         label=_("Until (optional)"),
         required=False,

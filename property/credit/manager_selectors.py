@@ -139,3 +139,21 @@ def search_managers(query: str = ""):
 
 def masked(manager: ProjectManager) -> str:
     return mask_qualification(manager.qualification_number)
+
+
+def supervised_managers(as_of: date | None = None) -> list[tuple[ProjectManager, ManagerStanding]]:
+    """Managers banned, blacklisted or past a supervision threshold on ``as_of`` (for the
+    bureau's supervision list), by name. Only managers with records are scored."""
+    as_of = as_of or timezone.localdate()
+    ids = manager_records_qs().values("manager_id")
+    managers = list(
+        ProjectManager.objects.filter(pk__in=ids).select_related("company").order_by("name", "pk")
+    )
+    result = standings(managers, as_of)
+    return [
+        (m, result[m.pk])
+        for m in managers
+        if result[m.pk].ban
+        or result[m.pk].breakdown.blacklisted
+        or result[m.pk].breakdown.supervision != "none"
+    ]

@@ -336,6 +336,7 @@ def supervision(request):
         {
             "blacklist": [r for r in rows if r.blacklisted],
             "supervised": [r for r in rows if r.supervision != "none"],
+            "managers": manager_selectors.supervised_managers(),
         },
     )
 

@@ -207,3 +207,35 @@ def test_bureau_adds_a_record_about_a_manager(client, world, today):
     )
     assert response.status_code == 302
     assert CreditRecord.objects.get().manager == manager
+
+
+def test_company_objects_to_a_manager_record_through_the_page(client, world, today):
+    """The record about the manager is the company's to object to, on the usual page; staff of
+    another company may not."""
+    manager = register(world)
+    r = credit_record_add(
+        actor=city_officer(world),
+        company=world.companies[0],
+        estate=world.estates[0],
+        item=item("M-ABSENT"),
+        occurred_on=today,
+        summary="项目经理连续两周不在岗。",
+        manager=manager,
+        today=today,
+    )
+    client.force_login(company_staff(world, n=1))
+    assert client.get(f"/credit/records/{r.pk}/object/").status_code == 403
+    client.force_login(company_staff(world))
+    page = client.get(f"/credit/records/{r.pk}/object/").content.decode()
+    assert "王建国" in page
+    response = client.post(f"/credit/records/{r.pk}/object/", {"reason": "当日在岗，有考勤为证。"})
+    assert response.status_code == 302
+    r.refresh_from_db()
+    assert r.status == "objected"
+
+
+def test_supervision_page_lists_banned_managers(client, world, today):
+    manager, _r = banned(world, today)
+    client.force_login(city_officer(world))
+    page = client.get("/credit/supervision/").content.decode()
+    assert f'href="/credit/managers/{manager.pk}/"' in page
