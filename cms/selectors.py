@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 
 from portal.organisations.models import Jurisdiction, Level, Organisation, OrgKind
+from property.credit import manager_selectors as credit_manager_selectors
 from property.credit import selectors as credit_selectors
 from property.fund import selectors as fund_selectors
 from property.registry.models import Estate, Unit
@@ -160,6 +161,7 @@ def optional_estate_sections(estate: Estate, only=("votes", "fund", "credit")) -
         sections["rating"] = (
             credit_selectors.current_rating(estate.company) if estate.company_id else None
         )
+        sections["estate_manager"] = credit_manager_selectors.estate_manager(estate)
         sections["credit_available"] = True
     return sections
 

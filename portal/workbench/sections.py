@@ -436,6 +436,7 @@ def company_sections(user) -> list[Section]:
         ]
         places = [
             (_("Credit records"), reverse("credit:mine")),
+            (_("Project managers"), f"{reverse('credit:managers_mine')}?company={company.pk}"),
             (_("Fund requests"), reverse("fund:requests")),
             (_("Estates"), reverse("registry:estate_list")),
             (_("Company overview"), reverse("dashboards:company")),
@@ -716,6 +717,7 @@ def bureau_section(user) -> Section | None:
             (_("Estates"), reverse("registry:estate_list")),
             (_("Fund requests"), reverse("fund:requests")),
             (_("Add a credit record"), reverse("credit:record_add")),
+            (_("Project managers"), reverse("credit:managers")),
             (_("Credit objections"), reverse("credit:objections")),
             (_("Publish ratings"), reverse("credit:publish")),
         ],

@@ -8,6 +8,7 @@ class CreditConfig(AppConfig):
     verbose_name = _("Property company credit")
 
     def ready(self):
+        from . import manager_rules  # noqa: F401 (registers the managers' perms)
         from .notifications import register_kinds
 
         register_kinds()

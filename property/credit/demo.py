@@ -21,6 +21,7 @@ from portal.core import demo as core_demo
 from portal.organisations.models import Organisation, OrgKind
 from property.registry.models import Estate, OwnerParty
 
+from . import manager_demo
 from .models import (
     CatalogueItem,
     ChecklistEntry,
@@ -200,6 +201,11 @@ def _records(companies, today) -> None:
 
 
 def load(stdout=None) -> None:
+    _load_companies(stdout)
+    manager_demo.load(stdout=stdout)
+
+
+def _load_companies(stdout=None) -> None:
     companies = core_demo.companies()[: len(PROFILES)]
     if CreditRecord.objects.filter(company__in=companies).exists():
         return

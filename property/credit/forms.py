@@ -11,7 +11,7 @@ from portal.organisations.models import Organisation, OrgKind
 from portal.permissions import scope_q
 from property.registry.models import Estate
 
-from .models import CatalogueItem, Kind
+from .models import CatalogueItem, Kind, ProjectManager
 from .selectors import districts
 
 
@@ -26,6 +26,15 @@ class RecordAddForm(PlainTextFormMixin, forms.Form):
         help_text=_("Leave empty for a record about the company as a whole (city bureau only)."),
     )
     item = forms.ModelChoiceField(label=_("Catalogue item"), queryset=CatalogueItem.objects.none())
+    manager = forms.ModelChoiceField(
+        label=_("Project manager"),
+        queryset=ProjectManager.objects.none(),
+        required=False,
+        help_text=_(
+            "For an item about the project manager (alone or with the company): the manager "
+            "registered by the company."
+        ),
+    )
     occurred_on = forms.DateField(
         label=_("Date of the fact"), widget=forms.DateInput(attrs={"type": "date"})
     )
@@ -53,6 +62,10 @@ class RecordAddForm(PlainTextFormMixin, forms.Form):
         self.fields["item"].queryset = CatalogueItem.objects.filter(active=True).order_by(
             "kind", "code"
         )
+        self.fields["manager"].queryset = ProjectManager.objects.filter(
+            company__in=self.fields["company"].queryset
+        ).select_related("company")
+        self.fields["manager"].label_from_instance = lambda m: f"{m.name}（{m.company.name}）"
 
     def clean_occurred_on(self):
         value = self.cleaned_data["occurred_on"]

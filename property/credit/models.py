@@ -29,6 +29,14 @@ class Kind(models.TextChoices):
     BAD = "bad", _("Bad record")
 
 
+class AppliesTo(models.TextChoices):
+    """Whom a record of a catalogue item counts for (project managers: issue 19 part 3)."""
+
+    COMPANY = "company", _("The company")
+    MANAGER = "manager", _("The project manager")
+    BOTH = "both", _("The project manager and the company")
+
+
 class CatalogueItem(models.Model):
     """One kind of record the bureau may give a company (award, violation…), with its points."""
 
@@ -54,6 +62,22 @@ class CatalogueItem(models.Model):
         help_text=_("A serious bad record in force puts the company on the blacklist."),
     )
     active = models.BooleanField(_("in use"), default=True)
+    applies_to = models.CharField(
+        _("applies to"),
+        max_length=8,
+        choices=AppliesTo.choices,
+        default=AppliesTo.COMPANY,
+        help_text=_("Whose score a record of this item counts for."),
+    )
+    ban_days = models.PositiveIntegerField(
+        _("ban on new estates (days)"),
+        default=0,
+        validators=[MaxValueValidator(1095)],
+        help_text=_(
+            "For a bad record about a project manager: how many days from the day it takes "
+            "effect the manager may not be assigned to a new estate (0: no ban)."
+        ),
+    )
 
     class Meta:
         verbose_name = _("credit catalogue item")
@@ -71,6 +95,10 @@ class CatalogueItem(models.Model):
     def clean(self):
         if self.serious and self.kind == Kind.GOOD:
             raise ValidationError({"serious": _("Only a bad record can be serious.")})
+        if self.ban_days and (self.kind == Kind.GOOD or self.applies_to == AppliesTo.COMPANY):
+            raise ValidationError(
+                {"ban_days": _("Only a bad record about a project manager can carry a ban.")}
+            )
 
 
 class RecordStatus(models.TextChoices):
@@ -106,6 +134,24 @@ class CreditRecord(models.Model):
     points = models.DecimalField(_("points"), max_digits=5, decimal_places=2, editable=False)
     validity_days = models.PositiveIntegerField(_("validity (days)"), editable=False)
     serious = models.BooleanField(_("serious"), default=False, editable=False)
+    applies_to = models.CharField(
+        _("applies to"),
+        max_length=8,
+        choices=AppliesTo.choices,
+        default=AppliesTo.COMPANY,
+        editable=False,
+    )
+    ban_days = models.PositiveIntegerField(
+        _("ban on new estates (days)"), default=0, editable=False
+    )
+    manager = models.ForeignKey(
+        "ProjectManager",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="records",
+        verbose_name=_("project manager"),
+    )
     occurred_on = models.DateField(_("date of the fact"))
     summary = models.TextField(_("what happened"), max_length=2000)
     evidence = models.FileField(
@@ -397,3 +443,107 @@ class Publication(models.Model):
 
     def __str__(self):
         return f"{self.year} Q{self.quarter}"
+
+
+# ---- project managers (项目经理; issue 19 part 3, DOMAIN.md section 3) --------------------------
+
+
+class ProjectManager(models.Model):
+    """A person a property company registered as the manager of its estates' service.
+
+    The qualification number is the person's: unique across companies, so records and bans
+    follow them when another company registers them (``manager_services.manager_register``).
+    ``company`` is the company that registered them last (their employer now).
+    """
+
+    name = models.CharField(_("name"), max_length=50)
+    qualification_number = models.CharField(
+        _("qualification number"),
+        max_length=32,
+        unique=True,
+        help_text=_("The number on the manager's qualification certificate."),
+    )
+    company = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="project_managers",
+        limit_choices_to=COMPANY_CHOICES,
+        verbose_name=_("property company"),
+    )
+    registered_on = models.DateField(_("registered on"))
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+        verbose_name=_("registered by"),
+    )
+
+    class Meta:
+        verbose_name = _("project manager")
+        verbose_name_plural = _("project managers")
+        ordering = ["name", "pk"]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def governing_node(self) -> Jurisdiction:
+        return self.company.jurisdiction
+
+
+class ManagerAssignment(models.Model):
+    """A manager in charge of one estate for a period (first and last day inclusive; no end
+    while it runs). One estate has at most one manager on any day."""
+
+    manager = models.ForeignKey(
+        ProjectManager,
+        on_delete=models.PROTECT,
+        related_name="assignments",
+        verbose_name=_("project manager"),
+    )
+    estate = models.ForeignKey(
+        Estate,
+        on_delete=models.PROTECT,
+        related_name="manager_assignments",
+        verbose_name=_("estate"),
+    )
+    company = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="manager_assignments",
+        limit_choices_to=COMPANY_CHOICES,
+        verbose_name=_("property company"),
+    )
+    start = models.DateField(_("from"))
+    end = models.DateField(_("until"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+        verbose_name=_("entered by"),
+    )
+    created_at = models.DateTimeField(_("entered at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("manager assignment")
+        verbose_name_plural = _("manager assignments")
+        ordering = ["-start", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end__isnull=True) | Q(end__gte=models.F("start")),
+                name="credit_assignment_end_after_start",
+            )
+        ]
+        indexes = [models.Index(fields=["estate", "start"])]
+
+    def __str__(self):
+        return f"{self.manager} · {self.estate} · {self.start}"
+
+    @property
+    def governing_node(self) -> Jurisdiction:
+        return self.estate.jurisdiction
+
+    def covers(self, day: date) -> bool:
+        return self.start <= day and (self.end is None or day <= self.end)

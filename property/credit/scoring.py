@@ -45,6 +45,7 @@ __all__ = [
     "score",
     "score_json",
     "score_many",
+    "score_manager",
 ]
 
 KINDS = ("good", "bad")
@@ -347,6 +348,18 @@ def score(
     """
     _check_as_of(as_of)
     return _score(as_of, _check_checklist(checklist), _satisfaction_points(satisfaction), records)
+
+
+def score_manager(*, as_of: date, records: Iterable[Record]) -> ScoreBreakdown:
+    """Score a project manager on ``as_of`` (DOMAIN.md section 3, Chengdu and Nanning; design).
+
+    A manager has no checklist and no owner survey: they start from the full base a company
+    can reach with those (80, shown as ``basic``), then the company rule applies unchanged:
+    good records in force capped at 40, minus bad records in force, clamped to 0..120; the
+    same grades, blacklist and supervision levels.
+    """
+    _check_as_of(as_of)
+    return _score(as_of, BASE_CAP, Decimal(0), records)
 
 
 def score_many(

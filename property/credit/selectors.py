@@ -27,6 +27,7 @@ from portal.organisations.models import Jurisdiction, Level, Organisation, OrgKi
 from property.registry.models import Estate
 
 from .models import (
+    AppliesTo,
     ChecklistEntry,
     CreditRecord,
     Publication,
@@ -106,6 +107,11 @@ def place_ratings(path: str = "", *, as_of: date | None = None):
     return ratings_in_scope(as_of=as_of).filter(company__in=companies_of_place(path))
 
 
+def for_companies(records):
+    """The records that count for a company: not those about its project manager alone."""
+    return records.exclude(applies_to=AppliesTo.MANAGER)
+
+
 def scoring_inputs(company_ids: Iterable[int] | None, as_of: date) -> dict[int, CompanyInputs]:
     """Checklist, satisfaction share and records of each company on ``as_of`` (see module doc).
 
@@ -146,7 +152,7 @@ def scoring_inputs(company_ids: Iterable[int] | None, as_of: date) -> dict[int, 
 
     status_map = {RecordStatus.EFFECTIVE: "effective", RecordStatus.REVOKED: "revoked"}
     record_rows = (
-        scoped(CreditRecord.objects.filter(notified_on__lte=as_of))
+        scoped(for_companies(CreditRecord.objects.filter(notified_on__lte=as_of)))
         .order_by("company_id", "occurred_on", "pk")
         .values_list(
             "company_id", "pk", "kind", "points", "effective", "validity_days", "serious", "status"
@@ -189,7 +195,7 @@ def company_breakdown(company: Organisation, as_of: date | None = None):
     records = {
         r.pk: r
         for r in CreditRecord.objects.filter(company=company).select_related(
-            "item", "estate", "objection"
+            "item", "estate", "objection", "manager"
         )
     }
     return inputs[company.pk], results[company.pk], records
@@ -268,8 +274,10 @@ def rating_history(company: Organisation, *, limit: int = 400):
 def records_in_force(company: Organisation, as_of: date | None = None) -> list[CreditRecord]:
     """Records counting on ``as_of`` (public: item, points, dates, estate; no personal data)."""
     as_of = as_of or timezone.localdate()
-    records = CreditRecord.objects.filter(
-        company=company, status=RecordStatus.EFFECTIVE, effective__lte=as_of
+    records = for_companies(
+        CreditRecord.objects.filter(
+            company=company, status=RecordStatus.EFFECTIVE, effective__lte=as_of
+        )
     ).select_related("item", "estate")
     return [r for r in records if r.last_day() >= as_of]
 
@@ -279,7 +287,7 @@ def pending_records(company: Organisation):
         CreditRecord.objects.filter(
             company=company, status__in=[RecordStatus.PENDING, RecordStatus.OBJECTED]
         )
-        .select_related("item", "estate", "objection")
+        .select_related("item", "estate", "objection", "manager")
         .order_by("objection_deadline", "pk")
     )
 

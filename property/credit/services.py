@@ -30,10 +30,12 @@ from property.registry.models import Estate, OwnerParty
 
 from . import notifications
 from .models import (
+    AppliesTo,
     CatalogueItem,
     CreditRecord,
     Objection,
     ObjectionStatus,
+    ProjectManager,
     Publication,
     Rating,
     RecordStatus,
@@ -62,14 +64,17 @@ def credit_record_add(
     summary: str,
     estate: Estate | None = None,
     evidence=None,
+    manager: ProjectManager | None = None,
     today: date | None = None,
 ) -> CreditRecord:
     """Add a record for ``company`` and notify it; the record starts in its objection window.
 
     Preconditions: the actor may add it (``credit.add_record`` on the record); ``company`` is a
     property company; ``estate`` if given is managed by it; ``item`` is in use; the fact is not
-    in the future. Points, validity and seriousness are copied from ``item``. The notice mail
-    is sent after commit.
+    in the future. ``manager`` is named exactly when the item applies to a project manager
+    (alone or with the company), and is one the company registered: the company is told and
+    objects for them. Points, validity, seriousness, whom it applies to and any ban are copied
+    from ``item``. The notice mail is sent after commit.
     """
     today = today or timezone.localdate()
     errors = {}
@@ -83,6 +88,12 @@ def credit_record_add(
         errors["occurred_on"] = _("The date cannot be in the future.")
     if not (summary or "").strip():
         errors["summary"] = _("Say what happened.")
+    if item.applies_to == AppliesTo.COMPANY and manager is not None:
+        errors["manager"] = _("This catalogue item applies to the company only.")
+    elif item.applies_to != AppliesTo.COMPANY and manager is None:
+        errors["manager"] = _("This catalogue item applies to a project manager: choose one.")
+    elif manager is not None and manager.company_id != company.pk:
+        errors["manager"] = _("This project manager is not registered by this company.")
     if errors:
         raise ValidationError(errors)
     record = CreditRecord(
@@ -93,6 +104,9 @@ def credit_record_add(
         points=item.points,
         validity_days=item.validity_days,
         serious=item.serious,
+        applies_to=item.applies_to,
+        ban_days=item.ban_days,
+        manager=manager,
         occurred_on=occurred_on,
         summary=summary.strip(),
         status=RecordStatus.PENDING,
@@ -113,6 +127,8 @@ def credit_record_add(
             "kind": item.kind,
             "points": str(item.points),
             "objection_deadline": record.objection_deadline.isoformat(),
+            "applies_to": item.applies_to,
+            "manager": manager.pk if manager else None,
         },
     )
     notifications.tell_record_added(record)

@@ -1,6 +1,6 @@
-from django.urls import path
+from django.urls import include, path
 
-from . import views
+from . import manager_urls, views
 
 app_name = "credit"
 
@@ -18,4 +18,5 @@ urlpatterns = [
     path("supervision/", views.supervision, name="supervision"),
     path("publish/", views.publish, name="publish"),
     path("survey/", views.survey, name="survey"),
+    path("managers/", include(manager_urls)),
 ]

@@ -24,7 +24,7 @@ from portal.organisations.models import Organisation, OrgKind
 from portal.permissions import organisation_ids
 from property.registry.selectors import parties_of_user
 
-from . import selectors, services
+from . import manager_selectors, selectors, services
 from .charts import PAGE_CHART, history_chart
 from .forms import (
     ObjectionForm,
@@ -100,6 +100,7 @@ def ranking(request):
 def _company_context(company: Organisation) -> dict:
     history = selectors.rating_history(company)
     return {
+        "managers_now": list(manager_selectors.current_assignments(company=company)),
         "company": company,
         "rating": selectors.current_rating(company),
         "history": history,
@@ -242,6 +243,7 @@ def record_add(request):
                     occurred_on=data["occurred_on"],
                     summary=data["summary"],
                     evidence=data["evidence"],
+                    manager=data["manager"],
                 )
             except ValidationError as exc:
                 form.add_error(None, exc)
@@ -334,6 +336,7 @@ def supervision(request):
         {
             "blacklist": [r for r in rows if r.blacklisted],
             "supervised": [r for r in rows if r.supervision != "none"],
+            "managers": manager_selectors.supervised_managers(),
         },
     )
 

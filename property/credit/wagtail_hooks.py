@@ -17,10 +17,30 @@ class CatalogueItemViewSet(PlainTextViewSetMixin, ModelViewSet):
     icon = "list-ul"
     menu_label = _("Record catalogue")
     copy_view_enabled = False
-    list_display = ["code", "description", "kind", "points", "validity_days", "serious", "active"]
-    list_filter = ["kind", "serious", "active"]
+    list_display = [
+        "code",
+        "description",
+        "kind",
+        "points",
+        "validity_days",
+        "serious",
+        "applies_to",
+        "ban_days",
+        "active",
+    ]
+    list_filter = ["kind", "serious", "applies_to", "active"]
     search_fields = ["code", "description"]
-    form_fields = ["code", "description", "kind", "points", "validity_days", "serious", "active"]
+    form_fields = [
+        "code",
+        "description",
+        "kind",
+        "points",
+        "validity_days",
+        "serious",
+        "applies_to",
+        "ban_days",
+        "active",
+    ]
 
 
 class ChecklistItemViewSet(PlainTextViewSetMixin, ModelViewSet):
