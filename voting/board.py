@@ -70,6 +70,7 @@ from .merkle import MerkleTree, verify_inclusion
 from .models import (
     RESULT_STATUSES,
     BoardCounter,
+    BoardElector,
     BoardEntry,
     Channel,
     TreeHead,
@@ -433,7 +434,13 @@ def board_export(vote: Vote) -> dict:
     format 4 board whose last head is not the final head signed at the count."""
     if not export_available(vote):
         raise ValueError("the board is exported only once the vote is counted")
-    electors = VoteElector.objects.filter(vote=vote).order_by("pseudonym")
+    # Once the count has cut the links the electorate is read from its published copy, which
+    # has no party (``BoardElector``); before that (older votes) from the frozen electorate.
+    electors = (
+        BoardElector.objects.filter(vote=vote)
+        if vote.links_cut_at is not None
+        else VoteElector.objects.filter(vote=vote)
+    ).order_by("pseudonym")
     electorate = electorate_json(electors.values_list("pseudonym", "area_centi"))
     entries = list(
         BoardEntry.objects.filter(vote=vote).order_by("n").values_list("entry", flat=True)
