@@ -132,6 +132,43 @@ def trustees_record(vote: Vote) -> dict:
     return {"trustees": trustees_json(vote.trustee_threshold, rows), "no_trustees": None}
 
 
+def public_trustees(vote: Vote) -> dict | None:
+    """The trustees as the public board page shows them: from what the board signed at open
+    (``Vote.board_trustees``), each with their role's name, masked name, the fingerprint of
+    their public key (the first 16 bytes of its SHA-256, in hex groups of four) and whether they
+    have opened their share; with ``k`` and ``n``. None for a vote opened without trustees
+    (``no_trustees`` says why) or before format 5."""
+    import hashlib
+
+    from .models import TrusteeKind, VoteTrustee
+
+    record = vote.board_trustees or {}
+    listed = (record.get("trustees") or {}).get("list")
+    if not listed:
+        return None
+    acted = dict(VoteTrustee.objects.filter(vote=vote).values_list("number", "acted_at"))
+    rows = []
+    for t in listed:
+        digest = hashlib.sha256(base64.b64decode(t["public_key"])).hexdigest()[:32]
+        rows.append(
+            {
+                "number": t["number"],
+                "role": TrusteeKind(t["role"]).label,
+                "name": t["name"],
+                "fingerprint": " ".join(digest[i : i + 4] for i in range(0, 32, 4)),
+                "opened": acted.get(t["number"]),
+            }
+        )
+    k = record["trustees"]["k"]
+    return {
+        "k": k,
+        "n": record["trustees"]["n"],
+        "rows": rows,
+        "opened": sum(1 for r in rows if r["opened"]),
+        "counted": vote.status in RESULT_STATUSES,
+    }
+
+
 # --- signing --------------------------------------------------------------------------------
 
 

@@ -427,7 +427,21 @@ def vote_open(*, vote: Vote, actor=None, now: datetime | None = None, notify: bo
 
 
 def _require_trustee_keys(vote: Vote) -> None:
-    """A vote with trustees is scheduled only once every trustee has made their key."""
+    """A vote with an online channel is scheduled only with trustees (setting
+    ``VOTE_ONLINE_NEEDS_TRUSTEES``, on by default); a vote with trustees only once every trustee
+    has made their key. A draft may be saved without trustees."""
+    if (
+        not vote.has_trustees
+        and Channel.ONLINE in vote.channels
+        and settings.GONGZHI.get("VOTE_ONLINE_NEEDS_TRUSTEES", True)
+    ):
+        raise VoteError(
+            _(
+                "A vote with online ballots needs trustees to hold its key: name them on the "
+                "vote's trustees page before scheduling it."
+            ),
+            code="needs_trustees",
+        )
     if vote.has_trustees and vote.trustees.filter(public_key__isnull=True).exists():
         raise VoteError(
             _(
@@ -1697,6 +1711,15 @@ def ballot_dispute_file(
     with transaction.atomic():
         _locked(vote)
         _require(vote, *DISPUTABLE_STATUSES)
+        if vote.links_cut_at is not None:
+            raise VoteError(
+                _(
+                    "The vote is counted and the portal no longer knows which ballot was your "
+                    "party's. Raise it as an objection to the result: the street office can "
+                    "have the trustees open the sealed record of ballots for it."
+                ),
+                code="links_cut",
+            )
         if BallotDispute.objects.filter(entry=entry, status=BallotDisputeStatus.OPEN).exists():
             raise VoteError(
                 _("This ballot is already disputed; the street office is deciding."),
@@ -1735,7 +1758,9 @@ def ballot_dispute_decide(
         locked.decided_by = actor
         locked.decided_at = now
         locked.reason = reason
-        locked.save(update_fields=["status", "decided_by", "decided_at", "reason"])
+        if locked.vote.links_cut_at is not None:  # settled after the count: its link goes too
+            locked.entry = None
+        locked.save(update_fields=["status", "decided_by", "decided_at", "reason", "entry"])
         log_event(
             actor=actor,
             action="voting.ballot_dispute_upheld" if uphold else "voting.ballot_dispute_dismissed",

@@ -23,7 +23,7 @@ from portal.permissions import scope_q
 from tests.factories import add_units, staff
 from tests.voting.factories import link_user, open_vote, party
 from voting import services, tasks
-from voting.models import Ballot, BoardElector, BoardEntry, VoteElector
+from voting.models import BoardElector, BoardEntry
 
 pytestmark = pytest.mark.django_db
 
