@@ -24,16 +24,11 @@ from django.utils import translation
 
 from portal.audit.models import AuditEvent
 from portal.notifications.models import Delivery, Notification
+from portal.organisations.models import OrgKind, Role
 from property.registry.models import OwnerParty, Person
-from tests.factories import make_user
+from tests.factories import add_units, make_user, staff
 from tests.voting.factories import draft_vote, link_user, party
-from tests.voting.test_trustee_flow import (  # noqa: F401 - the fixture
-    PASSPHRASES,
-    _draft_with_trustees,
-    _open,
-    _trustee,
-    setup,
-)
+from tests.voting.test_trustee_flow import PASSPHRASES, _draft_with_trustees, _open, _trustee
 from voting import board, keys, services, tasks, trustee_services
 from voting.management.commands import vote_dispute_links
 from voting.models import (
@@ -51,6 +46,29 @@ from voting.sealing import derive_key, party_pseudonym, unwrap_private_key
 pytestmark = pytest.mark.django_db
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 37
+
+
+@pytest.fixture
+def setup(world):
+    """As in ``test_trustee_flow``: parties A, B, C; a committee member, a street officer."""
+    estate = world.estates[0]
+    add_units(
+        estate,
+        [("1-101", "100.00", "A"), ("1-102", "120.00", "B"), ("1-103", "90.00", "C")],
+    )
+    return {
+        "world": world,
+        "estate": estate,
+        "committee": staff(
+            OrgKind.OWNERS_COMMITTEE,
+            estate.jurisdiction,
+            Role.MEMBER,
+            organisation=world.committees[0],
+        ),
+        "street": staff(OrgKind.STREET_OFFICE, world.streets[0]),
+        "owner_a": link_user(party(estate, "A")),
+        "owner_b": link_user(party(estate, "B")),
+    }
 
 
 def _pdf():
