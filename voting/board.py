@@ -70,6 +70,7 @@ from .merkle import MerkleTree, verify_inclusion
 from .models import (
     RESULT_STATUSES,
     BoardCounter,
+    BoardElector,
     BoardEntry,
     Channel,
     TreeHead,
@@ -129,6 +130,43 @@ def trustees_record(vote: Vote) -> dict:
         for t in vote.trustees.select_related("user").order_by("number")
     ]
     return {"trustees": trustees_json(vote.trustee_threshold, rows), "no_trustees": None}
+
+
+def public_trustees(vote: Vote) -> dict | None:
+    """The trustees as the public board page shows them: from what the board signed at open
+    (``Vote.board_trustees``), each with their role's name, masked name, the fingerprint of
+    their public key (the first 16 bytes of its SHA-256, in hex groups of four) and whether they
+    have opened their share; with ``k`` and ``n``. None for a vote opened without trustees
+    (``no_trustees`` says why) or before format 5."""
+    import hashlib
+
+    from .models import TrusteeKind, VoteTrustee
+
+    record = vote.board_trustees or {}
+    listed = (record.get("trustees") or {}).get("list")
+    if not listed:
+        return None
+    acted = dict(VoteTrustee.objects.filter(vote=vote).values_list("number", "acted_at"))
+    rows = []
+    for t in listed:
+        digest = hashlib.sha256(base64.b64decode(t["public_key"])).hexdigest()[:32]
+        rows.append(
+            {
+                "number": t["number"],
+                "role": TrusteeKind(t["role"]).label,
+                "name": t["name"],
+                "fingerprint": " ".join(digest[i : i + 4] for i in range(0, 32, 4)),
+                "opened": acted.get(t["number"]),
+            }
+        )
+    k = record["trustees"]["k"]
+    return {
+        "k": k,
+        "n": record["trustees"]["n"],
+        "rows": rows,
+        "opened": sum(1 for r in rows if r["opened"]),
+        "counted": vote.status in RESULT_STATUSES,
+    }
 
 
 # --- signing --------------------------------------------------------------------------------
@@ -433,7 +471,13 @@ def board_export(vote: Vote) -> dict:
     format 4 board whose last head is not the final head signed at the count."""
     if not export_available(vote):
         raise ValueError("the board is exported only once the vote is counted")
-    electors = VoteElector.objects.filter(vote=vote).order_by("pseudonym")
+    # Once the count has cut the links the electorate is read from its published copy, which
+    # has no party (``BoardElector``); before that (older votes) from the frozen electorate.
+    electors = (
+        BoardElector.objects.filter(vote=vote)
+        if vote.links_cut_at is not None
+        else VoteElector.objects.filter(vote=vote)
+    ).order_by("pseudonym")
     electorate = electorate_json(electors.values_list("pseudonym", "area_centi"))
     entries = list(
         BoardEntry.objects.filter(vote=vote).order_by("n").values_list("entry", flat=True)

@@ -53,6 +53,7 @@ def board_page(request, pk):
             "signing_key": board.signing_key_b64(),
             # Issue 17, the Beijing practice: only if the vote chose it, only while open.
             "voted_units": canvass.voted_units(vote),
+            "trustees": board.public_trustees(vote),
         },
     )
 

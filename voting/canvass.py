@@ -101,7 +101,7 @@ def turnout_rows(vote: Vote) -> list[tuple[datetime, str, int, int]]:
     """One plain row per current ballot: (time cast, channel, 1 head, area in centi-m²)."""
     return [
         (t, channel, 1, area)
-        for t, channel, area in Ballot.objects.filter(vote=vote).values_list(
+        for t, channel, area in Ballot.objects.filter(vote=vote, cast_at__isnull=False).values_list(
             "cast_at", "channel", "area_centi"
         )
     ]

@@ -27,7 +27,9 @@ from __future__ import annotations
 import random
 from datetime import timedelta
 
+from django.conf import settings
 from django.core.files.base import ContentFile
+from django.test import override_settings
 from django.utils import timezone
 
 from portal.core import demo as core_demo
@@ -71,8 +73,46 @@ def _make(estate, *, title, matter, motion, opens_at, closes_at, allow_change=Tr
 
 
 def _open(vote: Vote, actor) -> Vote:
-    services.vote_schedule(actor=actor, vote=vote, now=vote.opens_at - timedelta(days=8))
+    """Schedule and open a demo vote. The demo's past votes are shown as held before trustees
+    were required (their key held by the server, ``VOTE_ONLINE_NEEDS_TRUSTEES`` off for them);
+    the closed vote waiting for its trustees and the scheduled ones have trustees."""
+    if vote.has_trustees:
+        services.vote_schedule(actor=actor, vote=vote, now=vote.opens_at - timedelta(days=8))
+    else:
+        with override_settings(GONGZHI={**settings.GONGZHI, "VOTE_ONLINE_NEEDS_TRUSTEES": False}):
+            services.vote_schedule(actor=actor, vote=vote, now=vote.opens_at - timedelta(days=8))
     return services.vote_open(vote=vote, now=vote.opens_at, notify=False)
+
+
+def _give_trustees(vote: Vote, committee, *, k: int = 2) -> bool:
+    """Name the estate's committee member, the street officer over it and, where there is one,
+    the demo owner as trustees of a draft ``vote``; each makes their key under the demo
+    passphrase, written under ``trustee_key_dir()``. False if the estate lacks them."""
+    from . import trustee_services
+
+    eligible = trustee_services.eligible_trustees(vote)
+    named = [(committee, "committee")] if committee is not None else []
+    street = eligible["street"].order_by("pk").first()
+    if street is not None:
+        named.append((street, "street"))
+    owner = eligible["scrutineer"].filter(email=core_demo.email("owner1.binjiang")).first()
+    if owner is not None:
+        named.append((owner, "scrutineer"))
+    if len(named) < k:
+        return False
+    trustee_services.trustees_name(actor=committee, vote=vote, k=k, named=named)
+    folder = trustee_key_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    for t in vote.trustees.order_by("number"):
+        key_file = trustee_services.trustee_make_key(
+            actor=t.user,
+            trustee=t,
+            passphrase=DEMO_TRUSTEE_PASSPHRASE,
+            now=min(timezone.now(), vote.opens_at - timedelta(days=9)),
+        )
+        local = t.user.email.split("@", 1)[0]
+        (folder / f"vote-{vote.pk}-trustee-{t.number}-{local}.key.json").write_bytes(key_file)
+    return True
 
 
 def _cast_all(
@@ -237,6 +277,7 @@ def _binjiang(estate: Estate, rng: random.Random) -> None:
         closes_at=now + timedelta(days=24),
         actor=committee,
     )
+    _give_trustees(v, committee)
     services.vote_schedule(actor=committee, vote=v)
 
 
@@ -285,6 +326,7 @@ def _fanluoshan(estate: Estate, rng: random.Random) -> None:
         closes_at=now + timedelta(days=20),
         actor=committee,
     )
+    _give_trustees(v, committee)
     services.vote_schedule(actor=committee, vote=v)
     services.vote_cancel(actor=committee, vote=v, reason="方案需重新询价，撤回后另行通知。")
 

@@ -202,6 +202,22 @@ class Vote(models.Model):
     )
     trustees_called_at = models.DateTimeField(null=True, blank=True, editable=False)
 
+    # Cutting the links at the count (issue 18, docs/board.md "Who can learn what"). Votes
+    # opened from now on get their own pseudonym secret at open, held wrapped under the board
+    # key like a vote key without trustees, and erased at the count; votes opened before keep
+    # the global pseudonym key and their links (``links_cut_at`` stays empty).
+    pseudonym_secret_wrapped = models.BinaryField(null=True, blank=True, editable=False)
+    links_cut_at = models.DateTimeField(
+        _("links to parties erased"), null=True, blank=True, editable=False
+    )
+    # The ballot-to-party list kept for disputes during the objection period: AES-GCM sealed
+    # under a fresh key, which is split among the trustees (``VoteTrustee.sealed_link_share``)
+    # or, for a vote without trustees, wrapped under the board key. Erased when the result is
+    # final or set aside (``services.dispute_links_erase``).
+    dispute_links_sealed = models.BinaryField(null=True, blank=True, editable=False)
+    dispute_links_key_wrapped = models.BinaryField(null=True, blank=True, editable=False)
+    dispute_links_erased_at = models.DateTimeField(null=True, blank=True, editable=False)
+
     class Meta:
         verbose_name = _("vote")
         verbose_name_plural = _("votes")
@@ -296,6 +312,9 @@ class VoteTrustee(models.Model):
     key_made_at = models.DateTimeField(_("key made"), null=True, blank=True)
     sealed_share = models.BinaryField(null=True, blank=True, editable=False)
     opened_share = models.BinaryField(null=True, blank=True, editable=False)
+    # The trustee's share of the key of the vote's sealed dispute links (made at the count,
+    # erased with them at the end of the objection period).
+    sealed_link_share = models.BinaryField(null=True, blank=True, editable=False)
     acted_at = models.DateTimeField(_("opened the count"), null=True, blank=True)
 
     class Meta:
@@ -350,7 +369,8 @@ class VoteElector(models.Model):
     party = models.ForeignKey(
         OwnerParty, on_delete=models.PROTECT, related_name="+", verbose_name=_("party")
     )
-    pseudonym = models.CharField(_("pseudonym"), max_length=64)
+    # Empty once the vote is counted (links cut, ``Vote.links_cut_at``).
+    pseudonym = models.CharField(_("pseudonym"), max_length=64, null=True, blank=True)
     area_centi = models.BigIntegerField(_("area (centi-m²)"))
     units = models.PositiveIntegerField(_("units"))
 
@@ -365,11 +385,33 @@ class VoteElector(models.Model):
         ]
 
     def __str__(self):
-        return self.pseudonym[:12]
+        return (self.pseudonym or "")[:12]
 
     @property
     def area(self) -> Decimal:
         return Decimal(self.area_centi) / 100
+
+
+class BoardElector(models.Model):
+    """The published electorate of a counted vote (pseudonym and area, no party), in pseudonym
+    order: written at the count when the links are cut (``Vote.links_cut_at``), so the export
+    still lists the electorate once ``VoteElector.pseudonym`` is erased. Its ids follow the
+    pseudonyms, never the parties."""
+
+    vote = models.ForeignKey(Vote, on_delete=models.CASCADE, related_name="+")
+    pseudonym = models.CharField(_("pseudonym"), max_length=64)
+    area_centi = models.BigIntegerField(_("area (centi-m²)"))
+
+    class Meta:
+        verbose_name = _("published elector")
+        verbose_name_plural = _("published electorate")
+        ordering = ["vote", "pseudonym"]
+        constraints = [
+            models.UniqueConstraint(fields=["vote", "pseudonym"], name="unique_board_elector")
+        ]
+
+    def __str__(self):
+        return self.pseudonym[:12]
 
 
 class VoteElectorUnit(models.Model):
@@ -401,12 +443,19 @@ class Ballot(models.Model):
     party = models.ForeignKey(
         OwnerParty, on_delete=models.PROTECT, related_name="+", verbose_name=_("party")
     )
-    pseudonym = models.CharField(max_length=64)
+    # pseudonym, entry, cast_at and changes are emptied at the count (``Vote.links_cut_at``);
+    # the sealed choice too. What stays: the party took part, by which channel, with which area.
+    pseudonym = models.CharField(max_length=64, null=True, blank=True)
     area_centi = models.BigIntegerField()
     channel = models.CharField(_("channel"), max_length=8, choices=Channel.choices)
     sealed_choice = models.BinaryField(editable=False)
     entry = models.OneToOneField(
-        "BoardEntry", on_delete=models.PROTECT, related_name="+", verbose_name=_("board entry")
+        "BoardEntry",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("board entry"),
     )
     cast_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -415,8 +464,8 @@ class Ballot(models.Model):
         related_name="+",
         verbose_name=_("cast by"),
     )
-    cast_at = models.DateTimeField(_("cast"))
-    changes = models.PositiveIntegerField(_("changes"), default=0)
+    cast_at = models.DateTimeField(_("cast"), null=True, blank=True)
+    changes = models.PositiveIntegerField(_("changes"), default=0, null=True, blank=True)
     after_transfer = models.BooleanField(
         _("cast after the party's units changed hands"),
         default=False,
@@ -523,10 +572,11 @@ class PaperBallot(models.Model):
     vote = models.ForeignKey(Vote, on_delete=models.CASCADE, related_name="paper_ballots")
     entry = models.OneToOneField(BoardEntry, on_delete=models.PROTECT, related_name="paper")
     scan = models.FileField(_("scanned ballot"), upload_to=scan_path, storage=private_storage)
+    # Who entered it and when: emptied at the count (``Vote.links_cut_at``).
     entered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    entered_at = models.DateTimeField(auto_now_add=True)
+    entered_at = models.DateTimeField(auto_now_add=True, null=True, blank=True)
 
     class Meta:
         verbose_name = _("paper ballot")
@@ -616,7 +666,10 @@ class BallotDispute(models.Model):
     the vote closes it is voided (``services.vote_close``). The street office decides."""
 
     vote = models.ForeignKey(Vote, on_delete=models.CASCADE, related_name="ballot_disputes")
-    entry = models.ForeignKey(BoardEntry, on_delete=models.PROTECT, related_name="disputes")
+    # Emptied at the count for a settled dispute, and when one is settled after it.
+    entry = models.ForeignKey(
+        BoardEntry, on_delete=models.PROTECT, null=True, blank=True, related_name="disputes"
+    )
     party = models.ForeignKey(OwnerParty, on_delete=models.PROTECT, related_name="+")
     filed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"

@@ -120,7 +120,7 @@ def ballot_of(vote: Vote, party) -> Ballot | None:
 def party_entries(vote: Vote, party) -> list[BoardEntry]:
     """Every board entry of a party in a vote (its receipts), oldest first."""
     elector = elector_for(vote, party)
-    if elector is None:
+    if elector is None or not elector.pseudonym:  # none, or the count erased the link
         return []
     return list(
         BoardEntry.objects.filter(vote=vote, entry__pseudonym=elector.pseudonym).order_by("n")
@@ -138,7 +138,7 @@ def parties_entries(votes, parties) -> dict[tuple[int, int], list[BoardEntry]]:
     party_of = {
         (vote_id, pseudonym): party_id
         for vote_id, party_id, pseudonym in VoteElector.objects.filter(
-            vote_id__in=vote_ids, party_id__in=party_ids
+            vote_id__in=vote_ids, party_id__in=party_ids, pseudonym__isnull=False
         ).values_list("vote_id", "party_id", "pseudonym")
     }
     if not party_of:
@@ -303,7 +303,9 @@ def entered_for(vote: Vote, parties) -> list[BoardEntry]:
     """Paper and proxy entries of the given parties' ballots, oldest first, each with
     ``open_dispute``/``dispute`` loaded: what their owners are told about and may dispute."""
     pseudonyms = list(
-        VoteElector.objects.filter(vote=vote, party__in=parties).values_list("pseudonym", flat=True)
+        VoteElector.objects.filter(
+            vote=vote, party__in=parties, pseudonym__isnull=False
+        ).values_list("pseudonym", flat=True)
     )
     if not pseudonyms:
         return []

@@ -24,7 +24,9 @@ Locks
 from __future__ import annotations
 
 import base64
+import json
 import logging
+import os
 import uuid
 from collections.abc import Iterable
 from contextlib import closing
@@ -65,6 +67,7 @@ from .models import (
     BallotDispute,
     BallotDisputeStatus,
     BoardCounter,
+    BoardElector,
     BoardEntry,
     Channel,
     Objection,
@@ -137,8 +140,10 @@ def _require(vote: Vote, *statuses: str) -> None:
         )
 
 
-def _wrap_context(vote: Vote) -> bytes:
-    return f"vote:{vote.board_id}".encode()
+def _wrap_context(vote: Vote, purpose: str = "") -> bytes:
+    """Associated data of what is wrapped under the board key for ``vote``: its private key
+    (no purpose), its pseudonym secret, its dispute links' key."""
+    return f"vote:{vote.board_id}".encode() + (f":{purpose}".encode() if purpose else b"")
 
 
 # --- creating and scheduling -------------------------------------------------------------------
@@ -358,7 +363,14 @@ def vote_open(*, vote: Vote, actor=None, now: datetime | None = None, notify: bo
         units: dict[str, int] = {}
         for _unit, _area, party in rows:
             units[str(party)] = units.get(str(party), 0) + 1
-        secret = keys.pseudonym_key()
+        # The vote's own pseudonym secret (issue 18): held wrapped under the board key until
+        # the count erases it, so that after the count no secret recomputes the pseudonyms.
+        secret = os.urandom(32)
+        vote.pseudonym_secret_wrapped = wrap_private_key(
+            secret, keys.wrapping_key(), context=_wrap_context(vote, "pseudonym")
+        )
+        # Rows in party order: their ids must not follow the pseudonyms' order, which the
+        # export's electorate publishes (the ids would name each published pseudonym's party).
         electors = sorted(
             (
                 VoteElector(
@@ -370,8 +382,9 @@ def vote_open(*, vote: Vote, actor=None, now: datetime | None = None, notify: bo
                 )
                 for party, area in areas.items()
             ),
-            key=lambda e: e.pseudonym,
+            key=lambda e: e.party_id,
         )
+        del secret
         VoteElector.objects.bulk_create(electors, batch_size=2000)
         elector_ids = dict(
             VoteElector.objects.filter(vote=vote).values_list("party_id", "pk").iterator()
@@ -390,7 +403,7 @@ def vote_open(*, vote: Vote, actor=None, now: datetime | None = None, notify: bo
         vote.total_heads = len(electors)
         vote.total_area_centi = sum(e.area_centi for e in electors)
         vote.total_units = len(rows)
-        electorate = electorate_json((e.pseudonym, e.area_centi) for e in electors)
+        electorate = electorate_json(sorted((e.pseudonym, e.area_centi) for e in electors))
         vote.board_format = FORMAT
         signed = board.trustees_record(vote) if FORMAT in TRUSTEE_FORMATS else {}
         vote.board_trustees = signed or None  # format 5: the trustees, signed in every head
@@ -414,7 +427,21 @@ def vote_open(*, vote: Vote, actor=None, now: datetime | None = None, notify: bo
 
 
 def _require_trustee_keys(vote: Vote) -> None:
-    """A vote with trustees is scheduled only once every trustee has made their key."""
+    """A vote with an online channel is scheduled only with trustees (setting
+    ``VOTE_ONLINE_NEEDS_TRUSTEES``, on by default); a vote with trustees only once every trustee
+    has made their key. A draft may be saved without trustees."""
+    if (
+        not vote.has_trustees
+        and Channel.ONLINE in vote.channels
+        and settings.GONGZHI.get("VOTE_ONLINE_NEEDS_TRUSTEES", True)
+    ):
+        raise VoteError(
+            _(
+                "A vote with online ballots needs trustees to hold its key: name them on the "
+                "vote's trustees page before scheduling it."
+            ),
+            code="needs_trustees",
+        )
     if vote.has_trustees and vote.trustees.filter(public_key__isnull=True).exists():
         raise VoteError(
             _(
@@ -1209,6 +1236,8 @@ def vote_count(
             board.board_final_head_sign(
                 vote=vote, tree=tree, result=vote.result, actor=actor, now=now
             )
+            if vote.pseudonym_secret_wrapped is not None:  # opened with its own secret
+                _cut_links(vote, actor=actor, now=now)
     except _BoardMismatch as exc:
         vote.refresh_from_db()
         raise _count_refused(vote, actor, str(exc)) from None
@@ -1217,6 +1246,243 @@ def vote_count(
     if queue_export:
         _queue("voting.tasks.publish_board_export", vote.pk)
     return vote
+
+
+def _cut_links(vote: Vote, *, actor, now: datetime) -> None:
+    """Erase every stored link between a board entry and a party, person or account (issue 18,
+    docs/board.md "Who can learn what"); the ballot-to-party list is kept only sealed for the
+    objection period (``dispute_links_open``, erased by ``dispute_links_erase``).
+
+    Precondition: ``vote_count``'s transaction, after the tally and the final head, the vote
+    locked; the vote was opened with its own pseudonym secret. What goes:
+
+    - the vote's pseudonym secret (no secret left recomputes the published pseudonyms);
+    - ``VoteElector.pseudonym`` (the published electorate moves to ``BoardElector``, which has
+      no party and ids in pseudonym order);
+    - the ``Ballot`` rows' pseudonym, entry, cast time, changes and sealed choice; the rows are
+      written again in party order, so their ids no longer follow the order of casting;
+    - ``BoardEntry.voter``; who entered each paper ballot and when; the entry of every settled
+      ballot dispute;
+    - the notices that told an owner of a paper or proxy ballot entered for them (in the
+      portal and by SMS): they carried the entry's receipt and minute to a named person.
+    """
+    party_of = dict(
+        VoteElector.objects.filter(vote=vote).values_list("pseudonym", "party_id").iterator()
+    )
+    pairs = [
+        (party_of[pseudonym], n)
+        for n, pseudonym in BoardEntry.objects.filter(vote=vote)
+        .values_list("n", "entry__pseudonym")
+        .iterator()
+        if pseudonym in party_of
+    ]
+    key, vote.dispute_links_sealed = trustees.seal_links(pairs, vote_id=vote.board_id)
+    if vote.has_trustees:
+        rows = list(vote.trustees.order_by("number"))
+        shares = trustees.split_vote_key(
+            key,
+            vote_id=vote.board_id,
+            k=vote.trustee_threshold,
+            trustee_publics=[bytes(t.public_key) for t in rows],
+            purpose=trustees.LINKS_PURPOSE,
+        )
+        for row, share in zip(rows, shares, strict=True):
+            row.sealed_link_share = share
+        VoteTrustee.objects.bulk_update(rows, ["sealed_link_share"])
+    else:
+        vote.dispute_links_key_wrapped = wrap_private_key(
+            key, keys.wrapping_key(), context=_wrap_context(vote, "dispute-links")
+        )
+    del key, pairs
+    BoardElector.objects.bulk_create(
+        (
+            BoardElector(vote=vote, pseudonym=p, area_centi=a)
+            for p, a in VoteElector.objects.filter(vote=vote)
+            .order_by("pseudonym")
+            .values_list("pseudonym", "area_centi")
+            .iterator()
+        ),
+        batch_size=5000,
+    )
+    del party_of
+    VoteElector.objects.filter(vote=vote).update(pseudonym=None)
+    kept = list(
+        Ballot.objects.filter(vote=vote)
+        .order_by("party_id")
+        .values_list("party_id", "area_centi", "channel", "cast_by_id", "after_transfer")
+    )
+    Ballot.objects.filter(vote=vote).delete()
+    Ballot.objects.bulk_create(
+        (
+            Ballot(
+                vote=vote,
+                party_id=party,
+                area_centi=area,
+                channel=channel,
+                cast_by_id=cast_by,
+                after_transfer=after,
+                sealed_choice=b"",
+                pseudonym=None,
+                entry=None,
+                cast_at=None,
+                changes=None,
+            )
+            for party, area, channel, cast_by, after in kept
+        ),
+        batch_size=5000,
+    )
+    BoardEntry.objects.filter(vote=vote, voter__isnull=False).update(voter=None)
+    PaperBallot.objects.filter(vote=vote).update(entered_by=None, entered_at=None)
+    BallotDispute.objects.filter(vote=vote).exclude(status=BallotDisputeStatus.OPEN).update(
+        entry=None
+    )
+    notices = _entered_notices(vote)
+    vote.pseudonym_secret_wrapped = None
+    vote.links_cut_at = now
+    vote.save(
+        update_fields=[
+            "pseudonym_secret_wrapped",
+            "links_cut_at",
+            "dispute_links_sealed",
+            "dispute_links_key_wrapped",
+        ]
+    )
+    log_event(
+        actor=actor,
+        action="voting.links_cut",
+        obj=vote,
+        details={"ballots": len(kept), "notices": notices, "trustees": vote.has_trustees},
+    )
+
+
+def _entered_notices(vote: Vote) -> int:
+    """Delete the notices of paper and proxy ballots entered for a party of ``vote`` (each
+    named a person and carried the entry's receipt and minute); returns how many."""
+    from django.urls import reverse
+
+    from portal.core.links import absolute_reverse
+    from portal.notifications.models import Delivery, Notification
+
+    kind = "voting.ballot_entered"
+    url = reverse("voting:detail", args=[vote.pk])
+    n, _d = Notification.objects.filter(kind=kind, url=url).delete()
+    full = absolute_reverse("voting:detail", vote.pk)
+    texts = Delivery.objects.filter(kind=kind, notification__isnull=True, text__endswith=full)
+    m, _d = texts.delete()
+    return n + m
+
+
+def dispute_links_open(
+    *, vote: Vote, keys_and_passphrases: list[tuple[bytes, str]] = (), entry_n: int, actor=None
+) -> int | None:
+    """The party id of board entry ``entry_n`` of a counted vote, from its sealed dispute links:
+    for a dispute during the objection period (``manage.py vote_dispute_links``). A vote with
+    trustees needs ``k`` of their key files with their passphrases (``keys_and_passphrases``);
+    a vote without trustees opens with the board key. Audited (``voting.dispute_links_opened``,
+    with the entry, never the party). None: the entry is of no party (void).
+
+    Refused (``VoteError``): links not kept (never cut, or erased), fewer than ``k`` key files,
+    a key file not of a trustee of this vote, a wrong passphrase."""
+    vote = Vote.objects.get(pk=vote.pk)
+    if vote.dispute_links_sealed is None:
+        raise VoteError(
+            _("This vote keeps no ballot-to-party links (erased, or never made)."),
+            code="no_links",
+        )
+    if vote.has_trustees:
+        by_number = {t.number: t for t in vote.trustees.all()}
+        opened = {}
+        for key_file, passphrase in keys_and_passphrases:
+            try:
+                number = int(json.loads(bytes(key_file)).get("trustee"))
+            except (ValueError, TypeError, AttributeError):
+                raise VoteError(
+                    _("This is not a trustee key file of the portal."), code="not_a_key_file"
+                ) from None
+            row = by_number.get(number)
+            if row is None or row.sealed_link_share is None:
+                raise VoteError(_("This key file belongs to another vote."), code="other_trustee")
+            try:
+                private = trustees.read_key_file(
+                    bytes(key_file),
+                    passphrase,
+                    vote_id=vote.board_id,
+                    trustee=number,
+                    public=bytes(row.public_key),
+                )
+                opened[number] = trustees.open_share(
+                    bytes(row.sealed_link_share),
+                    private,
+                    vote_id=vote.board_id,
+                    trustee=number,
+                    purpose=trustees.LINKS_PURPOSE,
+                )
+            except trustees.TrusteeKeyError as exc:
+                from .trustee_services import key_error_text
+
+                raise VoteError(key_error_text(exc.code), code=exc.code) from exc
+        if len(opened) < vote.trustee_threshold:
+            raise VoteError(
+                _("%(k)d trustees' key files are needed; %(n)d were given.")
+                % {"k": vote.trustee_threshold, "n": len(opened)},
+                code="too_few_shares",
+            )
+        key = trustees.combine_secret(list(opened.values()), k=vote.trustee_threshold)
+    else:
+        key = unwrap_private_key(
+            bytes(vote.dispute_links_key_wrapped),
+            keys.wrapping_key(),
+            context=_wrap_context(vote, "dispute-links"),
+        )
+    try:
+        pairs = trustees.open_links(bytes(vote.dispute_links_sealed), key, vote_id=vote.board_id)
+    except trustees.TrusteeKeyError as exc:
+        raise VoteError(
+            _("The key could not be rebuilt from the trustees' shares."), code=exc.code
+        ) from exc
+    del key
+    log_event(
+        actor=actor,
+        action="voting.dispute_links_opened",
+        obj=vote,
+        details={"entry": entry_n},
+    )
+    return next((party for party, n in pairs if n == entry_n), None)
+
+
+def dispute_links_due(now: datetime):
+    """Counted votes whose sealed dispute links may go: the result is final or set aside."""
+    return Vote.objects.filter(
+        dispute_links_sealed__isnull=False,
+        status__in=(VoteStatus.FINAL, VoteStatus.SET_ASIDE),
+    )
+
+
+def dispute_links_erase(*, vote: Vote, actor=None, now: datetime | None = None) -> bool:
+    """Erase a vote's sealed ballot-to-party links and every share or wrapped key of them, once
+    the objection period is over (the result final or set aside). Returns whether anything was
+    erased. Audited (``voting.dispute_links_erased``)."""
+    now = _now(now)
+    with transaction.atomic():
+        vote = _locked(vote)
+        if vote.dispute_links_sealed is None or vote.status not in (
+            VoteStatus.FINAL,
+            VoteStatus.SET_ASIDE,
+        ):
+            return False
+        vote.dispute_links_sealed = None
+        vote.dispute_links_key_wrapped = None
+        vote.dispute_links_erased_at = now
+        vote.save(
+            update_fields=[
+                "dispute_links_sealed",
+                "dispute_links_key_wrapped",
+                "dispute_links_erased_at",
+            ]
+        )
+        vote.trustees.update(sealed_link_share=None)
+        log_event(actor=actor, action="voting.dispute_links_erased", obj=vote, details={})
+    return True
 
 
 def vote_publicise(
@@ -1445,6 +1711,15 @@ def ballot_dispute_file(
     with transaction.atomic():
         _locked(vote)
         _require(vote, *DISPUTABLE_STATUSES)
+        if vote.links_cut_at is not None:
+            raise VoteError(
+                _(
+                    "The vote is counted and the portal no longer knows which ballot was your "
+                    "party's. Raise it as an objection to the result: the street office can "
+                    "have the trustees open the sealed record of ballots for it."
+                ),
+                code="links_cut",
+            )
         if BallotDispute.objects.filter(entry=entry, status=BallotDisputeStatus.OPEN).exists():
             raise VoteError(
                 _("This ballot is already disputed; the street office is deciding."),
@@ -1483,7 +1758,9 @@ def ballot_dispute_decide(
         locked.decided_by = actor
         locked.decided_at = now
         locked.reason = reason
-        locked.save(update_fields=["status", "decided_by", "decided_at", "reason"])
+        if locked.vote.links_cut_at is not None:  # settled after the count: its link goes too
+            locked.entry = None
+        locked.save(update_fields=["status", "decided_by", "decided_at", "reason", "entry"])
         log_event(
             actor=actor,
             action="voting.ballot_dispute_upheld" if uphold else "voting.ballot_dispute_dismissed",

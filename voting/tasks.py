@@ -58,6 +58,10 @@ def advance_votes(now=None) -> dict:
     # until then they are called at close and reminded daily.
     for vote in Vote.objects.filter(status=VoteStatus.CLOSED, trustee_threshold__isnull=True):
         step("counted", services.vote_count, vote)
+    # A count refused after k trustees had opened (their shares were kept): retried like the
+    # others, without asking the trustees again.
+    for vote in trustee_services.trustees_recount_due():
+        step("counted", trustee_services.trustees_count_again, vote)
     for vote in trustee_services.trustees_to_call(now):
         step("trustees_called", trustee_services.trustees_call, vote)
     for vote in Vote.objects.filter(status=VoteStatus.COUNTED):
@@ -77,6 +81,21 @@ def advance_votes(now=None) -> dict:
             log.exception("voting: reminders failed for vote %s", vote.pk)
     moved["scans_swept"] = services.paper_scans_sweep(now=now)  # unconfirmed paper scans
     return moved
+
+
+def erase_dispute_links(now=None) -> int:
+    """Hourly (``portal.core.schedules``): erase the sealed ballot-to-party links of every vote
+    whose objection period is over (``services.dispute_links_erase``); returns how many."""
+    from . import services
+
+    now = now or timezone.now()
+    erased = 0
+    for vote in services.dispute_links_due(now):
+        try:
+            erased += services.dispute_links_erase(vote=vote, now=now)
+        except Exception:  # noqa: BLE001 - one bad vote must not stop the others
+            log.exception("voting: erasing the dispute links failed for vote %s", vote.pk)
+    return erased
 
 
 def notify_owners(vote_id: int, kind: str) -> None:

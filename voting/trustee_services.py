@@ -232,6 +232,7 @@ def trustee_open(
     now = now or timezone.now()
     if actor is None or actor.pk != trustee.user_id:
         raise VoteError(_("Only the trustee can open their share."), code="not_trustee")
+    refused = None
     try:
         with transaction.atomic():
             vote = services._locked(trustee.vote)
@@ -276,21 +277,7 @@ def trustee_open(
                 )
             ]
             if len(opened) >= vote.trustee_threshold:
-                try:
-                    key = trustees.combine(
-                        opened, k=vote.trustee_threshold, vote_public=bytes(vote.public_key)
-                    )
-                except trustees.TrusteeKeyError as exc:
-                    raise VoteError(key_error_text(exc.code), code=exc.code) from exc
-                services.vote_count(vote=vote, actor=actor, now=now, private_key=key)
-                del key
-                erased = vote.trustees.update(sealed_share=None, opened_share=None)
-                log_event(
-                    actor=None,
-                    action="voting.trustee_shares_erased",
-                    obj=vote,
-                    details={"shares": erased},
-                )
+                refused = _count_with_shares(vote, opened, actor=actor, now=now)
     except VoteError as exc:
         if exc.code != "not_trustee":
             log_event(
@@ -300,4 +287,69 @@ def trustee_open(
                 details={"trustee": trustee.number, "reason": exc.code},
             )
         raise
+    if refused is not None:  # the share, its audit event and the refusal's are kept
+        raise refused
     return vote
+
+
+def _count_with_shares(vote: Vote, opened: list[bytes], *, actor, now) -> VoteError | None:
+    """Rebuild the key from the opened shares and count (``services.vote_count``, its own
+    savepoint), then erase every share of the vote. A count refused because the board and the
+    ballot table disagree (``board_mismatch``) is returned, not raised: the caller commits the
+    opened shares with the refusal's audit event and notice (``services._count_refused``), so no
+    trustee has to open again once the cause is found (``trustees_count_again``)."""
+    try:
+        key = trustees.combine(opened, k=vote.trustee_threshold, vote_public=bytes(vote.public_key))
+    except trustees.TrusteeKeyError as exc:
+        raise VoteError(key_error_text(exc.code), code=exc.code) from exc
+    try:
+        services.vote_count(vote=vote, actor=actor, now=now, private_key=key)
+    except VoteError as exc:
+        if exc.code != "board_mismatch":
+            raise
+        return exc
+    finally:
+        del key
+    erased = vote.trustees.update(sealed_share=None, opened_share=None)
+    log_event(
+        actor=None,
+        action="voting.trustee_shares_erased",
+        obj=vote,
+        details={"shares": erased},
+    )
+    return None
+
+
+def trustees_count_again(*, vote: Vote, actor=None, now: datetime | None = None) -> Vote:
+    """Count a closed vote whose count was refused after ``k`` trustees had opened their shares
+    (the worker retries it every minute, like a vote without trustees). Refused as before while
+    the board and the ballot table still disagree. Precondition: none."""
+    now = now or timezone.now()
+    refused = None
+    with transaction.atomic():
+        services._locked(vote)
+        if vote.status != VoteStatus.CLOSED or not vote.has_trustees:
+            raise VoteError(_("Only a closed vote waiting for its trustees."), code="bad_state")
+        opened = [
+            bytes(s)
+            for s in vote.trustees.filter(opened_share__isnull=False).values_list(
+                "opened_share", flat=True
+            )
+        ]
+        if len(opened) < vote.trustee_threshold:
+            raise VoteError(_("Not enough trustees have opened their shares."), code="waiting")
+        refused = _count_with_shares(vote, opened, actor=actor, now=now)
+    if refused is not None:
+        raise refused
+    return vote
+
+
+def trustees_recount_due():
+    """Closed votes with trustees holding ``k`` opened shares (a refused count to retry)."""
+    from django.db.models import Count, F
+
+    return (
+        Vote.objects.filter(status=VoteStatus.CLOSED, trustee_threshold__isnull=False)
+        .annotate(opened=Count("trustees", filter=Q(trustees__opened_share__isnull=False)))
+        .filter(opened__gte=F("trustee_threshold"))
+    )

@@ -160,15 +160,26 @@ def read_key_file(
 # --- splitting the vote's key and opening the shares -----------------------------------------
 
 
-def _share_info(vote_id: str, trustee: int) -> bytes:
-    return SHARE_INFO + b"\x00" + canonical_json({"vote": str(vote_id), "trustee": trustee})
+#: Purpose of the shares of the key sealing a vote's dispute links (ballot-to-party list kept
+#: for the objection period, docs/board.md "Who can learn what"). The vote key's shares have
+#: no purpose (their ``info`` is unchanged from before), so the two kinds never open as each other.
+LINKS_PURPOSE = "dispute-links"
+
+
+def _share_info(vote_id: str, trustee: int, purpose: str = "") -> bytes:
+    fields: dict = {"vote": str(vote_id), "trustee": trustee}
+    if purpose:
+        fields["purpose"] = purpose
+    return SHARE_INFO + b"\x00" + canonical_json(fields)
 
 
 def split_vote_key(
-    vote_private: bytes, *, vote_id: str, k: int, trustee_publics: list[bytes]
+    vote_private: bytes, *, vote_id: str, k: int, trustee_publics: list[bytes], purpose: str = ""
 ) -> list[bytes]:
     """The vote's private key split ``k`` of ``n = len(trustee_publics)``; one sealed share per
-    trustee, in their order (trustee ``i`` is number ``i + 1``). The caller erases the key."""
+    trustee, in their order (trustee ``i`` is number ``i + 1``). The caller erases the key.
+    With a ``purpose`` (``LINKS_PURPOSE``) any other 32-byte secret is split the same way,
+    its shares bound to that purpose."""
     n = len(trustee_publics)
     check_threshold(k, n)
     vote_private = bytes(vote_private)
@@ -183,15 +194,19 @@ def split_vote_key(
         assert i == j == number
         share = canonical_json({"index": number, "a": _b64(a), "b": _b64(b)})
         recipient = X25519PublicKey.from_public_bytes(bytes(public))
-        sealed.append(HPKE_SUITE.encrypt(share, recipient, info=_share_info(vote_id, number)))
+        info = _share_info(vote_id, number, purpose)
+        sealed.append(HPKE_SUITE.encrypt(share, recipient, info=info))
     return sealed
 
 
-def open_share(sealed_share: bytes, trustee_private: bytes, *, vote_id: str, trustee: int) -> bytes:
+def open_share(
+    sealed_share: bytes, trustee_private: bytes, *, vote_id: str, trustee: int, purpose: str = ""
+) -> bytes:
     """Trustee ``trustee``'s share (plain, canonical JSON), opened with their private key."""
     private = X25519PrivateKey.from_private_bytes(bytes(trustee_private))
+    info = _share_info(vote_id, trustee, purpose)
     try:
-        share = HPKE_SUITE.decrypt(bytes(sealed_share), private, info=_share_info(vote_id, trustee))
+        share = HPKE_SUITE.decrypt(bytes(sealed_share), private, info=info)
     except (InvalidTag, ValueError) as exc:
         raise TrusteeKeyError("share_not_sealed_to_this_key") from exc
     if json.loads(share).get("index") != trustee:
@@ -202,6 +217,15 @@ def open_share(sealed_share: bytes, trustee_private: bytes, *, vote_id: str, tru
 def combine(shares: list[bytes], *, k: int, vote_public: bytes) -> bytes:
     """The vote's private key from ``k`` or more opened shares, checked against ``vote_public``.
     Fewer than ``k`` shares, or shares of another vote, raise ``TrusteeKeyError``."""
+    private = combine_secret(shares, k=k)
+    if vote_public_key(private) != bytes(vote_public):
+        raise TrusteeKeyError("shares_do_not_match")
+    return private
+
+
+def combine_secret(shares: list[bytes], *, k: int) -> bytes:
+    """The 32-byte secret from ``k`` or more opened shares, unchecked: the caller checks it
+    (``combine`` against the vote's public key; the dispute links by their AES-GCM tag)."""
     parsed = {}
     for share in shares:
         data = json.loads(share)
@@ -211,7 +235,32 @@ def combine(shares: list[bytes], *, k: int, vote_public: bytes) -> bytes:
     chosen = sorted(parsed.items())[:k]
     first = Shamir.combine([(i, a) for i, (a, _b) in chosen])
     second = Shamir.combine([(i, b) for i, (_a, b) in chosen])
-    private = first + second
-    if vote_public_key(private) != bytes(vote_public):
-        raise TrusteeKeyError("shares_do_not_match")
-    return private
+    return first + second
+
+
+# --- the dispute links: the ballot-to-party list kept sealed for the objection period ---------
+
+LINKS_FORMAT = b"gongzhi-dispute-links/1"
+
+
+def seal_links(pairs: list[tuple[int, int]], *, vote_id: str) -> tuple[bytes, bytes]:
+    """Seal the (party id, entry n) pairs of a vote under a fresh AES-256-GCM key: returns
+    (key, sealed). The caller splits the key among the trustees (``split_vote_key`` with
+    ``purpose=LINKS_PURPOSE``) or wraps it, and erases it."""
+    key = AESGCM.generate_key(bit_length=256)
+    nonce = os.urandom(12)
+    plain = canonical_json(sorted([int(p), int(n)] for p, n in pairs))
+    aad = LINKS_FORMAT + b"\x00" + str(vote_id).encode("utf-8")
+    return key, nonce + AESGCM(key).encrypt(nonce, plain, aad)
+
+
+def open_links(sealed: bytes, key: bytes, *, vote_id: str) -> list[tuple[int, int]]:
+    """The (party id, entry n) pairs sealed by ``seal_links``; a wrong key or another vote's
+    list raises ``TrusteeKeyError`` (``shares_do_not_match``)."""
+    sealed = bytes(sealed)
+    aad = LINKS_FORMAT + b"\x00" + str(vote_id).encode("utf-8")
+    try:
+        plain = AESGCM(bytes(key)).decrypt(sealed[:12], sealed[12:], aad)
+    except (InvalidTag, ValueError) as exc:
+        raise TrusteeKeyError("shares_do_not_match") from exc
+    return [(int(p), int(n)) for p, n in json.loads(plain)]

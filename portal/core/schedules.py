@@ -55,6 +55,7 @@ SCHEDULES = [
     Schedule("cms: publish scheduled pages", "cms.tasks.publish_scheduled", MINUTES, minutes=1),
     Schedule("voting.advance_votes", "voting.tasks.advance_votes", MINUTES, minutes=1),
     Schedule("voting.sign_tree_heads", "voting.board.sign_tree_heads", MINUTES, minutes=1),
+    Schedule("voting.erase_dispute_links", "voting.tasks.erase_dispute_links", HOURLY),
     Schedule(
         "notifications.retry_failed",
         "portal.notifications.tasks.retry_failed",

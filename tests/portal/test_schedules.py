@@ -18,6 +18,7 @@ EXPECTED = {
     "cms: publish scheduled pages": ("cms.tasks.publish_scheduled", Row.MINUTES, 1),
     "voting.advance_votes": ("voting.tasks.advance_votes", Row.MINUTES, 1),
     "voting.sign_tree_heads": ("voting.board.sign_tree_heads", Row.MINUTES, 1),
+    "voting.erase_dispute_links": ("voting.tasks.erase_dispute_links", Row.HOURLY, None),
     "notifications.retry_failed": ("portal.notifications.tasks.retry_failed", Row.MINUTES, 5),
     "registry.expire_import_files": (
         "property.registry.tasks.expire_import_files",
