@@ -94,6 +94,15 @@ INDICATORS: list[Indicator] = [
     Indicator("refill_due", _("Ledgers due for a refill"), group="fund"),
     Indicator("fund_requests_open", _("Fund requests open"), group="fund"),
     Indicator("emergency_pending", _("Emergency requests awaiting a decision"), group="fund"),
+    Indicator("revenue_income", _("Shared revenue income (yuan)"), "money", group="revenue"),
+    Indicator(
+        "revenue_transfer",
+        _("Shared revenue transferred into the fund (yuan)"),
+        "money",
+        group="revenue",
+    ),
+    Indicator("revenue_balance", _("Shared revenue balance (yuan)"), "money", group="revenue"),
+    Indicator("revenue_late", _("Estates late with their shared revenue entries"), group="revenue"),
     Indicator("companies", _("Property companies"), group="credit"),
     Indicator("companies_blacklisted", _("Companies on the blacklist"), group="credit"),
     Indicator("notices", _("Notices published"), group="notices"),
@@ -108,6 +117,7 @@ GROUPS = {
     "registry": _("Estates, units and owners"),
     "voting": _("Owner voting"),
     "fund": _("Maintenance fund"),
+    "revenue": _("Shared revenue of common parts"),
     "credit": _("Property companies"),
     "notices": _("Notices"),
 }
@@ -587,6 +597,29 @@ class Extras:
     adoption_votes: list = field(default_factory=list)
 
 
+def revenue_figures(scope: Scope, extras: Extras) -> dict[str, dict]:
+    """Shared revenue (DOMAIN.md §2a): income, transfers into the fund and balance (exact sums
+    in fen of the ledgers' entries), and the estates late with their monthly entries (the
+    revenue app's rule). 3 queries."""
+    from property.revenue.models import RevenueEntry
+    from property.revenue.selectors import late_estates, totals_q
+
+    out = per_estate(RevenueEntry.objects.all(), scope, **totals_q())
+    for values in out.values():
+        values["revenue_income"] = from_centi(values.pop("revenue_income_fen", 0))
+        values["revenue_transfer"] = -from_centi(values.pop("revenue_transfer_fen", 0))
+        values["revenue_balance"] = from_centi(values.pop("revenue_balance_fen", 0))
+    estates = Estate.objects.filter(pk__in=scope.estate_ids()).select_related("jurisdiction")
+    for group in set(scope.group_of.values()):
+        out.setdefault(group, {}).setdefault("revenue_late", 0)
+    for estate, _months in late_estates(estates):
+        group = scope.group_of.get(estate.pk)
+        if group is not None:
+            t = out.setdefault(group, {})
+            t["revenue_late"] = t.get("revenue_late", 0) + 1
+    return out
+
+
 def _registry_source(scope: Scope, extras: Extras) -> dict[str, dict]:
     return registry_figures(scope)
 
@@ -597,6 +630,7 @@ FIGURE_SOURCES: list[Callable[[Scope, Extras], dict[str, dict]]] = [
     _registry_source,
     voting_figures,
     fund_figures,
+    revenue_figures,
     credit_figures,
     notice_figures,
 ]
