@@ -262,7 +262,6 @@ def revenue_income_add(
             amount=-from_fen(share),
             now=now,
             source=entry,
-            memo=_("%(percent)s%% agreed cost share") % {"percent": percent},
         )
     log_event(
         actor=actor,

@@ -122,11 +122,11 @@ def test_transfer_credits_every_unit_by_area_exactly(c):
         actor=c.company, estate=c.estate, period=MARCH, amount=amount, now=aware(2026, 4, 4)
     )
     assert t.amount == -amount and t.kind == EntryKind.TRANSFER
-    credits = LedgerEntry.objects.filter(estate=c.estate, kind=FundKind.REVENUE)
-    assert credits.aggregate(s=fen_sum())["s"] == 1_000_001
+    credited = LedgerEntry.objects.filter(estate=c.estate, kind=FundKind.REVENUE)
+    assert credited.aggregate(s=fen_sum())["s"] == 1_000_001
     units = list(Unit.objects.filter(estate=c.estate))
     total_area = sum(u.area for u in units)
-    for entry in credits.select_related("account__unit"):
+    for entry in credited.select_related("account__unit"):
         exact = amount * entry.account.unit.area / total_area
         assert abs(entry.amount - exact) < Decimal("0.01")
     for acc in FundAccount.objects.filter(estate=c.estate):
