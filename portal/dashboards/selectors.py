@@ -600,23 +600,20 @@ class Extras:
 def revenue_figures(scope: Scope, extras: Extras) -> dict[str, dict]:
     """Shared revenue (DOMAIN.md §2a): income, transfers into the fund and balance (exact sums
     in fen of the ledgers' entries), and the estates late with their monthly entries (the
-    revenue app's rule). 3 queries."""
+    revenue app's rule). 2 queries."""
     from property.revenue.models import RevenueEntry
-    from property.revenue.selectors import late_estates, totals_q
+    from property.revenue.selectors import overdue_by_estate, totals_q
 
     out = per_estate(RevenueEntry.objects.all(), scope, **totals_q())
     for values in out.values():
         values["revenue_income"] = from_centi(values.pop("revenue_income_fen", 0))
         values["revenue_transfer"] = -from_centi(values.pop("revenue_transfer_fen", 0))
         values["revenue_balance"] = from_centi(values.pop("revenue_balance_fen", 0))
-    estates = Estate.objects.filter(pk__in=scope.estate_ids()).select_related("jurisdiction")
-    for group in set(scope.group_of.values()):
+    group_of = scope.group_of
+    for group in set(group_of.values()):
         out.setdefault(group, {}).setdefault("revenue_late", 0)
-    for estate, _months in late_estates(estates):
-        group = scope.group_of.get(estate.pk)
-        if group is not None:
-            t = out.setdefault(group, {})
-            t["revenue_late"] = t.get("revenue_late", 0) + 1
+    for estate_id in overdue_by_estate(list(group_of)):
+        out[group_of[estate_id]]["revenue_late"] += 1
     return out
 
 

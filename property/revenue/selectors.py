@@ -196,26 +196,34 @@ def fileable_months(estate: Estate, today: date | None = None) -> list[date]:
     return sorted(m for m in open_months(estate, today) if m < rules.month_of(today))
 
 
-def late_estates(estates, today: date | None = None) -> list[tuple[Estate, list[date]]]:
-    """The estates among ``estates`` with months past their due date not filed, each with
-    those months (oldest first); estates with the most months first."""
+def overdue_by_estate(estate_ids, today: date | None = None) -> dict[int, list[date]]:
+    """``{estate id: months past their due date not filed}`` for the estate ids given, only
+    those with some: one query."""
     today = today or timezone.localdate()
-    estates = list(estates)
+    ids = list(estate_ids)
     filed: dict[int, list[date]] = {}
-    for estate_id, period in MonthFiling.objects.filter(
-        estate_id__in=[e.pk for e in estates]
-    ).values_list("estate_id", "period"):
+    rows = MonthFiling.objects.filter(estate_id__in=ids).values_list("estate_id", "period")
+    for estate_id, period in rows:
         filed.setdefault(estate_id, []).append(period)
-    out = []
-    for e in estates:
+    out = {}
+    for pk in ids:
         months = rules.overdue_months(
             start=start_month(),
-            filed=filed.get(e.pk, []),
+            filed=filed.get(pk, []),
             today=today,
             due_day=_setting("REVENUE_DUE_DAY"),
         )
         if months:
-            out.append((e, months))
+            out[pk] = months
+    return out
+
+
+def late_estates(estates, today: date | None = None) -> list[tuple[Estate, list[date]]]:
+    """The estates among ``estates`` with months past their due date not filed, each with
+    those months (oldest first); estates with the most months first."""
+    estates = list(estates)
+    late = overdue_by_estate([e.pk for e in estates], today)
+    out = [(e, late[e.pk]) for e in estates if e.pk in late]
     out.sort(key=lambda pair: (-len(pair[1]), pair[0].code))
     return out
 
@@ -285,7 +293,7 @@ def public_rows() -> list[dict]:
     return out
 
 
-def totals_q(**extra) -> dict:
+def totals_q() -> dict:
     """Aggregates for the dashboards (exact fen): income, transfers, and the balance."""
     return {
         "revenue_income_fen": fen_sum(
