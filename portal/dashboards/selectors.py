@@ -172,21 +172,28 @@ class Scope:
     estates: list[tuple[int, str, int | None]]  # (estate id, jurisdiction path, company id)
     # estates "on the platform": their registry is imported (they have a unit)
     registered: set[int] = field(default_factory=set)
+    # per-estate figures that domain apps compute as subqueries of this same query
+    # ({estate id: {name: value}}; the shared revenue's, ``revenue_selectors.estate_annotations``)
+    annotated: dict[int, dict] = field(default_factory=dict)
 
     @classmethod
     def under(cls, prefix: str, length: int) -> Scope:
+        from property.revenue.selectors import estate_annotations
+
+        extra = estate_annotations()
         rows = (
             Estate.objects.filter(jurisdiction__path__startswith=prefix)
-            .annotate(_registered=Exists(Unit.objects.filter(estate_id=OuterRef("pk"))))
+            .annotate(_registered=Exists(Unit.objects.filter(estate_id=OuterRef("pk"))), **extra)
             .order_by()
-            .values_list("pk", "jurisdiction__path", "company_id", "_registered")
+            .values_list("pk", "jurisdiction__path", "company_id", "_registered", *extra)
         )
-        estates, registered = [], set()
-        for pk, path, company_id, has_units in rows:
+        estates, registered, annotated = [], set(), {}
+        for pk, path, company_id, has_units, *values in rows:
             estates.append((pk, path, company_id))
             if has_units:
                 registered.add(pk)
-        return cls(prefix, length, estates, registered)
+            annotated[pk] = dict(zip(extra, values, strict=True))
+        return cls(prefix, length, estates, registered, annotated)
 
     @property
     def group_of(self) -> dict[int, str]:
@@ -600,20 +607,23 @@ class Extras:
 def revenue_figures(scope: Scope, extras: Extras) -> dict[str, dict]:
     """Shared revenue (DOMAIN.md §2a): income, transfers into the fund and balance (exact sums
     in fen of the ledgers' entries), and the estates late with their monthly entries (the
-    revenue app's rule). 2 queries."""
-    from property.revenue.models import RevenueEntry
-    from property.revenue.selectors import overdue_by_estate, totals_q
+    revenue app's rule), read as subqueries of the scope's own query: no query of its own."""
+    from property.revenue.selectors import annotated_figures
 
-    out = per_estate(RevenueEntry.objects.all(), scope, **totals_q())
-    for values in out.values():
-        values["revenue_income"] = from_centi(values.pop("revenue_income_fen", 0))
-        values["revenue_transfer"] = -from_centi(values.pop("revenue_transfer_fen", 0))
-        values["revenue_balance"] = from_centi(values.pop("revenue_balance_fen", 0))
-    group_of = scope.group_of
-    for group in set(group_of.values()):
-        out.setdefault(group, {}).setdefault("revenue_late", 0)
-    for estate_id in overdue_by_estate(list(group_of)):
-        out[group_of[estate_id]]["revenue_late"] += 1
+    out: dict[str, dict] = {}
+    for pk, group in scope.group_of.items():
+        figures = annotated_figures(scope.annotated.get(pk, {}))
+        t = out.setdefault(
+            group,
+            {
+                "revenue_income": Decimal("0.00"),
+                "revenue_transfer": Decimal("0.00"),
+                "revenue_balance": Decimal("0.00"),
+                "revenue_late": 0,
+            },
+        )
+        for key, value in figures.items():
+            t[key] += value
     return out
 
 

@@ -119,7 +119,6 @@ INFORMATION = {
     "surveys_running",
     "supervision",
     "units",
-    "revenue_statements",
     "receipts",
     "fund",
     "shares",
@@ -939,18 +938,6 @@ def owner_section(user) -> Section | None:
                         when=page.publication_date,
                     )
                 )
-    revenue_statements = [
-        Item(
-            label=f"{estate.name} · {st.period}",
-            url=reverse("revenue:statement", args=[estate.code, st.period]),
-            action=_("Read the statement"),
-            detail=_("posted until %(date)s")
-            % {"date": timezone.localdate(st.posted_until).isoformat()},
-            when=st.published_at,
-        )
-        for estate in estates
-        for st in revenue_selectors.posted_statements(estate)
-    ]
     start = None
     if not units and not claims:
         start = {
@@ -996,12 +983,6 @@ def owner_section(user) -> Section | None:
                 more_text=_("My maintenance fund"),
             ),
             Group("shares", _("My shares of recent works"), shares, empty=_("No recent works.")),
-            Group(
-                "revenue_statements",
-                _("Shared revenue statements posted in my estate"),
-                revenue_statements,
-                empty=_("No statement is posted now."),
-            ),
             Group(
                 "results",
                 _("Results of my estate"),

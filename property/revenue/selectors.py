@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date
 
 from django.conf import settings
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from property.fund.apportion import from_fen, to_fen
@@ -291,6 +291,58 @@ def public_rows() -> list[dict]:
             }
         )
     return out
+
+
+def estate_annotations(today: date | None = None) -> dict:
+    """Subqueries over ``Estate`` (``OuterRef("pk")``) giving each estate's shared revenue in
+    one query with the caller's: income, transfers and balance in fen (exact), and how many
+    of the months now past their due date are filed (``_rev_filed``) against how many are due
+    (``_rev_due``). Read back with ``annotated_figures``."""
+    from django.db.models import IntegerField, OuterRef, Subquery, Value
+    from django.db.models.functions import Coalesce
+
+    today = today or timezone.localdate()
+    due = [
+        m
+        for m in rules.months_between(start_month(), today)
+        if rules.is_late(m, filed_on=None, today=today, due_day=_setting("REVENUE_DUE_DAY"))
+    ]
+    mine = RevenueEntry.objects.filter(estate_id=OuterRef("pk")).order_by().values("estate_id")
+
+    def fen(q: Q | None = None):
+        qs = mine.filter(q) if q is not None else mine
+        return Coalesce(
+            Subquery(qs.annotate(s=fen_sum()).values("s")[:1]),
+            Value(0),
+            output_field=IntegerField(),
+        )
+
+    filed = (
+        MonthFiling.objects.filter(estate_id=OuterRef("pk"), period__in=due)
+        .order_by()
+        .values("estate_id")
+        .annotate(n=Count("id"))
+        .values("n")[:1]
+    )
+    return {
+        "_rev_income": fen(
+            Q(kind=EntryKind.INCOME) | Q(kind=EntryKind.REVERSAL, reverses__kind=EntryKind.INCOME)
+        ),
+        "_rev_transfer": fen(Q(kind=EntryKind.TRANSFER)),
+        "_rev_balance": fen(),
+        "_rev_filed": Coalesce(Subquery(filed), Value(0), output_field=IntegerField()),
+        "_rev_due": Value(len(due), output_field=IntegerField()),
+    }
+
+
+def annotated_figures(row: dict) -> dict:
+    """An estate's figures (yuan, and 1 if late) from the values of ``estate_annotations``."""
+    return {
+        "revenue_income": from_fen(int(row.get("_rev_income") or 0)),
+        "revenue_transfer": -from_fen(int(row.get("_rev_transfer") or 0)),
+        "revenue_balance": from_fen(int(row.get("_rev_balance") or 0)),
+        "revenue_late": int((row.get("_rev_filed") or 0) < (row.get("_rev_due") or 0)),
+    }
 
 
 def totals_q() -> dict:

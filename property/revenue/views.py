@@ -185,6 +185,9 @@ def enter(request, estate, kind: str):
             "kind": kind,
             "kinds": [(k, EntryKind(k).label) for k in KINDS],
             "form": form,
+            # Costs are booked with each income where a percentage is agreed: no cost form.
+            "form_open": bool(form.fields["period"].choices)
+            and not (kind == "cost" and settings_row.cost_share_percent is not None),
             "settings": settings_row,
             "balance": selectors.balance(estate),
             "recent": list(reversed(selectors.ledger_rows(estate)))[:10],

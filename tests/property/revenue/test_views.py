@@ -202,7 +202,6 @@ def test_workbench_links(client, c, booked):
     client.force_login(c.owner)
     html = client.get(reverse("workbench:home")).content.decode()
     assert reverse("revenue:estate", args=[c.estate.code]) in html
-    assert reverse("revenue:statement", args=[c.estate.code, "2026H1"]) in html
 
 
 def test_statement_command_json(c, booked):
