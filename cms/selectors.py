@@ -19,6 +19,7 @@ from property.credit import selectors as credit_selectors
 from property.fund import selectors as fund_selectors
 from property.registry.models import Estate, Unit
 from property.registry.selectors import estate_totals, estates_of_user
+from property.revenue import selectors as revenue_selectors
 from voting import selectors as voting_selectors
 
 from .segment import segment_query
@@ -172,6 +173,8 @@ def estate_context(estate: Estate) -> dict:
         "committee": estate.owners_committee(),
         "totals": estate_totals(estate),
         "notices": notices_for_estate(estate),
+        # Shared revenue (公共收益): each published half-year's totals by category, public.
+        "revenue": revenue_selectors.public_summary(estate),
         **optional_estate_sections(estate),
     }
 

@@ -31,6 +31,7 @@ urlpatterns = [
     path("votes/", include("voting.urls")),
     path("fund/", include("property.fund.urls")),
     path("credit/", include("property.credit.urls")),
+    path("revenue/", include("property.revenue.urls")),
     path("dashboard/", include("portal.dashboards.urls")),
     path("workbench/", include("portal.workbench.urls")),
     path("api/", include("portal.api.urls")),

@@ -133,6 +133,29 @@ class FundEstateSerializer(serializers.Serializer):
     open_requests = serializers.IntegerField()
 
 
+def _yuan(help_text: str = "yuan"):
+    return serializers.DecimalField(max_digits=16, decimal_places=2, help_text=help_text)
+
+
+class RevenueStatementSerializer(serializers.Serializer):
+    """One published half-yearly statement of an estate's shared revenue (公共收益)."""
+
+    estate = serializers.CharField(help_text="estate code")
+    name = serializers.CharField()
+    period = serializers.CharField(help_text="half-year, such as 2026H1")
+    parking = _yuan("income from parking, yuan")
+    advertising = _yuan("income from advertising, yuan")
+    rent = _yuan("income from rent of common rooms, yuan")
+    telecom = _yuan("income from telecom sites, yuan")
+    other = _yuan("other income, yuan")
+    income_total = _yuan("income, yuan")
+    cost = _yuan("the company's agreed cost share, yuan")
+    expense = _yuan("expenses decided by the owners, yuan")
+    transfer = _yuan("transferred into the maintenance fund, yuan")
+    closing = _yuan("balance at the end of the half-year, yuan")
+    published_at = serializers.DateTimeField()
+
+
 class ChannelShareSerializer(serializers.Serializer):
     ballots = serializers.IntegerField(help_text="ballots standing at the count")
     share = serializers.DecimalField(

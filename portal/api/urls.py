@@ -32,4 +32,9 @@ urlpatterns = [
     re_path(V + r"votes/results/$", views.PublicVoteResults.as_view(), name="vote-results"),
     re_path(V + r"indicators/$", views.PublicIndicators.as_view(), name="indicators"),
     re_path(V + r"fund/estates/$", views.PublicFundEstates.as_view(), name="fund-estates"),
+    re_path(
+        V + r"revenue/statements/$",
+        views.PublicRevenueStatements.as_view(),
+        name="revenue-statements",
+    ),
 ]

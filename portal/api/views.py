@@ -219,6 +219,20 @@ class PublicFundEstates(OpenDataList):
         return dash.public_fund_rows()
 
 
+class PublicRevenueStatements(OpenDataList):
+    """Shared revenue of common parts: every estate's published half-yearly totals by category
+    (no counterparty, no voucher)."""
+
+    dataset = "revenue_statements"
+    serializer_class = s.RevenueStatementSerializer
+
+    @classmethod
+    def rows(cls, request=None) -> list[dict]:
+        from property.revenue.selectors import public_rows
+
+        return public_rows()
+
+
 class PublicIndicators(OpenDataList):
     """Adoption indicators of the city, each district, street and community: estates on the
     platform, estates with a valid decision, votes failed for lack of participation, median

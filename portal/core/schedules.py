@@ -66,6 +66,12 @@ SCHEDULES = [
     Schedule("fund.check_review_deadlines", "property.fund.tasks.check_review_deadlines", HOURLY),
     Schedule("fund.refill_sweep", "property.fund.tasks.refill_sweep", DAILY),
     Schedule(
+        "revenue: remind of months due",
+        "property.revenue.tasks.remind_due_months",
+        DAILY,
+        at=time(8, 30),
+    ),
+    Schedule(
         "credit: activate due records and recompute ratings",
         "property.credit.tasks.daily",
         DAILY,

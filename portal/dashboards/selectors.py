@@ -94,6 +94,15 @@ INDICATORS: list[Indicator] = [
     Indicator("refill_due", _("Ledgers due for a refill"), group="fund"),
     Indicator("fund_requests_open", _("Fund requests open"), group="fund"),
     Indicator("emergency_pending", _("Emergency requests awaiting a decision"), group="fund"),
+    Indicator("revenue_income", _("Shared revenue income (yuan)"), "money", group="revenue"),
+    Indicator(
+        "revenue_transfer",
+        _("Shared revenue transferred into the fund (yuan)"),
+        "money",
+        group="revenue",
+    ),
+    Indicator("revenue_balance", _("Shared revenue balance (yuan)"), "money", group="revenue"),
+    Indicator("revenue_late", _("Estates late with their shared revenue entries"), group="revenue"),
     Indicator("companies", _("Property companies"), group="credit"),
     Indicator("companies_blacklisted", _("Companies on the blacklist"), group="credit"),
     Indicator("notices", _("Notices published"), group="notices"),
@@ -108,6 +117,7 @@ GROUPS = {
     "registry": _("Estates, units and owners"),
     "voting": _("Owner voting"),
     "fund": _("Maintenance fund"),
+    "revenue": _("Shared revenue of common parts"),
     "credit": _("Property companies"),
     "notices": _("Notices"),
 }
@@ -162,21 +172,28 @@ class Scope:
     estates: list[tuple[int, str, int | None]]  # (estate id, jurisdiction path, company id)
     # estates "on the platform": their registry is imported (they have a unit)
     registered: set[int] = field(default_factory=set)
+    # per-estate figures that domain apps compute as subqueries of this same query
+    # ({estate id: {name: value}}; the shared revenue's, ``revenue_selectors.estate_annotations``)
+    annotated: dict[int, dict] = field(default_factory=dict)
 
     @classmethod
     def under(cls, prefix: str, length: int) -> Scope:
+        from property.revenue.selectors import estate_annotations
+
+        extra = estate_annotations()
         rows = (
             Estate.objects.filter(jurisdiction__path__startswith=prefix)
-            .annotate(_registered=Exists(Unit.objects.filter(estate_id=OuterRef("pk"))))
+            .annotate(_registered=Exists(Unit.objects.filter(estate_id=OuterRef("pk"))), **extra)
             .order_by()
-            .values_list("pk", "jurisdiction__path", "company_id", "_registered")
+            .values_list("pk", "jurisdiction__path", "company_id", "_registered", *extra)
         )
-        estates, registered = [], set()
-        for pk, path, company_id, has_units in rows:
+        estates, registered, annotated = [], set(), {}
+        for pk, path, company_id, has_units, *values in rows:
             estates.append((pk, path, company_id))
             if has_units:
                 registered.add(pk)
-        return cls(prefix, length, estates, registered)
+            annotated[pk] = dict(zip(extra, values, strict=True))
+        return cls(prefix, length, estates, registered, annotated)
 
     @property
     def group_of(self) -> dict[int, str]:
@@ -587,6 +604,29 @@ class Extras:
     adoption_votes: list = field(default_factory=list)
 
 
+def revenue_figures(scope: Scope, extras: Extras) -> dict[str, dict]:
+    """Shared revenue (DOMAIN.md §2a): income, transfers into the fund and balance (exact sums
+    in fen of the ledgers' entries), and the estates late with their monthly entries (the
+    revenue app's rule), read as subqueries of the scope's own query: no query of its own."""
+    from property.revenue.selectors import annotated_figures
+
+    out: dict[str, dict] = {}
+    for pk, group in scope.group_of.items():
+        figures = annotated_figures(scope.annotated.get(pk, {}))
+        t = out.setdefault(
+            group,
+            {
+                "revenue_income": Decimal("0.00"),
+                "revenue_transfer": Decimal("0.00"),
+                "revenue_balance": Decimal("0.00"),
+                "revenue_late": 0,
+            },
+        )
+        for key, value in figures.items():
+            t[key] += value
+    return out
+
+
 def _registry_source(scope: Scope, extras: Extras) -> dict[str, dict]:
     return registry_figures(scope)
 
@@ -597,6 +637,7 @@ FIGURE_SOURCES: list[Callable[[Scope, Extras], dict[str, dict]]] = [
     _registry_source,
     voting_figures,
     fund_figures,
+    revenue_figures,
     credit_figures,
     notice_figures,
 ]

@@ -37,6 +37,8 @@ INSTALLED_APPS = [
     # Layer 4: fund and credit
     "property.fund",
     "property.credit",
+    # Layer 4a: shared revenue of common parts (transfers into the fund)
+    "property.revenue",
     # Layer 5: CMS, dashboards and API
     "cms",
     "portal.dashboards",
@@ -446,6 +448,14 @@ GONGZHI = {
     "FUND_REFILL_THRESHOLD": env("FUND_REFILL_THRESHOLD", default="0.30"),
     # The largest amount anyone may type into the fund (an estimate, a cost, a deposit…), yuan.
     "FUND_MAX_AMOUNT": env("FUND_MAX_AMOUNT", default="100000000.00"),
+    # Shared revenue of common parts (DOMAIN.md §2a, Hangzhou practice): a month's entries are
+    # due by this day of the next month, from this month on; a half-year's statement is posted
+    # in the estate for at least this many days; the committee answers an owner's objection
+    # to an entry within this many days.
+    "REVENUE_DUE_DAY": env.int("REVENUE_DUE_DAY", default=10),
+    "REVENUE_START_MONTH": env("REVENUE_START_MONTH", default="2026-01"),
+    "REVENUE_POSTING_DAYS": env.int("REVENUE_POSTING_DAYS", default=15),
+    "REVENUE_OBJECTION_ANSWER_DAYS": env.int("REVENUE_OBJECTION_ANSWER_DAYS", default=10),
     "CREDIT_OBJECTION_WORKING_DAYS": env.int("CREDIT_OBJECTION_WORKING_DAYS", default=10),
     "CREDIT_DEFAULT_VALIDITY_DAYS": env.int("CREDIT_DEFAULT_VALIDITY_DAYS", default=365),
     # Instant verification of ownership claims against the registry (identity and certificate

@@ -37,6 +37,7 @@ from portal.permissions import (
 from property.credit import selectors as credit_selectors
 from property.fund import selectors as fund_selectors
 from property.registry import selectors as registry_selectors
+from property.revenue import selectors as revenue_selectors
 from voting import selectors as voting_selectors
 
 # Items shown per group; the count always says how many there are.
@@ -215,6 +216,82 @@ def _claims_group(estates) -> Group:
 # ---- owners' committee ------------------------------------------------------------------------
 
 
+def _revenue_entry_group(user, estates, today: date) -> Group | None:
+    """The estates whose shared revenue the person keeps: this month's entries, and the months
+    past their due date not filed (marked overdue)."""
+    mine = [e for e in estates if user.has_perm("revenue.enter", e)]
+    if not mine:
+        return None
+    items = []
+    for e in mine:
+        overdue = revenue_selectors.overdue_months(e, today)
+        items.append(
+            Item(
+                label=e.name,
+                url=reverse("revenue:enter", args=[e.code, "income"]),
+                action=_("Enter this month's shared revenue"),
+                detail=(
+                    _("Not filed: %(months)s")
+                    % {"months": ", ".join(f"{m:%Y-%m}" for m in overdue)}
+                    if overdue
+                    else _("Months filed up to date")
+                ),
+                overdue=bool(overdue),
+                note=_("Late") if overdue else "",
+            )
+        )
+    return Group(
+        "revenue",
+        _("Shared revenue to enter"),
+        items,
+        more_url=reverse("revenue:home"),
+        more_text=_("Shared revenue"),
+        total=sum(1 for i in items if i.overdue),
+    )
+
+
+def _revenue_objections_group(estates) -> Group:
+    items = [
+        Item(
+            label=f"{o.entry.estate.name} · {o.entry.period:%Y-%m} {o.entry.describe()}",
+            url=reverse("revenue:estate", args=[o.entry.estate.code]) + f"#entry-{o.entry_id}",
+            action=_("Answer"),
+            when=o.filed_at,
+            due=o.answer_due,
+            overdue=o.answer_due < _today(),
+        )
+        for o in revenue_selectors.open_objections(estates)
+    ]
+    return Group(
+        "revenue_objections",
+        _("Objections to shared revenue entries"),
+        items,
+        empty=_("No objection to answer."),
+    )
+
+
+def _revenue_late_group(estates, today: date) -> Group:
+    items = [
+        Item(
+            label=e.name,
+            url=reverse("revenue:estate", args=[e.code]),
+            action=_("See the ledger"),
+            detail=_("Not filed: %(months)s") % {"months": ", ".join(f"{m:%Y-%m}" for m in months)},
+            overdue=True,
+            note=e.company.name if e.company_id else "",
+        )
+        for e, months in revenue_selectors.late_estates(estates, today)
+    ]
+    return Group(
+        "revenue_late",
+        _("Estates late with their shared revenue entries"),
+        items,
+        empty=_("No estate is late."),
+        more_url=reverse("revenue:late"),
+        more_text=_("All late estates"),
+    )
+
+
 def committee_sections(user) -> list[Section]:
     from property.registry.models import ClaimStatus
 
@@ -324,6 +401,8 @@ def committee_sections(user) -> list[Section]:
                         more_url=reverse("fund:estate", args=[code]),
                         more_text=_("The estate's fund"),
                     ),
+                    _revenue_objections_group([estate]),
+                    *[g for g in [_revenue_entry_group(user, [estate], today)] if g],
                     _votes_group(
                         voting_selectors.votes_for_estate(estate),
                         title=_("Votes and results of the estate"),
@@ -331,6 +410,8 @@ def committee_sections(user) -> list[Section]:
                 ],
                 places=[
                     (_("Registry"), reverse("registry:estate_detail", args=[code])),
+                    (_("Shared revenue"), reverse("revenue:estate", args=[code])),
+                    (_("Shared revenue settings"), reverse("revenue:settings", args=[code])),
                     (_("Claim queue"), reverse("registry:claim_queue", args=[code])),
                     (_("Votes"), reverse("voting:list")),
                     (_("The estate's fund"), reverse("fund:estate", args=[code])),
@@ -434,7 +515,9 @@ def company_sections(user) -> list[Section]:
             )
             for e in estates
         ]
+        revenue = _revenue_entry_group(user, estates, today)
         places = [
+            (_("Shared revenue"), reverse("revenue:home")),
             (_("Credit records"), reverse("credit:mine")),
             (_("Project managers"), f"{reverse('credit:managers_mine')}?company={company.pk}"),
             (_("Fund requests"), reverse("fund:requests")),
@@ -467,6 +550,7 @@ def company_sections(user) -> list[Section]:
                         more_url=reverse("fund:requests"),
                         more_text=_("All fund requests"),
                     ),
+                    *([revenue] if revenue else []),
                     _claims_group(estates),
                     Group("rating", _("Rating"), rating_items),
                     Group("estates", _("Estates"), estate_items, empty=_("No estate.")),
@@ -538,6 +622,7 @@ def local_government_section(user) -> Section | None:
         (_("Fund requests"), reverse("fund:requests")),
         (_("Votes"), reverse("voting:list")),
         (_("Add a credit record"), reverse("credit:record_add")),
+        (_("Estates late with shared revenue"), reverse("revenue:late")),
     ]
     if node is not None:
         places.append(
@@ -568,6 +653,7 @@ def local_government_section(user) -> Section | None:
             Group(
                 "notice_drafts", _("Notices to draft"), notice_items, empty=_("No notice in draft.")
             ),
+            _revenue_late_group(estates.select_related("company"), today),
             votes,
             _estates_group(estates),
         ],
@@ -720,6 +806,7 @@ def bureau_section(user) -> Section | None:
             (_("Project managers"), reverse("credit:managers")),
             (_("Credit objections"), reverse("credit:objections")),
             (_("Publish ratings"), reverse("credit:publish")),
+            (_("Estates late with shared revenue"), reverse("revenue:late")),
         ],
     )
 
@@ -929,6 +1016,13 @@ def owner_section(user) -> Section | None:
                 (
                     _("Maintenance fund of %(estate)s") % {"estate": e.name},
                     reverse("fund:estate", args=[e.code]),
+                )
+                for e in estates
+            ],
+            *[
+                (
+                    _("Shared revenue of %(estate)s") % {"estate": e.name},
+                    reverse("revenue:estate", args=[e.code]),
                 )
                 for e in estates
             ],

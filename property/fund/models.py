@@ -74,6 +74,8 @@ class EntryKind(models.TextChoices):
     INTEREST = "interest", _("Interest")
     DEBIT = "debit", _("Debit for a project")
     REVERSAL = "reversal", _("Reversal")
+    # Shared revenue of common parts transferred into the fund (property.revenue), by area.
+    REVENUE = "revenue", _("Shared revenue transferred in")
 
 
 class EntryQuerySet(models.QuerySet):

@@ -133,3 +133,7 @@ def is_fund_bureau(user, obj=None) -> bool:
 
 
 rules.add_perm("fund.book_entry", is_fund_bureau)
+# Shared revenue of common parts paid into the fund (DOMAIN.md §2a): by whoever keeps the
+# estate's revenue ledger (its company or committee; property.revenue checks which), or the
+# bureau. Money only comes in this way.
+rules.add_perm("fund.credit_revenue", is_estate_company | is_estate_committee | is_fund_bureau)

@@ -422,6 +422,59 @@ def fund_allocate_interest(
 
 
 @transaction.atomic
+def fund_credit_by_area(
+    *,
+    actor,
+    estate: Estate,
+    amount: Decimal,
+    memo: str,
+    booked_at: datetime | None = None,
+) -> list[LedgerEntry]:
+    """Credit ``amount`` (shared revenue of common parts, DOMAIN.md §2a) to every unit ledger
+    of ``estate`` in proportion to the unit's exclusive-part area (``apportion``, largest
+    remainder: the credits sum exactly to the amount). One ``revenue`` entry per ledger with
+    a share above zero. All or nothing.
+
+    Preconditions: ``actor`` may ``fund.credit_revenue`` on the estate; the amount is a money
+    input (``money``); every unit of the estate has a fund ledger (else ``FundError`` naming
+    the units without one, and nothing is booked).
+    """
+    _require(actor, "fund.credit_revenue", estate)
+    total = money(amount, what=_("transfer"))
+    units = list(
+        Unit.objects.filter(estate=estate).order_by("code").values_list("pk", "code", "area")
+    )
+    if not units:
+        raise FundError(_("The estate has no unit to credit."))
+    accounts = dict(FundAccount.objects.filter(estate=estate).values_list("unit_id", "pk"))
+    missing = [code for pk, code, _area in units if pk not in accounts]
+    if missing:
+        raise FundError(
+            _("These units have no fund ledger yet: %(units)s. Open their ledgers first.")
+            % {"units": ", ".join(missing[:10]) + ("…" if len(missing) > 10 else "")}
+        )
+    shares = apportion(to_fen(total), [(code, to_fen(area)) for _pk, code, area in units])
+    entries = _post(
+        actor=actor,
+        amounts={
+            accounts[pk]: from_fen(share)
+            for (pk, _code, _area), share in zip(units, shares, strict=True)
+            if share
+        },
+        kind=EntryKind.REVENUE,
+        memo=memo or _("Shared revenue transferred in"),
+        booked_at=booked_at,
+    )
+    log_event(
+        actor=actor,
+        action="fund.revenue_credited",
+        obj=estate,
+        details={"amount": str(total), "ledgers": len(entries)},
+    )
+    return entries
+
+
+@transaction.atomic
 def fund_reverse_entry(*, actor, entry: LedgerEntry, reason: str) -> LedgerEntry:
     """Correct a mistaken entry by posting its exact opposite (the original stays)."""
     _require(actor, "fund.book_entry", entry.estate)

@@ -27,6 +27,11 @@ EXPECTED = {
     ),
     "fund.check_review_deadlines": ("property.fund.tasks.check_review_deadlines", Row.HOURLY, None),
     "fund.refill_sweep": ("property.fund.tasks.refill_sweep", Row.DAILY, None),
+    "revenue: remind of months due": (
+        "property.revenue.tasks.remind_due_months",
+        Row.DAILY,
+        None,
+    ),
     "credit: activate due records and recompute ratings": (
         "property.credit.tasks.daily",
         Row.DAILY,

@@ -27,6 +27,7 @@ MATRIX = {
     "api:company-ratings": public(kwargs=_rating),
     "api:vote-results": public(kwargs=lambda d: V1),
     "api:fund-estates": public(kwargs=lambda d: V1),
+    "api:revenue-statements": public(kwargs=lambda d: V1),
     "api:indicators": public(kwargs=lambda d: V1),
     "api:staff-estates": Entry(kwargs=lambda d: V1, allow=GOVERNMENT, statuses={ANON: 401}),
     "api:staff-node": Entry(kwargs=_node, allow=GOVERNMENT, statuses={ANON: 401}),

@@ -29,6 +29,7 @@ def test_export_writes_every_public_dataset(client, city, tmp_path):
         "rating_history",
         "vote_results",
         "fund_estates",
+        "revenue_statements",
         "indicators",
     }
     on_disk = json.loads((tmp_path / "index.json").read_text())
