@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import complaint_urls, views
 
 app_name = "credit"
 
@@ -18,4 +18,5 @@ urlpatterns = [
     path("supervision/", views.supervision, name="supervision"),
     path("publish/", views.publish, name="publish"),
     path("survey/", views.survey, name="survey"),
+    *complaint_urls.urlpatterns,
 ]
