@@ -21,6 +21,7 @@ from portal.core import demo as core_demo
 from portal.organisations.models import Organisation, OrgKind
 from property.registry.models import Estate, OwnerParty
 
+from . import complaint_demo
 from .models import (
     CatalogueItem,
     ChecklistEntry,
@@ -207,6 +208,7 @@ def load(stdout=None) -> None:
     _checklists(companies, today)
     _surveys(companies, today)
     _records(companies, today)
+    complaint_demo.load(today, stdout=stdout)
     # Weekly history for the past year (the worker adds one row a day from now on).
     days = sorted({today - timedelta(weeks=k) for k in range(53)})
     quarter = (today.month - 1) // 3  # the last complete quarter
