@@ -3,12 +3,16 @@
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from portal.core.text import PlainTextFormMixin
 from portal.permissions import scope_q
 from property.registry.models import Estate
 
-STARS = [(n, n) for n in range(5, 0, -1)]
+
+def stars_choices():
+    """5 to 1 stars, labelled in the active language (built per form, not at import)."""
+    return [(n, ngettext("%(n)s star", "%(n)s stars", n) % {"n": n}) for n in range(5, 0, -1)]
 
 
 class TicketFileForm(forms.Form):
@@ -48,7 +52,7 @@ class RunRulesForm(forms.Form):
 class RatingForm(PlainTextFormMixin, forms.Form):
     stars = forms.TypedChoiceField(
         label=_("Stars (5 = very good, 1 = very poor)"),
-        choices=STARS,
+        choices=[(n, n) for n in range(5, 0, -1)],
         coerce=int,
         widget=forms.RadioSelect,
     )
@@ -57,3 +61,7 @@ class RatingForm(PlainTextFormMixin, forms.Form):
         max_length=200,
         widget=forms.Textarea(attrs={"rows": 2, "maxlength": 200}),
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["stars"].choices = stars_choices()

@@ -13,8 +13,9 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -184,6 +185,13 @@ CONDITION_TEXT = {
 
 
 def _summary(rule: ComplaintRule, p: rules_module.Proposal) -> str:
+    """The record's "what happened", stored in the site's language (LANGUAGE_CODE) whoever
+    runs the rules: the worker and the demo have no language of their own."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return _summary_text(rule, p)
+
+
+def _summary_text(rule: ComplaintRule, p: rules_module.Proposal) -> str:
     lines = [
         _("Proposed by the complaint rule “%(rule)s” for %(year)s Q%(quarter)s.")
         % {"rule": rule.name, "year": p.year, "quarter": p.quarter}

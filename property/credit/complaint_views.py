@@ -23,11 +23,14 @@ from property.registry.selectors import parties_of_user
 from . import complaint_selectors as cs
 from . import complaint_services
 from .complaint_forms import AssignForm, RatingForm, RunRulesForm, TicketFileForm
-from .complaint_import import ALIASES, PERSONAL
+from .complaint_import import ALIASES, COLUMNS, PERSONAL
 from .models import ComplaintProposal, ComplaintRule, ComplaintTicket
 from .views import perm_required
 
-COLUMN_GUIDE = [(column, chinese) for chinese, column in ALIASES.items()]
+COLUMN_GUIDE = [
+    (column, " / ".join(chinese for chinese, name in ALIASES.items() if name == column))
+    for column in COLUMNS
+]
 
 
 def _bureau_node(user) -> Jurisdiction:
