@@ -4,7 +4,7 @@ may open each page."""
 
 import csv
 import io
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
@@ -262,6 +262,7 @@ def test_rate_page_for_verified_owners_only(client, world):
 def test_ratings_are_weighted_into_satisfaction_and_shown_on_why_my_score(client, world, settings):
     settings.GONGZHI = {**settings.GONGZHI, "CREDIT_OWNER_RATING_WEIGHT": "0.5"}
     today = timezone.localdate()
+
     company = world.companies[0]
     fill_checklist(company, today.year)
     user, unit = make_owner(world.estates[0])
@@ -346,3 +347,18 @@ def test_company_page_shows_complaint_figures_per_quarter(client, world):
     do_import(world, [row("F1", "第1小区"), row("F2", "第1小区", closed="2026-08-30 09:00")])
     page = client.get(f"/credit/company/{world.companies[0].credit_code}/").content.decode()
     assert "2026 Q3" in page
+
+
+def test_node_dashboard_shows_complaints_per_thousand_units(client, world):
+    from tests.factories import add_units
+
+    add_units(world.estates[0], [(f"1-{n}", "90.00", f"p{n}") for n in range(4)])
+
+    received = timezone.localtime() - timedelta(minutes=5)
+    do_import(
+        world, [row("N1", "第1小区", received=received.strftime("%Y-%m-%d %H:%M"), closed="")]
+    )
+    client.force_login(district_officer(world, 0))
+    page = client.get(f"/dashboard/{world.districts[0].code}/").content.decode()
+    assert 'id="complaints"' in page and "250.00" in page  # 1 ticket, 4 units
+    assert world.estates[1].name not in page.split('id="complaints"')[1]
