@@ -12,6 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from rest_framework.test import APIClient
 
+from portal.notifications.models import Notification
 from portal.organisations.models import OrgKind
 from property.credit.complaint_services import (
     ComplaintError,
@@ -34,6 +35,7 @@ from property.credit.models import (
 from property.credit.selectors import company_breakdown
 from property.registry.models import OwnerParty
 from tests.factories import make_owner, staff
+from tests.notifying import assert_told
 from tests.property.credit.factories import city_officer, company_staff, fill_checklist
 
 pytestmark = pytest.mark.django_db
@@ -167,7 +169,9 @@ def test_unmatched_without_street_waits_at_the_importers_node(world):
 # ---- rules ----------------------------------------------------------------------------------------
 
 
-def test_rules_propose_records_through_notice_and_objection_once(world, mailoutbox):
+def test_rules_propose_records_through_notice_and_objection_once(
+    world, django_capture_on_commit_callbacks
+):
     """Q3 2026 run on 2026-10-15: a lift ticket closed after 20 days (overdue), three
     substantiated lift tickets (repeated), and the other estate's clean quarter (good)."""
     do_import(
@@ -180,8 +184,10 @@ def test_rules_propose_records_through_notice_and_objection_once(world, mailoutb
         ],
     )
     officer = city_officer(world)
+    told, other = company_staff(world, 0), company_staff(world, 1)
     now = timezone.make_aware(datetime(2026, 10, 15, 9, 0))
-    created = complaint_rules_run(actor=officer, year=2026, quarter=3, now=now)
+    with django_capture_on_commit_callbacks(execute=True):
+        created = complaint_rules_run(actor=officer, year=2026, quarter=3, now=now)
     codes = sorted((p.estate.code, p.record.item.code) for p in created)
     assert codes == sorted(
         [
@@ -195,6 +201,10 @@ def test_rules_propose_records_through_notice_and_objection_once(world, mailoutb
         assert p.record.objection_deadline > date(2026, 10, 15)
     assert complaint_rules_run(actor=officer, year=2026, quarter=3, now=now) == []
     assert CreditRecord.objects.count() == 3
+    # the company is told of each proposed record (portal, and email/SMS per preference)
+    assert_told("credit.record_added", to=[told], not_to=[officer])
+    assert Notification.objects.filter(recipient=told, kind="credit.record_added").count() == 2
+    assert Notification.objects.filter(recipient=other, kind="credit.record_added").count() == 1
 
 
 def test_good_quarter_waits_for_the_quarter_to_end(world):
