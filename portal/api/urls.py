@@ -5,6 +5,7 @@ from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView
 
 from . import views
+from .complaints import StaffComplaints
 from .docs import ApiDocsView
 
 app_name = "api"
@@ -21,6 +22,7 @@ urlpatterns = [
         views.StaffNodeDashboard.as_view(),
         name="staff-node",
     ),
+    re_path(V + r"staff/complaints/$", StaffComplaints.as_view(), name="staff-complaints"),
     re_path(V + r"notices/$", views.PublicNotices.as_view(), name="notices"),
     re_path(V + r"ratings/$", views.PublicRatings.as_view(), name="ratings"),
     re_path(V + r"ratings/history/$", views.PublicRatingHistory.as_view(), name="rating-history"),

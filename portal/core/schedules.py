@@ -77,6 +77,13 @@ SCHEDULES = [
         DAILY,
         at=time(1, 10),
     ),
+    # Runs daily; acts once per quarter, after it ends (complaint_rules_quarterly).
+    Schedule(
+        "credit: complaint rules after each quarter",
+        "property.credit.tasks.complaints_quarterly",
+        DAILY,
+        at=time(1, 40),
+    ),
     Schedule(
         "api: nightly open-data export", "portal.api.tasks.export_open_data", DAILY, at=time(2, 30)
     ),

@@ -68,8 +68,26 @@ def node_dashboard(request, node):
             "indicators": selectors.visible_indicators(),
             "indicator_groups": selectors.indicator_groups(),
             "children_charts": selectors.children_charts(dash),
+            "complaints": _complaints(request, node),
         },
     )
+
+
+def _complaints(request, node) -> dict:
+    """Complaints per 1,000 units this quarter under the node (issue 19), ten of each."""
+    from property.credit import complaint_selectors
+
+    year, quarter = complaint_selectors.current_quarter()
+    by_company, by_estate = complaint_selectors.per_thousand_units(
+        node.path, year=year, quarter=quarter
+    )
+    return {
+        "year": year,
+        "quarter": quarter,
+        "by_company": by_company[:10],
+        "by_estate": by_estate[:10],
+        "more": request.user.has_perm("credit.view_complaints"),
+    }
 
 
 def _filename(node: Jurisdiction, ext: str) -> str:

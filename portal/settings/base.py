@@ -458,6 +458,9 @@ GONGZHI = {
     "REVENUE_OBJECTION_ANSWER_DAYS": env.int("REVENUE_OBJECTION_ANSWER_DAYS", default=10),
     "CREDIT_OBJECTION_WORKING_DAYS": env.int("CREDIT_OBJECTION_WORKING_DAYS", default=10),
     "CREDIT_DEFAULT_VALIDITY_DAYS": env.int("CREDIT_DEFAULT_VALIDITY_DAYS", default=365),
+    # The weighting of the owners' quarterly star ratings against the annual survey in the
+    # satisfaction part of the credit score (0 to 1; docs/credit.md, issue 19).
+    "CREDIT_OWNER_RATING_WEIGHT": env("CREDIT_OWNER_RATING_WEIGHT", default="0.3"),
     # Instant verification of ownership claims against the registry (identity and certificate
     # number, from an account with an SMS-verified phone), docs/registry.md: on or off, off in
     # the cities named (codes of city nodes of the jurisdiction tree), and attempts per account

@@ -34,6 +34,7 @@ from portal.permissions import (
     roles_of,
     scope_q,
 )
+from property.credit import complaint_selectors
 from property.credit import selectors as credit_selectors
 from property.fund import selectors as fund_selectors
 from property.registry import selectors as registry_selectors
@@ -623,6 +624,19 @@ def local_government_section(user) -> Section | None:
         (_("Votes"), reverse("voting:list")),
         (_("Add a credit record"), reverse("credit:record_add")),
         (_("Estates late with shared revenue"), reverse("revenue:late")),
+        (_("Complaint tickets without estate"), reverse("credit:complaints_unmatched")),
+        (_("Complaints per 1,000 units"), reverse("credit:complaints")),
+    ]
+    unmatched = complaint_selectors.unmatched_tickets(scope_q(user, "node__path", kinds=kinds))
+    tickets = [
+        Item(
+            label=f"{t.number} · {t.category}",
+            url=reverse("credit:complaints_unmatched"),
+            action=_("Assign"),
+            detail=t.address,
+            when=t.received_at,
+        )
+        for t in unmatched[:SHOWN]
     ]
     if node is not None:
         places.append(
@@ -645,6 +659,15 @@ def local_government_section(user) -> Section | None:
                 more_text=_("All fund requests"),
             ),
             Group("disputes", _("Disputes to decide"), disputes, empty=_("No open dispute.")),
+            Group(
+                "complaints_unmatched",
+                _("Complaint tickets to assign to an estate"),
+                tickets,
+                empty=_("No complaint ticket waits for an estate."),
+                more_url=reverse("credit:complaints_unmatched"),
+                more_text=_("Tickets without estate"),
+                total=unmatched.count(),
+            ),
             *(
                 [_objections_to_rule_group(user, [OrgKind.STREET_OFFICE])]
                 if OrgKind.STREET_OFFICE in kinds
@@ -807,6 +830,8 @@ def bureau_section(user) -> Section | None:
             (_("Credit objections"), reverse("credit:objections")),
             (_("Publish ratings"), reverse("credit:publish")),
             (_("Estates late with shared revenue"), reverse("revenue:late")),
+            (_("Import complaint tickets"), reverse("credit:complaints_import")),
+            (_("Complaints and rules"), reverse("credit:complaints")),
         ],
     )
 
@@ -927,6 +952,17 @@ def owner_section(user) -> Section | None:
         )
         for p in credit_selectors.survey_parties_unanswered(parties, year)
     ]
+    rating_year, rating_quarter = complaint_selectors.current_quarter(today)
+    surveys += [
+        Item(
+            label=p.estate.name,
+            url=reverse("credit:rate"),
+            action=_("Rate the company"),
+            detail=_("Quarterly rating %(year)s Q%(quarter)s")
+            % {"year": rating_year, "quarter": rating_quarter},
+        )
+        for p in complaint_selectors.parties_to_rate(parties, today)
+    ]
     notices, seen = [], set()
     for estate in estates:
         for page in cms_selectors.notices_for_estate(estate, limit=5):
@@ -1012,6 +1048,7 @@ def owner_section(user) -> Section | None:
             (_("Votes of every estate"), reverse("voting:public_index")),
             (_("Check a receipt"), reverse("voting:receipt")),
             *([(_("Satisfaction survey"), reverse("credit:survey"))] if parties else []),
+            *([(_("Rate my property company"), reverse("credit:rate"))] if parties else []),
             *[
                 (
                     _("Maintenance fund of %(estate)s") % {"estate": e.name},

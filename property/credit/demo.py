@@ -21,7 +21,7 @@ from portal.core import demo as core_demo
 from portal.organisations.models import Organisation, OrgKind
 from property.registry.models import Estate, OwnerParty
 
-from . import manager_demo
+from . import complaint_demo, manager_demo
 from .models import (
     CatalogueItem,
     ChecklistEntry,
@@ -213,6 +213,7 @@ def _load_companies(stdout=None) -> None:
     _checklists(companies, today)
     _surveys(companies, today)
     _records(companies, today)
+    complaint_demo.load(today, stdout=stdout)
     # Weekly history for the past year (the worker adds one row a day from now on).
     days = sorted({today - timedelta(weeks=k) for k in range(53)})
     quarter = (today.month - 1) // 3  # the last complete quarter

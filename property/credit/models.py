@@ -547,3 +547,285 @@ class ManagerAssignment(models.Model):
 
     def covers(self, day: date) -> bool:
         return self.start <= day and (self.end is None or day <= self.end)
+
+
+# ---- complaints (12345 hotline, grid platform) and owners' quarterly ratings (issue 19) ------
+
+
+class ComplaintTrigger(models.TextChoices):
+    OVERDUE = "overdue", _("Tickets not handled in time (bad record)")
+    REPEATED = "repeated", _("Substantiated tickets of one category (bad record)")
+    CLEAN_QUARTER = "clean_quarter", _("Every ticket handled in time, callers satisfied (good)")
+
+
+class ComplaintRule(models.Model):
+    """A rule the bureau sets in admin: which tickets of a quarter propose which record.
+
+    Evaluated by the pure ``property.credit.complaints.evaluate``; a proposed record goes
+    through the ordinary notice and objection flow."""
+
+    name = models.CharField(_("name"), max_length=100)
+    trigger = models.CharField(_("trigger"), max_length=20, choices=ComplaintTrigger.choices)
+    categories = models.CharField(
+        _("categories"),
+        max_length=300,
+        blank=True,
+        help_text=_("Ticket categories the rule looks at, separated by commas; empty = all."),
+    )
+    deadline_days = models.PositiveSmallIntegerField(
+        _("handling deadline (days)"),
+        default=15,
+        validators=[MinValueValidator(1), MaxValueValidator(365)],
+    )
+    count = models.PositiveSmallIntegerField(
+        _("count"),
+        default=1,
+        validators=[MinValueValidator(1), MaxValueValidator(1000)],
+        help_text=_(
+            "Overdue: at least this many tickets; one category: at least this many "
+            "substantiated tickets; good quarter: at least this many tickets."
+        ),
+    )
+    min_satisfied = models.DecimalField(
+        _("minimum satisfied share"),
+        max_digits=3,
+        decimal_places=2,
+        default=Decimal("1.00"),
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("1"))],
+        help_text=_("Good quarter only: share of answering callers who were satisfied (0-1)."),
+    )
+    item = models.ForeignKey(
+        CatalogueItem,
+        on_delete=models.PROTECT,
+        related_name="complaint_rules",
+        verbose_name=_("record proposed"),
+    )
+    active = models.BooleanField(_("in use"), default=True)
+
+    class Meta:
+        verbose_name = _("complaint rule")
+        verbose_name_plural = _("complaint rules")
+        ordering = ["trigger", "name"]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        good = self.trigger == ComplaintTrigger.CLEAN_QUARTER
+        if self.item_id and (self.item.kind == Kind.GOOD) != good:
+            raise ValidationError(
+                {"item": _("A good quarter proposes a good record; the others a bad one.")}
+            )
+
+    def category_set(self) -> frozenset[str]:
+        parts = self.categories.replace("，", ",").replace("、", ",").split(",")
+        return frozenset(p.strip() for p in parts if p.strip())
+
+
+class ComplaintBatch(models.Model):
+    """One intake of tickets (a file import or an API call): who, when, what it loaded."""
+
+    source = models.CharField(_("source"), max_length=10, default="file")
+    filename = models.CharField(_("file"), max_length=200, blank=True)
+    created = models.PositiveIntegerField(_("tickets added"), default=0)
+    duplicates = models.JSONField(_("duplicate ticket numbers"), default=list)
+    unmatched = models.PositiveIntegerField(_("tickets without estate"), default=0)
+    node = models.ForeignKey(
+        Jurisdiction, on_delete=models.PROTECT, related_name="+", verbose_name=_("imported at")
+    )
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+        verbose_name=_("imported by"),
+    )
+    imported_at = models.DateTimeField(_("imported at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("complaint import")
+        verbose_name_plural = _("complaint imports")
+        ordering = ["-imported_at", "-id"]
+
+    def __str__(self):
+        return f"{self.source} {self.imported_at:%Y-%m-%d %H:%M} +{self.created}"
+
+    @property
+    def governing_node(self) -> Jurisdiction:
+        return self.node
+
+
+class TicketResult(models.TextChoices):
+    OPEN = "", _("Open")
+    RESOLVED = "resolved", _("Resolved")
+    UNRESOLVED = "unresolved", _("Unresolved")
+    UNSUBSTANTIATED = "unsubstantiated", _("Not substantiated")
+
+
+class CallerSatisfaction(models.TextChoices):
+    UNKNOWN = "", _("Not answered")
+    SATISFIED = "satisfied", _("Satisfied")
+    DISSATISFIED = "dissatisfied", _("Dissatisfied")
+
+
+class ComplaintTicket(models.Model):
+    """A hotline or grid ticket about a property company. No caller's name or phone is kept;
+    phone and identity numbers in the text are masked on intake; the address is kept only
+    until the ticket is matched to an estate."""
+
+    number = models.CharField(_("ticket number"), max_length=40, unique=True)
+    received_at = models.DateTimeField(_("received at"))
+    estate = models.ForeignKey(
+        Estate,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="complaint_tickets",
+        verbose_name=_("estate"),
+    )
+    company = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="complaint_tickets",
+        limit_choices_to=COMPANY_CHOICES,
+        verbose_name=_("property company"),
+    )
+    company_name = models.CharField(_("company as given"), max_length=200, blank=True)
+    address = models.CharField(_("address as given"), max_length=200, blank=True)
+    node = models.ForeignKey(
+        Jurisdiction,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("place"),
+        help_text=_("The estate's node, or where an unmatched ticket waits to be assigned."),
+    )
+    category = models.CharField(_("category"), max_length=50)
+    text = models.TextField(_("complaint"), max_length=2000, blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    result = models.CharField(
+        _("result"), max_length=20, choices=TicketResult.choices, blank=True, default=""
+    )
+    satisfaction = models.CharField(
+        _("caller satisfaction"),
+        max_length=20,
+        choices=CallerSatisfaction.choices,
+        blank=True,
+        default="",
+    )
+    batch = models.ForeignKey(
+        ComplaintBatch, on_delete=models.PROTECT, related_name="tickets", verbose_name=_("import")
+    )
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("assigned by"),
+    )
+
+    class Meta:
+        verbose_name = _("complaint ticket")
+        verbose_name_plural = _("complaint tickets")
+        ordering = ["-received_at", "-id"]
+        indexes = [
+            models.Index(fields=["company", "received_at"]),
+            models.Index(fields=["estate", "received_at"]),
+        ]
+
+    def __str__(self):
+        return self.number
+
+    @property
+    def governing_node(self) -> Jurisdiction:
+        return self.node
+
+
+class ComplaintProposal(models.Model):
+    """A record a complaint rule proposed, once per rule, company, estate, category, quarter."""
+
+    rule = models.ForeignKey(
+        ComplaintRule, on_delete=models.PROTECT, related_name="proposals", verbose_name=_("rule")
+    )
+    record = models.OneToOneField(
+        CreditRecord,
+        on_delete=models.PROTECT,
+        related_name="complaint_proposal",
+        verbose_name=_("record"),
+    )
+    estate = models.ForeignKey(Estate, on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField(_("year"))
+    quarter = models.PositiveSmallIntegerField(_("quarter"))
+    category = models.CharField(_("category"), max_length=50, blank=True)
+    tickets = models.JSONField(_("tickets"), default=list)
+    conditions = models.JSONField(_("conditions"), default=list)
+
+    class Meta:
+        verbose_name = _("complaint proposal")
+        verbose_name_plural = _("complaint proposals")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["rule", "estate", "year", "quarter", "category"],
+                name="credit_one_proposal_per_rule_quarter",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.rule} {self.year} Q{self.quarter} {self.estate_id}"
+
+
+class OwnerRating(models.Model):
+    """An owner party's star rating of its estate's company for one quarter."""
+
+    company = models.ForeignKey(
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="owner_ratings",
+        limit_choices_to=COMPANY_CHOICES,
+        verbose_name=_("property company"),
+    )
+    estate = models.ForeignKey(
+        Estate, on_delete=models.CASCADE, related_name="+", verbose_name=_("estate")
+    )
+    party = models.ForeignKey(
+        OwnerParty, on_delete=models.CASCADE, related_name="+", verbose_name=_("owner party")
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    quarter = models.PositiveSmallIntegerField(
+        _("quarter"), validators=[MinValueValidator(1), MaxValueValidator(4)]
+    )
+    stars = models.PositiveSmallIntegerField(
+        _("stars"), validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    reason = models.CharField(_("reason"), max_length=200)
+    rated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("rated by"),
+    )
+    rated_at = models.DateTimeField(_("rated at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("owner rating")
+        verbose_name_plural = _("owner ratings")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["party", "year", "quarter"], name="credit_one_rating_per_party_quarter"
+            ),
+            models.CheckConstraint(
+                condition=Q(stars__gte=1) & Q(stars__lte=5), name="credit_rating_stars_1_5"
+            ),
+        ]
+        indexes = [models.Index(fields=["company", "year", "quarter"])]
+
+    def __str__(self):
+        return f"{self.company} {self.year} Q{self.quarter} {self.stars}"
+
+    @property
+    def governing_node(self) -> Jurisdiction:
+        return self.estate.jurisdiction

@@ -12,7 +12,13 @@
 import rules
 
 from portal.organisations.models import Organisation, OrgKind
-from portal.permissions import governs, is_bureau_staff, is_government_staff, organisation_ids
+from portal.permissions import (
+    governs,
+    governs_pred,
+    is_bureau_staff,
+    is_government_staff,
+    organisation_ids,
+)
 
 
 def company_of(obj):
@@ -51,3 +57,16 @@ for model in ("catalogueitem", "checklistitem", "checklistentry", "satisfactiona
         rules.add_perm(f"credit.{action}_{model}", is_bureau_staff)
 for model in ("creditrecord", "objection", "rating", "publication"):
     rules.add_perm(f"credit.view_{model}", is_bureau_staff)
+
+# ---- complaints and owners' ratings (issue 19) ---------------------------------------------------
+# Import tickets and run the complaint rules: housing bureau staff (on the node they govern).
+# Assign an unmatched ticket to an estate: the street office (or the bureau) governing its place.
+rules.add_perm("credit.import_complaints", is_bureau_staff)
+rules.add_perm(
+    "credit.assign_complaint",
+    governs_pred(kinds=[OrgKind.STREET_OFFICE, OrgKind.BUREAU], name="governs(street,bureau)"),
+)
+rules.add_perm("credit.view_complaints", is_government_staff)
+for model in ("complaintrule",):
+    for action in ("add", "change", "delete", "view"):
+        rules.add_perm(f"credit.{action}_{model}", is_bureau_staff)

@@ -8,6 +8,9 @@ DOMAIN.md section 3, which is design after the Yantai/Shandong, Hefei and Beijin
   (at most 40 in total); minus bad records in force; clamped to 0..120, 2 places.
 * Grades: AAA ≥ 85, AA ≥ 80, A ≥ 70, B ≥ 60, C < 60; but a score below 60 with no bad
   record in force is B (Shandong rule: a low score alone does not make a company bad).
+* The satisfied share blends the annual survey with the owners' quarterly star ratings
+  (``satisfaction_share``): a rating of s stars (1 to 5) is worth (s - 1) / 4; with both,
+  share = (1 - w) × survey + w × ratings for the weighting w (a setting); with one, that one.
 * Any serious bad record in force puts the company on the blacklist (key supervision
   list) whatever its score.
 * Supervision (Beijing): bad-record points in force reaching 6, 9 and 12 trigger a
@@ -39,9 +42,11 @@ __all__ = [
     "Reason",
     "Record",
     "ScoreBreakdown",
+    "Satisfaction",
     "ScoringError",
     "Supervision",
     "in_force",
+    "satisfaction_share",
     "score",
     "score_json",
     "score_many",
@@ -270,6 +275,73 @@ def _satisfaction_points(share: Decimal) -> Decimal:
     if not 0 <= share <= 1:
         raise ScoringError(f"satisfaction is a share between 0 and 1, got {share}")
     return (SATISFACTION_MAX * share).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+@dataclass(frozen=True)
+class Satisfaction:
+    """The satisfied share fed to ``score`` and what it is made of (for the "why" page).
+
+    ``survey`` the survey's satisfied share (None without answers); ``ratings`` how many
+    owners' ratings of the quarter used and ``stars`` their average (2 places, half-up, None
+    without ratings) and ``rating_share`` = (average - 1) / 4; ``weight`` the weighting of the
+    ratings as applied (0 without ratings, 1 without survey); ``share`` the blend."""
+
+    share: Decimal
+    survey: Decimal | None
+    ratings: int
+    stars: Decimal | None
+    rating_share: Decimal | None
+    weight: Decimal
+
+
+def _decimal(value: Fraction) -> Decimal:
+    return Decimal(value.numerator) / Decimal(value.denominator)
+
+
+def satisfaction_share(
+    *, survey: Decimal | None, stars_total: int, ratings: int, weight: Decimal
+) -> Satisfaction:
+    """Blend the survey's satisfied share with the owners' quarterly ratings (DOMAIN.md §3).
+
+    ``stars_total`` is the sum of ``ratings`` ratings of 1 to 5 stars; each is worth
+    (stars - 1) / 4, so 5 stars = fully satisfied, 1 star = not at all. ``weight`` (0 to 1)
+    is the part of the ratings when both sources exist: share = (1 - weight) × survey +
+    weight × rating share, exact (fractions), then handed to ``score`` as a Decimal. With
+    only one source, it is the share; with none, 0 (no satisfaction points).
+    """
+    _check_decimal(weight, "weight", places=False)
+    if not 0 <= weight <= 1:
+        raise ScoringError(f"weight is a share between 0 and 1, got {weight}")
+    for what, value in (("ratings", ratings), ("stars_total", stars_total)):
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            raise ScoringError(f"{what} must be a non-negative int, got {value!r}")
+    if not ratings * 1 <= stars_total <= ratings * 5:
+        raise ScoringError(f"{stars_total} stars cannot come from {ratings} ratings of 1 to 5")
+    if survey is not None:
+        _check_decimal(survey, "survey share", places=False)
+        if not 0 <= survey <= 1:
+            raise ScoringError(f"survey share is between 0 and 1, got {survey}")
+    rated = Fraction(stars_total - ratings, 4 * ratings) if ratings else None
+    stars = (
+        (Decimal(stars_total) / Decimal(ratings)).quantize(CENT, rounding=ROUND_HALF_UP)
+        if ratings
+        else None
+    )
+    if rated is None:
+        used, share = Decimal(0), Fraction(survey) if survey is not None else Fraction(0)
+    elif survey is None:
+        used, share = Decimal(1), rated
+    else:
+        used = weight
+        share = (1 - Fraction(weight)) * Fraction(survey) + Fraction(weight) * rated
+    return Satisfaction(
+        share=_decimal(share),
+        survey=survey,
+        ratings=ratings,
+        stars=stars,
+        rating_share=None if rated is None else _decimal(rated),
+        weight=used,
+    )
 
 
 def _check_checklist(checklist: Decimal) -> Decimal:

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
+from django.conf import settings
 from django.db.models import Count, Max, OuterRef, Q, Subquery, Sum
 from django.utils import timezone
 
@@ -35,7 +36,14 @@ from .models import (
     RecordStatus,
     SatisfactionAnswer,
 )
-from .scoring import BASIC_MAX, Record, ScoreBreakdown, score_many
+from .scoring import (
+    BASIC_MAX,
+    Record,
+    Satisfaction,
+    ScoreBreakdown,
+    satisfaction_share,
+    score_many,
+)
 
 
 @dataclass
@@ -47,6 +55,13 @@ class CompanyInputs:
     satisfied: int = 0
     survey_year: int | None = None
     records: list[Record] = field(default_factory=list)
+    # The owners' quarterly ratings (issue 19): the latest quarter up to as_of with ratings.
+    survey_share: Decimal | None = None
+    rating_year: int | None = None
+    rating_quarter: int | None = None
+    ratings: int = 0
+    stars_total: int = 0
+    parts: Satisfaction | None = None
 
 
 def companies():
@@ -148,7 +163,15 @@ def scoring_inputs(company_ids: Iterable[int] | None, as_of: date) -> dict[int, 
         ci = inputs.get(row["company_id"])
         if ci is not None and row["total"]:
             ci.answers, ci.satisfied, ci.survey_year = row["total"], row["yes"], row["year"]
-            ci.satisfaction = Decimal(row["yes"]) / Decimal(row["total"])
+            ci.survey_share = Decimal(row["yes"]) / Decimal(row["total"])
+
+    _owner_ratings(inputs, scoped, as_of)
+    weight = Decimal(str(settings.GONGZHI.get("CREDIT_OWNER_RATING_WEIGHT", "0.3")))
+    for ci in inputs.values():
+        ci.parts = satisfaction_share(
+            survey=ci.survey_share, stars_total=ci.stars_total, ratings=ci.ratings, weight=weight
+        )
+        ci.satisfaction = ci.parts.share
 
     status_map = {RecordStatus.EFFECTIVE: "effective", RecordStatus.REVOKED: "revoked"}
     record_rows = (
@@ -175,6 +198,24 @@ def scoring_inputs(company_ids: Iterable[int] | None, as_of: date) -> dict[int, 
             )
         )
     return inputs
+
+
+def _owner_ratings(inputs: dict[int, CompanyInputs], scoped, as_of: date) -> None:
+    """Each company's owners' ratings of the latest quarter up to ``as_of`` that has any."""
+    from .models import OwnerRating
+
+    current = as_of.year * 4 + (as_of.month - 1) // 3
+    rows = (
+        scoped(OwnerRating.objects.filter(year__lte=as_of.year))
+        .values("company_id", "year", "quarter")
+        .annotate(n=Count("id"), stars=Sum("stars"))
+        .order_by("company_id", "year", "quarter")
+    )
+    for row in rows:
+        ci = inputs.get(row["company_id"])
+        if ci is not None and row["year"] * 4 + row["quarter"] - 1 <= current:
+            ci.rating_year, ci.rating_quarter = row["year"], row["quarter"]
+            ci.ratings, ci.stars_total = row["n"], row["stars"]
 
 
 def score_companies(

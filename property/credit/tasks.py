@@ -37,3 +37,11 @@ def daily(today: date | None = None) -> dict:
     rated = recompute_ratings(today)
     surveyed = credit_survey_open(year=today.year)
     return {"activated": activated, "rated": rated, "survey_told": surveyed}
+
+
+def complaints_quarterly(today: date | None = None) -> int | None:
+    """Daily: once a quarter has ended, run the complaint rules over it for the whole city
+    (once; ``complaint_rules_quarterly``). Returns the proposals made, None when done before."""
+    from .complaint_services import complaint_rules_quarterly
+
+    return complaint_rules_quarterly(today=today)

@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from . import manager_urls, views
+from . import complaint_urls, manager_urls, views
 
 app_name = "credit"
 
@@ -19,4 +19,5 @@ urlpatterns = [
     path("publish/", views.publish, name="publish"),
     path("survey/", views.survey, name="survey"),
     path("managers/", include(manager_urls)),
+    *complaint_urls.urlpatterns,
 ]

@@ -26,6 +26,7 @@ from property.registry.selectors import parties_of_user
 
 from . import manager_selectors, selectors, services
 from .charts import PAGE_CHART, history_chart
+from .complaint_selectors import company_quarters
 from .forms import (
     ObjectionForm,
     PublishForm,
@@ -115,6 +116,7 @@ def company(request, credit_code: str):
     """A company's public page: grade, score history (chart and table), records in force."""
     context = _company_context(_company(credit_code))
     context["chart"] = history_chart(context["history"], **PAGE_CHART)
+    context["complaint_quarters"] = company_quarters(context["company"])
     return render(request, "credit/company.html", context)
 
 
@@ -186,6 +188,7 @@ def mine(request):
             "rating": selectors.current_rating(company),
             "today": today,
             "objection_form": ObjectionForm(),
+            "complaint_quarters": company_quarters(company),
         },
     )
 

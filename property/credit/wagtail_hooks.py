@@ -9,7 +9,7 @@ from wagtail.admin.viewsets.model import ModelViewSet
 
 from portal.core.text import PlainTextViewSetMixin
 
-from .models import CatalogueItem, ChecklistEntry, ChecklistItem
+from .models import CatalogueItem, ChecklistEntry, ChecklistItem, ComplaintRule
 
 
 class CatalogueItemViewSet(PlainTextViewSetMixin, ModelViewSet):
@@ -63,6 +63,27 @@ class ChecklistEntryViewSet(PlainTextViewSetMixin, ModelViewSet):
     form_fields = ["company", "year", "item", "points", "note"]
 
 
+class ComplaintRuleViewSet(PlainTextViewSetMixin, ModelViewSet):
+    """The complaint rules (issue 19): which tickets of a quarter propose which record."""
+
+    model = ComplaintRule
+    icon = "warning"
+    menu_label = _("Complaint rules")
+    copy_view_enabled = False
+    list_display = ["name", "trigger", "categories", "deadline_days", "count", "item", "active"]
+    list_filter = ["trigger", "active"]
+    form_fields = [
+        "name",
+        "trigger",
+        "categories",
+        "deadline_days",
+        "count",
+        "min_satisfied",
+        "item",
+        "active",
+    ]
+
+
 class CreditViewSetGroup(ViewSetGroup):
     menu_label = _("Company credit")
     menu_icon = "pick"
@@ -71,6 +92,7 @@ class CreditViewSetGroup(ViewSetGroup):
         CatalogueItemViewSet("credit_catalogue"),
         ChecklistItemViewSet("credit_checklist_items"),
         ChecklistEntryViewSet("credit_checklist_entries"),
+        ComplaintRuleViewSet("credit_complaint_rules"),
     )
 
 

@@ -38,6 +38,11 @@ EXPECTED = {
         None,
     ),
     "api: nightly open-data export": ("portal.api.tasks.export_open_data", Row.DAILY, None),
+    "credit: complaint rules after each quarter": (
+        "property.credit.tasks.complaints_quarterly",
+        Row.DAILY,
+        None,
+    ),
 }
 
 
@@ -76,6 +81,7 @@ def test_daily_jobs_with_a_time_first_run_tomorrow_at_that_time():
     for name, at in (
         ("credit: activate due records and recompute ratings", time(1, 10)),
         ("api: nightly open-data export", time(2, 30)),
+        ("credit: complaint rules after each quarter", time(1, 40)),
     ):
         first = timezone.make_aware(datetime.combine(tomorrow, at))
         assert Row.objects.get(name=name).next_run == first

@@ -601,3 +601,46 @@ def test_score_json_rejects(data, message):
         score_json(data)
     assert "\n" not in str(info.value)
     assert isinstance(info.value, ValueError)
+
+
+# ---- owners' quarterly ratings blended into satisfaction (issue 19) ------------------------
+
+
+def test_satisfaction_blends_survey_and_ratings_by_the_weighting():
+    """share = (1 - w) × survey + w × (average stars - 1) / 4; 20 × share in points."""
+    from property.credit.scoring import satisfaction_share
+
+    parts = satisfaction_share(
+        survey=Decimal("0.8"), stars_total=9, ratings=2, weight=Decimal("0.3")
+    )
+    assert parts.stars == Decimal("4.50") and parts.rating_share == Decimal("0.875")
+    assert parts.share == Decimal("0.8225")  # 0.7 × 0.8 + 0.3 × 0.875
+    result = score(
+        as_of=date(2026, 1, 1), checklist=Decimal(60), satisfaction=parts.share, records=[]
+    )
+    assert result.satisfaction == Decimal("16.45")
+
+
+def test_satisfaction_with_one_source_uses_it_whole():
+    from property.credit.scoring import satisfaction_share
+
+    only_ratings = satisfaction_share(survey=None, stars_total=5, ratings=1, weight=Decimal("0.3"))
+    assert (only_ratings.share, only_ratings.weight) == (Decimal("1"), Decimal("1"))
+    only_survey = satisfaction_share(
+        survey=Decimal("0.5"), stars_total=0, ratings=0, weight=Decimal("0.3")
+    )
+    assert (only_survey.share, only_survey.weight) == (Decimal("0.5"), Decimal("0"))
+    none = satisfaction_share(survey=None, stars_total=0, ratings=0, weight=Decimal("0.3"))
+    assert none.share == 0
+
+
+def test_satisfaction_weight_bounds_and_bad_stars():
+    from property.credit.scoring import satisfaction_share
+
+    w0 = satisfaction_share(survey=Decimal("0.5"), stars_total=5, ratings=1, weight=Decimal("0"))
+    w1 = satisfaction_share(survey=Decimal("0.5"), stars_total=5, ratings=1, weight=Decimal("1"))
+    assert (w0.share, w1.share) == (Decimal("0.5"), Decimal("1"))
+    with pytest.raises(ScoringError):
+        satisfaction_share(survey=None, stars_total=6, ratings=1, weight=Decimal("0.3"))
+    with pytest.raises(ScoringError):
+        satisfaction_share(survey=None, stars_total=1, ratings=1, weight=Decimal("1.1"))

@@ -31,4 +31,8 @@ MATRIX = {
     "api:indicators": public(kwargs=lambda d: V1),
     "api:staff-estates": Entry(kwargs=lambda d: V1, allow=GOVERNMENT, statuses={ANON: 401}),
     "api:staff-node": Entry(kwargs=_node, allow=GOVERNMENT, statuses={ANON: 401}),
+    # Complaint tickets (issue 19): the housing bureau posts them; the empty post is a 400.
+    "api:staff-complaints": Entry(
+        kwargs=lambda d: V1, method="post", allow={DISTRICT, CITY}, statuses={ANON: 401}
+    ),
 }

@@ -51,6 +51,21 @@ def _objection_with_evidence(d):
     return {"pk": objection.pk}
 
 
+def _unmatched_ticket(d):
+    """A demo ticket whose address matched no estate, waiting at 滨江花园's street."""
+    from portal.organisations.models import Jurisdiction
+    from property.credit.models import ComplaintTicket
+
+    street = d.estate.jurisdiction.path[: 3 * Jurisdiction.steplen]
+    ticket = (
+        ComplaintTicket.objects.filter(estate__isnull=True, node__path__startswith=street)
+        .order_by("pk")
+        .first()
+    )
+    assert ticket is not None, "no demo complaint ticket without estate at the estate's street"
+    return {"pk": ticket.pk}
+
+
 MATRIX = {
     # Public: ratings are published for everyone, with the records that make them.
     "credit:ranking": Entry(allow=PUBLIC),
@@ -72,4 +87,13 @@ MATRIX = {
     "credit:publish": Entry(allow=BUREAU),
     # Verified owners answer the yearly satisfaction survey about their estate's company.
     "credit:survey": Entry(allow=OWNERS),
+    # Complaints (issue 19): government staff see the figures of their area; the housing
+    # bureau imports tickets and runs the rules; the street office (and the bureau above it)
+    # assigns a ticket whose address matched no estate; verified owners rate once a quarter.
+    "credit:complaints": Entry(allow=GOV),
+    "credit:complaints_import": Entry(allow=BUREAU),
+    "credit:complaints_run": Entry(allow=BUREAU, method="post"),
+    "credit:complaints_unmatched": Entry(allow=GOV),
+    "credit:complaint_assign": Entry(allow=GOV, method="post", kwargs=_unmatched_ticket),
+    "credit:rate": Entry(allow=OWNERS),
 }
