@@ -623,6 +623,7 @@ def local_government_section(user) -> Section | None:
         (_("Fund requests"), reverse("fund:requests")),
         (_("Votes"), reverse("voting:list")),
         (_("Add a credit record"), reverse("credit:record_add")),
+        (_("Shared revenue"), reverse("revenue:home")),
         (_("Estates late with shared revenue"), reverse("revenue:late")),
         (_("Complaint tickets without estate"), reverse("credit:complaints_unmatched")),
         (_("Complaints per 1,000 units"), reverse("credit:complaints")),
@@ -829,6 +830,7 @@ def bureau_section(user) -> Section | None:
             (_("Project managers"), reverse("credit:managers")),
             (_("Credit objections"), reverse("credit:objections")),
             (_("Publish ratings"), reverse("credit:publish")),
+            (_("Shared revenue"), reverse("revenue:home")),
             (_("Estates late with shared revenue"), reverse("revenue:late")),
             (_("Import complaint tickets"), reverse("credit:complaints_import")),
             (_("Complaints and rules"), reverse("credit:complaints")),
@@ -1047,6 +1049,7 @@ def owner_section(user) -> Section | None:
             (_("Votes"), reverse("voting:list")),
             (_("Votes of every estate"), reverse("voting:public_index")),
             (_("Check a receipt"), reverse("voting:receipt")),
+            (_("Shared revenue"), reverse("revenue:home")),
             *([(_("Satisfaction survey"), reverse("credit:survey"))] if parties else []),
             *([(_("Rate my property company"), reverse("credit:rate"))] if parties else []),
             *[
