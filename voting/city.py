@@ -128,6 +128,7 @@ def _cast(
     vid = vote.board_id
     entry_ids = ctx.ids(BoardEntry, len(voters))
     ballot_ids = ctx.ids(Ballot, len(voters))
+    paper_ids = ctx.ids(PaperBallot, len(voters))
     for n, ((party_id, pseudonym, area), t) in enumerate(zip(voters, times, strict=True)):
         r = rng.random()
         choice = (
@@ -164,8 +165,7 @@ def _cast(
                 False,
             )
         )
-        (pid,) = ctx.ids(PaperBallot, 1)
-        out.papers.add((pid, vote.pk, eid, SCAN_NAME, committee.pk, t))
+        out.papers.add((paper_ids[n], vote.pk, eid, SCAN_NAME, committee.pk, t))
     out.flush()
     BoardCounter.objects.filter(vote=vote).update(next_n=len(voters), last_time=times[-1])
     return len(voters)
@@ -192,7 +192,7 @@ def _counted_vote(ctx, out, estate, committee, rng, opens_on) -> Vote:
         closes_at=closes,
     )
     services.vote_schedule(actor=committee, vote=vote, now=opens - timedelta(days=10))
-    services.vote_open(vote=vote, now=opens, notify=False)
+    services.vote_open(vote=vote, now=opens, notify=False, bulk_load=ctx.copy)
     _cast(
         ctx,
         out,
@@ -225,7 +225,7 @@ def _open_vote(ctx, out, estate, committee, rng) -> Vote:
         closes_at=opens + timedelta(days=14),
     )
     services.vote_schedule(actor=committee, vote=vote, now=opens - timedelta(days=10))
-    services.vote_open(vote=vote, now=opens, notify=False)
+    services.vote_open(vote=vote, now=opens, notify=False, bulk_load=ctx.copy)
     owner_party = (
         OwnerParty.objects.filter(estate=estate, members__user__email=core_demo.email("owner"))
         .values_list("pk", flat=True)

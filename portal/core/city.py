@@ -120,6 +120,14 @@ class CityContext:
         self._explicit.add(model)
         return range(first, first + n)
 
+    def next_id(self, model) -> int:
+        """One fresh primary key for ``model`` (as ``ids(model, 1)``, cheaper in a hot loop)."""
+        n = self._next_id.get(model)
+        if n is None:
+            return self.ids(model, 1)[0]
+        self._next_id[model] = n + 1
+        return n
+
     def reset_sequences(self) -> None:
         """Move the sequences of the models given explicit keys past the highest key."""
         if not self._explicit:

@@ -19,6 +19,16 @@ EXPECTED = {
     "voting.advance_votes": ("voting.tasks.advance_votes", Row.MINUTES, 1),
     "voting.sign_tree_heads": ("voting.board.sign_tree_heads", Row.MINUTES, 1),
     "notifications.retry_failed": ("portal.notifications.tasks.retry_failed", Row.MINUTES, 5),
+    "dashboards: refresh stale estate figures": (
+        "portal.dashboards.tasks.refresh_stale_figures",
+        Row.MINUTES,
+        1,
+    ),
+    "dashboards: refresh every estate's figures": (
+        "portal.dashboards.tasks.refresh_all_figures",
+        Row.DAILY,
+        None,
+    ),
     "registry.expire_import_files": (
         "property.registry.tasks.expire_import_files",
         Row.HOURLY,

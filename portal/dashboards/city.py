@@ -1,0 +1,17 @@
+"""City generator, layer 5 (dashboards): the materialised estate figures of the whole city,
+computed once the ledgers are loaded, as the worker's refresh would (docs/city.md)."""
+
+from __future__ import annotations
+
+from portal.core.city import CityContext
+
+
+def build(ctx: CityContext) -> None:
+    from .models import EstateFigures
+    from .services import estate_figures_refresh
+
+    bar = ctx.progress("dashboard figures", 1)
+    estate_figures_refresh()
+    bar.update()
+    bar.close()
+    assert not EstateFigures.objects.filter(stale=True).exists()
