@@ -90,6 +90,12 @@ def _account(sender, instance, **kwargs):
     mark_stale([instance.estate_id])
 
 
+def _ballot(sender, instance, **kwargs):
+    from .models import CountedVoteBallots
+
+    CountedVoteBallots.objects.filter(vote_id=instance.vote_id).delete()
+
+
 def connect() -> None:
     """Connect the receivers (``DashboardsConfig.ready``)."""
     from django.contrib.auth import get_user_model
@@ -109,3 +115,7 @@ def connect() -> None:
     pre_delete.connect(_user, sender=get_user_model(), dispatch_uid=f"{uid}user.delete")
     m2m_changed.connect(_members, sender=OwnerParty.members.through, dispatch_uid=f"{uid}members")
     estate_figures_changed.connect(_on_changed, dispatch_uid=f"{uid}bulk")
+    from voting.models import Ballot
+
+    post_save.connect(_ballot, sender=Ballot, dispatch_uid=f"{uid}ballot.save")
+    post_delete.connect(_ballot, sender=Ballot, dispatch_uid=f"{uid}ballot.delete")

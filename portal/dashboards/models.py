@@ -40,3 +40,24 @@ class EstateFigures(models.Model):
 
     def __str__(self):
         return f"{self.estate_id}{' (stale)' if self.stale else ''}"
+
+
+class CountedVoteBallots(models.Model):
+    """A counted vote's ballots by channel (``{channel: n}``), for the adoption figures.
+
+    Made by the worker's refresh for votes whose result exists (``RESULT_STATUSES``): their
+    ballots no longer change (the count voids what it does not count before the status moves
+    on). A vote without a row is counted live; a ballot written through the ORM drops its row.
+    """
+
+    vote = models.OneToOneField(
+        "voting.Vote", primary_key=True, on_delete=models.CASCADE, related_name="ballot_counts"
+    )
+    counts = models.JSONField(default=dict)
+
+    class Meta:
+        verbose_name = _("ballots of a counted vote")
+        verbose_name_plural = _("ballots of counted votes")
+
+    def __str__(self):
+        return f"{self.vote_id}: {self.counts}"

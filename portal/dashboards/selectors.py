@@ -20,6 +20,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import (
     BigIntegerField,
+    Case,
     Count,
     Exists,
     F,
@@ -28,6 +29,7 @@ from django.db.models import (
     QuerySet,
     Subquery,
     Sum,
+    When,
 )
 from django.db.models.functions import Cast, Round, Substr
 from django.utils import timezone
@@ -373,29 +375,50 @@ def _months(count: int = 12) -> list[str]:
 
 def _vote_rows(scope: Scope):
     """The scope's votes as tuples (estate id, status, outcome, closes_at, result, counted_at,
-    then the ballots standing in each channel of ``ALL_CHANNELS``, None for none): one query,
-    the ballots counted by correlated subqueries on the indexed (vote, party) key."""
+    then the ballots standing in each channel of ``ALL_CHANNELS``, None for none): one query.
+    A counted vote's ballots come from its ``CountedVoteBallots`` row (joined); a vote without
+    one has them counted by correlated subqueries on the indexed vote key, evaluated only then.
+    """
     from voting.models import ALL_CHANNELS, Ballot
     from voting.selectors import votes_in_scope
 
     def ballots(channel):
-        return Subquery(
-            Ballot.objects.filter(vote_id=OuterRef("pk"), channel=channel)
-            .order_by()
-            .values("vote_id")
-            .annotate(n=Count("pk"))
-            .values("n")
+        return Case(
+            When(
+                ballot_counts__isnull=True,
+                then=Subquery(
+                    Ballot.objects.filter(vote_id=OuterRef("pk"), channel=channel)
+                    .order_by()
+                    .values("vote_id")
+                    .annotate(n=Count("pk"))
+                    .values("n")
+                ),
+            ),
+            default=None,
+            output_field=BigIntegerField(),
         )
 
     channels = {f"_ballots_{c}": ballots(c) for c in ALL_CHANNELS}
-    return (
+    rows = (
         votes_in_scope(Q(estate_id__in=scope.estate_ids()))
         .order_by()
         .annotate(**channels)
         .values_list(
-            "estate_id", "status", "outcome", "closes_at", "result", "counted_at", *channels
+            "estate_id",
+            "status",
+            "outcome",
+            "closes_at",
+            "result",
+            "counted_at",
+            "ballot_counts__counts",
+            *channels,
         )
     )
+    for row in rows:
+        head, counts, live = row[:6], row[6], row[7:]
+        if counts is not None:
+            live = [counts.get(c) for c in ALL_CHANNELS]
+        yield (*head, *live)
 
 
 def _adoption_row(estate_id, status, result, counted_at, ballots) -> adoption.VoteRow:

@@ -50,3 +50,53 @@ def estate_figures_refresh(*, everything: bool = False, estate_ids=None, now=Non
                     estate_id=estate_id, version=versions[estate_id]
                 ).update(**values, stale=False, refreshed_at=now)
     return done
+
+
+def counted_vote_ballots_refresh() -> int:
+    """Store the ballots by channel of every vote whose result exists and has no row yet
+    (``CountedVoteBallots``); returns how many rows were made.
+
+    Preconditions: none. A counted vote's ballots are final (the count voids what it does not
+    count before the status moves on), so a row never goes stale; a ballot written through the
+    ORM drops its vote's row all the same (``figures.py``).
+    """
+    from django.db.models import Count
+
+    from voting.models import RESULT_STATUSES, Ballot, Vote
+
+    from .models import CountedVoteBallots
+
+    votes = list(
+        Vote.objects.filter(status__in=RESULT_STATUSES, ballot_counts__isnull=True)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    made = 0
+    for i in range(0, len(votes), REFRESH_BATCH):
+        batch = votes[i : i + REFRESH_BATCH]
+        counts: dict[int, dict] = {pk: {} for pk in batch}
+        for vote_id, channel, n in (
+            Ballot.objects.filter(vote_id__in=batch)
+            .order_by()
+            .values_list("vote_id", "channel")
+            .annotate(n=Count("pk"))
+        ):
+            counts[vote_id][channel] = n
+        with transaction.atomic():
+            # Still counted (a vote does not leave the result states; checked all the same).
+            still = set(
+                Vote.objects.filter(pk__in=batch, status__in=RESULT_STATUSES).values_list(
+                    "pk", flat=True
+                )
+            )
+            made += len(
+                CountedVoteBallots.objects.bulk_create(
+                    [
+                        CountedVoteBallots(vote_id=pk, counts=counts[pk])
+                        for pk in batch
+                        if pk in still
+                    ],
+                    ignore_conflicts=True,
+                )
+            )
+    return made

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 
 def refresh_stale_figures() -> int:
-    from .services import estate_figures_refresh
+    from .services import counted_vote_ballots_refresh, estate_figures_refresh
 
+    counted_vote_ballots_refresh()
     return estate_figures_refresh()
 
 

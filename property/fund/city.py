@@ -65,6 +65,7 @@ class _Writers:
             ctx,
             LedgerEntry,
             ["id", "account_id", "estate_id", "kind", "amount", "booked_at", "memo", "request_id"],
+            keyed=True,
         )
         self.requests = Buffer(
             ctx,
@@ -166,7 +167,6 @@ def _estate(ctx, out: _Writers, estate_id: int, code: str, *, applicant, creator
             balance[unit_id] += value
             out.entries.add(
                 (
-                    _entry_id(ctx),
                     account_ids[unit_id],
                     estate_id,
                     EntryKind.DEPOSIT,
@@ -188,7 +188,6 @@ def _estate(ctx, out: _Writers, estate_id: int, code: str, *, applicant, creator
                     balance[unit] += share
                     out.entries.add(
                         (
-                            _entry_id(ctx),
                             account_ids[unit],
                             estate_id,
                             EntryKind.INTEREST,
@@ -227,10 +226,6 @@ def _estate(ctx, out: _Writers, estate_id: int, code: str, *, applicant, creator
             )
         )
     return len(units)
-
-
-def _entry_id(ctx) -> int:
-    return ctx.next_id(LedgerEntry)
 
 
 def _works(
@@ -283,7 +278,6 @@ def _works(
             balance[u[0]] -= share
             out.entries.add(
                 (
-                    _entry_id(ctx),
                     account_ids[u[0]],
                     estate_id,
                     EntryKind.DEBIT,
