@@ -88,33 +88,31 @@ class Command(BaseCommand):
         )
         started = time.perf_counter()
         with connection.cursor() as cur:
-            # This session only: a commit returns before its WAL reaches the disk (a crash
-            # loses at most the last moments of a generation that is then made again; nothing
-            # is left half-written). The big transactions no longer wait for the flush.
-            cur.execute("SET synchronous_commit TO off")
             cur.execute("SET maintenance_work_mem TO '256MB'")
-            # Foreign keys are checked once per table at the end (``check_foreign_keys``, a
-            # set-based anti-join per key) instead of row by row: Django's keys are deferred,
-            # so every loaded row queued a check run at the commit. Only a superuser may turn
-            # the row triggers off; otherwise the rows are checked as usual.
-            unchecked = _skip_row_checks(cur)
-        try:
-            for config, module in city_modules():
-                t0 = time.perf_counter()
-                with transaction.atomic():
-                    module.build(ctx)
-                    ctx.reset_sequences()
+            unchecked = _superuser(cur)
+        for config, module in city_modules():
+            t0 = time.perf_counter()
+            with transaction.atomic():
                 with connection.cursor() as cur:
-                    # Statistics for the next layer's queries: the tables just loaded were
-                    # empty when autovacuum last looked (at 1.3 million units, without this,
-                    # each vote's electorate query was a parallel scan of every ownership).
-                    cur.execute("ANALYZE")
-                ctx.timings[config.label] = time.perf_counter() - t0
-                self.stdout.write(f"  {config.label}: {ctx.timings[config.label]:.1f} s")
-        finally:
-            if unchecked:
-                with connection.cursor() as cur:
-                    cur.execute("SET session_replication_role TO DEFAULT")
+                    # For this app's transaction only (SET LOCAL: kept even if the connection
+                    # was closed and opened again between apps, as django-q's enqueue may do):
+                    # its commit returns before the WAL reaches the disk (a crash loses a
+                    # generation that is then made again); and, for a superuser, foreign keys
+                    # are checked once per key at the end (``check_foreign_keys``, a set-based
+                    # anti-join) instead of row by row: Django's keys are deferred, so every
+                    # loaded row queued a check run at the commit.
+                    cur.execute("SET LOCAL synchronous_commit TO off")
+                    if unchecked:
+                        cur.execute("SET LOCAL session_replication_role TO replica")
+                module.build(ctx)
+                ctx.reset_sequences()
+            with connection.cursor() as cur:
+                # Statistics for the next layer's queries: the tables just loaded were
+                # empty when autovacuum last looked (at 1.3 million units, without this,
+                # each vote's electorate query was a parallel scan of every ownership).
+                cur.execute("ANALYZE")
+            ctx.timings[config.label] = time.perf_counter() - t0
+            self.stdout.write(f"  {config.label}: {ctx.timings[config.label]:.1f} s")
         if unchecked:
             t0 = time.perf_counter()
             broken = check_foreign_keys()
@@ -149,14 +147,11 @@ def table_counts() -> list[tuple[str, int]]:
     return sorted(out, key=lambda t: -t[1])
 
 
-def _skip_row_checks(cur) -> bool:
-    """Turn off the row-by-row foreign-key triggers for this session, if allowed."""
+def _superuser(cur) -> bool:
+    """May this session turn the row-by-row foreign-key triggers off (a superuser)?"""
     cur.execute("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")
     row = cur.fetchone()
-    if not (row and row[0]):
-        return False
-    cur.execute("SET session_replication_role TO replica")
-    return True
+    return bool(row and row[0])
 
 
 def check_foreign_keys() -> list[tuple[str, str, int]]:
