@@ -120,6 +120,14 @@ class CityContext:
         self._explicit.add(model)
         return range(first, first + n)
 
+    def next_id(self, model) -> int:
+        """One fresh primary key for ``model`` (as ``ids(model, 1)``, cheaper in a hot loop)."""
+        n = self._next_id.get(model)
+        if n is None:
+            return self.ids(model, 1)[0]
+        self._next_id[model] = n + 1
+        return n
+
     def reset_sequences(self) -> None:
         """Move the sequences of the models given explicit keys past the highest key."""
         if not self._explicit:
@@ -151,8 +159,12 @@ def copy_rows(table: str, columns: Sequence[str], rows: Iterable[Sequence]) -> i
 class Buffer:
     """Rows collected across estates and sent by COPY every ``COPY_BATCH`` rows."""
 
-    def __init__(self, ctx: CityContext, model, columns: Sequence[str]):
+    def __init__(self, ctx: CityContext, model, columns: Sequence[str], *, keyed: bool = False):
+        """``keyed``: the rows come without their first column, the primary key ``id``,
+        which the flush counts for them (``ctx.ids``) in the order they were added: the same
+        keys as one ``ctx.ids`` call per row, without the call."""
         self.ctx, self.model, self.columns = ctx, model, list(columns)
+        self.keyed = keyed
         self.rows: list = []
         self.count = 0
 
@@ -167,7 +179,11 @@ class Buffer:
 
     def flush(self) -> int:
         if self.rows:
-            self.count += self.ctx.copy(self.model, self.columns, self.rows)
+            rows = self.rows
+            if self.keyed:
+                ids = self.ctx.ids(self.model, len(rows))
+                rows = ((pk, *row) for pk, row in zip(ids, rows, strict=True))
+            self.count += self.ctx.copy(self.model, self.columns, rows)
             self.rows = []
         return self.count
 

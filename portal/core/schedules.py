@@ -62,6 +62,18 @@ SCHEDULES = [
         MINUTES,
         minutes=5,
     ),
+    Schedule(
+        "dashboards: refresh stale estate figures",
+        "portal.dashboards.tasks.refresh_stale_figures",
+        MINUTES,
+        minutes=1,
+    ),
+    Schedule(
+        "dashboards: refresh every estate's figures",
+        "portal.dashboards.tasks.refresh_all_figures",
+        DAILY,
+        at=time(3, 40),
+    ),
     Schedule("registry.expire_import_files", "property.registry.tasks.expire_import_files", HOURLY),
     Schedule("fund.check_review_deadlines", "property.fund.tasks.check_review_deadlines", HOURLY),
     Schedule("fund.refill_sweep", "property.fund.tasks.refill_sweep", DAILY),

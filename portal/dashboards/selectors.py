@@ -20,6 +20,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import (
     BigIntegerField,
+    Case,
     Count,
     Exists,
     F,
@@ -28,6 +29,7 @@ from django.db.models import (
     QuerySet,
     Subquery,
     Sum,
+    When,
 )
 from django.db.models.functions import Cast, Round, Substr
 from django.utils import timezone
@@ -175,9 +177,14 @@ class Scope:
     # per-estate figures that domain apps compute as subqueries of this same query
     # ({estate id: {name: value}}; the shared revenue's, ``revenue_selectors.estate_annotations``)
     annotated: dict[int, dict] = field(default_factory=dict)
+    # the fresh materialised unit-level figures by estate id (``EstateFigures``)
+    materialised: dict[int, dict] = field(default_factory=dict)
+    _unit_figures: dict[int, dict] | None = None
 
     @classmethod
     def under(cls, prefix: str, length: int) -> Scope:
+        """The scope's estates with their fresh materialised figures and the domain apps'
+        per-estate annotations, in one query."""
         from property.revenue.selectors import estate_annotations
 
         extra = estate_annotations()
@@ -185,15 +192,41 @@ class Scope:
             Estate.objects.filter(jurisdiction__path__startswith=prefix)
             .annotate(_registered=Exists(Unit.objects.filter(estate_id=OuterRef("pk"))), **extra)
             .order_by()
-            .values_list("pk", "jurisdiction__path", "company_id", "_registered", *extra)
+            .values_list(
+                "pk",
+                "jurisdiction__path",
+                "company_id",
+                "_registered",
+                "figures__stale",
+                *(f"figures__{key}" for key in UNIT_FIGURES),
+                *extra,
+            )
         )
-        estates, registered, annotated = [], set(), {}
-        for pk, path, company_id, has_units, *values in rows:
+        estates, registered, annotated, materialised = [], set(), {}, {}
+        n = len(UNIT_FIGURES)
+        for pk, path, company_id, has_units, stale, *rest in rows:
             estates.append((pk, path, company_id))
             if has_units:
                 registered.add(pk)
-            annotated[pk] = dict(zip(extra, values, strict=True))
-        return cls(prefix, length, estates, registered, annotated)
+            if stale is False:  # None: no row yet
+                materialised[pk] = dict(zip(UNIT_FIGURES, rest[:n], strict=True))
+            annotated[pk] = dict(zip(extra, rest[n:], strict=True))
+        return cls(prefix, length, estates, registered, annotated, materialised)
+
+    def unit_figures(self) -> dict[int, dict]:
+        """The unit-level figures (``UNIT_FIGURES``) of every estate of the scope by id: the
+        fresh materialised ones, the others computed live (none when all are fresh)."""
+        if self._unit_figures is None:
+            live = [pk for pk, _path, _c in self.estates if pk not in self.materialised]
+            if not live:
+                figures = {}
+            elif self.materialised:
+                figures = live_unit_figures(live)
+            else:
+                figures = live_unit_figures(self.estate_ids())
+            figures.update(self.materialised)
+            self._unit_figures = figures
+        return self._unit_figures
 
     @property
     def group_of(self) -> dict[int, str]:
@@ -240,33 +273,104 @@ def per_estate(qs: QuerySet, scope: Scope, estate_field: str = "estate_id", **ag
     return rollup(rows, scope, estate_field)
 
 
-def registry_figures(scope: Scope) -> dict[str, dict]:
-    """Estates (from the scope), units, area and owner parties, verified or not: 2 queries.
+# The figures that grow with the units, per estate: materialised (``EstateFigures``) or live.
+UNIT_FIGURES = (
+    "units",
+    "area_centi",
+    "parties",
+    "verified_parties",
+    "fund_accounts",
+    "balance_fen",
+    "refill_due",
+)
+
+
+def live_unit_figures(estate_ids) -> dict[int, dict]:
+    """``UNIT_FIGURES`` of the estates ``estate_ids`` (ids or a subquery), computed from the
+    units, ownerships, verified members and fund ledgers: 4 grouped queries. Estates with no
+    unit and no ledger have no entry.
 
     Parties are those holding a unit now (an ownership without end); a party is verified when a
     member person is linked to a portal account (the claim was verified).
     """
+    from property.fund.models import FundAccount
+    from property.fund.selectors import fen_sum
+
+    def grouped(qs, estate_field="estate_id", **aggregates):
+        return (
+            qs.filter(**{f"{estate_field}__in": estate_ids})
+            .order_by()
+            .values_list(estate_field)
+            .annotate(**aggregates)
+        )
+
+    out: dict[int, dict] = {}
+
+    def put(rows, *keys):
+        for estate_id, *values in rows:
+            target = out.setdefault(estate_id, dict.fromkeys(UNIT_FIGURES, 0))
+            for key, value in zip(keys, values, strict=True):
+                target[key] = value or 0
+
+    put(
+        grouped(Unit.objects.all(), units=Count("id"), area_centi=centi_sum("area")),
+        "units",
+        "area_centi",
+    )
+    put(
+        grouped(
+            Ownership.objects.filter(end__isnull=True),
+            "party__estate_id",
+            parties=Count("party_id", distinct=True),
+        ),
+        "parties",
+    )
+    put(
+        grouped(
+            OwnerParty.objects.filter(members__user__isnull=False, ownerships__end__isnull=True),
+            verified_parties=Count("id", distinct=True),
+        ),
+        "verified_parties",
+    )
+    put(
+        grouped(
+            FundAccount.objects.all(),
+            fund_accounts=Count("id"),
+            balance_fen=fen_sum("balance"),
+            refill_due=Count("id", filter=Q(refill_due=True)),
+        ),
+        "fund_accounts",
+        "balance_fen",
+        "refill_due",
+    )
+    return out
+
+
+def _rolled_unit_figures(scope: Scope, keys: tuple[str, ...]) -> dict[str, dict]:
+    """``keys`` of the scope's unit-level figures summed by path prefix."""
+    group_of = scope.group_of
+    out: dict[str, dict] = {}
+    for estate_id, figures in scope.unit_figures().items():
+        group = group_of.get(estate_id)
+        if group is None:
+            continue
+        target = out.setdefault(group, {})
+        for key in keys:
+            target[key] = target.get(key, 0) + figures[key]
+    return out
+
+
+def registry_figures(scope: Scope) -> dict[str, dict]:
+    """Estates (from the scope), units, area and owner parties, verified or not: from the
+    scope's unit-level figures (``Scope.unit_figures``), no query when they are all fresh."""
     out: dict[str, dict] = {}
     for _pk, path, company_id in scope.estates:
         target = out.setdefault(path[: scope.length], {"estates": 0, "managed_estates": 0})
         target["estates"] += 1
         target["managed_estates"] += company_id is not None
-    for rows in (
-        per_estate(Unit.objects.all(), scope, units=Count("id"), area_centi=centi_sum("area")),
-        per_estate(
-            Ownership.objects.filter(end__isnull=True),
-            scope,
-            "party__estate_id",
-            parties=Count("party_id", distinct=True),
-        ),
-        per_estate(
-            OwnerParty.objects.filter(members__user__isnull=False, ownerships__end__isnull=True),
-            scope,
-            verified_parties=Count("id", distinct=True),
-        ),
-    ):
-        for group, values in rows.items():
-            out.setdefault(group, {}).update(values)
+    rolled = _rolled_unit_figures(scope, ("units", "area_centi", "parties", "verified_parties"))
+    for group, values in rolled.items():
+        out.setdefault(group, {}).update(values)
     for values in out.values():
         if "area_centi" in values:
             values["area"] = from_centi(values.pop("area_centi"))
@@ -291,29 +395,50 @@ def _months(count: int = 12) -> list[str]:
 
 def _vote_rows(scope: Scope):
     """The scope's votes as tuples (estate id, status, outcome, closes_at, result, counted_at,
-    then the ballots standing in each channel of ``ALL_CHANNELS``, None for none): one query,
-    the ballots counted by correlated subqueries on the indexed (vote, party) key."""
+    then the ballots standing in each channel of ``ALL_CHANNELS``, None for none): one query.
+    A counted vote's ballots come from its ``CountedVoteBallots`` row (joined); a vote without
+    one has them counted by correlated subqueries on the indexed vote key, evaluated only then.
+    """
     from voting.models import ALL_CHANNELS, Ballot
     from voting.selectors import votes_in_scope
 
     def ballots(channel):
-        return Subquery(
-            Ballot.objects.filter(vote_id=OuterRef("pk"), channel=channel)
-            .order_by()
-            .values("vote_id")
-            .annotate(n=Count("pk"))
-            .values("n")
+        return Case(
+            When(
+                ballot_counts__isnull=True,
+                then=Subquery(
+                    Ballot.objects.filter(vote_id=OuterRef("pk"), channel=channel)
+                    .order_by()
+                    .values("vote_id")
+                    .annotate(n=Count("pk"))
+                    .values("n")
+                ),
+            ),
+            default=None,
+            output_field=BigIntegerField(),
         )
 
     channels = {f"_ballots_{c}": ballots(c) for c in ALL_CHANNELS}
-    return (
+    rows = (
         votes_in_scope(Q(estate_id__in=scope.estate_ids()))
         .order_by()
         .annotate(**channels)
         .values_list(
-            "estate_id", "status", "outcome", "closes_at", "result", "counted_at", *channels
+            "estate_id",
+            "status",
+            "outcome",
+            "closes_at",
+            "result",
+            "counted_at",
+            "ballot_counts__counts",
+            *channels,
         )
     )
+    for row in rows:
+        head, counts, live = row[:6], row[6], row[7:]
+        if counts is not None:
+            live = [counts.get(c) for c in ALL_CHANNELS]
+        yield (*head, *live)
 
 
 def _adoption_row(estate_id, status, result, counted_at, ballots) -> adoption.VoteRow:
@@ -449,16 +574,10 @@ def fund_figures(scope: Scope, extras: Extras) -> dict[str, dict]:
     """Balances (exact sum of the unit ledgers), ledgers due for a refill (Art. 17 flag kept by
     the fund), open requests, and emergency requests by state and by days to decide. 2 queries.
     """
-    from property.fund.models import FundAccount, FundRequest, RequestKind, Status
-    from property.fund.selectors import OPEN_STATES, fen_sum
+    from property.fund.models import FundRequest, RequestKind, Status
+    from property.fund.selectors import OPEN_STATES
 
-    out = per_estate(
-        FundAccount.objects.all(),
-        scope,
-        fund_accounts=Count("id"),
-        balance_fen=fen_sum("balance"),
-        refill_due=Count("id", filter=Q(refill_due=True)),
-    )
+    out = _rolled_unit_figures(scope, ("fund_accounts", "balance_fen", "refill_due"))
     for values in out.values():
         values["fund_balance"] = from_centi(values.pop("balance_fen", 0))
     group_of = scope.group_of

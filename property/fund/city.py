@@ -65,6 +65,7 @@ class _Writers:
             ctx,
             LedgerEntry,
             ["id", "account_id", "estate_id", "kind", "amount", "booked_at", "memo", "request_id"],
+            keyed=True,
         )
         self.requests = Buffer(
             ctx,
@@ -166,7 +167,6 @@ def _estate(ctx, out: _Writers, estate_id: int, code: str, *, applicant, creator
             balance[unit_id] += value
             out.entries.add(
                 (
-                    _entry_id(ctx),
                     account_ids[unit_id],
                     estate_id,
                     EntryKind.DEPOSIT,
@@ -188,7 +188,6 @@ def _estate(ctx, out: _Writers, estate_id: int, code: str, *, applicant, creator
                     balance[unit] += share
                     out.entries.add(
                         (
-                            _entry_id(ctx),
                             account_ids[unit],
                             estate_id,
                             EntryKind.INTEREST,
@@ -229,11 +228,6 @@ def _estate(ctx, out: _Writers, estate_id: int, code: str, *, applicant, creator
     return len(units)
 
 
-def _entry_id(ctx) -> int:
-    (pk,) = ctx.ids(LedgerEntry, 1)
-    return pk
-
-
 def _works(
     ctx,
     out,
@@ -261,7 +255,7 @@ def _works(
     if any(s > balance[u[0]] for u, s in zip(scope_units, shares, strict=True)):
         return  # would overdraw a ledger: no such project
     category = rng.choice(list(TITLES))
-    (req,) = ctx.ids(FundRequest, 1)
+    req = ctx.next_id(FundRequest)
     decided = when + timedelta(days=2)
     advance_at = decided + timedelta(days=1, hours=2)
     accepted = advance_at + timedelta(days=rng.randint(7, 40))
@@ -279,13 +273,11 @@ def _works(
         )
     )  # fmt: skip
     for u, share in zip(scope_units, shares, strict=True):
-        (sid,) = ctx.ids(RequestShare, 1)
-        out.shares.add((sid, req, u[0], u[2], from_fen(share)))
+        out.shares.add((ctx.next_id(RequestShare), req, u[0], u[2], from_fen(share)))
         if share:
             balance[u[0]] -= share
             out.entries.add(
                 (
-                    _entry_id(ctx),
                     account_ids[u[0]],
                     estate_id,
                     EntryKind.DEBIT,
@@ -295,10 +287,10 @@ def _works(
                     req,
                 )
             )
-    (a,) = ctx.ids(Disbursement, 1)
+    a = ctx.next_id(Disbursement)
     out.payments.add((a, req, DisbursementKind.ADVANCE, from_fen(advance), advance_at, officer))
     if final - advance:
-        (s,) = ctx.ids(Disbursement, 1)
+        s = ctx.next_id(Disbursement)
         out.payments.add(
             (s, req, DisbursementKind.SETTLEMENT, from_fen(final - advance), disbursed, officer)
         )

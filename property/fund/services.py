@@ -39,6 +39,7 @@ from django.utils.translation import gettext_lazy
 
 from portal.audit import log_event
 from portal.core.errors import DomainError
+from portal.core.signals import figures_changed
 from portal.core.uploads import content_type_for, validate_upload
 from portal.notifications.services import notify
 from portal.organisations.models import Organisation, OrgKind
@@ -243,6 +244,7 @@ def _post(
         balances.append((pk, balance, due))
     LedgerEntry.objects.bulk_create(entries, batch_size=2000)
     _save_balances(balances)
+    figures_changed(FundAccount, sorted({a[1] for a in accounts}))
     if newly_due:
         from .tasks import queue_refill_notices
 
@@ -301,6 +303,7 @@ def _open(
     accounts = FundAccount.objects.bulk_create(
         [FundAccount(unit=u, estate=estate, first_deposit=d) for u, d in amounts], batch_size=2000
     )
+    figures_changed(FundAccount, [estate.pk])
     _post(
         actor=actor,
         amounts={a.pk: a.first_deposit for a in accounts},
@@ -919,6 +922,7 @@ def fund_publicise(*, actor, request: FundRequest, now: datetime | None = None) 
         [FundAccount(unit=u, estate_id=u.estate_id) for u, _ in pairs if u.pk not in have],
         batch_size=2000,
     )
+    figures_changed(FundAccount, [req.estate_id])
     req.status, req.publicity_starts = Status.PUBLICISED, now
     req.publicity_ends = now + timedelta(days=int(setting("FUND_PUBLICITY_DAYS")))
     req.save(update_fields=["status", "publicity_starts", "publicity_ends"])
@@ -1127,6 +1131,7 @@ def fund_refill_flags_recompute(*, threshold: Decimal) -> list[int]:
         due = refill_due(bal, first, threshold=threshold)
         if due != flag:
             FundAccount.objects.filter(pk=pk).update(refill_due=due)
+            figures_changed(FundAccount, FundAccount.objects.filter(pk=pk).values("estate_id"))
             if due:
                 newly.append(pk)
     return newly

@@ -198,7 +198,7 @@ def _estate(ctx: CityContext, e: dict, estate_id: int, out: _Writers, identities
     units = _estate_units(rng, e["units"])
     building_ids: dict[str, int] = {}
     for code in dict.fromkeys(u[0] for u in units):
-        (bid,) = ctx.ids(Building, 1)
+        bid = ctx.next_id(Building)
         building_ids[code] = bid
         label = {"S": "商铺", "P": "地下车库"}.get(code, f"{code}号楼")
         out.buildings.add((bid, estate_id, code, label))
@@ -217,7 +217,7 @@ def _estate(ctx: CityContext, e: dict, estate_id: int, out: _Writers, identities
         i += k
     delivered = e["delivered"]
     if unsold:
-        (pid,) = ctx.ids(OwnerParty, 1)
+        pid = ctx.next_id(OwnerParty)
         out.parties.add(
             (
                 pid,
@@ -229,25 +229,25 @@ def _estate(ctx: CityContext, e: dict, estate_id: int, out: _Writers, identities
             )
         )
         for idx in sorted(unsold):
-            (oid,) = ctx.ids(Ownership, 1)
+            oid = ctx.next_id(Ownership)
             out.ownerships.add((oid, unit_ids[idx], pid, delivered, None, "", "", ""))
     for n, held in enumerate(holdings):
         co_owners = rng.random() < CO_OWNER_SHARE
         names = [_name(rng) for _ in range(2 if co_owners else 1)]
         kind = PartyKind.CO_OWNERS if co_owners else PartyKind.PERSON
-        (pid,) = ctx.ids(OwnerParty, 1)
+        pid = ctx.next_id(OwnerParty)
         if rng.random() < PERSON_SHARE:
             hashes = []
             for name in names:
                 number = identities.draw()
-                (person_id,) = ctx.ids(Person, 1)
+                person_id = ctx.next_id(Person)
                 digest = keyed_hash(number)
                 hashes.append(digest)
                 phone = f"+86139{rng.randint(0, 10**8 - 1):08d}"
                 out.persons.add(
                     (person_id, name, encrypt_text(number), digest, mask_identity(number), phone)
                 )
-                (mid,) = ctx.ids(OwnerParty.members.through, 1)
+                mid = ctx.next_id(OwnerParty.members.through)
                 out.members.add((mid, pid, person_id))
             key = OwnerParty.key_for(identity_hashes=hashes)
         else:
@@ -257,7 +257,7 @@ def _estate(ctx: CityContext, e: dict, estate_id: int, out: _Writers, identities
         if rng.random() < 0.15:  # resold since delivery
             start = days_between(rng, delivered, ctx.today - timedelta(days=30))
         for idx in held:
-            (oid,) = ctx.ids(Ownership, 1)
+            oid = ctx.next_id(Ownership)
             out.ownerships.add((oid, unit_ids[idx], pid, start, None, "", "", ""))
 
 

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from portal.audit import log_event
 from portal.core.crypto import encrypt_text
 from portal.core.errors import DomainError
+from portal.core.signals import figures_changed
 from portal.core.uploads import validate_upload
 from portal.organisations.models import Jurisdiction
 
@@ -404,6 +405,9 @@ def dispute_decide(*, actor, dispute: ClaimDispute, uphold: bool, reason: str) -
     dispute.save(update_fields=["status", "decided_by", "decided_at", "reason"])
     if uphold:
         Person.objects.filter(pk=claim.person_id, user_id=claim.user_id).update(user=None)
+        figures_changed(
+            Person, OwnerParty.objects.filter(members=claim.person_id).values("estate_id")
+        )
         claim.status = ClaimStatus.REVOKED
         claim.save(update_fields=["status"])
     log_event(
@@ -581,6 +585,7 @@ def _registry_import(*, actor, plan: ImportPlan) -> dict[str, int]:
         batch_size=2000,
     )
     Estate.objects.filter(pk=estate.pk).update(registry_version=F("registry_version") + 1)
+    figures_changed(Unit, [estate.pk])
     summary = plan.summary()
     log_event(actor=actor, action="registry.imported", obj=estate, details=summary)
     return summary

@@ -20,6 +20,16 @@ EXPECTED = {
     "voting.sign_tree_heads": ("voting.board.sign_tree_heads", Row.MINUTES, 1),
     "voting.erase_dispute_links": ("voting.tasks.erase_dispute_links", Row.HOURLY, None),
     "notifications.retry_failed": ("portal.notifications.tasks.retry_failed", Row.MINUTES, 5),
+    "dashboards: refresh stale estate figures": (
+        "portal.dashboards.tasks.refresh_stale_figures",
+        Row.MINUTES,
+        1,
+    ),
+    "dashboards: refresh every estate's figures": (
+        "portal.dashboards.tasks.refresh_all_figures",
+        Row.DAILY,
+        None,
+    ),
     "registry.expire_import_files": (
         "property.registry.tasks.expire_import_files",
         Row.HOURLY,

@@ -135,6 +135,31 @@ def test_city_and_district_figures_match_the_hand_count(demo):
 
 
 @pytest.mark.django_db
+def test_counted_votes_ballots_materialised_give_the_same_figures(demo):
+    """The counted votes' ballots by channel, stored by the worker's refresh (issue 21), give
+    the same adoption figures as the live count; a vote not yet counted gets no row."""
+    from portal.dashboards.models import CountedVoteBallots
+    from portal.dashboards.services import counted_vote_ballots_refresh
+    from voting.models import RESULT_STATUSES, Vote
+
+    before = node_dashboard(demo)
+    made = counted_vote_ballots_refresh()
+    counted = Vote.objects.filter(status__in=RESULT_STATUSES)
+    assert made == counted.count() >= 2
+    assert set(CountedVoteBallots.objects.values_list("vote_id", flat=True)) == set(
+        counted.values_list("pk", flat=True)
+    )
+    assert counted_vote_ballots_refresh() == 0  # nothing left to do
+    after = node_dashboard(demo)
+    assert _as_figures(after.adoption) == _as_figures(before.adoption) == hand_count(demo.path)
+    for child in after.children:
+        path = child.node.path
+        assert _as_figures(after.children_adoption[path]) == hand_count(path)
+    assert after.breakdowns == before.breakdowns and after.total == before.total
+    CountedVoteBallots.objects.all().delete()
+
+
+@pytest.mark.django_db
 def test_public_api_lists_every_node_down_to_communities(client, demo):
     expected = hand_count(demo.path)
     rows = client.get("/api/v1/indicators/").json()["results"]

@@ -1,0 +1,17 @@
+"""Background work of the dashboards (django-q2), declared in ``portal.core.schedules``:
+``refresh_stale_figures`` every minute, ``refresh_all_figures`` nightly (a backstop)."""
+
+from __future__ import annotations
+
+
+def refresh_stale_figures() -> int:
+    from .services import counted_vote_ballots_refresh, estate_figures_refresh
+
+    counted_vote_ballots_refresh()
+    return estate_figures_refresh()
+
+
+def refresh_all_figures() -> int:
+    from .services import estate_figures_refresh
+
+    return estate_figures_refresh(everything=True)
