@@ -37,7 +37,9 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.core.templatetags.numbers import format_money
 from portal.organisations.models import LEVEL_DEPTH, Jurisdiction, Level
+from property.credit import complaint_selectors
 from property.registry.models import Estate, OwnerParty, Ownership, Unit
+from property.revenue import selectors as revenue_selectors
 
 from . import adoption
 
@@ -185,9 +187,12 @@ class Scope:
     def under(cls, prefix: str, length: int) -> Scope:
         """The scope's estates with their fresh materialised figures and the domain apps'
         per-estate annotations, in one query."""
-        from property.revenue.selectors import estate_annotations
-
-        extra = estate_annotations()
+        extra = {
+            **revenue_selectors.estate_annotations(),
+            **complaint_selectors.estate_annotations(),
+        }
+        # the estate's and its company's names, for the complaint lists
+        info = [f for f in complaint_selectors.DENSITY_FIELDS if f not in extra]
         rows = (
             Estate.objects.filter(jurisdiction__path__startswith=prefix)
             .annotate(_registered=Exists(Unit.objects.filter(estate_id=OuterRef("pk"))), **extra)
@@ -200,6 +205,7 @@ class Scope:
                 "figures__stale",
                 *(f"figures__{key}" for key in UNIT_FIGURES),
                 *extra,
+                *info,
             )
         )
         estates, registered, annotated, materialised = [], set(), {}, {}
@@ -210,7 +216,7 @@ class Scope:
                 registered.add(pk)
             if stale is False:  # None: no row yet
                 materialised[pk] = dict(zip(UNIT_FIGURES, rest[:n], strict=True))
-            annotated[pk] = dict(zip(extra, rest[n:], strict=True))
+            annotated[pk] = dict(zip([*extra, *info], rest[n:], strict=True))
         return cls(prefix, length, estates, registered, annotated, materialised)
 
     def unit_figures(self) -> dict[int, dict]:
@@ -797,6 +803,8 @@ class NodeDashboard:
     # adoption indicators (``adoption.Adoption``) of the node, and of each child by its path
     adoption: adoption.Adoption | None = None
     children_adoption: dict = field(default_factory=dict)
+    # complaints per 1,000 units this quarter: (by company, by estate), highest first
+    complaints: tuple = ((), ())
 
 
 def _finish(figures: dict) -> dict:
@@ -874,6 +882,18 @@ def node_dashboard(node: Jurisdiction) -> NodeDashboard:
         children_adoption={
             c.path: adoption_of(extras.scope, extras.adoption_votes, c.path) for c in children
         },
+        complaints=complaint_densities(extras.scope),
+    )
+
+
+def complaint_densities(scope: Scope) -> tuple[list, list]:
+    """Complaints per 1,000 units this quarter of the scope's estates (by company, by estate),
+    from the scope's own query and unit figures: no query of their own."""
+    units = scope.unit_figures()
+    fields = complaint_selectors.DENSITY_FIELDS
+    return complaint_selectors.densities(
+        [*(scope.annotated[pk].get(f) for f in fields), units.get(pk, {}).get("units", 0)]
+        for pk, _path, _company in scope.estates
     )
 
 

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from portal.organisations.models import Jurisdiction, OrgKind
 from portal.permissions import highest_level_path, organisation_ids
+from property.credit import complaint_selectors
 
 from . import exports, selectors
 
@@ -68,19 +69,15 @@ def node_dashboard(request, node):
             "indicators": selectors.visible_indicators(),
             "indicator_groups": selectors.indicator_groups(),
             "children_charts": selectors.children_charts(dash),
-            "complaints": _complaints(request, node),
+            "complaints": _complaints(request, dash),
         },
     )
 
 
-def _complaints(request, node) -> dict:
+def _complaints(request, dash) -> dict:
     """Complaints per 1,000 units this quarter under the node (issue 19), ten of each."""
-    from property.credit import complaint_selectors
-
     year, quarter = complaint_selectors.current_quarter()
-    by_company, by_estate = complaint_selectors.per_thousand_units(
-        node.path, year=year, quarter=quarter
-    )
+    by_company, by_estate = dash.complaints
     return {
         "year": year,
         "quarter": quarter,

@@ -6,7 +6,8 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Count, Q
+from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from portal.organisations.models import Organisation
@@ -74,30 +75,59 @@ class Density:
 
 def per_thousand_units(path: str, *, year: int, quarter: int) -> tuple[list, list]:
     """Complaints per 1,000 units in the quarter, (by company, by estate), for the estates
-    under ``path`` (``""`` the whole city); highest first."""
+    under ``path`` (``""`` the whole city); highest first. One query."""
+    units = (
+        Unit.objects.filter(estate_id=OuterRef("pk"))
+        .order_by()
+        .values("estate_id")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    estates = (
+        Estate.objects.filter(jurisdiction__path__startswith=path)
+        .annotate(_units=Coalesce(Subquery(units, output_field=IntegerField()), 0))
+        .annotate(**estate_annotations(year=year, quarter=quarter))
+        .order_by()
+        .values_list(*DENSITY_FIELDS, "_units")
+    )
+    return densities(estates)
+
+
+# The estate's fields ``densities`` reads, then its tickets (``estate_annotations``) and units.
+DENSITY_FIELDS = ("name", "code", "company_id", "company__name", "company__credit_code", "_cmp_n")
+
+
+def estate_annotations(*, year: int | None = None, quarter: int | None = None) -> dict:
+    """A subquery over ``Estate`` (``OuterRef("pk")``): the estate's complaint tickets received
+    in the quarter (this one by default), ``_cmp_n``, so a page can read them with its own
+    estate query (the dashboards' scope)."""
+    if year is None or quarter is None:
+        year, quarter = current_quarter()
     first, last = rules_module.quarter_bounds(year, quarter)
-    estates = Estate.objects.filter(jurisdiction__path__startswith=path).select_related("company")
-    units = dict(
-        Unit.objects.filter(estate__in=estates)
-        .values("estate_id")
-        .annotate(n=Count("id"))
-        .values_list("estate_id", "n")
-    )
-    counts = dict(
+    tickets = (
         ComplaintTicket.objects.filter(
-            estate__in=estates, received_at__date__gte=first, received_at__date__lte=last
+            estate_id=OuterRef("pk"),
+            received_at__date__gte=first,
+            received_at__date__lte=last,
         )
+        .order_by()
         .values("estate_id")
         .annotate(n=Count("id"))
-        .values_list("estate_id", "n")
+        .values("n")
     )
+    return {"_cmp_n": Coalesce(Subquery(tickets, output_field=IntegerField()), 0)}
+
+
+def densities(rows) -> tuple[list, list]:
+    """(by company, by estate) complaints per 1,000 units, highest first, from rows of
+    ``DENSITY_FIELDS`` followed by the estate's units."""
     by_estate, by_company = [], {}
-    for e in estates:
-        n, u = counts.get(e.pk, 0), units.get(e.pk, 0)
-        by_estate.append(Density(e.name, e.code, n, u, rules_module.per_thousand_units(n, u)))
-        if e.company_id:
+    for name, code, company_id, company_name, company_code, n, u in rows:
+        n, u = n or 0, u or 0
+        by_estate.append(Density(name, code, n, u, rules_module.per_thousand_units(n, u)))
+        if company_id:
             c = by_company.setdefault(
-                e.company_id, Density(e.company.name, e.company.credit_code or "", 0, 0, None)
+                company_id, Density(company_name, company_code or "", 0, 0, None)
             )
             c.tickets += n
             c.units += u

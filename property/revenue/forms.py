@@ -3,6 +3,7 @@ services check the rules again and write."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from portal.core.text import PlainTextFormMixin
 from portal.core.uploads import validate_upload
@@ -55,7 +56,9 @@ class IncomeForm(_EntryForm):
         help_text=_("JPG, PNG or PDF: the receipt, bank slip or invoice."),
         widget=forms.ClearableFileInput(attrs={"accept": ACCEPT}),
     )
-    memo = forms.CharField(label=_("Note"), max_length=200, required=False)
+    memo = forms.CharField(
+        label=pgettext_lazy("memo on a ledger entry", "Note"), max_length=200, required=False
+    )
 
     field_order = ["category", "period", "amount", "counterparty", "voucher", "memo"]
 
@@ -96,7 +99,9 @@ class ExpenseForm(_EntryForm):
 
 
 class TransferForm(_EntryForm):
-    memo = forms.CharField(label=_("Note"), max_length=200, required=False)
+    memo = forms.CharField(
+        label=pgettext_lazy("memo on a ledger entry", "Note"), max_length=200, required=False
+    )
 
 
 class FileMonthForm(_MonthForm):
