@@ -157,6 +157,11 @@ def server(tmp_path_factory):
     workdir = tmp_path_factory.mktemp("e2e-server")
     db = workdir / "db.sqlite3"
     shutil.copy(template, db)
+    # The demo trustees' key files (voting.demo.trustee_key_dir): theirs, not the server's,
+    # kept beside the template; each journey's trustees bring them to its server.
+    keys = template.parent / "demo-trustee-keys"
+    if keys.is_dir():
+        shutil.copytree(keys, workdir / "demo-trustee-keys", dirs_exist_ok=True)
     env = server_env(workdir, db)
     port = _free_port()
     log = open(workdir / "server.log", "w")  # noqa: SIM115 - closed at teardown
