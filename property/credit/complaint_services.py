@@ -329,7 +329,9 @@ def owner_rating_submit(
     today = today or timezone.localdate()
     year, quarter = rules_module.quarter_of(today)
     party = (
-        OwnerParty.objects.select_for_update().select_related("estate__company").get(pk=party.pk)
+        OwnerParty.objects.select_for_update(of=("self",))
+        .select_related("estate__company")
+        .get(pk=party.pk)
     )
     estate = party.estate
     if estate.company_id is None:
