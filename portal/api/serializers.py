@@ -3,7 +3,7 @@ whole, so no personal data (names, identity numbers, phones of persons) can slip
 
 from rest_framework import serializers
 
-from portal.dashboards.selectors import visible_indicators
+from portal.indicators import visible_indicators
 
 
 def _figure_field(indicator):
@@ -170,7 +170,7 @@ class ChannelSharesSerializer(serializers.Serializer):
 
 
 class AdoptionSerializer(serializers.Serializer):
-    """Adoption indicators (portal/dashboards/adoption.py; docs/dashboards.md, "Adoption"):
+    """Adoption indicators (voting/adoption.py; docs/dashboards.md, "Adoption"):
     votes counted in the last 12 months (since ``since``)."""
 
     since = serializers.DateField(help_text="first day of the last 12 months")

@@ -19,11 +19,21 @@ from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
 from rest_framework.views import APIView
 
+from cms.selectors import visible_notices
+from portal.core.indicators import Extras
 from portal.core.links import page_url
-from portal.dashboards import selectors as dash
-from portal.organisations.models import Jurisdiction
+from portal.indicators import adoption_table, estate_figures, node_figures
+from portal.organisations.models import LEVEL_DEPTH, Jurisdiction, Level, Organisation, OrgKind
 from portal.permissions import governed_paths
+from property.credit.models import Publication, Rating
+from property.credit.selectors import company_districts
+from property.fund.indicators import public_fund_rows
+from property.registry.indicators import public_estate_rows
 from property.registry.models import Estate
+from property.revenue.selectors import public_rows
+from voting.indicators import adoption_of
+from voting.models import Vote, VoteStatus
+from voting.selectors import final_result
 
 from . import serializers as s
 from .permissions import IsGovernmentStaff
@@ -67,7 +77,7 @@ class PublicEstates(OpenDataList):
 
     @classmethod
     def rows(cls, request=None) -> list[dict]:
-        return dash.public_estate_rows()
+        return public_estate_rows()
 
 
 class PublicNotices(OpenDataList):
@@ -78,8 +88,6 @@ class PublicNotices(OpenDataList):
 
     @classmethod
     def rows(cls, request=None) -> list[dict]:
-        from cms.selectors import visible_notices
-
         return [
             {
                 "id": page.pk,
@@ -100,9 +108,6 @@ class PublicNotices(OpenDataList):
 def _published_ratings(credit_code: str | None = None) -> list[dict]:
     """Ratings of the published quarters only (credit ``Publication``), newest quarter first,
     then by score; optionally of one company."""
-    from property.credit.models import Publication, Rating
-    from property.credit.selectors import company_districts
-
     publications = {p.as_of: p for p in Publication.objects.all()}
     qs = Rating.objects.filter(as_of__in=list(publications)).select_related("company")
     if credit_code is not None:
@@ -156,8 +161,6 @@ class PublicCompanyRatings(PublicMixin, APIView):
 
     @extend_schema(responses=s.CompanyHistorySerializer, operation_id="company_ratings")
     def get(self, request, credit_code: str, version=None):
-        from portal.organisations.models import Organisation, OrgKind
-
         company = get_object_or_404(
             Organisation, kind=OrgKind.PROPERTY_COMPANY, credit_code=credit_code
         )
@@ -178,9 +181,6 @@ class PublicVoteResults(OpenDataList):
 
     @classmethod
     def rows(cls, request=None) -> list[dict]:
-        from voting.models import Vote, VoteStatus
-        from voting.selectors import final_result
-
         votes = (
             Vote.objects.filter(status=VoteStatus.FINAL)
             .select_related("estate")
@@ -216,7 +216,7 @@ class PublicFundEstates(OpenDataList):
 
     @classmethod
     def rows(cls, request=None) -> list[dict]:
-        return dash.public_fund_rows()
+        return public_fund_rows()
 
 
 class PublicRevenueStatements(OpenDataList):
@@ -228,8 +228,6 @@ class PublicRevenueStatements(OpenDataList):
 
     @classmethod
     def rows(cls, request=None) -> list[dict]:
-        from property.revenue.selectors import public_rows
-
         return public_rows()
 
 
@@ -243,16 +241,14 @@ class PublicIndicators(OpenDataList):
 
     @classmethod
     def rows(cls, request=None) -> list[dict]:
-        from portal.organisations.models import LEVEL_DEPTH, Level
-
         return [
             {**_node_ref(node), "indicators": adoption_json(a)}
-            for node, a in dash.adoption_table(LEVEL_DEPTH[Level.COMMUNITY])
+            for node, a in adoption_table(LEVEL_DEPTH[Level.COMMUNITY])
         ]
 
 
 def adoption_json(a) -> dict:
-    """An ``adoption.Adoption`` as the API's plain values."""
+    """A ``voting.adoption.Adoption`` as the API's plain values."""
     return {
         "since": a.since,
         "estates": a.estates,
@@ -290,10 +286,12 @@ class StaffNodeDashboard(StaffMixin, APIView):
         node = get_object_or_404(Jurisdiction, code=code)
         if not request.user.has_perm("dashboards.view_node", node):
             raise PermissionDenied("This node is outside your jurisdiction.")
-        board = dash.node_dashboard(node)
+        extras = Extras()
+        board = node_figures(node, extras)
         data = _node_row(node, board.total)
         data["children"] = [_node_row(r.node, r.figures) for r in board.children]
-        data["adoption"] = adoption_json(board.adoption)
+        votes = extras.adoption_votes
+        data["adoption"] = adoption_json(adoption_of(extras.scope, votes, node.path))
         return Response(s.StaffNodeDashboardSerializer(data).data)
 
 
@@ -316,7 +314,7 @@ class StaffEstates(StaffMixin, generics.ListAPIView):
     def list(self, request, *args, **kwargs):
         page = self.paginate_queryset(self.get_queryset())
         prefix = _common_prefix([e.jurisdiction.path for e in page])
-        figures = dash.estate_figures(page, prefix=prefix)
+        figures = estate_figures(page, prefix=prefix)
         rows = [
             {
                 "code": e.code,

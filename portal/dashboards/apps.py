@@ -8,6 +8,7 @@ class DashboardsConfig(AppConfig):
     verbose_name = _("Dashboards")
 
     def ready(self):
+        # Local: the receivers' module imports the models, which load only after this module.
         from .figures import connect
 
         connect()

@@ -6,11 +6,11 @@ from __future__ import annotations
 
 from portal.core.city import CityContext
 
+from .models import EstateFigures
+from .services import counted_vote_ballots_refresh, estate_figures_refresh
+
 
 def build(ctx: CityContext) -> None:
-    from .models import EstateFigures
-    from .services import counted_vote_ballots_refresh, estate_figures_refresh
-
     bar = ctx.progress("dashboard figures", 1)
     estate_figures_refresh()
     counted_vote_ballots_refresh()

@@ -16,8 +16,10 @@ from django.utils.translation import pgettext
 from openpyxl import Workbook
 
 from portal.core.cells import safe_cell, safe_row
+from portal.indicators import visible_indicators
+from voting.models import Channel
 
-from .selectors import NodeDashboard, visible_indicators
+from .selectors import NodeDashboard
 
 
 @dataclass
@@ -67,8 +69,6 @@ def dashboard_tables(dash: NodeDashboard) -> list[Table]:
 
 def adoption_table(dash: NodeDashboard) -> Table:
     """The adoption indicators (``adoption.Adoption``) of the node and of each child."""
-    from voting.models import Channel
-
     channels = [c for c, _n, _p in dash.adoption.channels]
     headers = [
         _("Level"),

@@ -12,23 +12,27 @@ figures before the write does not mark them fresh):
   (``bulk_create``, ``bulk_update``, ``update``, raw SQL): the registry import and the claim
   revocation, the fund's postings, ledger openings and refill sweep.
 
-A dashboard computes a stale estate live (``selectors.Scope.unit_figures``), so a missed
+A dashboard computes a stale estate live (``portal.core.indicators.Scope.unit_figures``), so a missed
 invalidation would show an old figure until the nightly full refresh: every writer of these
 tables is listed above, and ``tests/portal/dashboards/test_materialised.py`` checks them.
 """
 
 from __future__ import annotations
 
+from django.contrib.auth import get_user_model
 from django.db.models import F
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 
 from portal.core.signals import estate_figures_changed
+from property.fund.models import FundAccount
+from property.registry.models import OwnerParty, Ownership, Person, Unit
+from voting.models import Ballot
+
+from .models import CountedVoteBallots, EstateFigures
 
 
 def mark_stale(estate_ids) -> int:
     """Mark the figures of ``estate_ids`` (ids or a subquery of ids) stale: one UPDATE."""
-    from .models import EstateFigures
-
     if isinstance(estate_ids, list | tuple | set | frozenset):
         estate_ids = [pk for pk in estate_ids if pk is not None]
         if not estate_ids:
@@ -47,8 +51,6 @@ def _unit(sender, instance, **kwargs):
 
 
 def _estate_of_party(sender, instance, **kwargs):
-    from property.registry.models import OwnerParty
-
     if kwargs.get("raw"):
         return
     mark_stale(OwnerParty.objects.filter(pk=instance.party_id).values("estate_id"))
@@ -59,22 +61,16 @@ def _party(sender, instance, **kwargs):
 
 
 def _person(sender, instance, **kwargs):
-    from property.registry.models import OwnerParty
-
     if kwargs.get("raw"):
         return
     mark_stale(OwnerParty.objects.filter(members=instance.pk).values("estate_id"))
 
 
 def _user(sender, instance, **kwargs):
-    from property.registry.models import OwnerParty
-
     mark_stale(OwnerParty.objects.filter(members__user=instance.pk).values("estate_id"))
 
 
 def _members(sender, instance, action, reverse, pk_set, **kwargs):
-    from property.registry.models import OwnerParty
-
     if not action.startswith("post_") and action != "pre_clear":
         return
     if reverse:  # instance is a person; pk_set the parties (None on clear)
@@ -91,18 +87,11 @@ def _account(sender, instance, **kwargs):
 
 
 def _ballot(sender, instance, **kwargs):
-    from .models import CountedVoteBallots
-
     CountedVoteBallots.objects.filter(vote_id=instance.vote_id).delete()
 
 
 def connect() -> None:
     """Connect the receivers (``DashboardsConfig.ready``)."""
-    from django.contrib.auth import get_user_model
-
-    from property.fund.models import FundAccount
-    from property.registry.models import OwnerParty, Ownership, Person, Unit
-
     uid = "dashboards.figures."
     for signal in (post_save, post_delete):
         name = signal is post_save and "save" or "delete"
@@ -115,7 +104,5 @@ def connect() -> None:
     pre_delete.connect(_user, sender=get_user_model(), dispatch_uid=f"{uid}user.delete")
     m2m_changed.connect(_members, sender=OwnerParty.members.through, dispatch_uid=f"{uid}members")
     estate_figures_changed.connect(_on_changed, dispatch_uid=f"{uid}bulk")
-    from voting.models import Ballot
-
     post_save.connect(_ballot, sender=Ballot, dispatch_uid=f"{uid}ballot.save")
     post_delete.connect(_ballot, sender=Ballot, dispatch_uid=f"{uid}ballot.delete")

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from django.db import transaction
+from django.db.models import Count
 from django.utils import timezone
 
+from portal.indicators import UNIT_FIGURES, live_unit_figures
 from property.registry.models import Estate
+from voting.models import RESULT_STATUSES, Ballot, Vote
 
-from .models import EstateFigures
-from .selectors import UNIT_FIGURES, live_unit_figures
+from .models import CountedVoteBallots, EstateFigures
 
 #: Estates computed per grouped query of a refresh.
 REFRESH_BATCH = 200
@@ -60,12 +62,6 @@ def counted_vote_ballots_refresh() -> int:
     count before the status moves on), so a row never goes stale; a ballot written through the
     ORM drops its vote's row all the same (``figures.py``).
     """
-    from django.db.models import Count
-
-    from voting.models import RESULT_STATUSES, Ballot, Vote
-
-    from .models import CountedVoteBallots
-
     votes = list(
         Vote.objects.filter(status__in=RESULT_STATUSES, ballot_counts__isnull=True)
         .order_by("pk")

@@ -3,15 +3,13 @@
 
 from __future__ import annotations
 
+from .services import counted_vote_ballots_refresh, estate_figures_refresh
+
 
 def refresh_stale_figures() -> int:
-    from .services import counted_vote_ballots_refresh, estate_figures_refresh
-
     counted_vote_ballots_refresh()
     return estate_figures_refresh()
 
 
 def refresh_all_figures() -> int:
-    from .services import estate_figures_refresh
-
     return estate_figures_refresh(everything=True)

@@ -51,7 +51,7 @@ def test_vote_result_lines_format_heads_and_area():
 
 @pytest.mark.parametrize("kind", ["money", "area", "count"])
 def test_dashboard_figures_use_the_one_format(kind):
-    from portal.dashboards.selectors import Indicator
+    from portal.core.indicators import Indicator
     from portal.dashboards.templatetags.dashboards import figure
 
     indicator = Indicator("x", "x", kind)

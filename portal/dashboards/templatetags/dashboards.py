@@ -7,7 +7,8 @@ from django.utils import timezone
 from django.utils.dateformat import format as date_format
 
 from portal.core.templatetags.numbers import format_area, format_count, format_money
-from portal.dashboards.selectors import GROUPS
+from portal.indicators import GROUPS
+from voting.models import Channel
 
 register = template.Library()
 
@@ -68,6 +69,4 @@ def share(value):
 @register.filter
 def channel_label(channel):
     """The name of a voting channel (online, paper ballot, proxy) in the reader's language."""
-    from voting.models import Channel
-
     return Channel(channel).label

@@ -5,7 +5,9 @@ from decimal import Decimal
 
 import pytest
 
+from portal import indicators
 from portal.dashboards import selectors
+from property.fund.indicators import public_fund_rows
 
 from .factories import DOMAIN_EXPECTED_E0, add_domain_data
 
@@ -92,13 +94,13 @@ def test_breakdowns_match_the_records(city, data):
 
 
 def test_estate_figures_hold_the_domain_figures(city, data):
-    figures = selectors.estate_figures(city.world.estates)
+    figures = indicators.estate_figures(city.world.estates)
     e0 = figures[city.world.estates[0].pk]
     assert subset(e0, DOMAIN_EXPECTED_E0) == DOMAIN_EXPECTED_E0
 
 
 def test_public_fund_rows(city, data):
-    rows = {r["estate"]: r for r in selectors.public_fund_rows()}
+    rows = {r["estate"]: r for r in public_fund_rows()}
     e0 = rows[city.world.estates[0].code]
     assert (e0["accounts"], e0["balance"], e0["refill_due"], e0["open_requests"]) == (
         6,

@@ -4,7 +4,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from portal import indicators
 from portal.dashboards import selectors
+from property.registry.indicators import public_estate_rows
 from tests.factories import add_units, make_owner
 
 pytestmark = pytest.mark.django_db
@@ -75,13 +77,13 @@ def test_query_count_does_not_grow_with_estates(city):
 def test_estate_figures_per_estate(city):
     """The company dashboard and the staff API use per-estate figures: same numbers."""
     estates = city.world.estates
-    figures = selectors.estate_figures(estates)
+    figures = indicators.estate_figures(estates)
     assert registry(figures[estates[0].pk]) == city.expected[city.world.estate_nodes[0].code]
     assert registry(figures[estates[1].pk]) == city.expected[city.world.estate_nodes[1].code]
 
 
 def test_public_estate_rows(city):
-    rows = {r["code"]: r for r in selectors.public_estate_rows()}
+    rows = {r["code"]: r for r in public_estate_rows()}
     e0 = city.world.estates[0]
     assert rows[e0.code]["units"] == 6
     assert str(rows[e0.code]["area"]) == "450.50"

@@ -323,14 +323,16 @@ def test_published_half_is_closed(c):
 def test_dashboard_figures_match_the_ledger(c):
     """The dashboards read the revenue as subqueries of their estate query: the same exact
     figures, and the late flag of the same rule."""
-    from portal.dashboards.selectors import Extras, Scope, revenue_figures
+    from portal.core.indicators import Extras
+    from portal.indicators import scope_under
+    from property.revenue.indicators import revenue_figures
 
     income(c, "1000.01")
     services.revenue_transfer_to_fund(
         actor=c.company, estate=c.estate, period=MARCH, amount="300.00", now=aware(2026, 4, 4)
     )
     path = c.estate.jurisdiction.path
-    scope = Scope.under(path, len(path))
+    scope = scope_under(path, len(path))
     figures = revenue_figures(scope, Extras())[path]
     assert figures["revenue_income"] == Decimal("1000.01")
     assert figures["revenue_transfer"] == Decimal("300.00")

@@ -1,4 +1,4 @@
-"""The adoption indicators' rules (``portal.dashboards.adoption``, issue 17 part 6), on plain
+"""The adoption indicators' rules (``voting.adoption``, issue 17 part 6), on plain
 rows without a database. Each test names the definition it checks (docs/dashboards.md,
 "Adoption")."""
 
@@ -8,7 +8,7 @@ from datetime import date
 from decimal import Decimal
 from fractions import Fraction
 
-from portal.dashboards.adoption import (
+from voting.adoption import (
     EstateRow,
     VoteRow,
     adoption,

@@ -1,0 +1,206 @@
+"""Voting's indicators: votes open, counted and passed, and the turnout by area of counted votes
+of the places of a scope (``portal.core.indicators``), their outcomes and turnout by month, and
+the adoption indicators (``voting.adoption``) of every place.
+
+Figures come from the counted result (the tally JSON) only: choices of a vote that is not yet
+counted are sealed and never read here.
+"""
+
+from __future__ import annotations
+
+from django.db.models import BigIntegerField, Case, Count, OuterRef, Q, Subquery, When
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from portal.core.indicators import Extras, Indicator, Scope, percent
+
+from . import adoption
+from .models import ALL_CHANNELS, RESULT_STATUSES, Ballot, VoteStatus
+from .selectors import votes_in_scope
+from .tally import parse_area
+
+GROUP = ("voting", _("Owner voting"))
+
+INDICATORS: list[Indicator] = [
+    Indicator("votes_open", _("Votes open"), group="voting"),
+    Indicator("votes_counted", _("Votes counted"), group="voting"),
+    Indicator("votes_passed", _("Votes passed"), group="voting"),
+    Indicator("turnout_part", "participating area of counted votes (centi-m²)", hidden=True),
+    Indicator("turnout_total", "total area of counted votes (centi-m²)", hidden=True),
+    Indicator(
+        "turnout_area",
+        _("Turnout by area in counted votes (%)"),
+        "percent",
+        ratio=("turnout_part", "turnout_total"),
+        group="voting",
+    ),
+]
+
+
+def _months(count: int = 12) -> list[str]:
+    """The last ``count`` months up to this one, oldest first, as YYYY-MM (Asia/Shanghai)."""
+    today = timezone.localdate()
+    year, month = today.year, today.month
+    out = []
+    for _i in range(count):
+        out.append(f"{year:04d}-{month:02d}")
+        month -= 1
+        if month == 0:
+            year, month = year - 1, 12
+    return out[::-1]
+
+
+def vote_rows(scope: Scope):
+    """The scope's votes as tuples (estate id, status, outcome, closes_at, result, counted_at,
+    then the ballots standing in each channel of ``ALL_CHANNELS``, None for none): one query.
+    A counted vote's ballots come from its ``CountedVoteBallots`` row (joined); a vote without
+    one has them counted by correlated subqueries on the indexed vote key, evaluated only then.
+    """
+
+    def ballots(channel):
+        return Case(
+            When(
+                ballot_counts__isnull=True,
+                then=Subquery(
+                    Ballot.objects.filter(vote_id=OuterRef("pk"), channel=channel)
+                    .order_by()
+                    .values("vote_id")
+                    .annotate(n=Count("pk"))
+                    .values("n")
+                ),
+            ),
+            default=None,
+            output_field=BigIntegerField(),
+        )
+
+    channels = {f"_ballots_{c}": ballots(c) for c in ALL_CHANNELS}
+    rows = (
+        votes_in_scope(Q(estate_id__in=scope.estate_ids()))
+        .order_by()
+        .annotate(**channels)
+        .values_list(
+            "estate_id",
+            "status",
+            "outcome",
+            "closes_at",
+            "result",
+            "counted_at",
+            "ballot_counts__counts",
+            *channels,
+        )
+    )
+    for row in rows:
+        head, counts, live = row[:6], row[6], row[7:]
+        if counts is not None:
+            live = [counts.get(c) for c in ALL_CHANNELS]
+        yield (*head, *live)
+
+
+def adoption_row(estate_id, status, result, counted_at, ballots) -> adoption.VoteRow:
+    """A counted vote as the adoption module's row: the participation condition as the stored
+    tally result says (never recomputed), turnout figures, ballots by channel."""
+    return adoption.VoteRow(
+        estate=estate_id,
+        counted_on=timezone.localdate(counted_at),
+        participation_met=bool(result["participation_met"]),
+        set_aside=status == VoteStatus.SET_ASIDE,
+        heads=result["participating"]["heads"],
+        total_heads=result["total"]["heads"],
+        area=parse_area(result["participating"]["area"]),
+        total_area=parse_area(result["total"]["area"]),
+        ballots={c: n or 0 for c, n in zip(ALL_CHANNELS, ballots, strict=True)},
+    )
+
+
+def counted_adoption_rows(scope: Scope) -> list[adoption.VoteRow]:
+    """The scope's counted votes as the adoption module's rows: one query."""
+    return [
+        adoption_row(estate_id, status, result, counted_at, ballots)
+        for estate_id, status, _o, _c, result, counted_at, *ballots in vote_rows(scope)
+        if status in RESULT_STATUSES and result and counted_at
+    ]
+
+
+def adoption_of(scope: Scope, votes: list[adoption.VoteRow], prefix: str) -> adoption.Adoption:
+    """The adoption indicators of the scope's estates under ``prefix`` (no query)."""
+    ids = {pk for pk, path, _c in scope.estates if path.startswith(prefix)}
+    return adoption.adoption(
+        [adoption.EstateRow(pk, pk in scope.registered) for pk in ids],
+        [v for v in votes if v.estate in ids],
+        today=timezone.localdate(),
+        channels=ALL_CHANNELS,
+    )
+
+
+def voting_figures(scope: Scope, extras: Extras) -> dict[str, dict]:
+    """Votes open, counted (counted, publicised or final) and passed, and the turnout by area of
+    counted votes; the outcomes and turnout by month of closing over the last 12 months; the
+    counted votes as adoption rows (``extras.adoption_votes``).
+
+    Figures come from the counted result (the tally JSON) only: choices of a vote that is not
+    yet counted are sealed and never read here. One query.
+    """
+    rows = vote_rows(scope)
+    group_of = scope.group_of
+    months = {
+        m: {"passed": 0, "failed": 0, "invalid": 0, "part": 0, "total": 0, "hp": 0, "ht": 0}
+        for m in _months()
+    }
+    out: dict[str, dict] = {}
+    for estate_id, status, outcome, closes_at, result, counted_at, *ballots in rows:
+        group = group_of.get(estate_id)
+        if group is None:
+            continue
+        if status in RESULT_STATUSES and result and counted_at:
+            extras.adoption_votes.append(
+                adoption_row(estate_id, status, result, counted_at, ballots)
+            )
+        t = out.setdefault(
+            group,
+            {
+                "votes_open": 0,
+                "votes_counted": 0,
+                "votes_passed": 0,
+                "turnout_part": 0,
+                "turnout_total": 0,
+            },
+        )
+        if status == VoteStatus.OPEN:
+            t["votes_open"] += 1
+        if status not in RESULT_STATUSES or not result:
+            continue
+        part = parse_area(result["participating"]["area"])
+        total = parse_area(result["total"]["area"])
+        # A result set aside on an objection was counted but decided nothing: not passed.
+        if status == VoteStatus.SET_ASIDE:
+            outcome = ""
+        t["votes_counted"] += 1
+        t["votes_passed"] += outcome == "passed"
+        t["turnout_part"] += part
+        t["turnout_total"] += total
+        month = months.get(timezone.localtime(closes_at).strftime("%Y-%m"))
+        if month is not None:
+            if outcome in ("passed", "failed", "invalid"):
+                month[outcome] += 1
+            month["part"] += part
+            month["total"] += total
+            month["hp"] += result["participating"]["heads"]
+            month["ht"] += result["total"]["heads"]
+    extras.breakdowns["vote_outcomes"] = {
+        "type": "stack",
+        "integer": True,  # counts: whole-number axis
+        "title": _("Outcomes of counted votes by month of closing"),
+        "headers": [_("Month"), _("Passed"), _("Failed"), _("Invalid (too few took part)")],
+        "rows": [[m, v["passed"], v["failed"], v["invalid"]] for m, v in months.items()],
+    }
+    extras.breakdowns["vote_turnout"] = {
+        "type": "line",
+        "integer": False,  # shares: fractional ticks even when every figure is whole
+        "title": _("Turnout of counted votes by month of closing (%)"),
+        "headers": [_("Month"), _("By area (%)"), _("By heads (%)")],
+        "rows": [
+            [m, percent(v["part"], v["total"]), percent(v["hp"], v["ht"])]
+            for m, v in months.items()
+        ],
+    }
+    return out
