@@ -944,7 +944,16 @@ def owner_section(user) -> Section | None:
         )
         for s in fund_selectors.owner_charges(user)[:5]
     ]
-    parties = list(registry_selectors.parties_of_user(user).select_related("estate"))
+    # Whether each party answered the survey and rated its company: two EXISTS in the
+    # parties' query, not a query each.
+    parties = list(
+        complaint_selectors.with_rated(
+            credit_selectors.with_survey_answered(
+                registry_selectors.parties_of_user(user).select_related("estate"), year
+            ),
+            today,
+        )
+    )
     surveys = [
         Item(
             label=p.estate.name,
