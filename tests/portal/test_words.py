@@ -55,3 +55,18 @@ def test_no_template_or_module_writes_a_quarter_by_hand():
         and pattern.search(path.read_text("utf-8"))
     ]
     assert found == []
+
+
+@pytest.mark.parametrize(
+    "language, title",
+    [
+        ("zh-hans", "2026年第4季度信用排名已发布"),
+        ("en", "The credit ranking of 2026 Q4 is published"),
+    ],
+)
+def test_a_notice_names_its_quarter_in_the_readers_language(language, title):
+    """Stored notices keep the year and the quarter; the title names the quarter when read."""
+    from portal.notifications.kinds import render_title
+
+    with translation.override(language):
+        assert render_title("credit.rating_published", {"year": 2026, "quarter": 4}) == title
