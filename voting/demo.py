@@ -7,7 +7,8 @@ bulletin boards, receipts and results are real:
   proxy ballots) where the demo owners owner1..3.binjiang have NOT voted yet, its notice
   delivered on every channel with some parties not reached (``demo_delivery``), and one
   round of reminders sent by hand; a FINAL passed
-  vote (matter 5); a DRAFT; a SCHEDULED vote.
+  vote (matter 5); a DRAFT; a SCHEDULED vote; a FINAL passed vote (matter 9) spending shared
+  revenue on the playground, which the revenue ledger's expense cites (``REVENUE_VOTE_TITLE``).
 - 范罗山小区 (fanluoshan-xq): a PUBLICISED vote that failed on area (heads agree, area does not),
   objection period running, with one open objection for the street office to rule on; a
   CANCELLED vote.
@@ -279,6 +280,40 @@ def _binjiang(estate: Estate, rng: random.Random) -> None:
     )
     _give_trustees(v, committee)
     services.vote_schedule(actor=committee, vote=v)
+    _revenue_vote(estate, committee, skip)
+
+
+# The title the shared revenue's demo looks for (property/revenue/demo.py books the expense).
+REVENUE_VOTE_TITLE = "使用公共收益维修儿童游乐场"
+
+
+def _revenue_vote(estate: Estate, committee, skip: set[int]) -> None:
+    """A FINAL, passed vote (matter 9, held before trustees were required) spending shared
+    revenue on the playground's repair; the shared revenue ledger books the expense citing it.
+    Its own seed, so the other votes' ballots stay as they were."""
+    rng = random.Random(3000)
+    now = timezone.now()
+    v = _make(
+        estate,
+        title=REVENUE_VOTE_TITLE,
+        matter=9,
+        motion=(
+            "拟从小区公共收益中支出不超过3.9万元，更换儿童游乐场破损的塑胶地垫和两组滑梯，"
+            "由物业服务企业组织施工，凭发票在公共收益台账中列支。"
+        ),
+        opens_at=now - timedelta(days=100),
+        closes_at=now - timedelta(days=85),
+        actor=committee,
+    )
+    _open(v, committee)
+    parties = [p for p, _ in _electors(v) if p.pk not in skip]
+    rng.shuffle(parties)
+    plan = [
+        (p, "agree" if rng.random() < 0.8 else rng.choice(["oppose", "abstain"]))
+        for p in parties[: int(len(parties) * 0.76)]
+    ]
+    _cast_all(v, plan, None, rng)
+    _finish(v, final=True)
 
 
 def _fanluoshan(estate: Estate, rng: random.Random) -> None:

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 from django.utils.functional import Promise
 
-from portal.core.words import join_list
+from portal.core.words import join_list, quarter_label
 from portal.permissions import ROLES
 
 
@@ -112,6 +112,9 @@ def render_title(code: str, params: dict) -> str:
     template = str(kind.title)
     # A list (unit codes) is joined as the reader's language joins one: "甲、乙" or "A, B".
     values = {k: join_list(v) if isinstance(v, list) else v for k, v in params.items()}
+    # A year and a quarter are also named as the reader's language names a quarter.
+    if "year" in values and "quarter" in values:
+        values.setdefault("period", quarter_label(values["year"], values["quarter"]))
     for name, enum in kind.choices:
         if name in values:
             try:

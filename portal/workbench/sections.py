@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy, pgettext
 
 from cms import selectors as cms_selectors
 from portal.core.templatetags.numbers import format_area, format_money
+from portal.core.words import quarter_label
 from portal.organisations.models import Jurisdiction, OrgKind
 from portal.permissions import (
     BUREAU,
@@ -944,7 +945,16 @@ def owner_section(user) -> Section | None:
         )
         for s in fund_selectors.owner_charges(user)[:5]
     ]
-    parties = list(registry_selectors.parties_of_user(user).select_related("estate"))
+    # Whether each party answered the survey and rated its company: two EXISTS in the
+    # parties' query, not a query each.
+    parties = list(
+        complaint_selectors.with_rated(
+            credit_selectors.with_survey_answered(
+                registry_selectors.parties_of_user(user).select_related("estate"), year
+            ),
+            today,
+        )
+    )
     surveys = [
         Item(
             label=p.estate.name,
@@ -960,8 +970,8 @@ def owner_section(user) -> Section | None:
             label=p.estate.name,
             url=reverse("credit:rate"),
             action=_("Rate the company"),
-            detail=_("Quarterly rating %(year)s Q%(quarter)s")
-            % {"year": rating_year, "quarter": rating_quarter},
+            detail=_("Quarterly rating %(period)s")
+            % {"period": quarter_label(rating_year, rating_quarter)},
         )
         for p in complaint_selectors.parties_to_rate(parties, today)
     ]

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from portal.core.text import PlainTextFormMixin
+from portal.core.words import quarter_choices
 from portal.permissions import scope_q
 from property.registry.models import Estate
 
@@ -39,9 +40,7 @@ class AssignForm(forms.Form):
 
 class RunRulesForm(forms.Form):
     year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
-    quarter = forms.TypedChoiceField(
-        label=_("Quarter"), choices=[(q, f"Q{q}") for q in (1, 2, 3, 4)], coerce=int
-    )
+    quarter = forms.TypedChoiceField(label=_("Quarter"), choices=quarter_choices, coerce=int)
 
     def __init__(self, *args, **kwargs):
         today = timezone.localdate()

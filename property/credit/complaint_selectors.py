@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -152,9 +152,23 @@ def ratings_done(parties, year: int, quarter: int) -> dict[int, OwnerRating]:
     }
 
 
+def with_rated(parties, today: date | None = None):
+    """``parties`` (a queryset of owner parties) annotated ``rated_this_quarter``: whether the
+    party rated its company in the current quarter, read in the parties' own query."""
+    year, quarter = current_quarter(today)
+    return parties.annotate(
+        rated_this_quarter=Exists(
+            OwnerRating.objects.filter(party=OuterRef("pk"), year=year, quarter=quarter)
+        )
+    )
+
+
 def parties_to_rate(parties, today: date | None = None) -> list:
-    """The parties (of estates with a company) that have not rated this quarter yet."""
+    """The parties (of estates with a company) that have not rated this quarter yet. Parties
+    read through ``with_rated`` (with the same ``today``) cost no query."""
     year, quarter = current_quarter(today)
     parties = [p for p in parties if p.estate.company_id]
+    if all(hasattr(p, "rated_this_quarter") for p in parties):
+        return [p for p in parties if not p.rated_this_quarter]
     done = ratings_done(parties, year, quarter)
     return [p for p in parties if p.pk not in done]

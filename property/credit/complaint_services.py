@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy
 
 from portal.audit import log_event
 from portal.core.errors import DomainError
+from portal.core.words import quarter_label
 from portal.organisations.models import Jurisdiction
 from property.registry.models import Estate, OwnerParty
 
@@ -193,8 +194,8 @@ def _summary(rule: ComplaintRule, p: rules_module.Proposal) -> str:
 
 def _summary_text(rule: ComplaintRule, p: rules_module.Proposal) -> str:
     lines = [
-        _("Proposed by the complaint rule “%(rule)s” for %(year)s Q%(quarter)s.")
-        % {"rule": rule.name, "year": p.year, "quarter": p.quarter}
+        _("Proposed by the complaint rule “%(rule)s” for %(period)s.")
+        % {"rule": rule.name, "period": quarter_label(p.year, p.quarter)}
     ]
     if p.category:
         lines.append(_("Category: %(category)s.") % {"category": p.category})

@@ -307,10 +307,6 @@ class QuarterFigures:
     categories: dict[str, int] = field(default_factory=dict)
 
     @property
-    def label(self) -> str:
-        return f"{self.year} Q{self.quarter}"
-
-    @property
     def satisfied_share(self) -> str:
         return _fmt_share(_share(self.satisfied, self.answered))
 

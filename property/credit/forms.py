@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.core.text import PlainTextFormMixin
 from portal.core.uploads import validate_upload
+from portal.core.words import quarter_choices
 from portal.organisations.models import Organisation, OrgKind
 from portal.permissions import scope_q
 from property.registry.models import Estate
@@ -106,9 +107,7 @@ class RulingForm(PlainTextFormMixin, forms.Form):
 
 class PublishForm(forms.Form):
     year = forms.IntegerField(label=_("Year"), min_value=2020, max_value=2100)
-    quarter = forms.TypedChoiceField(
-        label=_("Quarter"), coerce=int, choices=[(q, f"Q{q}") for q in range(1, 5)]
-    )
+    quarter = forms.TypedChoiceField(label=_("Quarter"), coerce=int, choices=quarter_choices)
 
 
 class RankingFilterForm(forms.Form):

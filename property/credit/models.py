@@ -18,6 +18,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from portal.core.uploads import PrivateUploadTo, private_storage
+from portal.core.words import quarter_label
 from portal.organisations.models import Jurisdiction, Organisation, OrgKind
 from property.registry.models import Estate, OwnerParty
 
@@ -442,7 +443,7 @@ class Publication(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.year} Q{self.quarter}"
+        return quarter_label(self.year, self.quarter)
 
 
 # ---- project managers (项目经理; issue 19 part 3, DOMAIN.md section 3) --------------------------
@@ -773,7 +774,7 @@ class ComplaintProposal(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.rule} {self.year} Q{self.quarter} {self.estate_id}"
+        return f"{self.rule} {quarter_label(self.year, self.quarter)} {self.estate_id}"
 
 
 class OwnerRating(models.Model):
@@ -824,7 +825,7 @@ class OwnerRating(models.Model):
         indexes = [models.Index(fields=["company", "year", "quarter"])]
 
     def __str__(self):
-        return f"{self.company} {self.year} Q{self.quarter} {self.stars}"
+        return f"{self.company} {quarter_label(self.year, self.quarter)} {self.stars}"
 
     @property
     def governing_node(self) -> Jurisdiction:

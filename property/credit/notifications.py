@@ -50,7 +50,7 @@ KINDS = (
     Kind(
         code="credit.rating_published",
         label=_("A quarter's credit ranking is published"),
-        title=_("The credit ranking of %(year)s Q%(quarter)s is published"),
+        title=_("The credit ranking of %(period)s is published"),
         audience=(COMPANY,),
     ),
     Kind(

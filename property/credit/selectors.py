@@ -21,7 +21,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Count, Max, OuterRef, Q, Subquery, Sum
+from django.db.models import Count, Exists, Max, OuterRef, Q, Subquery, Sum
 from django.utils import timezone
 
 from portal.organisations.models import Jurisdiction, Level, Organisation, OrgKind
@@ -368,10 +368,20 @@ def survey_answers_by_estate(estates, year: int) -> dict[int, int]:
     return {row["estate_id"]: row["n"] for row in rows}
 
 
+def with_survey_answered(parties, year: int):
+    """``parties`` (a queryset of owner parties) annotated ``survey_answered``: whether the
+    party answered the survey of ``year``, read in the parties' own query."""
+    return parties.annotate(
+        survey_answered=Exists(SatisfactionAnswer.objects.filter(party=OuterRef("pk"), year=year))
+    )
+
+
 def survey_parties_unanswered(parties, year: int) -> list:
     """The parties (of estates with a property company) that have not answered the survey of
-    ``year`` yet."""
+    ``year`` yet. Parties read through ``with_survey_answered`` cost no query."""
     parties = [p for p in parties if p.estate.company_id]
+    if all(hasattr(p, "survey_answered") for p in parties):
+        return [p for p in parties if not p.survey_answered]
     answered = set(
         SatisfactionAnswer.objects.filter(year=year, party__in=parties).values_list(
             "party_id", flat=True

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_http_methods
 
 from portal.core.links import absolute_reverse
 from portal.core.uploads import extension, serve_private_file
+from portal.core.words import quarter_label
 from portal.organisations.models import Organisation, OrgKind
 from portal.permissions import organisation_ids
 from property.registry.selectors import parties_of_user
@@ -364,10 +365,9 @@ def publish(request):
         else:
             messages.success(
                 request,
-                _("Published %(year)s Q%(quarter)s (ratings as of %(date)s).")
+                _("Published %(period)s (ratings as of %(date)s).")
                 % {
-                    "year": publication.year,
-                    "quarter": publication.quarter,
+                    "period": quarter_label(publication.year, publication.quarter),
                     "date": publication.as_of.isoformat(),
                 },
             )

@@ -4,6 +4,8 @@
   month from ``REVENUE_START_MONTH`` to last month: parking and advertising income with their
   vouchers, filed by the 5th of the next month; rent of the common room each quarter; a
   transfer into the maintenance fund last month (credited to every unit's ledger by area);
+  the playground's repair, an expense citing the owners' final vote that decided it
+  (``voting.demo.REVENUE_VOTE_TITLE``), in the month the vote became final;
   the first half-year's statement published and posted now; this month's first parking
   income entered, not filed; an owner's objection to an advertising entry awaiting the
   committee's answer.
@@ -23,6 +25,7 @@ from django.utils import timezone
 
 from portal.organisations.models import Membership, OrgKind
 from property.registry.models import Estate
+from voting.demo import REVENUE_VOTE_TITLE
 
 from . import rules, selectors, services
 from .models import Category, ManagedBy, RevenueEntry
@@ -120,6 +123,20 @@ def _month_entries(estate, user, month: date, n: int, *, costs: bool) -> None:
         )
 
 
+def _playground_expense(estate, company, vote, month: date, at: datetime) -> None:
+    """The playground's repair, paid from the shared revenue as the owners' vote decided."""
+    services.revenue_expense_add(
+        actor=company,
+        estate=estate,
+        period=month,
+        amount=Decimal("38620.00"),
+        vote=vote,
+        memo="儿童游乐场更换塑胶地垫和两组滑梯（按业主大会表决）",
+        voucher=_voucher(f"playground-invoice-{month:%Y-%m}.pdf"),
+        now=at,
+    )
+
+
 def build(
     estate: Estate,
     *,
@@ -129,6 +146,7 @@ def build(
     transfer: Decimal,
     publish_at: datetime | None,
     today: date,
+    expense_vote=None,
 ) -> int:
     company = _company_user(estate)
     committee = _committee_user(estate)
@@ -143,8 +161,12 @@ def build(
         now=_aware(start),
     )
     months = rules.months_between(start, last_filed)
+    expense_at = expense_vote.finalised_at + timedelta(days=6) if expense_vote else None
     for n, month in enumerate(months):
         _month_entries(estate, company, month, n, costs=percent is None)
+        if expense_at is not None and rules.month_of(timezone.localdate(expense_at)) == month:
+            _playground_expense(estate, company, expense_vote, month, expense_at)
+            expense_at = None
         if month == transfer_month:
             services.revenue_transfer_to_fund(
                 actor=company,
@@ -157,6 +179,9 @@ def build(
         services.revenue_month_file(
             actor=company, estate=estate, period=month, now=_aware(_next_month_day(month, 5))
         )
+    if expense_at is not None and expense_at <= timezone.now():
+        # The vote became final this month: the expense goes into the month not filed yet.
+        _playground_expense(estate, company, expense_vote, rules.month_of(today), expense_at)
     first_half = rules.half_year_of(start)
     if publish_at is not None and first_half.ended(today):
         services.revenue_statement_publish(
@@ -181,6 +206,9 @@ def load(stdout=None) -> None:
             transfer=Decimal("30000.00"),
             publish_at=now - timedelta(hours=2),
             today=today,
+            expense_vote=selectors.deciding_votes(binjiang)
+            .filter(title=REVENUE_VOTE_TITLE)
+            .first(),
         )
         company = _company_user(binjiang)
         if company is not None and rules.month_of(today) >= services.start_month():

@@ -17,3 +17,56 @@ def test_upload_type_error_lists_types_per_language(settings, language, expected
     with translation.override(language), pytest.raises(ValidationError) as error:
         validate_upload(SimpleUploadedFile("a.exe", b"MZ" + b"0" * 32))
     assert expected in error.value.messages[0]
+
+
+@pytest.mark.parametrize(
+    "language, label, name",
+    [("zh-hans", "2026年第4季度", "第4季度"), ("en", "2026 Q4", "Q4")],
+)
+def test_a_quarter_reads_as_the_readers_language_names_it(language, label, name):
+    """One function names a quarter on every page, notice and form (issue 19: Chinese tables
+    showed "2026 Q4")."""
+    from django.template import Context, Template
+
+    from portal.core.words import quarter_choices, quarter_label
+
+    with translation.override(language):
+        assert quarter_label(2026, 4) == label
+        assert quarter_choices()[3] == (4, name)
+        html = Template("{% load words %}{% quarter y q %}|{% quarter y q as p %}<{{ p }}>").render(
+            Context({"y": 2026, "q": 4})
+        )
+        assert html == f"{label}|<{label}>"
+
+
+def test_no_template_or_module_writes_a_quarter_by_hand():
+    """ "2026 Q4" in a Chinese table came from templates writing ``{{ year }} Q{{ quarter }}``."""
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    pattern = re.compile(r"\}\}\s*Q\{\{|\bQ\{(?:self\.|q\}|p\.)|\bQ%\(quarter\)s")
+    found = [
+        str(path.relative_to(root))
+        for folder in ("themes", "property", "portal", "voting", "cms")
+        for path in (root / folder).rglob("*")
+        if path.suffix in {".html", ".py", ".txt"}
+        and path != root / "portal/core/words.py"  # the one place, with its catalogue msgid
+        and pattern.search(path.read_text("utf-8"))
+    ]
+    assert found == []
+
+
+@pytest.mark.parametrize(
+    "language, title",
+    [
+        ("zh-hans", "2026年第4季度信用排名已发布"),
+        ("en", "The credit ranking of 2026 Q4 is published"),
+    ],
+)
+def test_a_notice_names_its_quarter_in_the_readers_language(language, title):
+    """Stored notices keep the year and the quarter; the title names the quarter when read."""
+    from portal.notifications.kinds import render_title
+
+    with translation.override(language):
+        assert render_title("credit.rating_published", {"year": 2026, "quarter": 4}) == title

@@ -1,5 +1,6 @@
 """``{% load words %}``: ``{{ names|join_list }}`` joins a list the way the active language does
-(网上投票、纸质投票 / Online, Paper ballot)."""
+(网上投票、纸质投票 / Online, Paper ballot); ``{% quarter year q %}`` names a quarter
+(2026年第4季度 / 2026 Q4), ``{% quarter year q as label %}`` for a translated sentence."""
 
 from django import template
 
@@ -18,3 +19,8 @@ def list_separator():
     """The separator alone, for lists built in a loop:
     ``{% if not forloop.last %}{% list_separator %}{% endif %}``."""
     return words.list_separator()
+
+
+@register.simple_tag
+def quarter(year, q):
+    return words.quarter_label(year, q)

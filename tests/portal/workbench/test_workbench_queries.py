@@ -38,9 +38,9 @@ def test_workbench_lists_every_receipt_in_a_bounded_number_of_queries(
 ):
     user, latest = owner_with_receipts
     client.force_login(user)
-    # 20: one more than before for the quarterly rating of the company (one query, whatever
-    # the number of parties).
-    with django_assert_max_num_queries(20):
+    # 18: whether each party answered the survey and rated its company this quarter are two
+    # EXISTS in the parties' query, not a query each (they made it 20).
+    with django_assert_max_num_queries(18):
         response = client.get("/workbench/")
     assert response.status_code == 200
     html = response.content.decode()
@@ -77,3 +77,26 @@ def test_parties_entries_keeps_each_partys_entries_oldest_first(owner_with_recei
             assert batched.get((vote.pk, party.pk), []) == party_entries(vote, party)
     # Each vote: the neighbour's entry and the owner's, two for every changed ballot.
     assert sum(len(v) for v in batched.values()) == 2 * VOTES + VOTES // 2
+
+
+def test_survey_and_rating_items_leave_once_the_party_has_answered_and_rated(world):
+    """The EXISTS annotations of the parties' query decide the two items: each one goes once
+    its party has answered (the survey) or rated (this quarter), and only for that party."""
+    from django.utils import timezone
+
+    from portal.workbench.sections import owner_section
+    from property.credit.complaint_services import owner_rating_submit
+    from property.credit.services import credit_survey_answer
+
+    user, unit = make_owner(world.estates[0], "5-101")
+    party = OwnerParty.objects.get(ownerships__unit=unit)
+
+    def urls():
+        group = next(g for g in owner_section(user).groups if g.key == "surveys")
+        return sorted(i.url for i in group.items)
+
+    assert urls() == ["/credit/rate/", "/credit/survey/"]
+    owner_rating_submit(actor=user, party=party, stars=4, reason="保洁及时")
+    assert urls() == ["/credit/survey/"]
+    credit_survey_answer(actor=user, party=party, satisfied=True, year=timezone.localdate().year)
+    assert urls() == []

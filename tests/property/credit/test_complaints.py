@@ -356,7 +356,7 @@ def test_api_matches_only_estates_of_the_callers_district(world):
 def test_company_page_shows_complaint_figures_per_quarter(client, world):
     do_import(world, [row("F1", "第1小区"), row("F2", "第1小区", closed="2026-08-30 09:00")])
     page = client.get(f"/credit/company/{world.companies[0].credit_code}/").content.decode()
-    assert "2026 Q3" in page
+    assert "2026年第3季度" in page and "Q3" not in page
 
 
 def test_node_dashboard_shows_complaints_per_thousand_units(client, world):
