@@ -209,7 +209,8 @@ def test_role_and_jurisdiction_checked_on_every_staff_view(client, world, who):
     client.force_login(user)
     urls = _urls(world, claim)
     for name in sorted(STAFF_ONLY | {"estate_export"}):
-        status = client.get(urls[name]).status_code
+        # The export is a POST (audit-logged, and no GET writes); the other views are GETs.
+        status = (client.post if name == "estate_export" else client.get)(urls[name]).status_code
         if name == "estate_list" and who in ("other_committee", "other_company", "other_district"):
             assert status == 200, (who, name)  # their own estates, not estate 0
             assert world.estates[0].name not in client.get(urls[name]).content.decode()
@@ -261,7 +262,7 @@ def test_estate_page_totals_and_staff_import_with_dry_run(client, world):
     page = client.post(url, {"file": upload, "action": "import"}, follow=True).content.decode()
     assert estate.units.get(code="1-101").area == 80
     assert 'role="alert"' in page
-    export = client.get(reverse("registry:estate_export", args=[estate.code, "xlsx"]))
+    export = client.post(reverse("registry:estate_export", args=[estate.code, "xlsx"]))
     assert export.status_code == 200 and export.content[:2] == b"PK"
 
 
