@@ -11,7 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -515,6 +515,10 @@ def import_job_apply(request, code: str, pk: int):
 
 @login_required
 def estate_export(request, code: str, fmt: str):
+    """The estate's registry as a file. A POST (the estate page's download buttons), since each
+    export is recorded in the audit log: a GET writes nothing (docs/security.md)."""
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
     estate = _estate(request, code, "registry.export_registry")
     if fmt not in ("csv", "xlsx"):
         raise Http404

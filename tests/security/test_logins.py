@@ -58,17 +58,23 @@ def post_password(client: Client, path: str, who, password: str):
     )
 
 
-def staff_pages(demo) -> list[str]:
+def staff_pages(demo) -> list[tuple[str, str]]:
+    """(method, path): the registry export is a POST (it is audit-logged; no GET writes)."""
     return [
-        "/admin/",
-        "/admin/audit/",
-        "/dashboard/",
-        reverse("registry:estate_export", kwargs={"code": demo.estate.code, "fmt": "csv"}),
+        ("get", "/admin/"),
+        ("get", "/admin/audit/"),
+        ("get", "/dashboard/"),
+        (
+            "post",
+            reverse("registry:estate_export", kwargs={"code": demo.estate.code, "fmt": "csv"}),
+        ),
     ]
 
 
 def opens_staff_page(client: Client, demo) -> list[str]:
-    return [url for url in staff_pages(demo) if client.get(url).status_code == 200]
+    return [
+        url for method, url in staff_pages(demo) if getattr(client, method)(url).status_code == 200
+    ]
 
 
 def test_the_resolver_walk_finds_every_known_login_form():

@@ -8,7 +8,8 @@ Entries live next to each area's tests in ``tests/<area>/matrix.py`` (docs/secur
 import pytest
 
 from tests.security.matrix import EXCLUDED_PREFIXES, ROLES, collect, portal_patterns
-from tests.security.visit import judge, visit
+from tests.security.visit import client_for, judge, request, url_for, visit
+from tests.security.writes import no_writes
 
 ENTRIES = collect()
 PATTERNS = portal_patterns()
@@ -55,9 +56,26 @@ def test_skips_name_where_they_are_tested():
 @pytest.mark.django_db
 @pytest.mark.parametrize(("key", "role"), CASES)
 def test_matrix(demo, key, role):
-    """The role gets the matrix's outcome for this URL (allow, or login redirect / 403 / 404)."""
+    """The role gets the matrix's outcome for this URL (allow, or login redirect / 403 / 404).
+
+    A GET (Django answers HEAD with the same view) writes nothing to any database, whoever asks
+    and whatever the answer (issue 20): each GET runs inside ``no_writes`` (tests/security/
+    writes.py), which fails on any INSERT, UPDATE or DELETE. The session row Django's session
+    middleware saves is the framework's and is left out by table name (``django_session``);
+    nothing else is. Reading personal data leaves no audit record either: the audit log records
+    what was done, not what was looked at (docs/security.md, "No GET writes").
+    """
     _module, entry = ENTRIES[key]
-    url, response = visit(demo, key, entry, role)
+    if entry.method == "post":
+        url, response = visit(demo, key, entry, role)
+    else:
+        # Signing in (last_login) and the rows an entry builds for its URL are the test's
+        # writes, made before the request: only the GET itself is watched.
+        client = client_for(demo, role)
+        url = url_for(demo, key, entry)
+        with no_writes() as writes:
+            response = request(demo, entry, client, url)
+        assert not writes, f"GET {url} as {role} wrote to the database:\n{writes.report()}"
     assert response.status_code < 500, f"{url} as {role}: server error"
     problem = judge(PATTERNS[key], entry, role, url, response)
     assert problem is None, f"{problem} [{entry.note}]" if entry.note else problem

@@ -29,10 +29,15 @@ def url_for(demo, key: str, entry: Entry) -> str:
 def visit(demo, key: str, entry: Entry, role: str, client: Client | None = None):
     client = client or client_for(demo, role)
     url = url_for(demo, key, entry)
+    return url, request(demo, entry, client, url)
+
+
+def request(demo, entry: Entry, client: Client, url: str):
+    """The entry's request to ``url`` (its POST data built from the demo context first)."""
     if entry.method == "post":
         data = entry.data(demo) if callable(entry.data) else (entry.data or {})
-        return url, client.post(url, data)
-    return url, client.get(url)
+        return client.post(url, data)
+    return client.get(url)
 
 
 def login_path() -> str:

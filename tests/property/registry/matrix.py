@@ -132,7 +132,8 @@ MATRIX = {
         method="post",
         note="a preview without a stored file cannot be imported: back to the job page",
     ),
+    # A POST: each export is recorded in the audit log, and no GET writes (docs/security.md).
     "registry:estate_export": Entry(
-        allow={COMPANY, *GOV}, kwargs=lambda d: {"code": "binjiang", "fmt": "csv"}
+        allow={COMPANY, *GOV}, kwargs=lambda d: {"code": "binjiang", "fmt": "csv"}, method="post"
     ),
 }

@@ -29,7 +29,7 @@ def poisoned(estate):
 
 def bureau_download(client, world, fmt):
     client.force_login(staff(OrgKind.BUREAU, world.city, organisation=world.bureau))
-    response = client.get(reverse("registry:estate_export", args=[world.estates[0].code, fmt]))
+    response = client.post(reverse("registry:estate_export", args=[world.estates[0].code, fmt]))
     assert response.status_code == 200
     return response
 

@@ -48,7 +48,7 @@ def cells(response, fmt) -> list[list[str]]:
 
 def download(client, user, estate, fmt):
     client.force_login(user)
-    response = client.get(reverse("registry:estate_export", args=[estate.code, fmt]))
+    response = client.post(reverse("registry:estate_export", args=[estate.code, fmt]))
     assert response.status_code == 200
     return response
 

@@ -4,6 +4,7 @@ wrong role or jurisdiction on every view (anonymous → sign-in, others → 403)
 import pytest
 from django.urls import reverse
 
+from portal.audit.models import AuditEvent
 from portal.organisations.models import OrgKind
 from property.registry.models import ClaimStatus, OwnerClaim
 from property.registry.selectors import is_verified_owner
@@ -209,7 +210,8 @@ def test_role_and_jurisdiction_checked_on_every_staff_view(client, world, who):
     client.force_login(user)
     urls = _urls(world, claim)
     for name in sorted(STAFF_ONLY | {"estate_export"}):
-        status = client.get(urls[name]).status_code
+        # The export is a POST (audit-logged, and no GET writes); the other views are GETs.
+        status = (client.post if name == "estate_export" else client.get)(urls[name]).status_code
         if name == "estate_list" and who in ("other_committee", "other_company", "other_district"):
             assert status == 200, (who, name)  # their own estates, not estate 0
             assert world.estates[0].name not in client.get(urls[name]).content.decode()
@@ -261,8 +263,25 @@ def test_estate_page_totals_and_staff_import_with_dry_run(client, world):
     page = client.post(url, {"file": upload, "action": "import"}, follow=True).content.decode()
     assert estate.units.get(code="1-101").area == 80
     assert 'role="alert"' in page
-    export = client.get(reverse("registry:estate_export", args=[estate.code, "xlsx"]))
+    export = client.post(reverse("registry:estate_export", args=[estate.code, "xlsx"]))
     assert export.status_code == 200 and export.content[:2] == b"PK"
+
+
+def test_registry_export_is_a_post_from_the_estate_page(client, world):
+    """Each export is audit-logged, so the download buttons post a form (with its CSRF token)
+    and a GET of the export answers 405 and writes nothing (docs/security.md, no GET writes)."""
+    estate = world.estates[0]
+    client.force_login(company_staff(world, 0))
+    url = reverse("registry:estate_export", args=[estate.code, "csv"])
+    page = client.get(reverse("registry:estate_detail", args=[estate.code])).content.decode()
+    form = page[page.index('<form id="registry-export"') :]
+    assert 'method="post"' in form[: form.index(">")] and "csrfmiddlewaretoken" in form
+    assert f'form="registry-export" class="secondary" formaction="{url}"' in page
+    before = AuditEvent.objects.filter(action="registry.exported").count()
+    assert client.get(url).status_code == 405
+    assert AuditEvent.objects.filter(action="registry.exported").count() == before
+    assert client.post(url).status_code == 200
+    assert AuditEvent.objects.filter(action="registry.exported").count() == before + 1
 
 
 def test_claim_form_suggests_unit_codes_of_the_chosen_estate(client, world):
