@@ -280,7 +280,3 @@ def gate_of(view) -> Gate | None:
         view = getattr(view, "__wrapped__", None)
     return None
 
-
-def object_permission_required(perm, model, lookup="pk", *, kwarg="pk", queryset=None):
-    """Until every app uses ``gate`` (removed in the same series of commits)."""
-    return gate(perm, model=model, lookup=lookup, kwarg=kwarg, queryset=queryset)
