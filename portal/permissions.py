@@ -279,4 +279,3 @@ def gate_of(view) -> Gate | None:
             return spec
         view = getattr(view, "__wrapped__", None)
     return None
-

@@ -121,9 +121,7 @@ def _by_url(entries, patterns) -> list[str]:
         else:
             roles = ", ".join(r for r in ROLE_TITLES if entry.allows(r)) or "none"
         route = pattern.route.replace("|", "\\|")
-        lines.append(
-            f"| `/{route}` | {key} | {sign_in} | {obj} | {perm} | {states} | {roles} |"
-        )
+        lines.append(f"| `/{route}` | {key} | {sign_in} | {obj} | {perm} | {states} | {roles} |")
     lines.append("")
     return lines
 
