@@ -20,6 +20,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.test import RequestFactory
 from django.views.decorators.http import require_POST
+from rest_framework.permissions import AllowAny
 from rest_framework.views import APIView
 
 from portal.organisations.models import Jurisdiction
@@ -106,6 +107,25 @@ def test_the_check_fails_for_a_view_without_the_gate():
     assert ungated(broken) == [
         "voting:detail (votes/<int:pk>/): voting.views view not gated by portal.permissions.gate"
     ]
+
+
+def test_the_check_fails_for_an_api_view_relying_on_drf_defaults():
+    """An API view must name its permission classes; DRF's default from settings is no gate."""
+
+    class Inherits(APIView):
+        pass
+
+    class Declares(APIView):
+        permission_classes = [AllowAny]
+
+    Declares.__module__ = "portal.api.views"  # as if declared in the portal's own code
+    make = portal_patterns()["api:estates"].__class__
+    patterns = {
+        "api:a": make("api:a", "api/a/", "api:a", Inherits.as_view()),
+        "api:b": make("api:b", "api/b/", "api:b", Declares.as_view()),
+        "api:c": make("api:c", "api/c/", "api:c", Inherits.as_view(permission_classes=[AllowAny])),
+    }
+    assert ungated(patterns) == ["api:a (api/a/): API view without its own permission_classes"]
 
 
 def test_listed_exceptions_are_still_routes():
