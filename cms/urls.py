@@ -5,6 +5,8 @@ from django.views.decorators.cache import cache_page
 from wagtail import views as wagtail_views
 from wagtail.contrib.sitemaps.views import sitemap
 
+from portal.permissions import gate
+
 from . import views
 from .cache import anonymous_page_cache
 from .sitemaps import PagesSitemap, StaticViewSitemap
@@ -13,11 +15,15 @@ app_name = "cms"
 
 urlpatterns = [
     path("search/", views.search, name="search"),
-    path("notices/feed/<slug:code>/", views.NoticeFeed(), name="notice_feed"),
-    path("notices/feed/<slug:code>/atom/", views.NoticeAtomFeed(), name="notice_feed_atom"),
+    path("notices/feed/<slug:code>/", gate(public=True)(views.NoticeFeed()), name="notice_feed"),
+    path(
+        "notices/feed/<slug:code>/atom/",
+        gate(public=True)(views.NoticeAtomFeed()),
+        name="notice_feed_atom",
+    ),
     path(
         "sitemap.xml",
-        cache_page(600)(sitemap),
+        gate(public=True)(cache_page(600)(sitemap)),
         {"sitemaps": {"pages": PagesSitemap, "views": StaticViewSitemap}},
         name="sitemap",
     ),

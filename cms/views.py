@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.core.links import absolute_reverse, page_url
 from portal.organisations.models import Jurisdiction, Organisation
+from portal.permissions import gate
 
 from . import selectors
 from .models import NoticeCategory, NoticePage
@@ -42,6 +43,7 @@ class SearchForm(forms.Form):
         return cleaned
 
 
+@gate(public=True)
 def search(request):
     """Search pages and notices; Chinese words match inside Chinese text."""
     form = SearchForm(request.GET or None)

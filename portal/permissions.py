@@ -21,9 +21,11 @@ from dataclasses import dataclass
 from functools import wraps
 
 import rules
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect
 
 from portal.organisations.models import GOVERNMENT_KINDS, Jurisdiction, Membership, OrgKind, Role
 
@@ -190,30 +192,90 @@ def governs_pred(*, kinds=GOVERNMENT_KINDS, roles=None, name: str | None = None)
     return rules.predicate(check, name=name or f"governs({','.join(sorted(kinds))})")
 
 
-# ---- views ----------------------------------------------------------------------------------
+# ---- the gate: every view of the portal is opened through it -----------------------------
 
 
-def object_permission_required(
-    perm: str, model, lookup: str = "pk", *, kwarg: str = "pk", queryset: Callable | None = None
-):
-    """Load the view's object once, check ``perm`` on it, pass it as ``obj`` (helios-style).
+@dataclass(frozen=True, slots=True)
+class Gate:
+    """What a view asks before it runs, recorded on the view as ``view.gate`` (read by
+    ``tests/portal/test_one_gate.py`` and the generated ``docs/permissions.md``).
 
-    Anonymous users are sent to log in; a signed-in user without the right gets 403.
+    perm        the ``rules`` permission checked (on the object when there is one); ``None``:
+                any signed-in user (or anyone, if public), the view narrowing further itself
+    model       the object loaded from the URL (``kwarg`` matched against ``lookup``; 404 if none)
+    statuses    the object's states in which the view may run; otherwise ``state_message`` and
+                a redirect to ``state_redirect`` (a URL name taking the object's pk)
+    public      anonymous visitors pass; otherwise they are sent to sign in first
     """
+
+    perm: str | None = None
+    model: type | None = None
+    lookup: str = "pk"
+    kwarg: str = "pk"
+    queryset: Callable | None = None
+    statuses: frozenset | None = None
+    state_message: str = ""
+    state_redirect: str = ""
+    public: bool = False
+
+    def load(self, kwargs: dict):
+        qs = self.queryset() if self.queryset else self.model._default_manager.all()
+        return get_object_or_404(qs, **{self.lookup: kwargs.pop(self.kwarg)})
+
+
+def gate(
+    perm: str | None = None,
+    *,
+    model=None,
+    lookup: str = "pk",
+    kwarg: str = "pk",
+    queryset: Callable | None = None,
+    statuses: Iterable[str] | None = None,
+    state_message: str = "",
+    state_redirect: str = "",
+    public: bool = False,
+):
+    """The one view decorator (helios's ``election_view``): sign-in, object, permission, state.
+
+    Anonymous visitors of a non-public view go to sign in; the object (``model``) is loaded
+    once (404); ``perm`` is checked on it (an anonymous visitor refused is sent to sign in, anyone
+    else gets 403); a state outside ``statuses`` gives ``state_message`` and a redirect to
+    ``state_redirect``; the view receives the object after the request."""
+    spec = Gate(
+        perm, model, lookup, kwarg, queryset,
+        frozenset(statuses) if statuses is not None else None,
+        state_message, state_redirect, public,
+    )  # fmt: skip
 
     def decorator(view):
         @wraps(view)
         def wrapper(request, *args, **kwargs):
-            qs = queryset() if queryset else model._default_manager.all()
-            obj = get_object_or_404(qs, **{lookup: kwargs.pop(kwarg)})
-            if not request.user.has_perm(perm, obj):
-                if not request.user.is_authenticated:
-                    from django.contrib.auth.views import redirect_to_login
-
+            user = request.user
+            if not public and not user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            obj = spec.load(kwargs) if model is not None else None
+            if perm is not None and not user.has_perm(perm, obj):
+                if not user.is_authenticated:
                     return redirect_to_login(request.get_full_path())
                 raise PermissionDenied
-            return view(request, obj, *args, **kwargs)
+            if spec.statuses is not None and obj.status not in spec.statuses:
+                messages.error(request, state_message)
+                return redirect(state_redirect, obj.pk)
+            if model is not None:
+                return view(request, obj, *args, **kwargs)
+            return view(request, *args, **kwargs)
 
+        wrapper.gate = spec
         return wrapper
 
     return decorator
+
+
+def gate_of(view) -> Gate | None:
+    """The gate a URL callback passes through (looking through ``require_POST`` and the like)."""
+    while view is not None:
+        spec = view.__dict__.get("gate") if hasattr(view, "__dict__") else None
+        if isinstance(spec, Gate):
+            return spec
+        view = getattr(view, "__wrapped__", None)
+    return None

@@ -10,6 +10,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from portal.accounts.views import sign_in_with_allauth
 from portal.core import views as core_views
+from portal.permissions import gate
 
 # One sign-in (allauth: rate limited, second factor for staff). Every other login form of the
 # libraries hands over to it: Django's admin login here, Wagtail's admin and private-page logins
@@ -24,7 +25,7 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
+    path("jsi18n/", gate(public=True)(JavaScriptCatalog.as_view()), name="javascript-catalog"),
     path("theme/", core_views.set_theme, name="set_theme"),
     path("notifications/", include("portal.notifications.urls")),
     path("my/", include("property.registry.urls")),

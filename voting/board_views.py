@@ -26,6 +26,7 @@ from rest_framework.views import APIView
 from portal.core.links import absolute_reverse
 from portal.core.masking import mask_label
 from portal.core.pdf import qr_svg, render_pdf, sign_pdf
+from portal.permissions import gate
 
 from . import board, canvass
 from .models import Matter, Vote, VoteElector, VoteStatus
@@ -38,6 +39,7 @@ def _public_vote(pk: int) -> Vote:
 
 
 @require_GET
+@gate(public=True)
 def board_page(request, pk):
     """The vote's bulletin board: what it is, every signed tree head, the export once counted."""
     vote = _public_vote(pk)
@@ -89,6 +91,7 @@ class ReceiptForm(forms.Form):
 
 
 @require_http_methods(["GET", "POST"])
+@gate(public=True)
 def receipt_page(request):
     """Check a receipt: is the entry on the board, under the latest signed head?"""
     initial = {}
@@ -151,6 +154,7 @@ board_json = BoardJson.as_view()
 
 
 @require_GET
+@gate(public=True)
 def signing_key(request):
     """The portal's tree-head signing key: raw Ed25519 public key in base64, then PEM."""
     text = (
@@ -205,6 +209,7 @@ def result_pdf_bytes(vote: Vote, *, base: str | None = None) -> bytes:
 
 
 @require_GET
+@gate(public=True)
 def result_pdf(request, pk):
     """The result announcement PDF (public once counted: the result is published)."""
     vote = _public_vote(pk)
@@ -228,6 +233,7 @@ def _committee_vote(request, pk) -> Vote | HttpResponse:
 
 
 @require_GET
+@gate()
 def paper_ballots(request, pk):
     """The committee's list of printable paper ballots, one per party of the electorate."""
     vote = _committee_vote(request, pk)
@@ -240,6 +246,7 @@ def paper_ballots(request, pk):
 
 
 @require_GET
+@gate()
 def ballot_pdf(request, pk, elector_id):
     """A printable paper ballot for one party (committee only, while the vote is open)."""
     vote = _committee_vote(request, pk)

@@ -4,10 +4,9 @@ to show: choices are sealed)."""
 
 from __future__ import annotations
 
-from functools import wraps
+from functools import partial
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core import signing
 from django.core.exceptions import PermissionDenied
@@ -19,12 +18,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from portal.core.errors import add_to_form, message_text
 from portal.core.uploads import extension, private_storage, serve_private_file
 from portal.organisations.models import OrgKind
-from portal.permissions import organisation_ids, scope_q
+from portal.permissions import gate, organisation_ids, scope_q
 from property.registry.models import Estate, OwnerParty
 from property.registry.selectors import estates_of_user, is_suspended, parties_of_user
 
@@ -60,29 +60,16 @@ from .models import (
 )
 from .presentation import percent, result_lines
 
-
-def vote_view(perm: str | None, *, statuses=None):
-    """Load the vote (``pk``), check ``perm`` on it and, if given, its status (helios-style).
-
-    ``perm=None`` only for a view that decides who may act itself, before doing anything, from
-    a narrower test than any permission (``cast``: the parties the user may cast for now)."""
-
-    def decorator(view):
-        @wraps(view)
-        def wrapper(request, pk, *args, **kwargs):
-            if not request.user.is_authenticated:
-                return redirect_to_login(request.get_full_path())
-            vote = get_object_or_404(Vote.objects.select_related("estate__jurisdiction"), pk=pk)
-            if perm is not None and not request.user.has_perm(perm, vote):
-                raise PermissionDenied
-            if statuses is not None and vote.status not in statuses:
-                messages.error(request, _("This is not possible at this stage of the vote."))
-                return redirect("voting:detail", vote.pk)
-            return view(request, vote, *args, **kwargs)
-
-        return wrapper
-
-    return decorator
+# The gate of every page of one vote: ``perm`` on the vote (``pk``), and, if given, its status.
+# ``perm=None`` only for a view that decides who may act itself, before doing anything, from a
+# narrower test than any permission (``cast``: the parties the user may cast for now).
+vote_view = partial(
+    gate,
+    model=Vote,
+    queryset=lambda: Vote.objects.select_related("estate__jurisdiction"),
+    state_message=gettext_lazy("This is not possible at this stage of the vote."),
+    state_redirect="voting:detail",
+)
 
 
 def _own_parties(user, vote: Vote) -> list[OwnerParty]:
@@ -118,6 +105,7 @@ def _my_parties(user, vote: Vote) -> list[OwnerParty]:
     return list(parties.values())
 
 
+@gate(public=True)
 def vote_list(request):
     """Signed in: the votes of the user's estates, area and proxies. A visitor: the public
     index of every estate's votes (the "Owner voting" link of the header leads here)."""
@@ -306,6 +294,7 @@ PUBLIC_INDEX_PAGE_SIZE = 50
 
 
 @require_GET
+@gate(public=True)
 def public_index(request):
     """Every estate with a public vote (notice published or later), with how many are open and
     how many have a result: one click to the estate's votes."""
@@ -320,6 +309,7 @@ def public_index(request):
 
 
 @require_GET
+@gate(public=True)
 def public_estate(request, estate_code):
     """The votes of one estate and their status; once counted, links to the result, the board,
     its export and the signed result PDF. Nothing about an open vote's choices (there is none
@@ -335,7 +325,7 @@ def public_estate(request, estate_code):
 # --- organiser pages ---------------------------------------------------------------------------
 
 
-@login_required
+@gate()
 def vote_create(request, estate_code):
     estate = get_object_or_404(Estate, code=estate_code)
     if not request.user.has_perm("voting.create_vote", estate):
@@ -741,6 +731,7 @@ def proxy_document(request, vote, proxy_id):
 # --- result and objections -------------------------------------------------------------------
 
 
+@gate(public=True)
 def result(request, pk):
     """The result of a counted vote: public (DOMAIN.md §1: the result is published for
     objections; its PDF, board and export are public too). Before the count there is none."""
@@ -893,7 +884,7 @@ def disputes(request, vote):
 RULER_KINDS = (OrgKind.STREET_OFFICE, OrgKind.BUREAU)
 
 
-@login_required
+@gate()
 @require_GET
 def objections_to_rule(request):
     """The open objections to results in the estates the street office or bureau governs,
@@ -906,7 +897,7 @@ def objections_to_rule(request):
     return render(request, "voting/objections_to_rule.html", {"objections": rows[:200]})
 
 
-@login_required
+@gate()
 def objection_rule(request, objection_id):
     """One objection: the vote, its result, the objection and, while open, the ruling form with
     two buttons. Upholding (setting the result aside) asks for confirmation first."""

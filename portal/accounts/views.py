@@ -13,7 +13,10 @@ from django.http import HttpResponseRedirect
 from django.shortcuts import resolve_url
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 
+from portal.permissions import gate
 
+
+@gate(public=True)
 def sign_in_with_allauth(request, *args, **kwargs):
     """Any other login form: send the visitor (signed in or not) to allauth's sign-in page.
 

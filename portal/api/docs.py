@@ -4,10 +4,12 @@ static files (drf-spectacular-sidecar), titled in the reader's language."""
 from django.conf import settings
 from drf_spectacular.utils import extend_schema
 from drf_spectacular.views import SpectacularSwaggerSplitView
+from rest_framework.permissions import AllowAny
 
 
 class ApiDocsView(SpectacularSwaggerSplitView):
     template_name = "api/swagger_ui.html"
+    permission_classes = [AllowAny]
 
     @extend_schema(exclude=True)
     def get(self, request, *args, **kwargs):

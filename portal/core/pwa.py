@@ -21,6 +21,8 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from portal.permissions import gate
+
 THEME_COLOUR = "#a3141c"
 # The static files the phone keeps to show the offline page in the app's frame.
 SHELL_STATIC = (
@@ -62,6 +64,7 @@ def shell_version() -> str:
 
 
 @require_GET
+@gate(public=True)
 def manifest(request):
     """``/manifest.webmanifest`` in the visitor's language."""
     data = {
@@ -97,6 +100,7 @@ def manifest(request):
 
 
 @require_GET
+@gate(public=True)
 def service_worker(request):
     """``/sw.js``, served from the root so that its scope is the whole portal."""
     context = {
@@ -114,6 +118,7 @@ def service_worker(request):
 
 
 @require_GET
+@gate(public=True)
 def offline(request):
     """The page a phone shows when a page cannot be fetched: in the language and theme asked
     for (``?lang=`` and ``?theme=``), from a plain context, never with the person's data."""

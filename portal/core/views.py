@@ -13,6 +13,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language
 from django.views.decorators.http import require_GET, require_POST
 
+from portal.permissions import gate
+
 from .signing import certificate_pem
 from .themes import THEME_COOKIE, available_themes, current_theme
 
@@ -27,6 +29,7 @@ def _safe_next(request) -> str:
 
 
 @require_POST
+@gate(public=True)
 def set_theme(request):
     """Switch the visitor's theme and remember it for a year."""
     response = HttpResponseRedirect(_safe_next(request))
@@ -44,6 +47,7 @@ def set_theme(request):
 
 
 @require_GET
+@gate(public=True)
 def pdf_signing_cert(request):
     """The portal's PDF signing certificate (public), so anyone can check a signed PDF."""
     response = HttpResponse(certificate_pem(), content_type="application/x-pem-file")
@@ -100,6 +104,7 @@ def _favicon() -> bytes:
 
 
 @require_GET
+@gate(public=True)
 def favicon(request):
     """``/favicon.ico``, which browsers, feed readers and bots ask for on every site."""
     response = HttpResponse(_favicon(), content_type="image/x-icon")

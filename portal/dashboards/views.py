@@ -3,39 +3,22 @@ and the company's own dashboards. Views stay thin: figures come from ``selectors
 
 from __future__ import annotations
 
-from functools import wraps
-
-from django.contrib.auth.decorators import login_required
-from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from portal.organisations.models import Jurisdiction, OrgKind
-from portal.permissions import highest_level_path, organisation_ids
+from portal.permissions import gate, highest_level_path, organisation_ids
 from property.credit import complaint_selectors
 
 from . import exports, selectors
 
-
-def node_view(view):
-    """Load the node named by ``code`` once and check ``dashboards.view_node`` on it:
-    anonymous visitors are sent to sign in, staff outside the node's scope get 403."""
-
-    @wraps(view)
-    def wrapper(request, code, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        node = get_object_or_404(Jurisdiction, code=code)
-        if not request.user.has_perm("dashboards.view_node", node):
-            raise PermissionDenied
-        return view(request, node, *args, **kwargs)
-
-    return wrapper
+# The gate of a node's pages: the node named by ``code``, ``dashboards.view_node`` on it.
+node_view = gate("dashboards.view_node", model=Jurisdiction, lookup="code", kwarg="code")
 
 
-@login_required
+@gate()
 def landing(request):
     """Send each user to their own dashboard: government staff to their highest governed node,
     company staff to the company dashboard, an owners' committee to its estate, owners to theirs."""
@@ -112,14 +95,14 @@ def export_xlsx(request, node):
     return response
 
 
-@login_required
+@gate()
 def me(request):
     """The resident's dashboard: their units, votes, fund ledger and notices."""
     context = selectors.resident_overview(request.user)
     return render(request, "dashboards/me.html", context)
 
 
-@login_required
+@gate()
 def company(request):
     """The property company's dashboard: its estates with their figures, rating and records."""
     company_ids = organisation_ids(request.user, OrgKind.PROPERTY_COMPANY)

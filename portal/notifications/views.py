@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -12,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from portal.permissions import roles_of
+from portal.permissions import gate, roles_of
 
 from . import kinds, selectors, services
 from .models import Notification, Preference
@@ -20,7 +19,7 @@ from .models import Notification, Preference
 PAGE_SIZE = 30
 
 
-@login_required
+@gate()
 @require_GET
 def notification_list(request):
     page = Paginator(selectors.notifications_of(request.user), PAGE_SIZE).get_page(
@@ -33,7 +32,7 @@ def notification_list(request):
     )
 
 
-@login_required
+@gate()
 @require_POST
 def notification_open(request, pk: int):
     """Mark one notification read and go where it points (a path on the portal)."""
@@ -47,7 +46,7 @@ def notification_open(request, pk: int):
     return redirect(target)
 
 
-@login_required
+@gate()
 @require_POST
 def notification_read_all(request):
     services.mark_all_read(user=request.user)
@@ -107,7 +106,7 @@ class PreferencesForm(forms.Form):
         }
 
 
-@login_required
+@gate()
 @require_http_methods(["GET", "POST"])
 def notification_settings(request):
     form = PreferencesForm(request.POST or None, user=request.user)

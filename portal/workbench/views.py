@@ -2,15 +2,16 @@
 
 It reads through the domain apps' selectors (``sections``) and writes nothing."""
 
-from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
+
+from portal.permissions import gate
 
 from . import sections
 
 
 @require_safe
-@login_required
+@gate()
 def home(request):
     """One section per role the person holds, each listing what awaits them, oldest first."""
     found = sections.for_user(request.user)

@@ -7,7 +7,6 @@ Each view is gated by a ``credit.*`` perm (role) and, for objects, by jurisdicti
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -16,7 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from portal.core.errors import message_text
 from portal.organisations.models import Jurisdiction, OrgKind
-from portal.permissions import highest_level_path, scope_q
+from portal.permissions import gate, highest_level_path, scope_q
 from property.registry.importer import ImportFileError, open_table
 from property.registry.selectors import parties_of_user
 
@@ -25,7 +24,6 @@ from . import complaint_services
 from .complaint_forms import AssignForm, RatingForm, RunRulesForm, TicketFileForm
 from .complaint_import import ALIASES, COLUMNS, PERSONAL
 from .models import ComplaintProposal, ComplaintRule, ComplaintTicket
-from .views import perm_required
 
 COLUMN_GUIDE = [
     (column, " / ".join(chinese for chinese, name in ALIASES.items() if name == column))
@@ -37,7 +35,7 @@ def _bureau_node(user) -> Jurisdiction:
     return Jurisdiction.objects.get(path=highest_level_path(user, kinds=[OrgKind.BUREAU]))
 
 
-@perm_required("credit.import_complaints")
+@gate("credit.import_complaints")
 @require_http_methods(["GET", "POST"])
 def complaints_import(request):
     """The bureau imports a CSV/XLSX of hotline tickets: all or nothing, with row errors."""
@@ -97,7 +95,7 @@ def complaints_import(request):
     )
 
 
-@perm_required("credit.view_complaints")
+@gate("credit.view_complaints")
 def complaints_overview(request):
     """Complaints per 1,000 units by company and estate in the user's area, for a quarter, and
     the rules with what they proposed."""
@@ -131,7 +129,7 @@ def complaints_overview(request):
     )
 
 
-@perm_required("credit.import_complaints")
+@gate("credit.import_complaints")
 @require_POST
 def complaints_run(request):
     """The bureau runs the complaint rules for a quarter over its area, by hand."""
@@ -157,7 +155,7 @@ def complaints_run(request):
     return redirect("credit:complaints")
 
 
-@perm_required("credit.assign_complaint")
+@gate("credit.assign_complaint")
 def complaints_unmatched(request):
     """Tickets whose address matched no estate, in the user's area, to assign."""
     tickets = list(cs.unmatched_tickets(scope_q(request.user, "node__path"))[:200])
@@ -165,7 +163,7 @@ def complaints_unmatched(request):
     return render(request, "credit/complaints_unmatched.html", {"tickets": tickets, "form": form})
 
 
-@login_required
+@gate()
 @require_POST
 def complaint_assign(request, pk: int):
     """Give one unmatched ticket its estate (both in the user's area)."""
@@ -192,7 +190,7 @@ def complaint_assign(request, pk: int):
     return redirect("credit:complaints_unmatched")
 
 
-@login_required
+@gate()
 @require_http_methods(["GET", "POST"])
 def rate(request):
     """Verified owners rate their estate's company once per quarter (1-5 stars, a reason)."""

@@ -14,13 +14,12 @@ from django.views.decorators.http import require_http_methods
 
 from portal.core.errors import add_to_form
 from portal.organisations.models import Organisation, OrgKind
-from portal.permissions import object_permission_required, organisation_ids
+from portal.permissions import gate, organisation_ids
 
 from . import manager_selectors as selectors
 from . import manager_services as services
 from .manager_forms import AssignForm, EndForm, ManagerRegisterForm, ManagerSearchForm
 from .models import ManagerAssignment, ProjectManager
-from .views import perm_required
 
 PAGE_SIZE = 50
 
@@ -28,6 +27,7 @@ PAGE_SIZE = 50
 # ---- public ---------------------------------------------------------------------------------
 
 
+@gate(public=True)
 def manager_list(request):
     """Every registered manager (search by name or qualification number): company, estates
     managed now, score, grade and any ban in force."""
@@ -57,6 +57,7 @@ def manager_list(request):
     )
 
 
+@gate(public=True)
 def manager_detail(request, pk: int):
     """A manager's public page: company, score and grade today, any ban, the estates managed
     with their periods, the records in force (no summaries, no evidence)."""
@@ -84,7 +85,7 @@ def _my_companies(user):
     return Organisation.objects.filter(pk__in=ids, kind=OrgKind.PROPERTY_COMPANY).order_by("name")
 
 
-@perm_required("credit.manage_managers")
+@gate("credit.manage_managers")
 def managers_mine(request):
     """The company's managers: their standing, the estates they manage, and the links to
     register a manager, assign one to an estate and end an assignment."""
@@ -124,7 +125,7 @@ def _mine_url(company_id: int) -> str:
     return f"{reverse('credit:managers_mine')}?company={company_id}"
 
 
-@perm_required("credit.manage_managers")
+@gate("credit.manage_managers")
 @require_http_methods(["GET", "POST"])
 def manager_register(request):
     """The company registers a manager by name and qualification number."""
@@ -152,9 +153,9 @@ def manager_register(request):
 
 
 @require_http_methods(["GET", "POST"])
-@object_permission_required(
+@gate(
     "credit.manage_managers",
-    ProjectManager,
+    model=ProjectManager,
     queryset=lambda: ProjectManager.objects.select_related("company"),
 )
 def manager_assign(request, manager: ProjectManager):
@@ -191,9 +192,9 @@ def manager_assign(request, manager: ProjectManager):
 
 
 @require_http_methods(["GET", "POST"])
-@object_permission_required(
+@gate(
     "credit.manage_managers",
-    ManagerAssignment,
+    model=ManagerAssignment,
     queryset=lambda: ManagerAssignment.objects.select_related("manager", "estate", "company"),
 )
 def assignment_end(request, assignment: ManagerAssignment):

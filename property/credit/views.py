@@ -4,10 +4,7 @@ the ``credit.*`` perms, then call selectors and services."""
 
 from __future__ import annotations
 
-from functools import wraps
-
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse
@@ -22,7 +19,7 @@ from portal.core.links import absolute_reverse
 from portal.core.uploads import extension, serve_private_file
 from portal.core.words import quarter_label
 from portal.organisations.models import Organisation, OrgKind
-from portal.permissions import organisation_ids
+from portal.permissions import gate, organisation_ids
 from property.registry.selectors import parties_of_user
 
 from . import manager_selectors, selectors, services
@@ -42,22 +39,6 @@ from .scoring import Reason
 PAGE_SIZE = 50
 
 
-def perm_required(perm: str):
-    """Signed-in users holding ``perm`` (without object); anonymous users go to log in."""
-
-    def decorator(view):
-        @wraps(view)
-        @login_required
-        def wrapper(request, *args, **kwargs):
-            if not request.user.has_perm(perm):
-                raise PermissionDenied
-            return view(request, *args, **kwargs)
-
-        return wrapper
-
-    return decorator
-
-
 def _company(credit_code: str) -> Organisation:
     return get_object_or_404(Organisation, kind=OrgKind.PROPERTY_COMPANY, credit_code=credit_code)
 
@@ -65,6 +46,7 @@ def _company(credit_code: str) -> Organisation:
 # ---- public ---------------------------------------------------------------------------------
 
 
+@gate(public=True)
 def ranking(request):
     """The latest published quarter's ranked list, filtered by district and grade."""
     publication = selectors.latest_publication()
@@ -113,6 +95,7 @@ def _company_context(company: Organisation) -> dict:
     }
 
 
+@gate(public=True)
 def company(request, credit_code: str):
     """A company's public page: grade, score history (chart and table), records in force."""
     context = _company_context(_company(credit_code))
@@ -121,6 +104,7 @@ def company(request, credit_code: str):
     return render(request, "credit/company.html", context)
 
 
+@gate(public=True)
 def report_pdf(request, credit_code: str):
     """The company's credit report as a signed PDF: grade, score history chart, records."""
     from portal.core.pdf import qr_svg, render_pdf, sign_pdf
@@ -152,7 +136,7 @@ REASON_TEXT = {
 }
 
 
-@perm_required("credit.view_own")
+@gate("credit.view_own")
 def mine(request):
     """The company's own score, with each record, point and date that makes it up."""
     ids = organisation_ids(request.user, OrgKind.PROPERTY_COMPANY)
@@ -194,7 +178,7 @@ def mine(request):
     )
 
 
-@login_required
+@gate()
 @require_http_methods(["GET", "POST"])
 def record_object(request, pk: int):
     """The company objects to one of its pending records (before the deadline)."""
@@ -225,7 +209,7 @@ def _mine_url() -> str:
 # ---- government staff -------------------------------------------------------------------------
 
 
-@perm_required("credit.add_record")
+@gate("credit.add_record")
 @require_http_methods(["GET", "POST"])
 def record_add(request):
     """Government staff add a record for a company in their jurisdiction."""
@@ -261,7 +245,7 @@ def record_add(request):
     return render(request, "credit/record_add.html", {"form": form})
 
 
-@perm_required("credit.rule_objection")
+@gate("credit.rule_objection")
 def objections(request):
     """Open objections the bureau user governs."""
     rows = [
@@ -270,7 +254,7 @@ def objections(request):
     return render(request, "credit/objections.html", {"objections": rows})
 
 
-@login_required
+@gate()
 @require_http_methods(["GET", "POST"])
 def objection_detail(request, pk: int):
     """The bureau upholds the record (objection rejected) or revokes it (objection accepted)."""
@@ -302,7 +286,7 @@ def _may_see_evidence(user, record: CreditRecord) -> bool:
     return user.has_perm("credit.view_own", record) or user.has_perm("credit.add_record", record)
 
 
-@login_required
+@gate()
 def record_evidence(request, pk: int):
     """The evidence attached to a record, for the company concerned and the staff governing it."""
     record = get_object_or_404(CreditRecord.objects.select_related("company", "estate"), pk=pk)
@@ -313,7 +297,7 @@ def record_evidence(request, pk: int):
     )
 
 
-@login_required
+@gate()
 def objection_evidence(request, pk: int):
     """The evidence a company attached to its objection, for that company and the bureau."""
     objection = get_object_or_404(Objection.objects.select_related("record__company"), pk=pk)
@@ -330,7 +314,7 @@ def objection_evidence(request, pk: int):
     )
 
 
-@perm_required("credit.view_supervision")
+@gate("credit.view_supervision")
 def supervision(request):
     """The blacklist and companies past a supervision threshold (warning, interview, ban)."""
     rows = list(selectors.supervision_list())
@@ -345,7 +329,7 @@ def supervision(request):
     )
 
 
-@perm_required("credit.publish")
+@gate("credit.publish")
 @require_http_methods(["GET", "POST"])
 def publish(request):
     """The bureau publishes a quarter's ranking."""
@@ -382,7 +366,7 @@ def publish(request):
 # ---- owners ---------------------------------------------------------------------------------
 
 
-@login_required
+@gate()
 @require_http_methods(["GET", "POST"])
 def survey(request):
     """Verified owners rate their estate's company once a year (satisfied or not)."""

@@ -2,7 +2,6 @@
 ``services``, reads in ``selectors``."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
@@ -12,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from portal.core.errors import add_to_form, message_text
-from portal.permissions import is_staff_person, object_permission_required
+from portal.permissions import gate, is_staff_person
 from property.registry.models import Estate
 
 from . import selectors, services
@@ -21,6 +20,7 @@ from .models import Attachment, AttachmentKind, FundAccount, FundRequest, Object
 from .rules import is_estate_staff as rules_is_estate_staff
 
 
+@gate(public=True)
 def landing(request):
     """Public disclosure: publicised projects city-wide (no personal data), and links."""
     return render(
@@ -33,7 +33,7 @@ def landing(request):
     )
 
 
-@login_required
+@gate()
 def my_fund(request):
     accounts = list(selectors.owner_accounts(request.user))
     for acc in accounts:
@@ -50,8 +50,10 @@ def my_fund(request):
     )
 
 
-@object_permission_required(
-    "fund.view_ledger", FundAccount, queryset=lambda: FundAccount.objects.select_related("unit")
+@gate(
+    "fund.view_ledger",
+    model=FundAccount,
+    queryset=lambda: FundAccount.objects.select_related("unit"),
 )
 def ledger(request, account):
     return render(
@@ -61,7 +63,7 @@ def ledger(request, account):
     )
 
 
-@object_permission_required("fund.view_estate_fund", Estate, "code", kwarg="code")
+@gate("fund.view_estate_fund", model=Estate, lookup="code", kwarg="code")
 def estate_fund(request, estate):
     year = timezone.localdate().year
     return render(
@@ -94,13 +96,13 @@ def _estate_ledgers(request, estate):
     )
 
 
-@object_permission_required("fund.view_estate_fund", Estate, "code", kwarg="code")
+@gate("fund.view_estate_fund", model=Estate, lookup="code", kwarg="code")
 def statement(request, estate, year: int):
     ctx = selectors.annual_statement(estate, year)
     return render(request, "fund/statement.html", ctx)
 
 
-@object_permission_required("fund.view_estate_fund", Estate, "code", kwarg="code")
+@gate("fund.view_estate_fund", model=Estate, lookup="code", kwarg="code")
 def statement_pdf(request, estate, year: int):
     from portal.core.pdf import display_width, fixed_width_lines, render_pdf, sign_pdf
     from portal.core.templatetags.numbers import format_area, format_money
@@ -138,7 +140,7 @@ def statement_pdf(request, estate, year: int):
     return response
 
 
-@login_required
+@gate()
 def request_list(request):
     if not is_staff_person(request.user):
         raise PermissionDenied
@@ -154,7 +156,7 @@ def request_list(request):
     )
 
 
-@object_permission_required("fund.submit_request", Estate, "code", kwarg="code")
+@gate("fund.submit_request", model=Estate, lookup="code", kwarg="code")
 def request_new(request, estate):
     form = RequestForm(request.POST or None, request.FILES or None, estate=estate)
     if request.method == "POST" and form.is_valid():
@@ -215,8 +217,10 @@ def _actions(user, req):
 MONEY_ACTIONS = ("advance", "disburse")
 
 
-@object_permission_required(
-    "fund.view_request", FundRequest, queryset=lambda: FundRequest.objects.select_related("estate")
+@gate(
+    "fund.view_request",
+    model=FundRequest,
+    queryset=lambda: FundRequest.objects.select_related("estate"),
 )
 def request_detail(request, req):
     can = _actions(request.user, req)
@@ -256,7 +260,7 @@ ACTION_PERMS = {
 
 
 @require_POST
-@login_required
+@gate()
 def request_action(request, pk: int, action: str):
     req = get_object_or_404(FundRequest.objects.select_related("estate"), pk=pk)
     perm = ACTION_PERMS.get(action)
@@ -342,9 +346,9 @@ def _confirm_money(request, req, action: str):
     )
 
 
-@object_permission_required(
+@gate(
     "fund.view_attachment",
-    Attachment,
+    model=Attachment,
     queryset=lambda: Attachment.objects.select_related("request__estate"),
 )
 def attachment(request, att):

@@ -8,7 +8,6 @@ the object gets 403.
 from pathlib import PurePath
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseNotAllowed, JsonResponse
@@ -19,6 +18,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from portal.core.errors import add_to_form, message_texts
+from portal.permissions import gate
 
 from . import import_jobs, instant, selectors, services
 from .forms import ClaimForm, DisputeDecisionForm, DisputeForm, ImportForm, RejectForm
@@ -94,7 +94,7 @@ def _estate(request, code: str, perm: str) -> Estate:
 # ---- owners and residents ------------------------------------------------------------------
 
 
-@login_required
+@gate()
 def my_property(request):
     """我的房产: my units, areas, co-owners (names only), verification status, my claims."""
     holdings = selectors.my_holdings(request.user)
@@ -112,7 +112,7 @@ def my_property(request):
     )
 
 
-@login_required
+@gate()
 @require_POST
 def contact_allow(request):
     """The owner shows or hides their phone on their estates' canvass lists (My property)."""
@@ -135,14 +135,14 @@ def contact_allow(request):
     return redirect("registry:my_property")
 
 
-@login_required
+@gate()
 def claim_list(request):
     return render(
         request, "registry/claim_list.html", {"claims": selectors.claims_of_user(request.user)}
     )
 
 
-@login_required
+@gate()
 def claim_new(request):
     if not request.user.has_perm("registry.submit_claim"):
         raise PermissionDenied
@@ -186,7 +186,7 @@ def claim_new(request):
     return render(request, "registry/claim_form.html", {"form": form})
 
 
-@login_required
+@gate()
 def claim_unit_codes(request):
     """Unit codes of one estate (JSON), to suggest in the claim form. Codes are not personal."""
     if not request.user.has_perm("registry.submit_claim"):
@@ -200,7 +200,7 @@ def claim_unit_codes(request):
     )
 
 
-@login_required
+@gate()
 def claim_proof(request, pk: int):
     """Serve a claim's proof file to the claimant and the estate's verifiers only."""
     claim = get_object_or_404(OwnerClaim.objects.select_related("estate"), pk=pk)
@@ -229,7 +229,7 @@ def claim_proof(request, pk: int):
 # ---- staff ----------------------------------------------------------------------------------
 
 
-@login_required
+@gate()
 def estate_list(request):
     estates = selectors.estates_in_scope(request.user)
     if not estates.exists():
@@ -237,7 +237,7 @@ def estate_list(request):
     return render(request, "registry/estate_list.html", {"estates": estates})
 
 
-@login_required
+@gate()
 def estate_detail(request, code: str):
     estate = _estate(request, code, "registry.view_estate")
     units = (
@@ -266,7 +266,7 @@ def estate_detail(request, code: str):
     )
 
 
-@login_required
+@gate()
 def claim_queue(request, code: str):
     estate = _estate(request, code, "registry.view_claims")
     status = request.GET.get("status", ClaimStatus.PENDING)
@@ -295,7 +295,7 @@ def _claim_of_estate(request, code: str, pk: int) -> tuple[Estate, OwnerClaim]:
     return estate, claim
 
 
-@login_required
+@gate()
 def claim_review(request, code: str, pk: int):
     estate, claim = _claim_of_estate(request, code, pk)
     match = claim.registry_match()
@@ -315,7 +315,7 @@ def claim_review(request, code: str, pk: int):
     )
 
 
-@login_required
+@gate()
 @require_POST
 def claim_decide(request, code: str, pk: int):
     estate, claim = _claim_of_estate(request, code, pk)
@@ -378,7 +378,7 @@ def _file_dispute(request, claim: OwnerClaim, channel: str, template_context: di
     )
 
 
-@login_required
+@gate()
 def dispute_link(request, token: str):
     """Reached from the message sent to the registry's contact for the verified person: the
     token proves that message was received, so whoever signs in with it speaks for the
@@ -391,7 +391,7 @@ def dispute_link(request, token: str):
     return _file_dispute(request, claim, DisputeChannel.CONTACT, {"via_link": True})
 
 
-@login_required
+@gate()
 def dispute_claim(request, pk: int):
     """From the owner's own pages: a verified co-owner disputes another account's verification
     over units they hold."""
@@ -401,7 +401,7 @@ def dispute_claim(request, pk: int):
     return _file_dispute(request, claim, DisputeChannel.CO_OWNER, {"via_link": False})
 
 
-@login_required
+@gate()
 def dispute_queue(request, code: str):
     estate = _estate(request, code, "registry.decide_disputes")
     status = request.GET.get("status", DisputeStatus.OPEN)
@@ -419,7 +419,7 @@ def dispute_queue(request, code: str):
     )
 
 
-@login_required
+@gate()
 def dispute_review(request, code: str, pk: int):
     """The street office reads a dispute (the claim, who verified it, the statement) and
     decides it, with a reason (POST)."""
@@ -450,7 +450,7 @@ def dispute_review(request, code: str, pk: int):
     )
 
 
-@login_required
+@gate()
 def estate_import(request, code: str):
     """Upload a registry file: the request stores it and queues a job for the worker ("preview"
     is a dry run, "import" applies it all or nothing), then shows the job's page."""
@@ -487,7 +487,7 @@ def _import_job(request, code: str, pk: int) -> tuple[Estate, RegistryImport]:
     return estate, job
 
 
-@login_required
+@gate()
 def import_job(request, code: str, pk: int):
     """A registry import's state, progress and outcome (refreshed by a static script while it
     runs; without JavaScript, by the refresh link)."""
@@ -501,7 +501,7 @@ def import_job(request, code: str, pk: int):
     return response
 
 
-@login_required
+@gate()
 @require_POST
 def import_job_apply(request, code: str, pk: int):
     """Import the file of a preview without errors."""
@@ -513,7 +513,7 @@ def import_job_apply(request, code: str, pk: int):
     return redirect(job.get_absolute_url())
 
 
-@login_required
+@gate()
 def estate_export(request, code: str, fmt: str):
     """The estate's registry as a file. A POST (the estate page's download buttons), since each
     export is recorded in the audit log: a GET writes nothing (docs/security.md)."""

@@ -1,9 +1,8 @@
-"""Pages of the shared revenue. Thin: the gate (``object_permission_required``) loads the
+"""Pages of the shared revenue. Thin: the gate (``portal.permissions.gate``) loads the
 object and checks role AND jurisdiction; writes go through ``services``, reads through
 ``selectors``; a GET never writes."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -13,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from portal.core.errors import add_to_form, message_text
 from portal.core.uploads import serve_private_file
-from portal.permissions import object_permission_required
+from portal.permissions import gate
 from property.registry import selectors as registry_selectors
 from property.registry.models import Estate
 
@@ -23,7 +22,7 @@ from .models import EntryKind, EntryObjection, RevenueEntry
 KINDS = ("income", "cost", "expense", "transfer")
 
 
-@login_required
+@gate()
 def home(request):
     """The estates whose shared revenue the person may see: their own (owner), those they keep
     or govern (staff), each with its balance."""
@@ -46,7 +45,7 @@ def home(request):
     )
 
 
-@login_required
+@gate()
 def late(request):
     """Estates of the person's area whose monthly entries are past their due date."""
     if not request.user.has_perm("revenue.view_late"):
@@ -68,7 +67,7 @@ def late(request):
     )
 
 
-@object_permission_required("revenue.view_ledger", Estate, "code", kwarg="code")
+@gate("revenue.view_ledger", model=Estate, lookup="code", kwarg="code")
 def estate(request, estate):
     user = request.user
     today = timezone.localdate()
@@ -121,7 +120,7 @@ FORMS = {
 }
 
 
-@object_permission_required("revenue.enter", Estate, "code", kwarg="code")
+@gate("revenue.enter", model=Estate, lookup="code", kwarg="code")
 def enter(request, estate, kind: str):
     if kind not in FORMS:
         raise Http404
@@ -199,7 +198,7 @@ def enter(request, estate, kind: str):
 
 
 @require_POST
-@object_permission_required("revenue.enter", Estate, "code", kwarg="code")
+@gate("revenue.enter", model=Estate, lookup="code", kwarg="code")
 def file_month(request, estate):
     form = forms.FileMonthForm(request.POST, months=selectors.fileable_months(estate))
     if not form.is_valid():
@@ -232,7 +231,7 @@ def _safe_next(request, estate) -> str:
     return target if target == allowed else reverse("revenue:estate", args=[estate.code])
 
 
-@object_permission_required("revenue.configure", Estate, "code", kwarg="code")
+@gate("revenue.configure", model=Estate, lookup="code", kwarg="code")
 def estate_settings(request, estate):
     row = selectors.settings_of(estate)
     form = forms.SettingsForm(
@@ -256,7 +255,7 @@ def estate_settings(request, estate):
 
 
 @require_POST
-@object_permission_required("revenue.publish", Estate, "code", kwarg="code")
+@gate("revenue.publish", model=Estate, lookup="code", kwarg="code")
 def publish(request, estate):
     try:
         half = rules.parse_half_year(request.POST.get("period", ""))
@@ -289,12 +288,12 @@ def _statement_context(estate, period: str) -> dict:
     }
 
 
-@object_permission_required("revenue.view_ledger", Estate, "code", kwarg="code")
+@gate("revenue.view_ledger", model=Estate, lookup="code", kwarg="code")
 def statement(request, estate, period: str):
     return render(request, "revenue/statement.html", _statement_context(estate, period))
 
 
-@object_permission_required("revenue.view_ledger", Estate, "code", kwarg="code")
+@gate("revenue.view_ledger", model=Estate, lookup="code", kwarg="code")
 def statement_pdf(request, estate, period: str):
     from portal.core.pdf import render_pdf, sign_pdf
 
@@ -314,9 +313,9 @@ def statement_pdf(request, estate, period: str):
     return response
 
 
-@object_permission_required(
+@gate(
     "revenue.view_voucher",
-    RevenueEntry,
+    model=RevenueEntry,
     queryset=lambda: RevenueEntry.objects.select_related("estate"),
 )
 def voucher(request, entry):
@@ -330,8 +329,10 @@ def voucher(request, entry):
 
 
 @require_POST
-@object_permission_required(
-    "revenue.enter", RevenueEntry, queryset=lambda: RevenueEntry.objects.select_related("estate")
+@gate(
+    "revenue.enter",
+    model=RevenueEntry,
+    queryset=lambda: RevenueEntry.objects.select_related("estate"),
 )
 def reverse_entry(request, entry):
     form = forms.ReverseForm(request.POST)
@@ -349,8 +350,10 @@ def reverse_entry(request, entry):
     return redirect("revenue:estate", code=entry.estate.code)
 
 
-@object_permission_required(
-    "revenue.object", RevenueEntry, queryset=lambda: RevenueEntry.objects.select_related("estate")
+@gate(
+    "revenue.object",
+    model=RevenueEntry,
+    queryset=lambda: RevenueEntry.objects.select_related("estate"),
 )
 def object_entry(request, entry):
     form = forms.ObjectionForm(request.POST or None)
@@ -377,9 +380,9 @@ def object_entry(request, entry):
 
 
 @require_POST
-@object_permission_required(
+@gate(
     "revenue.answer_objection",
-    EntryObjection,
+    model=EntryObjection,
     queryset=lambda: EntryObjection.objects.select_related("entry__estate"),
 )
 def answer(request, objection):

@@ -141,6 +141,7 @@ class Pattern:
     key: str  # "namespace:name" or "route:<route>"
     route: str  # full route, e.g. "votes/<int:pk>/"
     name: str | None
+    callback: Any = field(default=None, compare=False, repr=False)  # the view the route calls
 
 
 def _walk(patterns, prefix: str = "", namespace: str | None = None):
@@ -155,7 +156,7 @@ def _walk(patterns, prefix: str = "", namespace: str | None = None):
             yield from _walk(p.url_patterns, route, ns)
         elif isinstance(p, URLPattern):
             name = f"{namespace}:{p.name}" if namespace and p.name else p.name
-            yield Pattern(key=name or f"route:{route}", route=route, name=name)
+            yield Pattern(key=name or f"route:{route}", route=route, name=name, callback=p.callback)
 
 
 def _normalise(route: str) -> str:
