@@ -27,15 +27,12 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from portal.core.appendonly import AppendOnlyError, AppendOnlyModel  # noqa: F401 (re-exported)
 from portal.core.uploads import PrivateUploadTo, private_storage
 from portal.organisations.models import Organisation
 from property.registry.models import Building, Estate, Unit
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
-
-
-class AppendOnlyError(Exception):
-    """Raised on any attempt to change or remove a journal entry."""
 
 
 # ---- unit ledgers -----------------------------------------------------------------------
@@ -78,20 +75,7 @@ class EntryKind(models.TextChoices):
     REVENUE = "revenue", _("Shared revenue transferred in")
 
 
-class EntryQuerySet(models.QuerySet):
-    def update(self, **kwargs):
-        raise AppendOnlyError("Fund journal entries are immutable; post a reversal instead.")
-
-    def delete(self):
-        raise AppendOnlyError("Fund journal entries are immutable; post a reversal instead.")
-
-    _raw_delete = delete
-
-    def bulk_update(self, *args, **kwargs):
-        raise AppendOnlyError("Fund journal entries are immutable; post a reversal instead.")
-
-
-class LedgerEntry(models.Model):
+class LedgerEntry(AppendOnlyModel):
     """One immutable movement on a unit's ledger: positive in, negative out (yuan, 2 places)."""
 
     account = models.ForeignKey(
@@ -129,7 +113,7 @@ class LedgerEntry(models.Model):
         verbose_name=_("booked by"),
     )
 
-    objects = EntryQuerySet.as_manager()
+    append_only_message = "Fund journal entries are immutable; post a reversal instead."
 
     class Meta:
         verbose_name = _("fund journal entry")
@@ -147,14 +131,6 @@ class LedgerEntry(models.Model):
 
     def __str__(self):
         return f"{self.account} {self.get_kind_display()} {self.amount}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None or not self._state.adding:
-            raise AppendOnlyError("Fund journal entries are immutable; post a reversal instead.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise AppendOnlyError("Fund journal entries are immutable; post a reversal instead.")
 
     @property
     def governing_node(self):

@@ -22,14 +22,11 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from portal.core.appendonly import AppendOnlyError, AppendOnlyModel  # noqa: F401 (re-exported)
 from portal.core.uploads import PrivateUploadTo, private_storage
 from property.registry.models import Estate
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
-
-
-class AppendOnlyError(Exception):
-    """Raised on any attempt to change or remove a revenue journal entry."""
 
 
 class ManagedBy(models.TextChoices):
@@ -90,23 +87,10 @@ class Category(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-class EntryQuerySet(models.QuerySet):
-    def update(self, **kwargs):
-        raise AppendOnlyError("Revenue journal entries are immutable; post a reversal instead.")
-
-    def delete(self):
-        raise AppendOnlyError("Revenue journal entries are immutable; post a reversal instead.")
-
-    _raw_delete = delete
-
-    def bulk_update(self, *args, **kwargs):
-        raise AppendOnlyError("Revenue journal entries are immutable; post a reversal instead.")
-
-
 voucher_path = PrivateUploadTo("revenue")
 
 
-class RevenueEntry(models.Model):
+class RevenueEntry(AppendOnlyModel):
     """One immutable movement of an estate's shared revenue: positive in, negative out."""
 
     estate = models.ForeignKey(
@@ -157,7 +141,7 @@ class RevenueEntry(models.Model):
         verbose_name=_("booked by"),
     )
 
-    objects = EntryQuerySet.as_manager()
+    append_only_message = "Revenue journal entries are immutable; post a reversal instead."
 
     class Meta:
         verbose_name = _("shared revenue entry")
@@ -167,14 +151,6 @@ class RevenueEntry(models.Model):
 
     def __str__(self):
         return f"{self.estate} {self.period:%Y-%m} {self.get_kind_display()} {self.amount}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None or not self._state.adding:
-            raise AppendOnlyError("Revenue journal entries are immutable; post a reversal instead.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise AppendOnlyError("Revenue journal entries are immutable; post a reversal instead.")
 
     @property
     def governing_node(self):
