@@ -10,7 +10,7 @@ Idempotent: nothing is added once the demo companies have records.
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
@@ -184,15 +184,15 @@ def _records(companies, today) -> None:
             if state in ("objected", "revoked"):
                 objection = Objection(
                     record=record,
-                    reason="该事项已于通知前整改完毕，附整改照片及业委会确认函。",
+                    text="该事项已于通知前整改完毕，附整改照片及业委会确认函。",
                     filed_by=company.memberships.first().user,
-                    filed_on=notified + timedelta(days=2),
+                    filed_at=_ten_oclock(notified + timedelta(days=2)),
                     status=ObjectionStatus.OPEN
                     if state == "objected"
                     else ObjectionStatus.ACCEPTED,
-                    decided_by=approver if state == "revoked" else None,
-                    decided_on=record.revoked_on,
-                    decision_note="经复核，异议成立，撤销该记录。" if state == "revoked" else "",
+                    answered_by=approver if state == "revoked" else None,
+                    answered_at=_ten_oclock(record.revoked_on) if record.revoked_on else None,
+                    answer="经复核，异议成立，撤销该记录。" if state == "revoked" else "",
                 )
                 objection.evidence.save(
                     "evidence.pdf", ContentFile(EVIDENCE.read_bytes()), save=False
@@ -227,3 +227,8 @@ def _load_companies(stdout=None) -> None:
             f"  credit: {CreditRecord.objects.count()} records, {len(days)} rating days, "
             f"published {publication}"
         )
+
+
+def _ten_oclock(day: date) -> datetime:
+    """10:00 in the portal's time zone on ``day``: when a demo objection was filed or decided."""
+    return datetime.combine(day, time(10), tzinfo=timezone.get_current_timezone())

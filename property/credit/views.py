@@ -8,7 +8,7 @@ from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
+from portal.core.errors import add_to_form, message_text
 from portal.core.links import absolute_reverse
 from portal.core.uploads import extension, serve_private_file
 from portal.organisations.models import Organisation, OrgKind
@@ -209,8 +210,8 @@ def record_object(request, pk: int):
                 reason=form.cleaned_data["reason"],
                 evidence=form.cleaned_data["evidence"],
             )
-        except ValidationError as exc:
-            form.add_error(None, exc)
+        except services.CreditError as exc:
+            add_to_form(form, exc)
         else:
             messages.success(request, _("Your objection has been filed."))
             return redirect(f"{_mine_url()}?company={record.company_id}")
@@ -248,8 +249,8 @@ def record_add(request):
                     evidence=data["evidence"],
                     manager=data["manager"],
                 )
-            except ValidationError as exc:
-                form.add_error(None, exc)
+            except services.CreditError as exc:
+                add_to_form(form, exc)
             else:
                 messages.success(
                     request,
@@ -288,8 +289,8 @@ def objection_detail(request, pk: int):
         )
         try:
             service(actor=request.user, objection=objection, note=form.cleaned_data["note"])
-        except ValidationError as exc:
-            form.add_error(None, exc)
+        except services.CreditError as exc:
+            add_to_form(form, exc)
         else:
             messages.success(request, _("Decision recorded."))
             return redirect("credit:objections")
@@ -359,8 +360,8 @@ def publish(request):
                 year=form.cleaned_data["year"],
                 quarter=form.cleaned_data["quarter"],
             )
-        except ValidationError as exc:
-            form.add_error(None, exc)
+        except services.CreditError as exc:
+            add_to_form(form, exc)
         else:
             messages.success(
                 request,
@@ -415,8 +416,8 @@ def survey(request):
                     satisfied=form.cleaned_data["satisfied"],
                     year=year,
                 )
-            except ValidationError as exc:
-                messages.error(request, " ".join(exc.messages))
+            except services.CreditError as exc:
+                messages.error(request, message_text(exc))
             else:
                 messages.success(request, _("Thank you: your answer has been recorded."))
             return redirect("credit:survey")

@@ -28,6 +28,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from portal.core.appendonly import AppendOnlyError, AppendOnlyModel  # noqa: F401 (re-exported)
+from portal.core.objections import ObjectionBase
 from portal.core.uploads import PrivateUploadTo, private_storage
 from portal.organisations.models import Organisation
 from property.registry.models import Building, Estate, Unit
@@ -357,19 +358,12 @@ class RequestShare(models.Model):
         return f"{self.unit} {self.amount}"
 
 
-class Objection(models.Model):
+class Objection(ObjectionBase):
     """An owner's objection to a publicised cost or sharing, answered by the reviewing office."""
 
     request = models.ForeignKey(
         FundRequest, on_delete=models.CASCADE, related_name="objections", verbose_name=_("project")
     )
-    filed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    text = models.TextField(_("objection"))
-    filed_at = models.DateTimeField(_("filed at"), default=timezone.now)
-    answer = models.TextField(_("answer"), blank=True)
-    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("objection")
@@ -378,6 +372,10 @@ class Objection(models.Model):
 
     def __str__(self):
         return f"{self.request} · {self.filed_at:%Y-%m-%d}"
+
+    @property
+    def governing_node(self):
+        return self.request.governing_node
 
 
 class DisbursementKind(models.TextChoices):

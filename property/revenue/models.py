@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from portal.core.appendonly import AppendOnlyError, AppendOnlyModel  # noqa: F401 (re-exported)
+from portal.core.objections import ObjectionBase
 from portal.core.uploads import PrivateUploadTo, private_storage
 from property.registry.models import Estate
 
@@ -229,7 +230,7 @@ class Statement(models.Model):
         return self.published_at <= now <= self.posted_until
 
 
-class EntryObjection(models.Model):
+class EntryObjection(ObjectionBase):
     """An owner's objection to an entry, answered by the owners' committee by ``answer_due``."""
 
     entry = models.ForeignKey(
@@ -238,17 +239,7 @@ class EntryObjection(models.Model):
         related_name="objections",
         verbose_name=_("entry"),
     )
-    filed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    text = models.TextField(_("objection"))
-    filed_at = models.DateTimeField(_("filed at"), default=timezone.now)
     answer_due = models.DateField(_("answer due by"))
-    answer = models.TextField(_("answer"), blank=True)
-    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
-    answered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
 
     class Meta:
         verbose_name = _("objection to a revenue entry")
