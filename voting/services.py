@@ -1603,7 +1603,7 @@ def objection_file(*, actor, vote: Vote, text: str, now: datetime | None = None)
                 _("You have already filed %(most)d objections to this vote.") % {"most": most},
                 code="too_many",
             )
-        objection = Objection.objects.create(vote=vote, filed_by=actor, text=text)
+        objection = Objection.objects.create(vote=vote, filed_by=actor, text=text, filed_at=now)
         log_event(actor=actor, action="voting.objection_filed", obj=vote, details={})
         notifications.tell_objection_filed(objection)
     return objection
