@@ -41,6 +41,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from portal.core.objections import ObjectionBase
 from portal.core.uploads import PrivateUploadTo, private_storage, validate_upload
 from portal.organisations.models import Organisation
 from property.registry.models import Estate, OwnerParty, Unit
@@ -717,27 +718,23 @@ class ObjectionStatus(models.TextChoices):
     )
 
 
-class Objection(models.Model):
+class Objection(ObjectionBase):
     """An owner's objection to a publicised result. The street office over the estate (or the
     district or city bureau above it) rules on it: dismissed (the result stands) or upheld (the
-    result is set aside). While one is open the result does not become final."""
+    result is set aside). While one is open the result does not become final. The ruling's
+    reason is ``answer``, the official who ruled ``answered_by``, when ``answered_at``."""
 
     vote = models.ForeignKey(
         Vote, on_delete=models.CASCADE, related_name="objections", verbose_name=_("vote")
     )
-    filed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    text = models.TextField(_("objection"))
-    created_at = models.DateTimeField(auto_now_add=True)
     status = models.CharField(
         _("status"),
         max_length=10,
         choices=ObjectionStatus.choices,
         default=ObjectionStatus.OPEN,
     )
-    ruling = models.TextField(_("reason for the ruling"), blank=True)
-    ruled_by = models.ForeignKey(
+    answer = models.TextField(_("reason for the ruling"), blank=True)
+    answered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
         null=True,
@@ -745,13 +742,13 @@ class Objection(models.Model):
         related_name="+",
         verbose_name=_("ruled by"),
     )
-    ruled_at = models.DateTimeField(_("ruled"), null=True, blank=True)
+    answered_at = models.DateTimeField(_("ruled"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("objection")
         verbose_name_plural = _("objections")
-        ordering = ["created_at"]
-        indexes = [models.Index(fields=["status", "created_at"])]
+        ordering = ["filed_at"]
+        indexes = [models.Index(fields=["status", "filed_at"])]
 
     def __str__(self):
         return f"{self.vote_id}: {self.text[:40]}"

@@ -488,7 +488,7 @@ def result_objections(estates):
     return (
         Objection.objects.filter(vote__estate__in=estates, vote__status=VoteStatus.PUBLICISED)
         .select_related("vote__estate")
-        .order_by("created_at", "pk")
+        .order_by("filed_at", "pk")
     )
 
 
@@ -503,7 +503,7 @@ def objections_to_rule(queryset_filter_q: Q):
             queryset_filter_q, status=ObjectionStatus.OPEN, vote__status=VoteStatus.PUBLICISED
         )
         .select_related("vote__estate")
-        .order_by("created_at", "pk")
+        .order_by("filed_at", "pk")
     )
 
 
@@ -515,7 +515,7 @@ def set_aside_ruling(vote: Vote):
         return None
     return (
         Objection.objects.filter(vote=vote, status=ObjectionStatus.UPHELD)
-        .order_by("ruled_at", "pk")
+        .order_by("answered_at", "pk")
         .first()
     )
 
@@ -526,7 +526,7 @@ def objections_of(user, vote: Vote):
 
     if not user.is_authenticated:
         return Objection.objects.none()
-    return Objection.objects.filter(vote=vote, filed_by=user).order_by("created_at", "pk")
+    return Objection.objects.filter(vote=vote, filed_by=user).order_by("filed_at", "pk")
 
 
 def open_ballot_disputes(queryset_filter_q: Q):

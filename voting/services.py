@@ -40,6 +40,12 @@ from django.utils.translation import gettext as _
 
 from portal.audit import log_event
 from portal.core.errors import DomainError
+from portal.core.objections import (
+    objection_check_window,
+    objection_clean_text,
+    objection_record_answer,
+    objection_require_open,
+)
 from portal.core.uploads import extension, private_storage
 from property.registry.models import SUSPENDING, ClaimDispute, Estate, OwnerParty, Ownership
 from property.registry.selectors import electorate_units, suspended_account_ids
@@ -1584,15 +1590,20 @@ def objection_file(*, actor, vote: Vote, text: str, now: datetime | None = None)
     with transaction.atomic():
         _locked(vote)
         _require(vote, VoteStatus.PUBLICISED)
-        if now >= vote.publicity_ends_at:
-            raise VoteError(_("The objection period has ended."), code="late")
+        objection_check_window(
+            now=now,
+            ends=vote.publicity_ends_at,
+            error=VoteError,
+            message=_("The objection period has ended."),
+            inclusive=False,
+        )
         most = _setting("VOTE_OBJECTIONS_PER_ACCOUNT")
         if Objection.objects.filter(vote=vote, filed_by=actor).count() >= most:
             raise VoteError(
                 _("You have already filed %(most)d objections to this vote.") % {"most": most},
                 code="too_many",
             )
-        objection = Objection.objects.create(vote=vote, filed_by=actor, text=text)
+        objection = Objection.objects.create(vote=vote, filed_by=actor, text=text, filed_at=now)
         log_event(actor=actor, action="voting.objection_filed", obj=vote, details={})
         notifications.tell_objection_filed(objection)
     return objection
@@ -1601,13 +1612,15 @@ def objection_file(*, actor, vote: Vote, text: str, now: datetime | None = None)
 def _objection_text(text: str, *, empty: str, too_long: str, empty_code: str) -> str:
     """An objection or a ruling's reason: plain text, not empty, at most
     ``VOTE_OBJECTION_MAX_CHARS`` characters."""
-    text = (text or "").strip()
-    if not text:
-        raise VoteError(empty, code=empty_code)
-    limit = _setting("VOTE_OBJECTION_MAX_CHARS")
-    if len(text) > limit:
-        raise VoteError(too_long % {"limit": limit}, code="too_long")
-    return text
+    return objection_clean_text(
+        text,
+        error=VoteError,
+        empty=empty,
+        too_long=too_long,
+        limit=_setting("VOTE_OBJECTION_MAX_CHARS"),
+        field=None,
+        empty_code=empty_code,
+    )
 
 
 def _ruling_text(reason: str) -> str:
@@ -1623,19 +1636,19 @@ def _lock_open_objection(objection: Objection) -> tuple[Objection, Vote]:
     """Lock the objection's vote, then the objection; both must still be open to a ruling."""
     vote = _locked(objection.vote)
     locked = Objection.objects.select_for_update().get(pk=objection.pk)
-    if locked.status != ObjectionStatus.OPEN:
-        raise VoteError(_("This objection has already been ruled on."), code="ruled")
+    objection_require_open(
+        locked,
+        error=VoteError,
+        message=_("This objection has already been ruled on."),
+        code="ruled",
+    )
     _require(vote, VoteStatus.PUBLICISED)
     locked.vote = vote
     return locked, vote
 
 
 def _record_ruling(objection: Objection, *, actor, status: str, reason: str, now) -> None:
-    objection.status = status
-    objection.ruling = reason
-    objection.ruled_by = actor
-    objection.ruled_at = now
-    objection.save(update_fields=["status", "ruling", "ruled_by", "ruled_at"])
+    objection_record_answer(objection, actor=actor, answer=reason, status=status, at=now)
 
 
 def objection_dismiss(
@@ -1685,7 +1698,7 @@ def objection_uphold(
         locked, vote = _lock_open_objection(objection)
         _record_ruling(locked, actor=actor, status=ObjectionStatus.UPHELD, reason=reason, now=now)
         others = vote.objections.filter(status=ObjectionStatus.OPEN).exclude(pk=locked.pk)
-        closed = others.update(status=ObjectionStatus.CLOSED, ruled_at=now)
+        closed = others.update(status=ObjectionStatus.CLOSED, answered_at=now)
         vote.status = VoteStatus.SET_ASIDE
         vote.set_aside_at = now
         vote.save(update_fields=["status", "set_aside_at"])

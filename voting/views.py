@@ -902,7 +902,7 @@ def objection_rule(request, objection_id):
     """One objection: the vote, its result, the objection and, while open, the ruling form with
     two buttons. Upholding (setting the result aside) asks for confirmation first."""
     objection = get_object_or_404(
-        Objection.objects.select_related("vote__estate__jurisdiction", "filed_by", "ruled_by"),
+        Objection.objects.select_related("vote__estate__jurisdiction", "filed_by", "answered_by"),
         pk=objection_id,
     )
     if not request.user.has_perm("voting.rule_objection", objection):

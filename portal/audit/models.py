@@ -9,27 +9,11 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from portal.core.appendonly import AppendOnlyError, AppendOnlyModel  # noqa: F401 (re-exported)
 from portal.core.masking import mask_phones_in
 
 
-class AppendOnlyError(Exception):
-    """Raised on any attempt to change or remove an audit event."""
-
-
-class AuditQuerySet(models.QuerySet):
-    def update(self, **kwargs):
-        raise AppendOnlyError("The audit log is append-only.")
-
-    def delete(self):
-        raise AppendOnlyError("The audit log is append-only.")
-
-    _raw_delete = delete
-
-    def bulk_update(self, *args, **kwargs):
-        raise AppendOnlyError("The audit log is append-only.")
-
-
-class AuditEvent(models.Model):
+class AuditEvent(AppendOnlyModel):
     at = models.DateTimeField(_("time"), default=timezone.now, db_index=True, editable=False)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -50,7 +34,7 @@ class AuditEvent(models.Model):
     )
     details = models.JSONField(_("details"), default=dict, blank=True, editable=False)
 
-    objects = AuditQuerySet.as_manager()
+    append_only_message = "The audit log is append-only."
     # Wagtail indexes references of the models it shows; the log names its objects by type and
     # id, so indexing each event would only add four queries to every audited action.
     wagtail_reference_index_ignore = True
@@ -65,14 +49,6 @@ class AuditEvent(models.Model):
     def __str__(self):
         actor, obj = self.get_actor_label_display(), self.get_object_repr_display()
         return f"{self.at:%Y-%m-%d %H:%M} {actor} {self.action} {obj}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None or not self._state.adding:
-            raise AppendOnlyError("The audit log is append-only.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise AppendOnlyError("The audit log is append-only.")
 
     # Shown to staff with phone numbers masked, also in events written before masking.
     def get_actor_label_display(self) -> str:

@@ -10,6 +10,9 @@ own subclass: ``voting.services.VoteError``, ``property.fund.services.FundError`
   ``default_code`` when the raiser gives none;
 - ``field``: the form field the error is about, or None.
 
+A service that checks several fields at once may raise it with a dict ``{field: message}``
+(as ``ValidationError`` takes); ``add_to_form`` then puts each message on its field.
+
 It subclasses Django's ``ValidationError``, so ``.messages``, ``.message``, ``.code``,
 ``.params`` and ``form.add_error(None, exc)`` keep working; unlike ``ValidationError``,
 ``str(exc)`` is the message itself (not the repr of a list).
@@ -30,6 +33,7 @@ class DomainError(ValidationError):
 
     def __init__(self, message, code: str | None = None, params=None, *, field: str | None = None):
         super().__init__(message, code=code or self.default_code, params=params)
+        self.code = code or self.default_code  # also for a dict of field errors
         self.field = field
 
     def __str__(self) -> str:
@@ -50,7 +54,15 @@ def message_text(exc: Exception) -> str:
 
 def add_to_form(form, exc: Exception) -> None:
     """Put ``exc`` on ``form``: on its field when it names one of the form's fields, else as a
-    non-field error; one form error per message, rendered in the active language."""
+    non-field error; one form error per message, rendered in the active language. A dict of
+    field errors puts each on its field (or among the non-field errors)."""
+    if isinstance(exc, ValidationError) and hasattr(exc, "error_dict"):
+        for name, errors in exc.error_dict.items():
+            field = name if name in form.fields else None
+            for error in errors:
+                for text in message_texts(error):
+                    form.add_error(field, ValidationError(text, code=error.code))
+        return
     field = getattr(exc, "field", None)
     if field not in form.fields:
         field = None

@@ -179,7 +179,7 @@ def _objections_to_rule_group(user, kinds) -> Group:
             url=reverse("voting:objection_rule", args=[o.pk]),
             action=_("Rule"),
             detail=o.vote.estate.name,
-            when=o.created_at,
+            when=o.filed_at,
             due=o.vote.publicity_ends_at,
             overdue=o.vote.publicity_ends_at <= now,
         )
@@ -347,7 +347,7 @@ def committee_sections(user) -> list[Section]:
                 url=reverse("voting:result", args=[o.vote_id]),
                 action=_("Read the objection"),
                 detail=o.get_status_display(),
-                when=o.created_at,
+                when=o.filed_at,
             )
             for o in voting_selectors.result_objections([estate])
         ]
@@ -753,7 +753,7 @@ def bureau_section(user) -> Section | None:
             label=f"{o.record.company.name} · {o.record.item.description}",
             url=reverse("credit:objection", args=[o.pk]),
             action=_("Rule"),
-            when=o.filed_on,
+            when=o.filed_at,
         )
         for o in credit_selectors.open_objections()
         if user.has_perm("credit.rule_objection", o)

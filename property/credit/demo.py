@@ -27,12 +27,16 @@ from .models import (
     ChecklistEntry,
     ChecklistItem,
     CreditRecord,
-    Objection,
-    ObjectionStatus,
-    RecordStatus,
     SatisfactionAnswer,
 )
-from .services import credit_quarter_publish, credit_ratings_recompute, objection_deadline
+from .services import (
+    credit_objection_accept,
+    credit_objection_file,
+    credit_quarter_publish,
+    credit_ratings_recompute,
+    credit_record_add,
+    credit_records_activate_due,
+)
 
 # company number -> (checklist total, satisfied share, [(item code, days ago notified, state)])
 # state: "auto" (effective after its window, or pending if still in it), "objected",
@@ -147,6 +151,8 @@ def _surveys(companies, today) -> None:
 
 
 def _records(companies, today) -> None:
+    """Each profile's records, added, objected to and decided through the services on the day
+    each step happened; the records whose window has passed take effect as the worker does."""
     items = {i.code: i for i in CatalogueItem.objects.all()}
     bureau = Organisation.objects.get(kind=OrgKind.BUREAU, jurisdiction__depth=1)
     officer = bureau.memberships.filter(role="officer").first().user
@@ -156,48 +162,39 @@ def _records(companies, today) -> None:
         for code, days_ago, state in PROFILES[n][2]:
             item = items[code]
             notified = today - timedelta(days=days_ago)
-            deadline = objection_deadline(notified)
-            record = CreditRecord(
+            record = credit_record_add(
+                actor=officer,
                 company=company,
-                estate=estate if item.kind == "bad" or n % 2 else None,
                 item=item,
-                kind=item.kind,
-                points=item.points,
-                validity_days=item.validity_days,
-                serious=item.serious,
                 occurred_on=notified - timedelta(days=5),
                 summary=SUMMARIES[item.kind].format(
                     item=item.description, where=estate.name + "所在街道" if estate else "市住建局"
                 ),
-                notified_on=notified,
-                objection_deadline=deadline,
-                created_by=officer,
+                estate=estate if item.kind == "bad" or n % 2 else None,
+                evidence=_evidence(),
+                today=notified,
             )
-            if state == "auto" and deadline < today:
-                record.status, record.effective = RecordStatus.EFFECTIVE, deadline + timedelta(1)
-            elif state == "revoked":
-                record.status, record.revoked_on = RecordStatus.REVOKED, notified + timedelta(9)
-            elif state == "objected":
-                record.status = RecordStatus.OBJECTED
-            record.evidence.save("evidence.pdf", ContentFile(EVIDENCE.read_bytes()), save=False)
-            record.save()
-            if state in ("objected", "revoked"):
-                objection = Objection(
-                    record=record,
-                    reason="该事项已于通知前整改完毕，附整改照片及业委会确认函。",
-                    filed_by=company.memberships.first().user,
-                    filed_on=notified + timedelta(days=2),
-                    status=ObjectionStatus.OPEN
-                    if state == "objected"
-                    else ObjectionStatus.ACCEPTED,
-                    decided_by=approver if state == "revoked" else None,
-                    decided_on=record.revoked_on,
-                    decision_note="经复核，异议成立，撤销该记录。" if state == "revoked" else "",
+            if state not in ("objected", "revoked"):
+                continue
+            objection = credit_objection_file(
+                actor=company.memberships.first().user,
+                record=record,
+                reason="该事项已于通知前整改完毕，附整改照片及业委会确认函。",
+                evidence=_evidence(),
+                today=notified + timedelta(days=2),
+            )
+            if state == "revoked":
+                credit_objection_accept(
+                    actor=approver,
+                    objection=objection,
+                    note="经复核，异议成立，撤销该记录。",
+                    today=notified + timedelta(days=9),
                 )
-                objection.evidence.save(
-                    "evidence.pdf", ContentFile(EVIDENCE.read_bytes()), save=False
-                )
-                objection.save()
+    credit_records_activate_due(today=today)
+
+
+def _evidence() -> ContentFile:
+    return ContentFile(EVIDENCE.read_bytes(), name="evidence.pdf")
 
 
 def load(stdout=None) -> None:

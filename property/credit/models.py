@@ -17,6 +17,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from portal.core.objections import ObjectionBase
 from portal.core.uploads import PrivateUploadTo, private_storage
 from portal.core.words import quarter_label
 from portal.organisations.models import Jurisdiction, Organisation, OrgKind
@@ -220,30 +221,26 @@ class ObjectionStatus(models.TextChoices):
     ACCEPTED = "accepted", _("Accepted: the record is revoked")
 
 
-class Objection(models.Model):
-    """The company's challenge to a record within its notice window; the bureau rules on it."""
+class Objection(ObjectionBase):
+    """The company's challenge to a record within its notice window; the bureau rules on it:
+    ``answer`` holds the reasons for the decision, ``answered_by`` and ``answered_at`` who
+    decided and when."""
 
     record = models.OneToOneField(
         CreditRecord, on_delete=models.CASCADE, related_name="objection", verbose_name=_("record")
     )
-    reason = models.TextField(_("reason"), max_length=4000)
+    text = models.TextField(_("reason"), max_length=4000)
     evidence = models.FileField(
         _("evidence"),
         upload_to=PrivateUploadTo("credit/objections"),
         storage=private_storage,
         blank=True,
     )
-    filed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("filed by"),
-    )
-    filed_on = models.DateField(_("filed on"))
     status = models.CharField(
         _("status"), max_length=10, choices=ObjectionStatus.choices, default=ObjectionStatus.OPEN
     )
-    decided_by = models.ForeignKey(
+    answer = models.TextField(_("reasons for the decision"), blank=True, max_length=4000)
+    answered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
         null=True,
@@ -251,13 +248,12 @@ class Objection(models.Model):
         related_name="+",
         verbose_name=_("decided by"),
     )
-    decided_on = models.DateField(_("decided on"), null=True, blank=True)
-    decision_note = models.TextField(_("reasons for the decision"), blank=True, max_length=4000)
+    answered_at = models.DateTimeField(_("decided on"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("objection")
         verbose_name_plural = _("objections")
-        ordering = ["-filed_on", "-id"]
+        ordering = ["-filed_at", "-id"]
 
     def __str__(self):
         return f"{self.record} · {self.get_status_display()}"

@@ -342,7 +342,7 @@ def open_objections(q: Q | None = None):
         "record__estate__jurisdiction",
         "record__company__jurisdiction",
     )
-    return qs.order_by("filed_on", "pk")
+    return qs.order_by("filed_at", "pk")
 
 
 def supervision_list(as_of: date | None = None):

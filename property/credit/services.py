@@ -15,15 +15,21 @@ Life of a record::
 from __future__ import annotations
 
 import logging
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal.audit import log_event
+from portal.core.errors import DomainError
+from portal.core.objections import (
+    objection_check_window,
+    objection_clean_text,
+    objection_record_answer,
+    objection_require_open,
+)
 from portal.organisations.models import Organisation, OrgKind
 from property.registry.calendar import working_calendar
 from property.registry.models import Estate, OwnerParty
@@ -44,6 +50,12 @@ from .models import (
 from .selectors import score_companies
 
 logger = logging.getLogger(__name__)
+
+
+class CreditError(DomainError):
+    """A credit step refused for a reason the user can act on (message is translated)."""
+
+    default_code = "credit"
 
 
 def objection_deadline(notified_on: date) -> date:
@@ -95,7 +107,7 @@ def credit_record_add(
     elif manager is not None and manager.company_id != company.pk:
         errors["manager"] = _("This project manager is not registered by this company.")
     if errors:
-        raise ValidationError(errors)
+        raise CreditError(errors, code="record")
     record = CreditRecord(
         company=company,
         estate=estate,
@@ -147,15 +159,22 @@ def credit_objection_file(
     today = today or timezone.localdate()
     record = CreditRecord.objects.select_for_update().get(pk=record.pk)
     if record.status != RecordStatus.PENDING or Objection.objects.filter(record=record).exists():
-        raise ValidationError(_("This record is not open to objection."))
-    if today > record.objection_deadline:
-        raise ValidationError(
-            _("The objection period ended on %(date)s.")
-            % {"date": record.objection_deadline.isoformat()}
-        )
-    if not (reason or "").strip():
-        raise ValidationError({"reason": _("Give the reasons for the objection.")})
-    objection = Objection(record=record, reason=reason.strip(), filed_by=actor, filed_on=today)
+        raise CreditError(_("This record is not open to objection."), code="not_open")
+    objection_check_window(
+        now=today,
+        ends=record.objection_deadline,
+        error=CreditError,
+        message=_("The objection period ended on %(date)s.")
+        % {"date": record.objection_deadline.isoformat()},
+    )
+    text = objection_clean_text(
+        reason,
+        error=CreditError,
+        empty=_("Give the reasons for the objection."),
+        field="reason",
+        empty_code="no_reason",
+    )
+    objection = Objection(record=record, text=text, filed_by=actor, filed_at=_moment(today))
     if evidence:
         objection.evidence = evidence
     objection.save()
@@ -174,9 +193,17 @@ def credit_objection_file(
 def _lock_open(objection: Objection) -> tuple[Objection, CreditRecord]:
     objection = Objection.objects.select_for_update().get(pk=objection.pk)
     record = CreditRecord.objects.select_for_update().get(pk=objection.record_id)
-    if objection.status != ObjectionStatus.OPEN or record.status != RecordStatus.OBJECTED:
-        raise ValidationError(_("This objection has already been decided."))
+    message = _("This objection has already been decided.")
+    objection_require_open(objection, error=CreditError, message=message, code="decided")
+    if record.status != RecordStatus.OBJECTED:
+        raise CreditError(message, code="decided")
     return objection, record
+
+
+def _moment(day: date) -> datetime:
+    """Now, on ``day`` (the day a service was told it is): the moment an objection is filed or
+    decided."""
+    return datetime.combine(day, timezone.localtime().timetz())
 
 
 @transaction.atomic
@@ -189,9 +216,9 @@ def credit_objection_uphold(
     """
     today = today or timezone.localdate()
     objection, record = _lock_open(objection)
-    objection.status = ObjectionStatus.REJECTED
-    objection.decided_by, objection.decided_on, objection.decision_note = actor, today, note
-    objection.save()
+    objection_record_answer(
+        objection, actor=actor, answer=note, status=ObjectionStatus.REJECTED, at=_moment(today)
+    )
     record.status, record.effective = RecordStatus.EFFECTIVE, today
     record.save(update_fields=["status", "effective"])
     log_event(
@@ -214,9 +241,9 @@ def credit_objection_accept(
     """
     today = today or timezone.localdate()
     objection, record = _lock_open(objection)
-    objection.status = ObjectionStatus.ACCEPTED
-    objection.decided_by, objection.decided_on, objection.decision_note = actor, today, note
-    objection.save()
+    objection_record_answer(
+        objection, actor=actor, answer=note, status=ObjectionStatus.ACCEPTED, at=_moment(today)
+    )
     record.status, record.revoked_on = RecordStatus.REVOKED, today
     record.save(update_fields=["status", "revoked_on"])
     log_event(
@@ -264,11 +291,13 @@ def credit_survey_answer(
     year = year or timezone.localdate().year
     estate = party.estate
     if estate.company_id is None:
-        raise ValidationError(_("This estate has no property company to rate."))
+        raise CreditError(_("This estate has no property company to rate."), code="no_company")
     if SatisfactionAnswer.objects.filter(
         company_id=estate.company_id, year=year, party=party
     ).exists():
-        raise ValidationError(_("You have already answered this year's survey for this estate."))
+        raise CreditError(
+            _("You have already answered this year's survey for this estate."), code="answered"
+        )
     answer = SatisfactionAnswer.objects.create(
         company_id=estate.company_id,
         year=year,
@@ -302,10 +331,10 @@ def credit_quarter_publish(
     """
     today = today or timezone.localdate()
     if quarter not in (1, 2, 3, 4):
-        raise ValidationError(_("A quarter is 1 to 4."))
+        raise CreditError(_("A quarter is 1 to 4."), code="quarter")
     start = date(year, quarter * 3 - 2, 1)
     if start > today:
-        raise ValidationError(_("This quarter has not begun."))
+        raise CreditError(_("This quarter has not begun."), code="future")
     as_of = min(quarter_end(year, quarter), today)
     credit_ratings_recompute(as_of=as_of, only_missing=True)
     publication, created = Publication.objects.select_for_update().get_or_create(

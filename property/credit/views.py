@@ -5,7 +5,7 @@ the ``credit.*`` perms, then call selectors and services."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
+from portal.core.errors import add_to_form, message_text
 from portal.core.links import absolute_reverse
 from portal.core.uploads import extension, serve_private_file
 from portal.core.words import quarter_label
@@ -194,8 +195,8 @@ def record_object(request, pk: int):
                 reason=form.cleaned_data["reason"],
                 evidence=form.cleaned_data["evidence"],
             )
-        except ValidationError as exc:
-            form.add_error(None, exc)
+        except services.CreditError as exc:
+            add_to_form(form, exc)
         else:
             messages.success(request, _("Your objection has been filed."))
             return redirect(f"{_mine_url()}?company={record.company_id}")
@@ -233,8 +234,8 @@ def record_add(request):
                     evidence=data["evidence"],
                     manager=data["manager"],
                 )
-            except ValidationError as exc:
-                form.add_error(None, exc)
+            except services.CreditError as exc:
+                add_to_form(form, exc)
             else:
                 messages.success(
                     request,
@@ -273,8 +274,8 @@ def objection_detail(request, pk: int):
         )
         try:
             service(actor=request.user, objection=objection, note=form.cleaned_data["note"])
-        except ValidationError as exc:
-            form.add_error(None, exc)
+        except services.CreditError as exc:
+            add_to_form(form, exc)
         else:
             messages.success(request, _("Decision recorded."))
             return redirect("credit:objections")
@@ -344,8 +345,8 @@ def publish(request):
                 year=form.cleaned_data["year"],
                 quarter=form.cleaned_data["quarter"],
             )
-        except ValidationError as exc:
-            form.add_error(None, exc)
+        except services.CreditError as exc:
+            add_to_form(form, exc)
         else:
             messages.success(
                 request,
@@ -399,8 +400,8 @@ def survey(request):
                     satisfied=form.cleaned_data["satisfied"],
                     year=year,
                 )
-            except ValidationError as exc:
-                messages.error(request, " ".join(exc.messages))
+            except services.CreditError as exc:
+                messages.error(request, message_text(exc))
             else:
                 messages.success(request, _("Thank you: your answer has been recorded."))
             return redirect("credit:survey")

@@ -27,15 +27,13 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from portal.core.appendonly import AppendOnlyError, AppendOnlyModel  # noqa: F401 (re-exported)
+from portal.core.objections import ObjectionBase
 from portal.core.uploads import PrivateUploadTo, private_storage
 from portal.organisations.models import Organisation
 from property.registry.models import Building, Estate, Unit
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
-
-
-class AppendOnlyError(Exception):
-    """Raised on any attempt to change or remove a journal entry."""
 
 
 # ---- unit ledgers -----------------------------------------------------------------------
@@ -78,20 +76,7 @@ class EntryKind(models.TextChoices):
     REVENUE = "revenue", _("Shared revenue transferred in")
 
 
-class EntryQuerySet(models.QuerySet):
-    def update(self, **kwargs):
-        raise AppendOnlyError("Fund journal entries are immutable; post a reversal instead.")
-
-    def delete(self):
-        raise AppendOnlyError("Fund journal entries are immutable; post a reversal instead.")
-
-    _raw_delete = delete
-
-    def bulk_update(self, *args, **kwargs):
-        raise AppendOnlyError("Fund journal entries are immutable; post a reversal instead.")
-
-
-class LedgerEntry(models.Model):
+class LedgerEntry(AppendOnlyModel):
     """One immutable movement on a unit's ledger: positive in, negative out (yuan, 2 places)."""
 
     account = models.ForeignKey(
@@ -129,7 +114,7 @@ class LedgerEntry(models.Model):
         verbose_name=_("booked by"),
     )
 
-    objects = EntryQuerySet.as_manager()
+    append_only_message = "Fund journal entries are immutable; post a reversal instead."
 
     class Meta:
         verbose_name = _("fund journal entry")
@@ -147,14 +132,6 @@ class LedgerEntry(models.Model):
 
     def __str__(self):
         return f"{self.account} {self.get_kind_display()} {self.amount}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None or not self._state.adding:
-            raise AppendOnlyError("Fund journal entries are immutable; post a reversal instead.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise AppendOnlyError("Fund journal entries are immutable; post a reversal instead.")
 
     @property
     def governing_node(self):
@@ -381,19 +358,12 @@ class RequestShare(models.Model):
         return f"{self.unit} {self.amount}"
 
 
-class Objection(models.Model):
+class Objection(ObjectionBase):
     """An owner's objection to a publicised cost or sharing, answered by the reviewing office."""
 
     request = models.ForeignKey(
         FundRequest, on_delete=models.CASCADE, related_name="objections", verbose_name=_("project")
     )
-    filed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    text = models.TextField(_("objection"))
-    filed_at = models.DateTimeField(_("filed at"), default=timezone.now)
-    answer = models.TextField(_("answer"), blank=True)
-    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("objection")
@@ -402,6 +372,10 @@ class Objection(models.Model):
 
     def __str__(self):
         return f"{self.request} · {self.filed_at:%Y-%m-%d}"
+
+    @property
+    def governing_node(self):
+        return self.request.governing_node
 
 
 class DisbursementKind(models.TextChoices):

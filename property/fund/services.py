@@ -39,6 +39,13 @@ from django.utils.translation import gettext_lazy
 
 from portal.audit import log_event
 from portal.core.errors import DomainError
+from portal.core.objections import (
+    ObjectionStatus,
+    objection_check_window,
+    objection_clean_text,
+    objection_record_answer,
+    objection_require_open,
+)
 from portal.core.signals import figures_changed
 from portal.core.uploads import content_type_for, validate_upload
 from portal.notifications.services import notify
@@ -942,11 +949,14 @@ def fund_objection_file(*, actor, request: FundRequest, text: str) -> Objection:
     _require(actor, "fund.file_objection", request)
     req = _locked(request)
     _expect(req, Status.PUBLICISED)
-    if timezone.now() > req.publicity_ends:
-        raise FundError(_("The publicity period is over."))
-    if not text.strip():
-        raise FundError(_("Write your objection."))
-    obj = Objection.objects.create(request=req, filed_by=actor, text=text.strip())
+    objection_check_window(
+        now=timezone.now(),
+        ends=req.publicity_ends,
+        error=FundError,
+        message=_("The publicity period is over."),
+    )
+    text = objection_clean_text(text, error=FundError, empty=_("Write your objection."), field=None)
+    obj = Objection.objects.create(request=req, filed_by=actor, text=text)
     log_event(actor=actor, action="fund.objection_filed", obj=req, details={"objection": obj.pk})
     notifications.tell(
         req, "objection_filed", [*notifications.reviewers(req), *committee_of(req.estate)]
@@ -958,13 +968,14 @@ def fund_objection_file(*, actor, request: FundRequest, text: str) -> Objection:
 def fund_objection_answer(*, actor, objection: Objection, answer: str) -> Objection:
     """The reviewing office answers an objection (disbursement waits for every answer)."""
     _require(actor, "fund.answer_objection", objection.request)
-    if not answer.strip():
-        raise FundError(_("Write the answer."))
+    answer = objection_clean_text(answer, error=FundError, empty=_("Write the answer."), field=None)
     obj = Objection.objects.select_for_update().get(pk=objection.pk)
-    if obj.answered_at:
-        raise FundError(_("This objection has already been answered."))
-    obj.answer, obj.answered_at = answer.strip(), timezone.now()
-    obj.save(update_fields=["answer", "answered_at"])
+    objection_require_open(
+        obj, error=FundError, message=_("This objection has already been answered.")
+    )
+    objection_record_answer(
+        obj, actor=actor, answer=answer, status=ObjectionStatus.ANSWERED, at=timezone.now()
+    )
     log_event(
         actor=actor,
         action="fund.objection_answered",

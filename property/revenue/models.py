@@ -22,14 +22,12 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from portal.core.appendonly import AppendOnlyError, AppendOnlyModel  # noqa: F401 (re-exported)
+from portal.core.objections import ObjectionBase
 from portal.core.uploads import PrivateUploadTo, private_storage
 from property.registry.models import Estate
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
-
-
-class AppendOnlyError(Exception):
-    """Raised on any attempt to change or remove a revenue journal entry."""
 
 
 class ManagedBy(models.TextChoices):
@@ -90,23 +88,10 @@ class Category(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-class EntryQuerySet(models.QuerySet):
-    def update(self, **kwargs):
-        raise AppendOnlyError("Revenue journal entries are immutable; post a reversal instead.")
-
-    def delete(self):
-        raise AppendOnlyError("Revenue journal entries are immutable; post a reversal instead.")
-
-    _raw_delete = delete
-
-    def bulk_update(self, *args, **kwargs):
-        raise AppendOnlyError("Revenue journal entries are immutable; post a reversal instead.")
-
-
 voucher_path = PrivateUploadTo("revenue")
 
 
-class RevenueEntry(models.Model):
+class RevenueEntry(AppendOnlyModel):
     """One immutable movement of an estate's shared revenue: positive in, negative out."""
 
     estate = models.ForeignKey(
@@ -157,7 +142,7 @@ class RevenueEntry(models.Model):
         verbose_name=_("booked by"),
     )
 
-    objects = EntryQuerySet.as_manager()
+    append_only_message = "Revenue journal entries are immutable; post a reversal instead."
 
     class Meta:
         verbose_name = _("shared revenue entry")
@@ -167,14 +152,6 @@ class RevenueEntry(models.Model):
 
     def __str__(self):
         return f"{self.estate} {self.period:%Y-%m} {self.get_kind_display()} {self.amount}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None or not self._state.adding:
-            raise AppendOnlyError("Revenue journal entries are immutable; post a reversal instead.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise AppendOnlyError("Revenue journal entries are immutable; post a reversal instead.")
 
     @property
     def governing_node(self):
@@ -253,7 +230,7 @@ class Statement(models.Model):
         return self.published_at <= now <= self.posted_until
 
 
-class EntryObjection(models.Model):
+class EntryObjection(ObjectionBase):
     """An owner's objection to an entry, answered by the owners' committee by ``answer_due``."""
 
     entry = models.ForeignKey(
@@ -262,17 +239,7 @@ class EntryObjection(models.Model):
         related_name="objections",
         verbose_name=_("entry"),
     )
-    filed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    text = models.TextField(_("objection"))
-    filed_at = models.DateTimeField(_("filed at"), default=timezone.now)
     answer_due = models.DateField(_("answer due by"))
-    answer = models.TextField(_("answer"), blank=True)
-    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
-    answered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
 
     class Meta:
         verbose_name = _("objection to a revenue entry")

@@ -26,6 +26,12 @@ from django.utils.translation import gettext_lazy
 
 from portal.audit import log_event
 from portal.core.errors import DomainError
+from portal.core.objections import (
+    ObjectionStatus,
+    objection_clean_text,
+    objection_record_answer,
+    objection_require_open,
+)
 from portal.core.uploads import content_type_for, validate_upload
 from property.fund.apportion import from_fen, to_fen
 from property.fund.bounds import AmountError, parse_amount
@@ -574,11 +580,13 @@ def revenue_objection_file(
     ``REVENUE_OBJECTION_ANSWER_DAYS`` days. Both are told."""
     _require(actor, "revenue.object", entry)
     now = now or timezone.now()
-    text = (text or "").strip()
-    if not text:
-        raise RevenueError(_("Write what you object to."), field="text")
-    if len(text) > 2000:
-        raise RevenueError(_("Keep the objection to 2,000 characters."), field="text")
+    text = objection_clean_text(
+        text,
+        error=RevenueError,
+        empty=_("Write what you object to."),
+        too_long=_("Keep the objection to 2,000 characters."),
+        limit=2000,
+    )
     due = timezone.localdate(now) + timedelta(days=int(setting("REVENUE_OBJECTION_ANSWER_DAYS")))
     objection = EntryObjection.objects.create(
         entry=entry, filed_by=actor, text=text, filed_at=now, answer_due=due
@@ -604,15 +612,19 @@ def revenue_objection_answer(
     _require(actor, "revenue.answer_objection", objection)
     now = now or timezone.now()
     objection = EntryObjection.objects.select_for_update().get(pk=objection.pk)
-    if objection.answered_at is not None:
-        raise RevenueError(_("This objection is answered already."))
-    answer = (answer or "").strip()
-    if not answer:
-        raise RevenueError(_("Write the answer."), field="answer")
-    objection.answer = answer[:4000]
-    objection.answered_at = now
-    objection.answered_by = _by(actor)
-    objection.save(update_fields=["answer", "answered_at", "answered_by"])
+    objection_require_open(
+        objection, error=RevenueError, message=_("This objection is answered already.")
+    )
+    answer = objection_clean_text(
+        answer, error=RevenueError, empty=_("Write the answer."), field="answer"
+    )
+    objection_record_answer(
+        objection,
+        actor=_by(actor),
+        answer=answer[:4000],
+        status=ObjectionStatus.ANSWERED,
+        at=now,
+    )
     entry = objection.entry
     estate = entry.estate
     notifications.tell(

@@ -21,7 +21,7 @@ from property.credit.models import CreditRecord
 record = CreditRecord.objects.get(pk={pk})
 objection = record.objection
 print(json.dumps({{"record": record.status, "objection": objection.status,
-                  "reason": objection.reason, "note": objection.decision_note}}))
+                  "reason": objection.text, "note": objection.answer}}))
 """
 
 

@@ -11,6 +11,8 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy
 
 from portal.core.errors import DomainError, add_to_form, message_text
+from property.credit import services as credit_services
+from property.credit.services import CreditError
 from property.fund import services as fund_services
 from property.fund.models import RequestKind
 from property.fund.services import FundError, money
@@ -116,3 +118,24 @@ def test_fund_passes_votings_refusal_on_as_its_own_error(monkeypatch):
     assert info.value.code == "text"
     with translation.override("en"):
         assert str(info.value) == "A vote needs a title and a motion."
+
+
+@pytest.mark.django_db
+def test_credit_refusals_are_domain_errors_with_a_code():
+    with translation.override("en"):
+        with pytest.raises(CreditError) as info:
+            credit_services.credit_quarter_publish(actor=None, year=2026, quarter=5)
+    assert isinstance(info.value, DomainError)
+    assert info.value.code == "quarter"
+    assert str(info.value) == "A quarter is 1 to 4."
+    assert CreditError("x").code == "credit"
+
+
+def test_add_to_form_puts_each_error_of_a_dict_on_its_field():
+    """A service checking several fields at once (``credit_record_add``) raises one error with
+    a message per field; each lands on its field, an unknown field among the non-field ones."""
+    form = _Form(data={"amount": "1"})
+    assert form.is_valid()
+    add_to_form(form, CreditError({"amount": "Too much.", "company": "Not a company."}))
+    assert form.errors["amount"] == ["Too much."]
+    assert form.non_field_errors() == ["Not a company."]

@@ -68,7 +68,9 @@ def publicised(s):
 def test_an_objection_starts_open(s):
     _vote, objection = publicised(s)
     assert objection.status == ObjectionStatus.OPEN
-    assert objection.ruling == "" and objection.ruled_by is None and objection.ruled_at is None
+    assert (
+        objection.answer == "" and objection.answered_by is None and objection.answered_at is None
+    )
 
 
 def test_dismissal_records_the_ruling_and_the_result_stands(s):
@@ -76,8 +78,8 @@ def test_dismissal_records_the_ruling_and_the_result_stands(s):
     services.objection_dismiss(actor=s["street"], objection=objection, reason="送达记录齐全")
     objection.refresh_from_db()
     assert objection.status == ObjectionStatus.DISMISSED
-    assert (objection.ruling, objection.ruled_by) == ("送达记录齐全", s["street"])
-    assert objection.ruled_at is not None
+    assert (objection.answer, objection.answered_by) == ("送达记录齐全", s["street"])
+    assert objection.answered_at is not None
     vote.refresh_from_db()
     assert vote.status == VoteStatus.PUBLICISED  # the period runs on
     assert AuditEvent.objects.filter(action="voting.objection_dismissed").count() == 1
@@ -187,7 +189,7 @@ def test_upholding_sets_the_result_aside_and_never_final(s):
     other.refresh_from_db()
     assert sent == [vote.pk]
     assert vote.status == VoteStatus.SET_ASIDE and vote.set_aside_at is not None
-    assert objection.status == ObjectionStatus.UPHELD and objection.ruling == "送达不足"
+    assert objection.status == ObjectionStatus.UPHELD and objection.answer == "送达不足"
     assert other.status == ObjectionStatus.CLOSED  # nothing left to rule
     # The figures and the board are kept as counted: still public and verifiable.
     assert vote.result is not None and vote.outcome == "passed"
@@ -291,7 +293,7 @@ def test_dismissing_through_the_page(client, s):
     response = client.post(rule_url(objection), {"decision": "dismiss", "reason": "送达记录齐全"})
     assert response.status_code == 302
     objection.refresh_from_db()
-    assert objection.status == ObjectionStatus.DISMISSED and objection.ruled_by == s["street"]
+    assert objection.status == ObjectionStatus.DISMISSED and objection.answered_by == s["street"]
 
 
 def test_a_ruling_without_a_reason_is_refused_in_the_users_language(client, s):

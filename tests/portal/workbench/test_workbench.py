@@ -189,10 +189,8 @@ def test_objections_to_a_result_wait_for_the_street_office_and_the_bureau(world,
     newer = services.objection_file(
         actor=owner_b, vote=vote, text="二", now=vote.publicised_at + timedelta(hours=1)
     )
-    type(older).objects.filter(pk=older.pk).update(created_at=vote.publicised_at)
-    type(newer).objects.filter(pk=newer.pk).update(
-        created_at=vote.publicised_at + timedelta(hours=1)
-    )
+    type(older).objects.filter(pk=older.pk).update(filed_at=vote.publicised_at)
+    type(newer).objects.filter(pk=newer.pk).update(filed_at=vote.publicised_at + timedelta(hours=1))
     street = staff(OrgKind.STREET_OFFICE, world.streets[0])
     district = staff(OrgKind.BUREAU, world.districts[0])
     urls = [f"/votes/objections/{older.pk}/", f"/votes/objections/{newer.pk}/"]
