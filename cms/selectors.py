@@ -12,6 +12,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
+from wagtail.models import Page, TaskState
 
 from portal.organisations.models import Jurisdiction, Level, Organisation, OrgKind
 from property.credit import manager_selectors as credit_manager_selectors
@@ -22,6 +23,7 @@ from property.registry.selectors import estate_totals, estates_of_user
 from property.revenue import selectors as revenue_selectors
 from voting import selectors as voting_selectors
 
+from .models import EstatePage, NoticeIndexPage, NoticePage
 from .segment import segment_query
 
 CACHE_GENERATION_KEY = "cms:generation"
@@ -51,7 +53,6 @@ def ancestor_paths(node: Jurisdiction) -> list[str]:
 
 def visible_notices():
     """Published, public, unexpired notices, newest first."""
-    from .models import NoticePage
 
     now = timezone.now()
     return (
@@ -120,7 +121,6 @@ def city_figures() -> dict:
 def home_context(request) -> dict:
     """What the home page shows: latest notices, the visitor's estates with their notices
     (and votes, once voting's selectors are merged), the city figures."""
-    from .models import EstatePage
 
     # Lazy: the public part of the home page is a cached template fragment keyed by
     # ``generation``, so on a cache hit neither the notices nor the figures are queried.
@@ -195,9 +195,6 @@ def search_pages(
     With a notice filter (category, organisation, dates) only notices are searched.
     Returns a list of specific pages (empty when there is nothing to search for).
     """
-    from wagtail.models import Page
-
-    from .models import NoticePage
 
     terms = segment_query(query)
     filtered = any([category, organisation_id, date_from, date_to])
@@ -227,9 +224,6 @@ def search_pages(
 def notices_awaiting_review(user) -> list:
     """Notices on a workflow task the user may approve (the bureau's approvers), oldest first:
     ``(notice, submitted_at)`` pairs."""
-    from wagtail.models import TaskState
-
-    from .models import NoticePage
 
     states = (
         TaskState.objects.reviewable_by(user)
@@ -247,7 +241,6 @@ def notices_awaiting_review(user) -> list:
 def notice_drafts(organisation_ids) -> list:
     """Notices of these organisations not yet published (drafts and those in moderation),
     oldest change first."""
-    from .models import NoticePage
 
     return list(
         NoticePage.objects.filter(organisation_id__in=organisation_ids, live=False)
@@ -259,7 +252,6 @@ def notice_drafts(organisation_ids) -> list:
 def notice_sections_of(organisation_ids) -> list:
     """The notice sections (index pages) of these organisations' jurisdictions, where their
     staff add notices."""
-    from .models import NoticeIndexPage
 
     return list(
         NoticeIndexPage.objects.filter(

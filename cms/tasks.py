@@ -6,6 +6,9 @@
 
 from django.core.management import call_command
 
+from .models import NoticePage
+from .services import notify_notice_published
+
 
 def publish_scheduled() -> None:
     """Publish pages whose go-live time has come and unpublish expired ones."""
@@ -14,8 +17,6 @@ def publish_scheduled() -> None:
 
 def notify_notice(page_id: int) -> int:
     """Email a just-published notice to its target's verified owners (once)."""
-    from .models import NoticePage
-    from .services import notify_notice_published
 
     notice = NoticePage.objects.filter(pk=page_id).select_related("jurisdiction").first()
     if notice is None:

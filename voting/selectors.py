@@ -6,26 +6,31 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
+from django.contrib.auth import get_user_model
 from django.db import connection
 from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.utils import timezone
 
 from portal.core.masking import mask_phone
-from property.registry.models import OwnerParty, Ownership, Person
+from property.registry.models import Estate, OwnerParty, Ownership, Person
 from property.registry.selectors import suspended_account_ids
 
 from .models import (
     RESULT_STATUSES,
     Ballot,
     BallotDispute,
+    BallotDisputeStatus,
     BoardEntry,
     Channel,
+    Objection,
+    ObjectionStatus,
     ProxyAuthorization,
     ProxyStatus,
     Vote,
     VoteElector,
     VoteElectorUnit,
     VoteStatus,
+    VoteTrustee,
 )
 
 VISIBLE_TO_OWNERS = (
@@ -346,7 +351,6 @@ def public_votes(estate):
 def estates_with_public_votes():
     """Estates with at least one public vote, with ``open_count``, ``result_count`` and
     ``vote_count`` annotated, by name."""
-    from property.registry.models import Estate
 
     public = Q(votes__status__in=PUBLIC_STATUSES)
     return (
@@ -483,7 +487,6 @@ def pending_proxies(estates):
 def result_objections(estates):
     """Objections (any status) to results still in their publicity period in these estates,
     oldest first: what the organising committee reads."""
-    from .models import Objection
 
     return (
         Objection.objects.filter(vote__estate__in=estates, vote__status=VoteStatus.PUBLICISED)
@@ -496,7 +499,6 @@ def objections_to_rule(queryset_filter_q: Q):
     """Open objections to publicised results, in votes matched by a filter built on
     ``vote__estate__jurisdiction__path`` (e.g. ``scope_q(user, "vote__estate__jurisdiction__path",
     kinds=[street office, bureau])``), oldest first."""
-    from .models import Objection, ObjectionStatus
 
     return (
         Objection.objects.filter(
@@ -509,7 +511,6 @@ def objections_to_rule(queryset_filter_q: Q):
 
 def set_aside_ruling(vote: Vote):
     """The upheld objection that set the vote's result aside (its ruling and reason), or None."""
-    from .models import Objection, ObjectionStatus
 
     if vote.status != VoteStatus.SET_ASIDE:
         return None
@@ -522,7 +523,6 @@ def set_aside_ruling(vote: Vote):
 
 def objections_of(user, vote: Vote):
     """The objections ``user`` filed to this vote, oldest first, with their status and ruling."""
-    from .models import Objection
 
     if not user.is_authenticated:
         return Objection.objects.none()
@@ -532,7 +532,6 @@ def objections_of(user, vote: Vote):
 def open_ballot_disputes(queryset_filter_q: Q):
     """Open disputes of paper or proxy ballots, in votes matched by a filter built on
     ``vote__estate__jurisdiction__path``, oldest first."""
-    from .models import BallotDisputeStatus
 
     return (
         BallotDispute.objects.filter(queryset_filter_q, status=BallotDisputeStatus.OPEN)
@@ -544,7 +543,6 @@ def open_ballot_disputes(queryset_filter_q: Q):
 def trustee_duties(user):
     """The user's trusteeships awaiting them (issue 18): a key to make while the vote is a
     draft, or a share to open while the closed vote waits for its count; oldest vote first."""
-    from .models import VoteTrustee
 
     if not user.is_authenticated:
         return VoteTrustee.objects.none()
@@ -564,7 +562,6 @@ def party_contacts(vote, party_ids) -> tuple[list, list[str]]:
     whoever holds their frozen units now, and the registry phones (once each) of members
     without an account. Used by the reminders and by the notice of a ballot entered for a
     party."""
-    from django.contrib.auth import get_user_model
 
     members = Person.objects.filter(parties__pk__in=party_ids).distinct()
     phones = [p.phone for p in members if p.user_id is None and p.phone]

@@ -19,16 +19,26 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from portal.core.links import absolute_reverse
+from portal.notifications.services import notify, sms_to_phone
+from property.registry.notifications import street_office_of
 
-from . import board, selectors
-from .models import ObjectionStatus, Vote, VoteElector, VoteStatus
+from . import board, reminder_services, selectors, services, trustee_services
+from .models import (
+    BallotDispute,
+    BoardEntry,
+    Channel,
+    ObjectionStatus,
+    Vote,
+    VoteElector,
+    VoteStatus,
+)
+from .notifications import tell_owners
 
 log = logging.getLogger(__name__)
 
 
 def advance_votes(now=None) -> dict:
     """Move every due vote; returns how many moved per step (for logs and tests)."""
-    from . import reminder_services, services, trustee_services
 
     now = now or timezone.now()
     moved = {
@@ -86,7 +96,6 @@ def advance_votes(now=None) -> dict:
 def erase_dispute_links(now=None) -> int:
     """Hourly (``portal.core.schedules``): erase the sealed ballot-to-party links of every vote
     whose objection period is over (``services.dispute_links_erase``); returns how many."""
-    from . import services
 
     now = now or timezone.now()
     erased = 0
@@ -101,7 +110,6 @@ def erase_dispute_links(now=None) -> int:
 def notify_owners(vote_id: int, kind: str) -> None:
     """Tell the owners of a vote's step: ``opened``, ``reminder`` (parties of the electorate
     not yet voted) or ``result``; through ``portal.notifications`` (sent after commit)."""
-    from .notifications import tell_owners
 
     vote = Vote.objects.select_related("estate").get(pk=vote_id)
     tell_owners(vote, {"reminder": "closing", "result": "counted"}.get(kind, kind))
@@ -121,9 +129,6 @@ def notify_ballot_entered(entry_id: int) -> int:
     "Channels"), with the way to replace (paper) or dispute it: accounts through
     ``portal.notifications``, registry phones of members without an account by an SMS written
     here and queued as a delivery like the others (``sms_to_phone``)."""
-    from portal.notifications.services import notify, sms_to_phone
-
-    from .models import BoardEntry, Channel
 
     entry = BoardEntry.objects.select_related("vote__estate").filter(pk=entry_id).first()
     if entry is None or entry.channel not in (Channel.PAPER, Channel.PROXY):
@@ -163,10 +168,6 @@ def notify_ballot_entered(entry_id: int) -> int:
 
 def notify_ballot_dispute(dispute_id: int, event: str) -> int:
     """``filed``: tell the street office over the estate; ``decided``: tell who filed it."""
-    from portal.notifications.services import notify
-    from property.registry.notifications import street_office_of
-
-    from .models import BallotDispute
 
     dispute = (
         BallotDispute.objects.select_related("vote__estate__jurisdiction", "entry", "filed_by")

@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy, pgettext
 from cms import selectors as cms_selectors
 from portal.core.templatetags.numbers import format_area, format_money
 from portal.core.words import quarter_label
-from portal.organisations.models import Jurisdiction, OrgKind
+from portal.organisations.models import Jurisdiction, Organisation, OrgKind
 from portal.permissions import (
     BUREAU,
     COMMITTEE,
@@ -32,6 +32,7 @@ from portal.permissions import (
     STREET,
     grants,
     highest_level_path,
+    organisation_ids,
     roles_of,
     scope_q,
 )
@@ -39,6 +40,7 @@ from property.credit import complaint_selectors
 from property.credit import selectors as credit_selectors
 from property.fund import selectors as fund_selectors
 from property.registry import selectors as registry_selectors
+from property.registry.models import ClaimStatus
 from property.revenue import selectors as revenue_selectors
 from voting import selectors as voting_selectors
 
@@ -197,7 +199,6 @@ def _objections_to_rule_group(user, kinds) -> Group:
 
 
 def _claims_group(estates) -> Group:
-    from property.registry.models import ClaimStatus
 
     items = []
     for estate in estates:
@@ -295,7 +296,6 @@ def _revenue_late_group(estates, today: date) -> Group:
 
 
 def committee_sections(user) -> list[Section]:
-    from property.registry.models import ClaimStatus
 
     out = []
     today = _today()
@@ -450,8 +450,6 @@ def _fund_item(
 
 
 def company_sections(user) -> list[Section]:
-    from portal.organisations.models import Organisation
-    from portal.permissions import organisation_ids
 
     ids = organisation_ids(user, OrgKind.PROPERTY_COMPANY)
     out = []
@@ -843,7 +841,6 @@ def bureau_section(user) -> Section | None:
 
 
 def owner_section(user) -> Section | None:
-    from property.registry.models import ClaimStatus
 
     units = list(registry_selectors.units_of_user(user).order_by("estate__code", "code"))
     claims = [

@@ -25,6 +25,7 @@ from django_q.tasks import async_task
 from property.registry.calendar import working_calendar
 
 from .models import FundAccount, FundRequest, Status
+from .services import fund_refill_flags_recompute, fund_refill_notice_send
 
 
 def check_review_deadlines(today: date | None = None) -> dict:
@@ -65,7 +66,6 @@ def queue_refill_notices(account_ids: list[int]) -> None:
 def send_refill_notices(account_ids: list[int]) -> int:
     """Tell the owners of each ledger due for a refill (Order 165 Art. 17), through
     ``portal.notifications`` (``fund_refill_notice_send``); returns how many people were told."""
-    from .services import fund_refill_notice_send
 
     accounts = FundAccount.objects.filter(pk__in=account_ids, refill_due=True).select_related(
         "unit", "estate"
@@ -75,7 +75,6 @@ def send_refill_notices(account_ids: list[int]) -> int:
 
 def refill_sweep() -> int:
     """Recompute every ledger's refill flag; notify owners of newly due ledgers."""
-    from .services import fund_refill_flags_recompute
 
     limit = Decimal(str(settings.GONGZHI["FUND_REFILL_THRESHOLD"]))
     newly = fund_refill_flags_recompute(threshold=limit)

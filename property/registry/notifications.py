@@ -14,9 +14,9 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from portal.notifications.kinds import Area, Kind, register, register_area
-from portal.notifications.selectors import staff_governing
+from portal.notifications.selectors import members_of, staff_governing
 from portal.notifications.services import notify
-from portal.organisations.models import OrgKind
+from portal.organisations.models import Membership, Organisation, OrgKind
 from portal.permissions import COMMITTEE, OWNER, STREET
 
 KINDS = (
@@ -97,7 +97,6 @@ def register_kinds() -> None:
 
 def committee_of(estate):
     """Active members of the estate's owners' committee (the committee sits at the estate)."""
-    from portal.organisations.models import Membership
 
     members = Membership.objects.filter(
         active=True,
@@ -114,7 +113,6 @@ def street_office_of(estate):
 
 def company_staff_of(estate):
     """Active staff of the property company managing the estate (none if it has none)."""
-    from portal.notifications.selectors import members_of
 
     if estate.company_id is None:
         return get_user_model().objects.none()
@@ -169,7 +167,6 @@ def tell_claim_decided(claim) -> None:
 
 def _org_name(claim) -> str:
     """The organisation that verified the claim, as the people told will know it."""
-    from portal.organisations.models import Organisation
 
     if claim.decided_by_id is None:
         return ""

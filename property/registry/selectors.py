@@ -3,11 +3,25 @@
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Sum
+from django.db.models import Count, Q, Sum
 
+from portal.accounts.models import User
+from portal.organisations.models import OrgKind
+from portal.permissions import organisation_ids, scope_q
 from voting.tally import party_areas
 
-from .models import Estate, OwnerParty, Ownership, Person, Unit
+from .models import (
+    SUSPENDING,
+    ClaimDispute,
+    ClaimStatus,
+    DisputeStatus,
+    Estate,
+    OwnerClaim,
+    OwnerParty,
+    Ownership,
+    Person,
+    Unit,
+)
 
 
 def current_ownerships(estate: Estate):
@@ -87,10 +101,6 @@ def is_verified_owner(user, estate: Estate | None = None, unit: Unit | None = No
 def estates_in_scope(user):
     """Estates a staff user may look at: governed by their government grants, managed by their
     company, or the estate of their owners' committee. Empty for anyone else (fails closed)."""
-    from django.db.models import Q
-
-    from portal.organisations.models import OrgKind
-    from portal.permissions import organisation_ids, scope_q
 
     if not user.is_authenticated:
         return Estate.objects.none()
@@ -103,7 +113,6 @@ def estates_in_scope(user):
 
 
 def claims_of_user(user):
-    from .models import OwnerClaim
 
     return (
         OwnerClaim.objects.filter(user=user)
@@ -114,7 +123,6 @@ def claims_of_user(user):
 
 
 def claims_for_estate(estate: Estate, status: str | None = None):
-    from .models import OwnerClaim
 
     qs = (
         OwnerClaim.objects.filter(estate=estate)
@@ -146,7 +154,6 @@ def my_holdings(user) -> list[dict]:
 
 def estate_parties(estate: Estate):
     """Current parties of the estate with their unit count and summed area, largest first."""
-    from django.db.models import Count
 
     return (
         OwnerParty.objects.filter(estate=estate, ownerships__end__isnull=True)
@@ -161,13 +168,11 @@ def estate_parties(estate: Estate):
 def suspended_account_ids():
     """Accounts whose ballots are suspended: a dispute of their verification is open, or was
     upheld (DOMAIN.md §1 "Conflicts of interest"). A queryset of ids, for subqueries."""
-    from .models import SUSPENDING, ClaimDispute
 
     return ClaimDispute.objects.filter(status__in=SUSPENDING).values("account_id")
 
 
 def is_suspended(user) -> bool:
-    from .models import SUSPENDING, ClaimDispute
 
     if not user.is_authenticated:
         return False
@@ -176,8 +181,6 @@ def is_suspended(user) -> bool:
 
 def street_office_users(estate: Estate):
     """Active staff of the street office(s) governing the estate (who decide disputes)."""
-    from portal.accounts.models import User
-    from portal.organisations.models import OrgKind
 
     path = estate.jurisdiction.path
     prefixes = [path[:i] for i in range(len(path), 0, -1)]
@@ -196,7 +199,6 @@ def street_office_users(estate: Estate):
 def others_verified_on_my_units(user):
     """Verified claims by *other* accounts over units the user currently holds (as a co-owner):
     what a registered owner may dispute from their own pages. Newest first."""
-    from .models import ClaimStatus, OwnerClaim
 
     if not user.is_authenticated:
         return OwnerClaim.objects.none()
@@ -214,7 +216,6 @@ def others_verified_on_my_units(user):
 
 
 def disputes_for_estate(estate: Estate, status: str | None = None):
-    from .models import ClaimDispute
 
     qs = ClaimDispute.objects.filter(claim__estate=estate).select_related(
         "claim", "account", "filed_by", "decided_by"
@@ -229,8 +230,6 @@ def disputes_for_estate(estate: Estate, status: str | None = None):
 
 def committee_estates(user):
     """The estates whose owners' committee the user sits on (active membership)."""
-    from portal.organisations.models import OrgKind
-    from portal.permissions import organisation_ids
 
     ids = organisation_ids(user, OrgKind.OWNERS_COMMITTEE)
     if not ids:
@@ -245,8 +244,6 @@ def committee_estates(user):
 
 def company_estates(user):
     """The estates managed by the property companies the user works for."""
-    from portal.organisations.models import OrgKind
-    from portal.permissions import organisation_ids
 
     ids = organisation_ids(user, OrgKind.PROPERTY_COMPANY)
     if not ids:
@@ -260,7 +257,6 @@ def company_estates(user):
 
 def open_claim_disputes(estates):
     """Open disputes of verifications in these estates, oldest first."""
-    from .models import ClaimDispute, DisputeStatus
 
     return (
         ClaimDispute.objects.filter(claim__estate__in=estates, status=DisputeStatus.OPEN)

@@ -8,13 +8,16 @@ audit log; no personal data (names, identity numbers) ever goes into the log's d
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import timedelta
 
+from django.conf import settings
 from django.core import signing
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_q.tasks import async_task
 
 from portal.audit import log_event
 from portal.core.crypto import encrypt_text
@@ -39,6 +42,7 @@ from .models import (
     Unit,
     mask_identity,
 )
+from .rules import verification_refusal
 
 
 class ClaimError(DomainError):
@@ -133,7 +137,6 @@ def instant_enabled(estate: Estate) -> bool:
     """Whether claims of this estate are checked at once: ``CLAIM_INSTANT_VERIFICATION`` on,
     and the estate's city not in ``CLAIM_INSTANT_VERIFICATION_OFF_CITIES`` (codes of city
     nodes of the jurisdiction tree)."""
-    from django.conf import settings
 
     conf = settings.GONGZHI
     if not conf.get("CLAIM_INSTANT_VERIFICATION", True):
@@ -153,9 +156,6 @@ def _instant_check(*, user, estate: Estate, units: list[Unit], claim: OwnerClaim
     registry. Attempts are counted over ``CLAIM_INSTANT_WINDOW_HOURS``, per account and per
     unit; the rows of the claimed units' current ownerships are locked so that two claims of
     the same unit are counted one after the other."""
-    from datetime import timedelta
-
-    from django.conf import settings
 
     conf = settings.GONGZHI
     since = timezone.now() - timedelta(hours=int(conf["CLAIM_INSTANT_WINDOW_HOURS"]))
@@ -209,7 +209,6 @@ def _lock_pending(claim: OwnerClaim) -> OwnerClaim:
 def _refuse_conflicted(actor, claim: OwnerClaim) -> None:
     """DOMAIN.md §1 "Conflicts of interest": no decision by an organisation that a scheduled or
     open vote of the estate concerns. Asked inside the transaction, after the claim's lock."""
-    from .rules import verification_refusal
 
     reason = verification_refusal(actor, claim.estate)
     if reason:
@@ -217,14 +216,12 @@ def _refuse_conflicted(actor, claim: OwnerClaim) -> None:
 
 
 def _conflicted(actor, estate: Estate) -> bool:
-    from .rules import verification_refusal
 
     return verification_refusal(actor, estate) is not None
 
 
 def _after_commit(task: str, *args) -> None:
     """Queue a worker task once the current transaction has committed (never in the request)."""
-    from django_q.tasks import async_task
 
     transaction.on_commit(lambda: async_task(task, *args))
 
