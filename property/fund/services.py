@@ -1,9 +1,10 @@
 """Named domain operations of the maintenance fund (DOMAIN.md §2).
 
-Every function takes keyword-only arguments, runs in ``transaction.atomic``, checks the actor's
-right with the permissions of ``property/fund/rules.py`` first (``PermissionDenied`` otherwise;
-``actor=None`` is the system: the worker or a vote result), refuses a step out of order with
-``FundError`` (a message for the user), and writes one event to the audit log.
+Every function takes keyword-only arguments, runs in ``transaction.atomic``, states in its
+docstring the right its actor must hold (a permission of ``property/fund/rules.py``, which the
+view's gate checked before calling: authorization happens once, at the gate; ``actor=None`` is
+the system: the worker or a vote result), refuses a step out of order with ``FundError`` (a
+message for the user), and writes one event to the audit log.
 
 Ledger writes go through ``_post``: the unit accounts are locked with ``select_for_update``
 (in primary-key order, so concurrent writers cannot deadlock), the immutable entries are
@@ -29,7 +30,6 @@ from decimal import ROUND_DOWN, Decimal
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.exceptions import PermissionDenied
 from django.db import connection, transaction
 from django.db.models import OuterRef, Subquery
 from django.urls import reverse
@@ -88,11 +88,6 @@ class FundError(DomainError):
 
 def setting(name: str):
     return settings.GONGZHI[name]
-
-
-def _require(actor, perm: str, obj) -> None:
-    if actor is not None and not actor.has_perm(perm, obj):
-        raise PermissionDenied(perm)
 
 
 # ---- money inputs (DOMAIN.md §2 "Bounds") ----------------------------------------------------
@@ -326,8 +321,11 @@ def fund_open_account(
     *, actor, unit: Unit, first_deposit: Decimal, booked_at: datetime | None = None
 ) -> FundAccount:
     """Open a unit's ledger with its first deposit (area × local rate). One ledger per unit;
-    the deposit is a money input (``money``)."""
-    _require(actor, "fund.book_entry", unit.estate)
+    the deposit is a money input (``money``).
+
+    Precondition: ``actor`` holds ``fund.book_entry`` on ``unit.estate`` (checked by the view's
+    gate; ``actor=None`` is the portal itself: the worker, the demo).
+    """
     (account,) = _open(
         actor=actor,
         estate=unit.estate,
@@ -359,8 +357,10 @@ def fund_open_accounts(
 
     Preconditions: every unit is in ``estate`` and has no ledger; every deposit is a money
     input (``money``). One audit event for the estate.
+
+    Precondition: ``actor`` holds ``fund.book_entry`` on ``estate`` (checked by the view's
+    gate; ``actor=None`` is the portal itself: the worker, the demo).
     """
-    _require(actor, "fund.book_entry", estate)
     accounts = _open(actor=actor, estate=estate, deposits=deposits, booked_at=booked_at, memo=memo)
     log_event(
         actor=actor,
@@ -378,8 +378,11 @@ def fund_open_accounts(
 def fund_refill(
     *, actor, account: FundAccount, amount: Decimal, booked_at: datetime | None = None
 ) -> LedgerEntry:
-    """Book an owner's refill payment on the unit's ledger (a money input, ``money``)."""
-    _require(actor, "fund.book_entry", account.estate)
+    """Book an owner's refill payment on the unit's ledger (a money input, ``money``).
+
+    Precondition: ``actor`` holds ``fund.book_entry`` on ``account.estate`` (checked by the view's
+    gate; ``actor=None`` is the portal itself: the worker, the demo).
+    """
     amount = money(amount, what=_("refill"))
     (entry,) = _post(
         actor=actor,
@@ -403,8 +406,11 @@ def fund_allocate_interest(
 ) -> list[LedgerEntry]:
     """Allocate the estate's interest to its unit ledgers in proportion to their balances
     (largest remainder, exact). Ledgers with a zero or negative balance get nothing. The
-    amount is a money input (``money``); ``memo`` names the period (default "Interest")."""
-    _require(actor, "fund.book_entry", estate)
+    amount is a money input (``money``); ``memo`` names the period (default "Interest").
+
+    Precondition: ``actor`` holds ``fund.book_entry`` on ``estate`` (checked by the view's
+    gate; ``actor=None`` is the portal itself: the worker, the demo).
+    """
     total = money(amount, what=_("interest"))
     rows = list(
         FundAccount.objects.select_for_update()
@@ -448,8 +454,10 @@ def fund_credit_by_area(
     Preconditions: ``actor`` may ``fund.credit_revenue`` on the estate; the amount is a money
     input (``money``); every unit of the estate has a fund ledger (else ``FundError`` naming
     the units without one, and nothing is booked).
+
+    Precondition: ``actor`` holds ``fund.credit_revenue`` on ``estate`` (checked by the view's
+    gate; ``actor=None`` is the portal itself: the worker, the demo).
     """
-    _require(actor, "fund.credit_revenue", estate)
     total = money(amount, what=_("transfer"))
     units = list(
         Unit.objects.filter(estate=estate).order_by("code").values_list("pk", "code", "area")
@@ -486,8 +494,11 @@ def fund_credit_by_area(
 
 @transaction.atomic
 def fund_reverse_entry(*, actor, entry: LedgerEntry, reason: str) -> LedgerEntry:
-    """Correct a mistaken entry by posting its exact opposite (the original stays)."""
-    _require(actor, "fund.book_entry", entry.estate)
+    """Correct a mistaken entry by posting its exact opposite (the original stays).
+
+    Precondition: ``actor`` holds ``fund.book_entry`` on ``entry.estate`` (checked by the view's
+    gate; ``actor=None`` is the portal itself: the worker, the demo).
+    """
     entry = LedgerEntry.objects.select_related("account").get(pk=entry.pk)  # as booked
     if entry.kind == EntryKind.REVERSAL:
         raise FundError(_("A reversal cannot itself be reversed; post a new entry."))
@@ -559,8 +570,10 @@ def fund_request_submit(
     fund has no overdraft, for an emergency as for a use decided by the owners).
     An emergency gets its review deadline (working days); an ordinary use or raising starts
     an owners' vote (matter 5 or 6) through ``voting.services.vote_create`` when available.
+
+    Precondition: ``actor`` holds ``fund.submit_request`` on ``estate`` (checked by the view's
+    gate; ``actor=None`` is the portal itself: the worker, the demo).
     """
-    _require(actor, "fund.submit_request", estate)
     now = now or timezone.now()
     if kind == RequestKind.EMERGENCY and not category:
         raise FundError(_("An emergency request needs its category."))
@@ -726,8 +739,10 @@ def fund_request_approve(
     digest of that list as the review page showed it (``selectors.review_position``): the
     reviewer has seen it. The list is stored on the request (``shortfalls_seen``) and counted
     in the audit event. ``now`` (default: the present) is not before the filing.
+
+    Precondition: ``actor`` holds ``fund.review_request`` on ``request`` (checked by the view's
+    gate; ``actor=None`` is the portal itself: the worker, the demo).
     """
-    _require(actor, "fund.review_request", request)
     req = _locked(request)
     _lock_estate(req.estate_id)
     _expect(req, Status.SUBMITTED)
@@ -760,8 +775,11 @@ def fund_request_approve(
 def fund_request_reject(
     *, actor, request: FundRequest, note: str, now: datetime | None = None
 ) -> FundRequest:
-    """The street office or bureau rejects an emergency request, giving the reason."""
-    _require(actor, "fund.review_request", request)
+    """The street office or bureau rejects an emergency request, giving the reason.
+
+    Precondition: ``actor`` holds ``fund.review_request`` on ``request`` (checked by the view's
+    gate; ``actor=None`` is the portal itself: the worker, the demo).
+    """
     if not note.strip():
         raise FundError(_("Give the reason for the rejection."))
     req = _locked(request)
@@ -829,8 +847,10 @@ def fund_advance_pay(*, actor, request: FundRequest, now: datetime | None = None
     (under the estate's lock): the estimate is still within what the scope's ledgers hold
     less the other decided projects (``_within``), and the advance does not overdraw the
     estate's fund (``_cash_covers``). ``now`` is not before the approval.
+
+    Precondition: ``actor`` holds ``fund.pay_advance`` on ``request`` (checked by the view's
+    gate; ``actor=None`` is the portal itself: the worker, the demo).
     """
-    _require(actor, "fund.pay_advance", request)
     req = _locked(request)
     _lock_estate(req.estate_id)
     _expect(req, Status.APPROVED)
@@ -871,8 +891,10 @@ def fund_repair_accept(
     Preconditions: the final cost is a money input (``money``) within what the scope's
     ledgers hold less the estate's other decided projects (``_within``, under the estate's
     lock). ``now`` is not before the approval or the advance.
+
+    Precondition: ``actor`` holds ``fund.accept_repair`` on ``request`` (checked by the view's
+    gate; ``actor=None`` is the portal itself: the worker, the demo).
     """
-    _require(actor, "fund.accept_repair", request)
     req = _locked(request)
     _lock_estate(req.estate_id)
     _expect(req, Status.APPROVED, Status.ADVANCE_PAID)
@@ -908,8 +930,10 @@ def fund_publicise(*, actor, request: FundRequest, now: datetime | None = None) 
     Computes and stores the shares; opens a ledger (zero first deposit) for any scope unit that
     has none, so that every share can be debited. Precondition: the final cost is still within
     what the scope can pay (``_within``). ``now`` may lie in the past (the publicity window).
+
+    Precondition: ``actor`` holds ``fund.publicise`` on ``request`` (checked by the view's
+    gate; ``actor=None`` is the portal itself: the worker, the demo).
     """
-    _require(actor, "fund.publicise", request)
     req = _locked(request)
     _lock_estate(req.estate_id)
     _expect(req, Status.ACCEPTED)
@@ -945,8 +969,11 @@ def fund_publicise(*, actor, request: FundRequest, now: datetime | None = None) 
 
 @transaction.atomic
 def fund_objection_file(*, actor, request: FundRequest, text: str) -> Objection:
-    """An owner of the estate objects to a publicised cost or sharing, during publicity."""
-    _require(actor, "fund.file_objection", request)
+    """An owner of the estate objects to a publicised cost or sharing, during publicity.
+
+    Precondition: ``actor`` holds ``fund.file_objection`` on ``request`` (checked by the view's
+    gate; ``actor=None`` is the portal itself: the worker, the demo).
+    """
     req = _locked(request)
     _expect(req, Status.PUBLICISED)
     objection_check_window(
@@ -966,8 +993,11 @@ def fund_objection_file(*, actor, request: FundRequest, text: str) -> Objection:
 
 @transaction.atomic
 def fund_objection_answer(*, actor, objection: Objection, answer: str) -> Objection:
-    """The reviewing office answers an objection (disbursement waits for every answer)."""
-    _require(actor, "fund.answer_objection", objection.request)
+    """The reviewing office answers an objection (disbursement waits for every answer).
+
+    Precondition: ``actor`` holds ``fund.answer_objection`` on ``objection.request`` (checked by the view's
+    gate; ``actor=None`` is the portal itself: the worker, the demo).
+    """
     answer = objection_clean_text(answer, error=FundError, empty=_("Write the answer."), field=None)
     obj = Objection.objects.select_for_update().get(pk=objection.pk)
     objection_require_open(
@@ -997,8 +1027,10 @@ def fund_disburse(*, actor, request: FundRequest, now: datetime | None = None) -
     lock, the final cost is still within what the scope's ledgers hold less the other decided
     projects (``_within``) and the settlement does not overdraw the estate's fund
     (``_cash_covers``). ``now`` is not before the acceptance or the advance.
+
+    Precondition: ``actor`` holds ``fund.disburse`` on ``request`` (checked by the view's
+    gate; ``actor=None`` is the portal itself: the worker, the demo).
     """
-    _require(actor, "fund.disburse", request)
     req = _locked(request)
     _lock_estate(req.estate_id)
     _expect(req, Status.PUBLICISED)

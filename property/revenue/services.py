@@ -1,9 +1,10 @@
 """Named domain operations of the shared revenue of common parts (DOMAIN.md §2a).
 
-Every function takes keyword-only arguments, runs in ``transaction.atomic``, checks the actor's
-right with the permissions of ``permissions.py`` first (``PermissionDenied`` otherwise; ``actor``
-``None`` is the system), refuses a step it cannot take with ``RevenueError`` (a translated
-message naming the field where there is one), and writes one event to the audit log.
+Every function takes keyword-only arguments, runs in ``transaction.atomic``, states in its
+docstring the right its actor must hold (a permission of ``permissions.py``, which the view's
+gate checked before calling: authorization happens once, at the gate; ``actor=None`` is the
+system), refuses a step it cannot take with ``RevenueError`` (a translated message naming the
+field where there is one), and writes one event to the audit log.
 
 Ledger writes lock the estate's row (``select_for_update``) so that two entries cannot both
 check the balance at once; entries are immutable, a correction is a reversal. A transfer into
@@ -17,7 +18,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -61,11 +62,6 @@ class RevenueError(DomainError):
 
 def setting(name: str):
     return settings.GONGZHI[name]
-
-
-def _require(actor, perm: str, obj) -> None:
-    if actor is not None and not actor.has_perm(perm, obj):
-        raise PermissionDenied(perm)
 
 
 def _by(actor):
@@ -180,8 +176,11 @@ def revenue_settings_set(
     *, actor, estate: Estate, managed_by: str, cost_share_percent, now: datetime | None = None
 ) -> RevenueSettings:
     """The committee sets who enters the ledger and the company's cost share (percent, 0-100
-    with at most two decimals, or ``None`` for costs entered one by one)."""
-    _require(actor, "revenue.configure", estate)
+    with at most two decimals, or ``None`` for costs entered one by one).
+
+    Precondition: ``actor`` holds ``revenue.configure`` on ``estate`` (checked by the view's
+    gate; ``actor=None`` is the portal itself: the worker, the demo).
+    """
     if managed_by not in ManagedBy.values:
         raise RevenueError(_("Choose who enters the ledger."), field="managed_by")
     if managed_by == ManagedBy.COMPANY and estate.company_id is None:
@@ -234,8 +233,10 @@ def revenue_income_add(
     Preconditions: ``actor`` enters the estate's ledger (``revenue.enter``); the category is
     one of ``Category``; the month is open (``_check_period``); the amount is a money input;
     the voucher passes the upload check. All or nothing.
+
+    Precondition: ``actor`` holds ``revenue.enter`` on ``estate`` (checked by the view's
+    gate; ``actor=None`` is the portal itself: the worker, the demo).
     """
-    _require(actor, "revenue.enter", estate)
     now = now or timezone.now()
     estate = _lock(estate)
     if category not in Category.values:
@@ -289,8 +290,11 @@ def revenue_cost_add(
     voucher=None,
     now: datetime | None = None,
 ) -> RevenueEntry:
-    """Book one of the company's costs, where the estate has no agreed percentage."""
-    _require(actor, "revenue.enter", estate)
+    """Book one of the company's costs, where the estate has no agreed percentage.
+
+    Precondition: ``actor`` holds ``revenue.enter`` on ``estate`` (checked by the view's
+    gate; ``actor=None`` is the portal itself: the worker, the demo).
+    """
     now = now or timezone.now()
     estate = _lock(estate)
     if selectors.settings_of(estate).cost_share_percent is not None:
@@ -329,8 +333,11 @@ def revenue_expense_add(
     now: datetime | None = None,
 ) -> RevenueEntry:
     """Book an expense the owners decided: ``vote`` is a vote of the estate whose result is
-    final and passed (read through voting's selectors)."""
-    _require(actor, "revenue.enter", estate)
+    final and passed (read through voting's selectors).
+
+    Precondition: ``actor`` holds ``revenue.enter`` on ``estate`` (checked by the view's
+    gate; ``actor=None`` is the portal itself: the worker, the demo).
+    """
     now = now or timezone.now()
     estate = _lock(estate)
     if vote is None or not selectors.deciding_votes(estate).filter(pk=vote.pk).exists():
@@ -378,8 +385,10 @@ def revenue_transfer_to_fund(
     largest remainder, summing exactly), in one transaction.
 
     Preconditions: the ledger holds the amount; every unit of the estate has a fund ledger.
+
+    Precondition: ``actor`` holds ``revenue.enter`` on ``estate`` (checked by the view's
+    gate; ``actor=None`` is the portal itself: the worker, the demo).
     """
-    _require(actor, "revenue.enter", estate)
     now = now or timezone.now()
     estate = _lock(estate)
     period = _check_period(estate, period, timezone.localdate(now))
@@ -422,8 +431,10 @@ def revenue_entry_reverse(
     original stays; published statements stay as published). An income's cost share is
     reversed with it. A transfer into the fund is not reversed here (the fund's ledgers are
     corrected by the housing bureau), nor is a reversal or an automatic cost share alone.
+
+    Precondition: ``actor`` holds ``revenue.enter`` on ``entry.estate`` (checked by the view's
+    gate; ``actor=None`` is the portal itself: the worker, the demo).
     """
-    _require(actor, "revenue.enter", entry.estate)
     now = now or timezone.now()
     estate = _lock(entry.estate)
     entry = RevenueEntry.objects.get(pk=entry.pk)
@@ -478,8 +489,11 @@ def revenue_month_file(
 ) -> MonthFiling:
     """Say the entries of ``period`` (a month that has ended) are complete. Filed after the
     due date (the 10th of the next month) it is marked late. A filed month takes no more
-    entries."""
-    _require(actor, "revenue.enter", estate)
+    entries.
+
+    Precondition: ``actor`` holds ``revenue.enter`` on ``estate`` (checked by the view's
+    gate; ``actor=None`` is the portal itself: the worker, the demo).
+    """
     now = now or timezone.now()
     estate = _lock(estate)
     today = timezone.localdate(now)
@@ -514,8 +528,11 @@ def revenue_statement_publish(
 ) -> Statement:
     """Publish the statement of a half-year that has ended, every month of it filed: its
     figures are frozen, it is posted in the estate for ``REVENUE_POSTING_DAYS`` days, and the
-    estate's owners, committee and company are told."""
-    _require(actor, "revenue.publish", estate)
+    estate's owners, committee and company are told.
+
+    Precondition: ``actor`` holds ``revenue.publish`` on ``estate`` (checked by the view's
+    gate; ``actor=None`` is the portal itself: the worker, the demo).
+    """
     now = now or timezone.now()
     estate = _lock(estate)
     today = timezone.localdate(now)
@@ -577,8 +594,11 @@ def revenue_objection_file(
     *, actor, entry: RevenueEntry, text: str, now: datetime | None = None
 ) -> EntryObjection:
     """An owner of the estate objects to an entry; the committee answers within
-    ``REVENUE_OBJECTION_ANSWER_DAYS`` days. Both are told."""
-    _require(actor, "revenue.object", entry)
+    ``REVENUE_OBJECTION_ANSWER_DAYS`` days. Both are told.
+
+    Precondition: ``actor`` holds ``revenue.object`` on ``entry`` (checked by the view's
+    gate; ``actor=None`` is the portal itself: the worker, the demo).
+    """
     now = now or timezone.now()
     text = objection_clean_text(
         text,
@@ -608,8 +628,11 @@ def revenue_objection_file(
 def revenue_objection_answer(
     *, actor, objection: EntryObjection, answer: str, now: datetime | None = None
 ) -> EntryObjection:
-    """The committee answers an objection (once); the owner and the ledger's keepers are told."""
-    _require(actor, "revenue.answer_objection", objection)
+    """The committee answers an objection (once); the owner and the ledger's keepers are told.
+
+    Precondition: ``actor`` holds ``revenue.answer_objection`` on ``objection`` (checked by the view's
+    gate; ``actor=None`` is the portal itself: the worker, the demo).
+    """
     now = now or timezone.now()
     objection = EntryObjection.objects.select_for_update().get(pk=objection.pk)
     objection_require_open(

@@ -7,7 +7,6 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
-from django.core.exceptions import PermissionDenied
 from django.utils import translation
 
 from portal.notifications.models import Notification
@@ -96,20 +95,19 @@ def test_agreed_cost_share_is_booked_with_each_income(c):
 
 
 def test_only_the_keeper_enters_and_the_committee_configures(c):
-    with pytest.raises(PermissionDenied):
-        income(c, actor=c.committee)  # the company keeps it by default
-    with pytest.raises(PermissionDenied):
-        income(c, actor=c.other_company)
-    with pytest.raises(PermissionDenied):
-        services.revenue_settings_set(
-            actor=c.company, estate=c.estate, managed_by=ManagedBy.COMPANY, cost_share_percent=""
-        )
+    """The gate checks these permissions before a view calls the services (authorization
+    happens once, there: tests/portal/test_one_gate.py, the permission matrix)."""
+    assert not c.committee.has_perm("revenue.enter", c.estate)  # the company keeps it by default
+    assert not c.other_company.has_perm("revenue.enter", c.estate)
+    assert c.company.has_perm("revenue.enter", c.estate)
+    assert not c.company.has_perm("revenue.configure", c.estate)
+    assert c.committee.has_perm("revenue.configure", c.estate)
     services.revenue_settings_set(
         actor=c.committee, estate=c.estate, managed_by=ManagedBy.COMMITTEE, cost_share_percent=""
     )
     income(c, actor=c.committee)
-    with pytest.raises(PermissionDenied):
-        income(c, actor=c.company)
+    assert c.committee.has_perm("revenue.enter", c.estate)
+    assert not c.company.has_perm("revenue.enter", c.estate)
 
 
 def test_transfer_credits_every_unit_by_area_exactly(c):
@@ -268,8 +266,8 @@ def test_statement_published_posted_and_told(c, settings):
 def test_objection_goes_to_the_committee_and_back(c, settings):
     settings.GONGZHI = {**settings.GONGZHI, "REVENUE_OBJECTION_ANSWER_DAYS": 10}
     e = income(c)
-    with pytest.raises(PermissionDenied):
-        services.revenue_objection_file(actor=c.other_owner, entry=e, text="?")
+    assert not c.other_owner.has_perm("revenue.object", e)  # the gate refuses before the service
+    assert c.owner.has_perm("revenue.object", e)
     o = services.revenue_objection_file(
         actor=c.owner, entry=e, text="停车收入偏低", now=aware(2026, 4, 5)
     )
@@ -280,8 +278,8 @@ def test_objection_goes_to_the_committee_and_back(c, settings):
     assert Notification.objects.filter(
         kind="revenue.objection_received", recipient=c.owner
     ).exists()
-    with pytest.raises(PermissionDenied):
-        services.revenue_objection_answer(actor=c.company, objection=o, answer="x")
+    assert not c.company.has_perm("revenue.answer_objection", o)
+    assert c.committee.has_perm("revenue.answer_objection", o)
     services.revenue_objection_answer(actor=c.committee, objection=o, answer="已核对道闸日报。")
     assert Notification.objects.filter(
         kind="revenue.objection_answered", recipient=c.owner
