@@ -74,8 +74,13 @@ vote_view = partial(
 
 def _own_parties(user, vote: Vote) -> list[OwnerParty]:
     """The frozen parties the user may cast for themselves (``selectors.castable_electors``),
-    each labelled for them: a buyer sees the frozen units, not the seller's name."""
-    parties = []
+    each labelled for them: a buyer sees the frozen units, not the seller's name. Asked for
+    more than once on a page (what they may cast, whose ballots they follow), it is read once
+    per request: the vote is the gate's instance, loaded for this request."""
+    memo = vote.__dict__.setdefault("_own_parties", {})
+    if user.pk in memo:
+        return memo[user.pk]
+    parties = memo[user.pk] = []
     for elector in selectors.castable_electors(user, vote):
         party = elector.party
         if elector.successor:
