@@ -10,8 +10,6 @@ from __future__ import annotations
 import os
 
 from django import forms
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -221,24 +219,23 @@ def result_pdf(request, pk):
     return response
 
 
-def _committee_vote(request, pk) -> Vote | HttpResponse:
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
-    vote = get_object_or_404(Vote.objects.select_related("estate"), pk=pk)
-    if not request.user.has_perm("voting.enter_paper", vote):
-        raise PermissionDenied
+# The committee's paper-ballot pages: ``voting.enter_paper`` on the vote; while it is open only
+# (another state: 404, not the gate's message and redirect, as there is no page to go back to).
+committee_gate = gate(
+    "voting.enter_paper", model=Vote, queryset=lambda: Vote.objects.select_related("estate")
+)
+
+
+def _while_open(vote: Vote) -> None:
     if vote.status != VoteStatus.OPEN:
         raise Http404
-    return vote
 
 
 @require_GET
-@gate()
-def paper_ballots(request, pk):
+@committee_gate
+def paper_ballots(request, vote):
     """The committee's list of printable paper ballots, one per party of the electorate."""
-    vote = _committee_vote(request, pk)
-    if isinstance(vote, HttpResponse):
-        return vote
+    _while_open(vote)
     electors = (
         VoteElector.objects.filter(vote=vote).select_related("party").order_by("party__label")
     )
@@ -246,12 +243,10 @@ def paper_ballots(request, pk):
 
 
 @require_GET
-@gate()
-def ballot_pdf(request, pk, elector_id):
+@committee_gate
+def ballot_pdf(request, vote, elector_id):
     """A printable paper ballot for one party (committee only, while the vote is open)."""
-    vote = _committee_vote(request, pk)
-    if isinstance(vote, HttpResponse):
-        return vote
+    _while_open(vote)
     elector = get_object_or_404(
         VoteElector.objects.select_related("party"), pk=elector_id, vote=vote
     )

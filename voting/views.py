@@ -7,7 +7,6 @@ from __future__ import annotations
 from functools import partial
 
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
 from django.core import signing
 from django.core.exceptions import PermissionDenied
 from django.core.files import File
@@ -330,11 +329,8 @@ def public_estate(request, estate_code):
 # --- organiser pages ---------------------------------------------------------------------------
 
 
-@gate()
-def vote_create(request, estate_code):
-    estate = get_object_or_404(Estate, code=estate_code)
-    if not request.user.has_perm("voting.create_vote", estate):
-        raise PermissionDenied
+@gate("voting.create_vote", model=Estate, lookup="code", kwarg="estate_code")
+def vote_create(request, estate):
     organisations = _vote_organisations(estate)
     form = VoteForm(request.POST or None, request.FILES or None, organisations=organisations)
     if request.method == "POST" and form.is_valid():
@@ -736,15 +732,15 @@ def proxy_document(request, vote, proxy_id):
 # --- result and objections -------------------------------------------------------------------
 
 
-@gate(public=True)
-def result(request, pk):
+@gate(
+    "voting.view_result",
+    model=Vote,
+    queryset=lambda: Vote.objects.select_related("estate__jurisdiction"),
+    public=True,
+)
+def result(request, vote):
     """The result of a counted vote: public (DOMAIN.md §1: the result is published for
     objections; its PDF, board and export are public too). Before the count there is none."""
-    vote = get_object_or_404(Vote.objects.select_related("estate__jurisdiction"), pk=pk)
-    if not request.user.has_perm("voting.view_result", vote):
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        raise PermissionDenied
     figures = selectors.final_result(vote)
     if figures is None:
         raise Http404
@@ -889,29 +885,28 @@ def disputes(request, vote):
 RULER_KINDS = (OrgKind.STREET_OFFICE, OrgKind.BUREAU)
 
 
-@gate()
+@gate("voting.rule_objection")
 @require_GET
 def objections_to_rule(request):
     """The open objections to results in the estates the street office or bureau governs,
     oldest first, each one click from its ruling page."""
-    if not request.user.has_perm("voting.rule_objection"):
-        raise PermissionDenied
     rows = selectors.objections_to_rule(
         scope_q(request.user, "vote__estate__jurisdiction__path", kinds=RULER_KINDS)
     )
     return render(request, "voting/objections_to_rule.html", {"objections": rows[:200]})
 
 
-@gate()
-def objection_rule(request, objection_id):
+@gate(
+    "voting.rule_objection",
+    model=Objection,
+    kwarg="objection_id",
+    queryset=lambda: Objection.objects.select_related(
+        "vote__estate__jurisdiction", "filed_by", "answered_by"
+    ),
+)
+def objection_rule(request, objection):
     """One objection: the vote, its result, the objection and, while open, the ruling form with
     two buttons. Upholding (setting the result aside) asks for confirmation first."""
-    objection = get_object_or_404(
-        Objection.objects.select_related("vote__estate__jurisdiction", "filed_by", "answered_by"),
-        pk=objection_id,
-    )
-    if not request.user.has_perm("voting.rule_objection", objection):
-        raise PermissionDenied
     vote = objection.vote
     form = ObjectionRulingForm(request.POST or None)
     decision = request.POST.get("decision")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -163,13 +163,15 @@ def complaints_unmatched(request):
     return render(request, "credit/complaints_unmatched.html", {"tickets": tickets, "form": form})
 
 
-@gate()
+@gate(
+    "credit.assign_complaint",
+    model=ComplaintTicket,
+    queryset=lambda: ComplaintTicket.objects.select_related("node"),
+)
 @require_POST
-def complaint_assign(request, pk: int):
-    """Give one unmatched ticket its estate (both in the user's area)."""
-    ticket = get_object_or_404(ComplaintTicket.objects.select_related("node"), pk=pk)
-    if not request.user.has_perm("credit.assign_complaint", ticket):
-        raise PermissionDenied
+def complaint_assign(request, ticket: ComplaintTicket):
+    """Give one unmatched ticket its estate (both in the user's area). The gate checks the
+    ticket; the estate comes from the form, so its own check stays here."""
     form = AssignForm(request.POST, user=request.user)
     if not form.is_valid():
         messages.error(request, _("Choose an estate of your area."))
@@ -193,7 +195,8 @@ def complaint_assign(request, pk: int):
 @gate()
 @require_http_methods(["GET", "POST"])
 def rate(request):
-    """Verified owners rate their estate's company once per quarter (1-5 stars, a reason)."""
+    """Verified owners rate their estate's company once per quarter (1-5 stars, a reason). Who
+    may is the user's own parties (none: 403), a query of the user the gate cannot express."""
     parties = list(
         parties_of_user(request.user).select_related("estate__company").order_by("estate__name")
     )

@@ -6,6 +6,8 @@
 * ``credit.rule_objection`` on an objection or record: housing bureau staff governing it.
 * ``credit.object`` / ``credit.view_own`` on a record or a company: that company's own staff.
 * ``credit.view_supervision`` and ``credit.publish``: housing bureau staff.
+* ``credit.view_record_evidence`` on a record: its company's staff and the staff governing it;
+  ``credit.view_objection_evidence`` on an objection: its company's staff and the bureau.
 * Catalogue, checklist and survey data in Wagtail admin: housing bureau staff.
 """
 
@@ -51,6 +53,9 @@ rules.add_perm("credit.object", is_company_staff)
 rules.add_perm("credit.view_own", is_company_staff)
 rules.add_perm("credit.view_supervision", is_bureau_staff)
 rules.add_perm("credit.publish", is_bureau_staff)
+# Evidence: the company concerned, and the staff governing the record (or ruling the objection).
+rules.add_perm("credit.view_record_evidence", is_company_staff | governs_record)
+rules.add_perm("credit.view_objection_evidence", is_company_staff | is_bureau_staff)
 
 for model in ("catalogueitem", "checklistitem", "checklistentry", "satisfactionanswer"):
     for action in ("add", "change", "delete", "view"):

@@ -179,13 +179,14 @@ def mine(request):
     )
 
 
-@gate()
+@gate(
+    "credit.object",
+    model=CreditRecord,
+    queryset=lambda: CreditRecord.objects.select_related("company", "item"),
+)
 @require_http_methods(["GET", "POST"])
-def record_object(request, pk: int):
+def record_object(request, record: CreditRecord):
     """The company objects to one of its pending records (before the deadline)."""
-    record = get_object_or_404(CreditRecord.objects.select_related("company", "item"), pk=pk)
-    if not request.user.has_perm("credit.object", record):
-        raise PermissionDenied
     form = ObjectionForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -255,16 +256,16 @@ def objections(request):
     return render(request, "credit/objections.html", {"objections": rows})
 
 
-@gate()
+@gate(
+    "credit.rule_objection",
+    model=Objection,
+    queryset=lambda: Objection.objects.select_related(
+        "record__company", "record__item", "record__estate"
+    ),
+)
 @require_http_methods(["GET", "POST"])
-def objection_detail(request, pk: int):
+def objection_detail(request, objection: Objection):
     """The bureau upholds the record (objection rejected) or revokes it (objection accepted)."""
-    objection = get_object_or_404(
-        Objection.objects.select_related("record__company", "record__item", "record__estate"),
-        pk=pk,
-    )
-    if not request.user.has_perm("credit.rule_objection", objection):
-        raise PermissionDenied
     form = RulingForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         service = (
@@ -282,32 +283,25 @@ def objection_detail(request, pk: int):
     return render(request, "credit/objection_detail.html", {"objection": objection, "form": form})
 
 
-def _may_see_evidence(user, record: CreditRecord) -> bool:
-    """The company the record is about, and the government staff who govern the record."""
-    return user.has_perm("credit.view_own", record) or user.has_perm("credit.add_record", record)
-
-
-@gate()
-def record_evidence(request, pk: int):
+@gate(
+    "credit.view_record_evidence",
+    model=CreditRecord,
+    queryset=lambda: CreditRecord.objects.select_related("company", "estate"),
+)
+def record_evidence(request, record: CreditRecord):
     """The evidence attached to a record, for the company concerned and the staff governing it."""
-    record = get_object_or_404(CreditRecord.objects.select_related("company", "estate"), pk=pk)
-    if not _may_see_evidence(request.user, record):
-        raise PermissionDenied
     return serve_private_file(
         request, record.evidence, f"record-{record.pk}-evidence.{extension(record.evidence.name)}"
     )
 
 
-@gate()
-def objection_evidence(request, pk: int):
+@gate(
+    "credit.view_objection_evidence",
+    model=Objection,
+    queryset=lambda: Objection.objects.select_related("record__company"),
+)
+def objection_evidence(request, objection: Objection):
     """The evidence a company attached to its objection, for that company and the bureau."""
-    objection = get_object_or_404(Objection.objects.select_related("record__company"), pk=pk)
-    user = request.user
-    if not (
-        user.has_perm("credit.view_own", objection.record)
-        or user.has_perm("credit.rule_objection", objection)
-    ):
-        raise PermissionDenied
     return serve_private_file(
         request,
         objection.evidence,
@@ -370,7 +364,8 @@ def publish(request):
 @gate()
 @require_http_methods(["GET", "POST"])
 def survey(request):
-    """Verified owners rate their estate's company once a year (satisfied or not)."""
+    """Verified owners rate their estate's company once a year (satisfied or not). Who may is
+    the user's own parties (none: 403), a query of the user the gate cannot express."""
     year = timezone.localdate().year
     parties = list(
         parties_of_user(request.user).select_related("estate__company").order_by("estate__name")

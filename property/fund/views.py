@@ -260,9 +260,11 @@ ACTION_PERMS = {
 
 
 @require_POST
-@gate()
-def request_action(request, pk: int, action: str):
-    req = get_object_or_404(FundRequest.objects.select_related("estate"), pk=pk)
+@gate(model=FundRequest, queryset=lambda: FundRequest.objects.select_related("estate"))
+def request_action(request, req: FundRequest, action: str):
+    """One step of a request (``action``). The gate loads the request; the permission depends
+    on the action named in the URL (``ACTION_PERMS``), which the gate cannot express, so it is
+    checked here."""
     perm = ACTION_PERMS.get(action)
     if perm is None:
         raise Http404

@@ -84,11 +84,17 @@ def instant_note(claim: OwnerClaim) -> str:
     return str(INSTANT_NOTES.get(claim.instant_outcome, ""))
 
 
-def _estate(request, code: str, perm: str) -> Estate:
-    estate = get_object_or_404(Estate.objects.select_related("company", "jurisdiction"), code=code)
-    if not request.user.has_perm(perm, estate):
-        raise PermissionDenied
-    return estate
+def _estates():
+    return Estate.objects.select_related("company", "jurisdiction")
+
+
+def estate_gate(perm: str):
+    """The gate of an estate's staff pages: the estate named by ``code``, ``perm`` on it."""
+    return gate(perm, model=Estate, lookup="code", kwarg="code", queryset=_estates)
+
+
+def _claims():
+    return OwnerClaim.objects.select_related("estate")
 
 
 # ---- owners and residents ------------------------------------------------------------------
@@ -142,10 +148,8 @@ def claim_list(request):
     )
 
 
-@gate()
+@gate("registry.submit_claim")
 def claim_new(request):
-    if not request.user.has_perm("registry.submit_claim"):
-        raise PermissionDenied
     own = list(selectors.estates_of_user(request.user)[:2])
     initial = {"estate": own[0].pk} if len(own) == 1 else {}
     form = ClaimForm(request.POST or None, request.FILES or None, initial=initial)
@@ -186,11 +190,9 @@ def claim_new(request):
     return render(request, "registry/claim_form.html", {"form": form})
 
 
-@gate()
+@gate("registry.submit_claim")
 def claim_unit_codes(request):
     """Unit codes of one estate (JSON), to suggest in the claim form. Codes are not personal."""
-    if not request.user.has_perm("registry.submit_claim"):
-        raise PermissionDenied
     estate_id = request.GET.get("estate", "")
     if not estate_id.isdigit():
         raise Http404
@@ -200,12 +202,9 @@ def claim_unit_codes(request):
     )
 
 
-@gate()
-def claim_proof(request, pk: int):
+@gate("registry.view_claim", model=OwnerClaim, queryset=_claims)
+def claim_proof(request, claim: OwnerClaim):
     """Serve a claim's proof file to the claimant and the estate's verifiers only."""
-    claim = get_object_or_404(OwnerClaim.objects.select_related("estate"), pk=pk)
-    if not request.user.has_perm("registry.view_claim", claim):
-        raise PermissionDenied
     if not claim.proof:  # a claim made with the certificate number alone
         raise Http404
     try:
@@ -237,9 +236,8 @@ def estate_list(request):
     return render(request, "registry/estate_list.html", {"estates": estates})
 
 
-@gate()
-def estate_detail(request, code: str):
-    estate = _estate(request, code, "registry.view_estate")
+@estate_gate("registry.view_estate")
+def estate_detail(request, estate: Estate):
     units = (
         selectors.current_ownerships(estate)
         .select_related("unit__building", "party")
@@ -266,9 +264,8 @@ def estate_detail(request, code: str):
     )
 
 
-@gate()
-def claim_queue(request, code: str):
-    estate = _estate(request, code, "registry.view_claims")
+@estate_gate("registry.view_claims")
+def claim_queue(request, estate: Estate):
     status = request.GET.get("status", ClaimStatus.PENDING)
     if status not in ClaimStatus.values:
         status = ClaimStatus.PENDING
@@ -289,15 +286,14 @@ def claim_queue(request, code: str):
     )
 
 
-def _claim_of_estate(request, code: str, pk: int) -> tuple[Estate, OwnerClaim]:
-    estate = _estate(request, code, "registry.view_claims")
-    claim = get_object_or_404(OwnerClaim.objects.select_related("user"), pk=pk, estate=estate)
-    return estate, claim
+def _claim_of_estate(estate: Estate, pk: int) -> OwnerClaim:
+    """A claim of the gated estate (the permission is the estate's; any other claim: 404)."""
+    return get_object_or_404(OwnerClaim.objects.select_related("user"), pk=pk, estate=estate)
 
 
-@gate()
-def claim_review(request, code: str, pk: int):
-    estate, claim = _claim_of_estate(request, code, pk)
+@estate_gate("registry.view_claims")
+def claim_review(request, estate: Estate, pk: int):
+    claim = _claim_of_estate(estate, pk)
     match = claim.registry_match()
     return render(
         request,
@@ -315,10 +311,10 @@ def claim_review(request, code: str, pk: int):
     )
 
 
-@gate()
+@estate_gate("registry.view_claims")
 @require_POST
-def claim_decide(request, code: str, pk: int):
-    estate, claim = _claim_of_estate(request, code, pk)
+def claim_decide(request, estate: Estate, pk: int):
+    claim = _claim_of_estate(estate, pk)
     action = request.POST.get("action")
     refusal = verification_refusal(request.user, estate)
     if refusal:  # a conflict of interest: the claim waits for another verifier
@@ -382,7 +378,8 @@ def _file_dispute(request, claim: OwnerClaim, channel: str, template_context: di
 def dispute_link(request, token: str):
     """Reached from the message sent to the registry's contact for the verified person: the
     token proves that message was received, so whoever signs in with it speaks for the
-    registered owner (the verified account itself excepted)."""
+    registered owner (the verified account itself excepted). The token is the permission,
+    which no ``rules`` permission can express: any signed-in user passes the gate."""
     claim = services.claim_for_dispute_token(token)
     if claim is None:
         raise Http404
@@ -394,16 +391,16 @@ def dispute_link(request, token: str):
 @gate()
 def dispute_claim(request, pk: int):
     """From the owner's own pages: a verified co-owner disputes another account's verification
-    over units they hold."""
+    over units they hold. The claim is looked up among those verified on the user's own units
+    (a query of the user, which the gate cannot express): any other claim gives 403."""
     claim = selectors.others_verified_on_my_units(request.user).filter(pk=pk).first()
     if claim is None:
         raise PermissionDenied
     return _file_dispute(request, claim, DisputeChannel.CO_OWNER, {"via_link": False})
 
 
-@gate()
-def dispute_queue(request, code: str):
-    estate = _estate(request, code, "registry.decide_disputes")
+@estate_gate("registry.decide_disputes")
+def dispute_queue(request, estate: Estate):
     status = request.GET.get("status", DisputeStatus.OPEN)
     if status not in DisputeStatus.values:
         status = DisputeStatus.OPEN
@@ -419,11 +416,10 @@ def dispute_queue(request, code: str):
     )
 
 
-@gate()
-def dispute_review(request, code: str, pk: int):
+@estate_gate("registry.decide_disputes")
+def dispute_review(request, estate: Estate, pk: int):
     """The street office reads a dispute (the claim, who verified it, the statement) and
     decides it, with a reason (POST)."""
-    estate = _estate(request, code, "registry.decide_disputes")
     dispute = get_object_or_404(
         ClaimDispute.objects.select_related("claim__user", "claim__decided_by", "filed_by"),
         pk=pk,
@@ -450,11 +446,10 @@ def dispute_review(request, code: str, pk: int):
     )
 
 
-@gate()
-def estate_import(request, code: str):
+@estate_gate("registry.import_registry")
+def estate_import(request, estate: Estate):
     """Upload a registry file: the request stores it and queues a job for the worker ("preview"
     is a dry run, "import" applies it all or nothing), then shows the job's page."""
-    estate = _estate(request, code, "registry.import_registry")
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         mode = ImportMode.IMPORT if request.POST.get("action") == "import" else ImportMode.PREVIEW
@@ -480,18 +475,17 @@ def estate_import(request, code: str):
     )
 
 
-def _import_job(request, code: str, pk: int) -> tuple[Estate, RegistryImport]:
-    """A job of this estate started by this user (anyone else: 404), who may still import."""
-    estate = _estate(request, code, "registry.import_registry")
-    job = get_object_or_404(RegistryImport, pk=pk, estate=estate, created_by=request.user)
-    return estate, job
+def _import_job(request, estate: Estate, pk: int) -> RegistryImport:
+    """A job of the gated estate started by this user (anyone else: 404), who may still import
+    (the gate's ``registry.import_registry`` on the estate)."""
+    return get_object_or_404(RegistryImport, pk=pk, estate=estate, created_by=request.user)
 
 
-@gate()
-def import_job(request, code: str, pk: int):
+@estate_gate("registry.import_registry")
+def import_job(request, estate: Estate, pk: int):
     """A registry import's state, progress and outcome (refreshed by a static script while it
     runs; without JavaScript, by the refresh link)."""
-    estate, job = _import_job(request, code, pk)
+    job = _import_job(request, estate, pk)
     response = render(
         request,
         "registry/import_job.html",
@@ -501,11 +495,11 @@ def import_job(request, code: str, pk: int):
     return response
 
 
-@gate()
+@estate_gate("registry.import_registry")
 @require_POST
-def import_job_apply(request, code: str, pk: int):
+def import_job_apply(request, estate: Estate, pk: int):
     """Import the file of a preview without errors."""
-    _estate_obj, job = _import_job(request, code, pk)
+    job = _import_job(request, estate, pk)
     try:
         import_jobs.import_job_apply(actor=request.user, job=job)
     except import_jobs.ImportJobError as exc:
@@ -513,13 +507,12 @@ def import_job_apply(request, code: str, pk: int):
     return redirect(job.get_absolute_url())
 
 
-@gate()
-def estate_export(request, code: str, fmt: str):
+@estate_gate("registry.export_registry")
+def estate_export(request, estate: Estate, fmt: str):
     """The estate's registry as a file. A POST (the estate page's download buttons), since each
     export is recorded in the audit log: a GET writes nothing (docs/security.md)."""
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
-    estate = _estate(request, code, "registry.export_registry")
     if fmt not in ("csv", "xlsx"):
         raise Http404
     content_type = (

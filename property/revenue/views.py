@@ -3,7 +3,7 @@ object and checks role AND jurisdiction; writes go through ``services``, reads t
 ``selectors``; a GET never writes."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -45,11 +45,9 @@ def home(request):
     )
 
 
-@gate()
+@gate("revenue.view_late")
 def late(request):
     """Estates of the person's area whose monthly entries are past their due date."""
-    if not request.user.has_perm("revenue.view_late"):
-        raise PermissionDenied
     from portal.organisations.models import OrgKind
     from portal.permissions import scope_q
 

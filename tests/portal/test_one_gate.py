@@ -128,6 +128,73 @@ def test_the_check_fails_for_an_api_view_relying_on_drf_defaults():
     assert ungated(patterns) == ["api:a (api/a/): API view without its own permission_classes"]
 
 
+# Views that pass the gate with no permission (``@gate()``, or an object and no permission):
+# each says here why the gate cannot ask more. Any other view names its permission in the gate,
+# so a new view cannot skip the check silently.
+NO_PERMISSION_VIEWS = {
+    # the person's own things: any signed-in user, the data selected by the user
+    "notifications:list": "the user's own notifications",
+    "notifications:open": "one of the user's own notifications (looked up among them: 404)",
+    "notifications:read_all": "marks the user's own notifications read",
+    "notifications:settings": "the user's own notification preferences",
+    "registry:my_property": "the user's own units and claims",
+    "registry:contact_allow": "the user's own contact setting",
+    "registry:claim_list": "the user's own claims",
+    "fund:my": "the user's own fund accounts",
+    "dashboards:landing": "sends the user on to their own dashboard",
+    "dashboards:me": "the resident's own dashboard (their units, votes, ledger)",
+    "workbench:home": "the user's own workbench, sections by the roles they hold",
+    "revenue:home": "the estates the user owns in, keeps or governs (selected by the user)",
+    "registry:estate_list": "the estates in the user's scope (none: 403)",
+    "fund:requests": "the requests of the estates the user acts for (no staff role: 403)",
+    "dashboards:company": "the companies the user acts for (none: 403)",
+    # narrowed by something of the user that no ``rules`` permission expresses
+    "registry:dispute_claim": "a claim among those verified on the user's own units (else 403)",
+    "registry:dispute_link": "the token of the message sent to the registered owner is the right",
+    "credit:survey": "the user's own parties (none: 403)",
+    "credit:rate": "the user's own parties (none: 403)",
+    "voting:cast": "the parties the user may cast for (own or by proxy; none: 403)",
+    "voting:trustee_key": "the user must be one of the vote's trustees (else 403)",
+    "voting:trustee_open": "the user must be one of the vote's trustees (else 403)",
+    "fund:request_action": "the permission depends on the action named in the URL (ACTION_PERMS)",
+}
+
+
+def without_permission(patterns) -> list[str]:
+    """Signed-in-only views gated without a permission and not on NO_PERMISSION_VIEWS."""
+    problems = []
+    for key, p in patterns.items():
+        spec = gate_of(p.callback)
+        if spec is None or spec.perm is not None or spec.public:
+            continue
+        if key not in NO_PERMISSION_VIEWS:
+            problems.append(f"{key} ({p.route}): gated without a permission")
+    return problems
+
+
+def test_every_view_gated_without_permission_is_listed_with_its_reason():
+    patterns = portal_patterns()
+    assert without_permission(patterns) == []
+    listed = {
+        key
+        for key, p in patterns.items()
+        if (spec := gate_of(p.callback)) is not None and spec.perm is None and not spec.public
+    }
+    assert set(NO_PERMISSION_VIEWS) == listed  # no stale entry either
+
+
+def test_the_check_fails_for_a_view_that_lost_its_permission():
+    """A converted view whose gate lost its permission is reported."""
+    patterns = portal_patterns()
+    p = patterns["registry:estate_detail"]
+    assert gate_of(p.callback).perm == "registry.view_estate"
+    bare = gate(model=Jurisdiction, lookup="code", kwarg="code")(_innermost(p.callback))
+    broken = {p.key: type(p)(p.key, p.route, p.name, bare)}
+    assert without_permission(broken) == [
+        "registry:estate_detail (my/estates/<slug:code>/): gated without a permission"
+    ]
+
+
 def test_listed_exceptions_are_still_routes():
     """The Wagtail routes listed above exist, so the list cannot hide a stale name."""
     patterns = portal_patterns()

@@ -45,6 +45,47 @@ signed-in user (or anyone, if public), the view narrowing further itself.
 """
 
 
+def _groups(route: str):
+    """Yield (start, end, body) of each top-level parenthesised group of a regex route."""
+    depth, start, escaped, in_class = 0, 0, False, False
+    for i, ch in enumerate(route):
+        if escaped:
+            escaped = False
+        elif ch == "\\":
+            escaped = True
+        elif in_class:
+            in_class = ch != "]"
+        elif ch == "[":
+            in_class = True
+        elif ch == "(":
+            if depth == 0:
+                start = i
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+            if depth == 0:
+                yield start, i + 1, route[start + 1 : i]
+
+
+def readable(route: str) -> str:
+    """A URL route as a reader writes it: ``re_path`` routes lose their anchors, a named group
+    that matches one literal (``(?P<version>v1)``) becomes that text, any other group its name
+    (``<key>``, or ``<path>`` when unnamed); lookaheads go. ``path()`` routes are unchanged."""
+    out, at = [], 0
+    for start, end, body in _groups(route):
+        out.append(route[at:start])
+        named = re.fullmatch(r"\?P<(\w+)>(.*)", body, re.S)
+        if body.startswith(("?!", "?=")):
+            pass
+        elif named and re.fullmatch(r"[\w-]+", named[2]):
+            out.append(named[2])
+        else:
+            out.append(f"<{named[1]}>" if named else "<path>")
+        at = end
+    out.append(route[at:])
+    return "".join(out).replace("^", "").replace("$", "")
+
+
 def _method(entry) -> str:
     return "POST" if entry.method == "post" else "GET"
 
@@ -76,7 +117,7 @@ def _by_role(entries, patterns) -> list[str]:
             if this_area != area:
                 area = this_area
                 lines.append(f"- **{area}**")
-            lines.append(f"  - {_method(entry)} `/{route}` ({key})")
+            lines.append(f"  - {_method(entry)} `/{readable(route)}` ({key})")
         lines.append("")
     return lines
 
@@ -120,7 +161,7 @@ def _by_url(entries, patterns) -> list[str]:
             roles = "not visited by the matrix"
         else:
             roles = ", ".join(r for r in ROLE_TITLES if entry.allows(r)) or "none"
-        route = pattern.route.replace("|", "\\|")
+        route = readable(pattern.route).replace("|", "\\|")
         lines.append(f"| `/{route}` | {key} | {sign_in} | {obj} | {perm} | {states} | {roles} |")
     lines.append("")
     return lines
