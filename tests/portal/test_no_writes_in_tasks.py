@@ -90,15 +90,6 @@ ALLOWED: dict[tuple[str, str, str], str] = {
     ("property/credit/demo.py", "_surveys", "SatisfactionAnswer.bulk_create"): (
         "last year's survey answers (credit_survey_answer answers only the current year)"
     ),
-    ("property/credit/demo.py", "_records", "record.save"): (
-        "records already effective, objected or revoked at past dates (credit_record_add "
-        "makes only new pending ones)"
-    ),
-    ("property/credit/demo.py", "_records", "record.evidence.save"): "their evidence file",
-    ("property/credit/demo.py", "_records", "objection.save"): (
-        "past objections already decided (the objection services date them today)"
-    ),
-    ("property/credit/demo.py", "_records", "objection.evidence.save"): "their evidence file",
 }
 
 
