@@ -11,6 +11,7 @@ import zlib
 from datetime import timedelta
 from urllib.parse import urlsplit
 
+from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.utils import timezone
 from wagtail.documents.models import Document
@@ -33,6 +34,7 @@ from .models import (
     SectionPage,
     StandardPage,
 )
+from .services import sync_page_permissions
 
 
 def ensure_home() -> HomePage:
@@ -729,7 +731,6 @@ IN_REVIEW = (
 def load_notice_in_review(sections: dict) -> bool:
     """Draft the notice as the street office's officer and submit it to the workflow that
     governs its section (the district bureau's), as the page editor's "submit" does."""
-    from django.contrib.auth import get_user_model
 
     slug, section, org_key, target, title, summary, email = IN_REVIEW
     parent = Page.objects.get(pk=sections[section].pk)
@@ -760,7 +761,6 @@ def load_notice_in_review(sections: dict) -> bool:
 
 
 def load(stdout=None) -> None:
-    from .services import sync_page_permissions
 
     home = ensure_home()
     sections = build_tree(home)

@@ -17,6 +17,8 @@ from portal.notifications.kinds import Area, Kind, register, register_area
 from portal.notifications.services import notify
 from portal.permissions import BUREAU, STREET
 
+from .models import NoticePage
+
 KINDS = (
     Kind(
         code="cms.notice_submitted",
@@ -57,7 +59,6 @@ def _edit_path(page) -> str:
 
 
 def _is_notice(page) -> bool:
-    from .models import NoticePage
 
     return isinstance(page.specific, NoticePage)
 

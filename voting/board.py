@@ -39,6 +39,7 @@ Selectors (reads)
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
 import logging
 import os
@@ -46,6 +47,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from cryptography.hazmat.primitives import serialization
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -74,9 +76,11 @@ from .models import (
     BoardEntry,
     Channel,
     TreeHead,
+    TrusteeKind,
     Vote,
     VoteElector,
     VoteStatus,
+    VoteTrustee,
 )
 from .sealing import normalize_receipt_code, verify_tree_head
 
@@ -138,9 +142,6 @@ def public_trustees(vote: Vote) -> dict | None:
     their public key (the first 16 bytes of its SHA-256, in hex groups of four) and whether they
     have opened their share; with ``k`` and ``n``. None for a vote opened without trustees
     (``no_trustees`` says why) or before format 5."""
-    import hashlib
-
-    from .models import TrusteeKind, VoteTrustee
 
     record = vote.board_trustees or {}
     listed = (record.get("trustees") or {}).get("list")
@@ -368,7 +369,6 @@ def signing_key_b64() -> str:
 
 
 def signing_key_pem() -> str:
-    from cryptography.hazmat.primitives import serialization
 
     return (
         keys.signing_key()

@@ -26,6 +26,7 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import connection
 from django.test import override_settings
+from psycopg.types.json import Jsonb
 
 from portal.accounts.models import User
 from portal.core import demo as core_demo
@@ -117,7 +118,6 @@ def _cast(
     """Seal and load the ballots of ``turnout`` of the electorate, cast between the opening
     and ``until``; returns the number cast. Afterwards the board counter says where the next
     entry goes, as ``ballot_cast`` would leave it."""
-    from psycopg.types.json import Jsonb
 
     electors = list(
         VoteElector.objects.filter(vote=vote)

@@ -27,16 +27,19 @@ from __future__ import annotations
 
 import random
 from datetime import timedelta
+from pathlib import Path
 
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.test import override_settings
 from django.utils import timezone
 
+from portal.accounts.models import User
 from portal.core import demo as core_demo
+from property.registry.demo import journey_party_ids
 from property.registry.models import Estate, OwnerParty, Person
 
-from . import board, reminder_services, services
+from . import board, reminder_services, services, trustee_services
 from .demo_delivery import deliver_notice
 from .models import Channel, Vote, VoteElector
 
@@ -48,7 +51,6 @@ PNG = bytes.fromhex(
 
 
 def _committee_user(estate: Estate):
-    from portal.accounts.models import User
 
     return User.objects.filter(email=core_demo.email(f"committee.{estate.code}")).first()
 
@@ -89,7 +91,6 @@ def _give_trustees(vote: Vote, committee, *, k: int = 2) -> bool:
     """Name the estate's committee member, the street officer over it and, where there is one,
     the demo owner as trustees of a draft ``vote``; each makes their key under the demo
     passphrase, written under ``trustee_key_dir()``. False if the estate lacks them."""
-    from . import trustee_services
 
     eligible = trustee_services.eligible_trustees(vote)
     named = [(committee, "committee")] if committee is not None else []
@@ -152,7 +153,6 @@ def _finish(vote: Vote, *, final: bool, publicised_days_ago: int | None = None) 
 
 def _owner_user(estate: Estate):
     """The first demo owner account of the estate (owner1.<code>), or None."""
-    from portal.accounts.models import User
 
     return (
         User.objects.filter(
@@ -166,7 +166,6 @@ def _owner_user(estate: Estate):
 def _demo_owner_party_ids(estate: Estate) -> set[int]:
     """Parties of demo owner accounts and the registry's journey owner: the demo casts no
     ballot for them, so that they can vote themselves."""
-    from property.registry.demo import journey_party_ids
 
     return journey_party_ids() | set(
         OwnerParty.objects.filter(estate=estate, members__user__isnull=False).values_list(
@@ -427,18 +426,12 @@ DEMO_TRUSTEE_PASSPHRASE = "Gongzhi@2026-trustee"  # noqa: S105 - demo data, prin
 def trustee_key_dir():
     """Beside the private media (``var/demo-trustee-keys`` in development), never in
     ``BOARD_KEY_DIR``: a trustee's file is theirs, not the server's."""
-    from pathlib import Path
-
-    from django.conf import settings
 
     return Path(settings.PRIVATE_MEDIA_ROOT).parent / "demo-trustee-keys"
 
 
 def _trustee_vote(estate: Estate, rng: random.Random) -> Vote | None:
     """A closed vote of 滨江花园 whose count waits for its trustees (see the module docstring)."""
-    from portal.accounts.models import User
-
-    from . import trustee_services
 
     committee = _committee_user(estate)
     street = User.objects.filter(email=core_demo.email("fanluoshan.officer")).first()

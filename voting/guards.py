@@ -8,6 +8,8 @@
 
 from django.utils.translation import gettext as _
 
+from property.registry.guards import RegistryChangeRefused
+
 from .models import Matter, Vote, VoteStatus
 
 #: Votes that bar the organisations they concern from verifying claims.
@@ -20,7 +22,6 @@ COMMITTEE_MATTERS = (Matter.COMMITTEE,)
 
 def no_area_change_during_open_vote(*, estate, unit_codes) -> None:
     """Refuse an area change of units in an estate while one of its votes is open."""
-    from property.registry.guards import RegistryChangeRefused
 
     if Vote.objects.filter(estate=estate, status=VoteStatus.OPEN).exists():
         raise RegistryChangeRefused(

@@ -20,7 +20,7 @@ from portal.notifications.services import notify
 from portal.permissions import COMMITTEE, OWNER, STREET
 from property.registry.notifications import committee_of, owner_accounts, street_office_of
 
-from .models import ObjectionStatus
+from .models import Ballot, ObjectionStatus, VoteElector, VoteNotice
 
 KINDS = (
     Kind(
@@ -171,7 +171,6 @@ def _params(vote) -> dict:
 
 
 def not_voted_parties(vote):
-    from .models import Ballot, VoteElector
 
     return (
         VoteElector.objects.filter(vote=vote)
@@ -204,8 +203,6 @@ def tell_owners(vote, step: str, *, now=None) -> None:
             now=now,
         )
         if step in NOTICE_STEPS:  # the notice of the vote: kept for its proof of delivery (送达)
-            from .models import VoteNotice
-
             VoteNotice.objects.bulk_create(
                 VoteNotice(vote=vote, notification=n, step=step) for n in sent
             )

@@ -34,12 +34,18 @@ from datetime import datetime, timedelta
 from functools import partial
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import IntegrityError, connection, transaction
+from django.db.models import Count, Exists, OuterRef, Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_q.tasks import async_task
 
 from portal.audit import log_event
+from portal.audit.models import AuditEvent
 from portal.core.errors import DomainError
+from portal.core.links import absolute_reverse
 from portal.core.objections import (
     objection_check_window,
     objection_clean_text,
@@ -47,6 +53,7 @@ from portal.core.objections import (
     objection_require_open,
 )
 from portal.core.uploads import extension, private_storage
+from portal.notifications.models import Delivery, Notification
 from property.registry.models import SUSPENDING, ClaimDispute, Estate, OwnerParty, Ownership
 from property.registry.selectors import electorate_units, suspended_account_ids
 
@@ -878,8 +885,6 @@ def proxy_request(
     if proxy_user is not None:
         proxy_phone = proxy_user.phone or ""
     else:
-        from django.contrib.auth import get_user_model
-
         candidates = phone_candidates(proxy_phone)
         if not candidates:
             raise VoteError(_("Name another person as your proxy."), code="proxy_self")
@@ -984,7 +989,6 @@ def _audit_casts(*, vote: Vote, actor) -> None:
     shows as much); the committee members who entered paper ballots, by account id, with how
     many. No board entry, receipt, pseudonym or cast time; the event's own time is the close.
     Precondition: ``vote_close``'s transaction, after the void entries."""
-    from django.db.models import Count
 
     parties = sorted(Ballot.objects.filter(vote=vote).values_list("party_id", flat=True))
     channels = dict(
@@ -1013,7 +1017,6 @@ def _audit_casts(*, vote: Vote, actor) -> None:
 
 def _uncounted_entries(vote: Vote):
     """Entries of the vote that must not count (see ``vote_close``)."""
-    from django.db.models import Exists, OuterRef, Q
 
     disputed = BallotDispute.objects.filter(
         entry=OuterRef("pk"),
@@ -1179,7 +1182,6 @@ def _count_refused(vote: Vote, actor, reason: str) -> VoteError:
     """Record and tell (once per reason: the worker retries every minute) a refused count: the
     audit event, the committee and the street office (``voting.count_refused``); every time an
     ERROR log line for the operators. Returns the error to raise."""
-    from portal.audit.models import AuditEvent
 
     log.error("voting: count of vote %s refused: %s", vote.pk, reason)
     with transaction.atomic():
@@ -1391,10 +1393,6 @@ def _cut_links(vote: Vote, *, actor, now: datetime) -> None:
 def _entered_notices(vote: Vote) -> int:
     """Delete the notices of paper and proxy ballots entered for a party of ``vote`` (each
     named a person and carried the entry's receipt and minute); returns how many."""
-    from django.urls import reverse
-
-    from portal.core.links import absolute_reverse
-    from portal.notifications.models import Delivery, Notification
 
     kind = "voting.ballot_entered"
     url = reverse("voting:detail", args=[vote.pk])
@@ -1818,7 +1816,6 @@ def ballot_dispute_decide(
 
 
 def _queue(func: str, *args) -> None:
-    from django_q.tasks import async_task
 
     async_task(func, *args)
 

@@ -23,7 +23,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Count, F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -346,7 +346,6 @@ def trustees_count_again(*, vote: Vote, actor=None, now: datetime | None = None)
 
 def trustees_recount_due():
     """Closed votes with trustees holding ``k`` opened shares (a refused count to retry)."""
-    from django.db.models import Count, F
 
     return (
         Vote.objects.filter(status=VoteStatus.CLOSED, trustee_threshold__isnull=False)

@@ -17,7 +17,9 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django_q.tasks import async_task
 
+from portal.accounts.sms import send_sms
 from portal.core.links import absolute_reverse, absolute_url
 
 from . import kinds
@@ -111,7 +113,6 @@ def sms_to_phone(*, phone: str, kind: str, text: str, now: datetime | None = Non
 
 
 def _queue_deliveries(ids: list[int]) -> None:
-    from django_q.tasks import async_task
 
     async_task("portal.notifications.tasks.deliver", ids)
 
@@ -181,7 +182,6 @@ def delivery_send(*, delivery: Delivery, now: datetime | None = None) -> bool:
     short error) and left for ``retry_failed``; the notification itself is never touched. A
     delivery with no notification sends its own text to its phone number.
     """
-    from portal.accounts.sms import send_sms
 
     if delivery.status == DeliveryStatus.SENT:
         return True

@@ -17,6 +17,7 @@ first estate, made by the registry generator), all ``@demo.gongzhi.cn``.
 
 from __future__ import annotations
 
+from portal.accounts.models import User
 from portal.core import demo as core_demo
 from portal.core.city import CityContext
 from portal.organisations.models import Jurisdiction, Level, Membership, Organisation, OrgKind, Role
@@ -232,7 +233,6 @@ def build(ctx: CityContext) -> None:
 def _known_accounts(tree: list[dict]) -> None:
     """The staff accounts of the module doc (with the demo TOTP secret) and one committee
     member account per owners' committee (it enters the paper ballots)."""
-    from portal.accounts.models import User
 
     district, street = tree[0], tree[0]["streets"][0]
     community = street["communities"][0]

@@ -43,7 +43,7 @@ from portal.organisations.models import Jurisdiction, Level, Organisation, OrgKi
 from property.registry.importer import RowError, _cell, _shown
 from property.registry.models import Estate
 
-from .models import CallerSatisfaction, TicketResult
+from .models import CallerSatisfaction, ComplaintTicket, TicketResult
 
 COLUMNS = [
     "number",
@@ -202,7 +202,6 @@ class _Registry:
 def plan_tickets(headers: list[str], rows, *, node: Jurisdiction) -> TicketPlan:
     """Check every row; see the module doc. ``node`` is the importer's place: estates are
     matched within it, and unmatched tickets wait at the street named (under it) or at it."""
-    from .models import ComplaintTicket
 
     plan = TicketPlan()
     columns: list[str | None] = []

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from portal.audit import log_event
+from portal.audit.models import AuditEvent
 from portal.core.errors import DomainError
 from portal.core.words import quarter_label
 from portal.organisations.models import Jurisdiction
@@ -305,7 +306,6 @@ def complaint_rules_quarterly(*, today: date | None = None) -> int | None:
     """Worker: once the quarter has ended, run the rules over it for the whole city, once (the
     audit log remembers; a worker down on the first day catches up the next). Returns the
     number of proposals, or None when the quarter was already run."""
-    from portal.audit.models import AuditEvent
 
     today = today or timezone.localdate()
     year, quarter = previous_quarter(today)

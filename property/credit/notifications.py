@@ -14,7 +14,7 @@ from django.utils.translation import pgettext_lazy
 from portal.notifications.kinds import Area, Kind, register, register_area
 from portal.notifications.selectors import members_of, staff_governing
 from portal.notifications.services import notify
-from portal.organisations.models import OrgKind
+from portal.organisations.models import Membership, OrgKind
 from portal.permissions import BUREAU, COMPANY, OWNER
 
 KINDS = (
@@ -120,7 +120,6 @@ def tell_objection_ruled(objection, *, accepted: bool) -> None:
 
 def tell_rating_published(publication) -> None:
     """To the staff of every property company (their rating and "why my score")."""
-    from portal.organisations.models import Membership
 
     staff = Membership.objects.filter(
         active=True, organisation__kind=OrgKind.PROPERTY_COMPANY

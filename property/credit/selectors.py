@@ -31,6 +31,9 @@ from .models import (
     AppliesTo,
     ChecklistEntry,
     CreditRecord,
+    Objection,
+    ObjectionStatus,
+    OwnerRating,
     Publication,
     Rating,
     RecordStatus,
@@ -202,7 +205,6 @@ def scoring_inputs(company_ids: Iterable[int] | None, as_of: date) -> dict[int, 
 
 def _owner_ratings(inputs: dict[int, CompanyInputs], scoped, as_of: date) -> None:
     """Each company's owners' ratings of the latest quarter up to ``as_of`` that has any."""
-    from .models import OwnerRating
 
     current = as_of.year * 4 + (as_of.month - 1) // 3
     rows = (
@@ -334,7 +336,6 @@ def pending_records(company: Organisation):
 
 
 def open_objections(q: Q | None = None):
-    from .models import Objection, ObjectionStatus
 
     qs = Objection.objects.filter(status=ObjectionStatus.OPEN).select_related(
         "record__company",

@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal.audit import log_event
+from portal.audit.models import AuditEvent
 from portal.core.errors import DomainError
 from portal.core.objections import (
     objection_check_window,
@@ -364,7 +365,6 @@ def credit_survey_open(*, year: int) -> int:
     """The year's satisfaction survey opens: tell the owners of every estate with a company,
     once a year (the audit log remembers). Called by the worker's daily job; returns how many
     people were told (0 when already told this year)."""
-    from portal.audit.models import AuditEvent
 
     if AuditEvent.objects.filter(action="credit.survey_opened", details__year=year).exists():
         return 0

@@ -12,6 +12,7 @@ from datetime import date
 
 from django.utils import timezone
 
+from .complaint_services import complaint_rules_quarterly
 from .services import (
     credit_ratings_recompute,
     credit_records_activate_due,
@@ -42,6 +43,5 @@ def daily(today: date | None = None) -> dict:
 def complaints_quarterly(today: date | None = None) -> int | None:
     """Daily: once a quarter has ended, run the complaint rules over it for the whole city
     (once; ``complaint_rules_quarterly``). Returns the proposals made, None when done before."""
-    from .complaint_services import complaint_rules_quarterly
 
     return complaint_rules_quarterly(today=today)

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods
 
 from portal.core.errors import add_to_form, message_text
 from portal.core.links import absolute_reverse
+from portal.core.pdf import qr_svg, render_pdf, sign_pdf
 from portal.core.uploads import extension, serve_private_file
 from portal.core.words import quarter_label
 from portal.organisations.models import Organisation, OrgKind
@@ -108,7 +109,6 @@ def company(request, credit_code: str):
 @gate(public=True)
 def report_pdf(request, credit_code: str):
     """The company's credit report as a signed PDF: grade, score history chart, records."""
-    from portal.core.pdf import qr_svg, render_pdf, sign_pdf
 
     company = _company(credit_code)
     verify_url = absolute_reverse("credit:company", credit_code)

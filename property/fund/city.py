@@ -24,8 +24,11 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from django.conf import settings
+from psycopg.types.json import Jsonb
 
+from portal.accounts.models import User
 from portal.core.city import Buffer, CityContext, aware, days_between
+from portal.organisations.models import Organisation, OrgKind
 from property.registry.models import Estate, Ownership, Unit
 
 from .apportion import apportion, from_fen, refill_due
@@ -90,8 +93,6 @@ class _Writers:
 
 
 def build(ctx: CityContext) -> None:
-    from portal.accounts.models import User
-    from portal.organisations.models import Organisation, OrgKind
 
     officer = User.objects.get(username="city.officer").pk
     committees = dict(
@@ -297,6 +298,5 @@ def _works(
 
 
 def _Json(value):
-    from psycopg.types.json import Jsonb
 
     return Jsonb(value)

@@ -31,6 +31,7 @@ from .models import (
     RequestShare,
     Status,
 )
+from .rules import REVIEWER_KINDS
 
 ZERO = Decimal("0.00")
 
@@ -333,7 +334,6 @@ def requests_to_review(user):
     """Requests awaiting review that the user may decide (the street office or a bureau over
     the estate: ``rules.REVIEWER_KINDS``), oldest first, each with the review deadline the fund
     computed when it was filed (``review_deadline``)."""
-    from .rules import REVIEWER_KINDS
 
     q = scope_q(user, "estate__jurisdiction__path", kinds=REVIEWER_KINDS)
     return (

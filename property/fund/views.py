@@ -11,6 +11,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from portal.core.errors import add_to_form, message_text
+from portal.core.pdf import display_width, fixed_width_lines, render_pdf, sign_pdf
+from portal.core.templatetags.numbers import format_area, format_money
 from portal.permissions import gate, is_staff_person
 from property.registry.models import Estate
 
@@ -104,8 +106,6 @@ def statement(request, estate, year: int):
 
 @gate("fund.view_estate_fund", model=Estate, lookup="code", kwarg="code")
 def statement_pdf(request, estate, year: int):
-    from portal.core.pdf import display_width, fixed_width_lines, render_pdf, sign_pdf
-    from portal.core.templatetags.numbers import format_area, format_money
 
     ctx = selectors.annual_statement(estate, year)
     ctx["title"] = _("Annual fund statement %(year)s · %(name)s") % {

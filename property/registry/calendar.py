@@ -15,9 +15,10 @@ from django.db import DatabaseError
 
 from property.workdays import HolidayCalendar, load_official_calendar
 
+from .models import Holiday
+
 
 def working_calendar() -> HolidayCalendar:
-    from .models import Holiday
 
     try:
         rows = list(Holiday.objects.values_list("date", "kind"))

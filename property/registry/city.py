@@ -20,8 +20,10 @@ from decimal import Decimal
 
 from stdnum.cn import ric
 
+from portal.core import demo as core_demo
 from portal.core.city import Buffer, CityContext, days_between
 from portal.core.crypto import encrypt_text, keyed_hash
+from portal.organisations import city as org_city
 from portal.organisations.models import Jurisdiction, Organisation, OrgKind
 
 from .models import (
@@ -264,8 +266,6 @@ def _estate(ctx: CityContext, e: dict, estate_id: int, out: _Writers, identities
 def _known_owner(ctx: CityContext) -> None:
     """The ``owner`` account: a person holding two units of the first estate; and the
     ``company`` account, staff of the first estate's company."""
-    from portal.core import demo as core_demo
-    from portal.organisations import city as org_city
 
     estate = Estate.objects.select_related("company").get(code="e00001")
     org_city.company_account(estate.company)

@@ -19,12 +19,15 @@ from datetime import date
 from decimal import Decimal
 
 from django.core.files.base import ContentFile
+from PIL import Image
 from stdnum.cn import ric
 
+from portal.accounts.models import User
 from portal.core import demo as core_demo
 from portal.core.crypto import encrypt_text, keyed_hash
 from portal.organisations.models import Organisation, OrgKind
 
+from . import services
 from .models import (
     AreaSource,
     Building,
@@ -271,7 +274,6 @@ def journey_party_ids() -> set[int]:
 
 def _proof_png(text: str) -> ContentFile:
     """A small PNG standing in for a photo of a property certificate."""
-    from PIL import Image
 
     buffer = io.BytesIO()
     Image.new("RGB", (64, 40), (200, 40 + zlib.crc32(text.encode()) % 200, 60)).save(buffer, "PNG")
@@ -283,9 +285,6 @@ PENDING_RESIDENTS = 3  # binjiang: new residents with pending claims (the last o
 
 def _demo_claims() -> None:
     """Verified claims for the demo owner accounts; pending claims in 滨江花园 (binjiang)."""
-    from portal.accounts.models import User
-
-    from . import services
 
     for estate in Estate.objects.exclude(claims__isnull=False).order_by("code"):
         committee = User.objects.filter(email=core_demo.email(f"committee.{estate.code}")).first()
@@ -315,7 +314,6 @@ def _demo_claims() -> None:
 
 
 def _pending_claims(estate: Estate) -> None:
-    from . import services
 
     rng = random.Random(20261124)
     candidates = list(

@@ -42,6 +42,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
+import openpyxl
 import tablib
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
@@ -367,7 +368,6 @@ def _open_csv(fileobj) -> Table:
 
 
 def _open_xlsx(fileobj) -> Table:
-    import openpyxl
 
     size = _size(fileobj)
     _check_size(size)

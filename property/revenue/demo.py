@@ -25,6 +25,7 @@ from django.utils import timezone
 
 from portal.organisations.models import Membership, OrgKind
 from property.registry.models import Estate
+from property.registry.notifications import owner_accounts
 from voting.demo import REVENUE_VOTE_TITLE
 
 from . import rules, selectors, services
@@ -68,7 +69,6 @@ def _committee_user(estate: Estate):
 
 
 def _owner_user(estate: Estate):
-    from property.registry.notifications import owner_accounts
 
     return owner_accounts(estate).order_by("email").first()
 

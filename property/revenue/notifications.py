@@ -16,6 +16,7 @@ from portal.permissions import COMMITTEE, COMPANY, OWNER
 from property.registry.notifications import committee_of, owner_accounts
 
 from .models import ManagedBy
+from .permissions import managed_by
 
 KINDS = (
     Kind(
@@ -71,7 +72,6 @@ def register_kinds() -> None:
 
 def enterers(estate) -> list:
     """The people who keep the estate's ledger: its company's staff, or its committee."""
-    from .permissions import managed_by
 
     if managed_by(estate) == ManagedBy.COMMITTEE or estate.company_id is None:
         return list(committee_of(estate))

@@ -10,7 +10,8 @@ from __future__ import annotations
 from datetime import date
 
 from django.conf import settings
-from django.db.models import Count, Q
+from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from property.fund.apportion import from_fen, to_fen
@@ -298,8 +299,6 @@ def estate_annotations(today: date | None = None) -> dict:
     one query with the caller's: income, transfers and balance in fen (exact), and how many
     of the months now past their due date are filed (``_rev_filed``) against how many are due
     (``_rev_due``). Read back with ``annotated_figures``."""
-    from django.db.models import IntegerField, OuterRef, Subquery, Value
-    from django.db.models.functions import Coalesce
 
     today = today or timezone.localdate()
     due = [

@@ -14,9 +14,10 @@ from django.utils import timezone
 
 from property.registry.models import Estate
 
+from .services import revenue_due_remind
+
 
 def remind_due_months(today: date | None = None) -> int:
-    from .services import revenue_due_remind
 
     today = today or timezone.localdate()
     due_day = int(settings.GONGZHI["REVENUE_DUE_DAY"])

@@ -6,18 +6,21 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from portal.core.errors import add_to_form, message_text
+from portal.core.pdf import render_pdf, sign_pdf
 from portal.core.uploads import serve_private_file
-from portal.permissions import gate
+from portal.organisations.models import OrgKind
+from portal.permissions import gate, scope_q
 from property.registry import selectors as registry_selectors
 from property.registry.models import Estate
 
 from . import forms, rules, selectors, services
-from .models import EntryKind, EntryObjection, RevenueEntry
+from .models import Category, EntryKind, EntryObjection, RevenueEntry
 
 KINDS = ("income", "cost", "expense", "transfer")
 
@@ -48,8 +51,6 @@ def home(request):
 @gate("revenue.view_late")
 def late(request):
     """Estates of the person's area whose monthly entries are past their due date."""
-    from portal.organisations.models import OrgKind
-    from portal.permissions import scope_q
 
     kinds = [OrgKind.STREET_OFFICE, OrgKind.RESIDENTS_COMMITTEE, OrgKind.BUREAU]
     estates = Estate.objects.filter(
@@ -103,7 +104,6 @@ def estate(request, estate):
 
 
 def _labelled(figures: dict) -> dict:
-    from .models import Category
 
     figures = dict(figures)
     figures["income"] = [(Category(i["category"]).label, i["amount"]) for i in figures["income"]]
@@ -222,7 +222,6 @@ def file_month(request, estate):
 
 
 def _safe_next(request, estate) -> str:
-    from django.urls import reverse
 
     target = request.POST.get("next", "")
     allowed = reverse("revenue:enter", args=[estate.code, "income"])
@@ -293,7 +292,6 @@ def statement(request, estate, period: str):
 
 @gate("revenue.view_ledger", model=Estate, lookup="code", kwarg="code")
 def statement_pdf(request, estate, period: str):
-    from portal.core.pdf import render_pdf, sign_pdf
 
     ctx = _statement_context(estate, period)
     if ctx["published"] is None:
