@@ -7,6 +7,7 @@ on English pages. One place decides: the catalogue's translation of the list sep
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 from django.utils.translation import pgettext
@@ -30,6 +31,24 @@ def quarter_label(year, quarter) -> str:
         "year": year,
         "quarter": quarter,
     }
+
+
+HALF_YEAR_CODE = re.compile(r"^(\d{4})H([12])$")
+
+
+def half_year_label(period) -> str:
+    """A half-year of statements as the reader's language writes it: 2026年上半年 / 2026 H1.
+    ``period`` is its code (``2026H1``, as in URLs and exports) or anything whose ``str`` is;
+    anything else is returned as it is."""
+    match = HALF_YEAR_CODE.match(str(period))
+    if match is None:
+        return str(period)
+    year, half = match.groups()
+    if half == "1":
+        # Translators: the first half of a year (January to June), e.g. "2026年上半年".
+        return pgettext("half-year", "%(year)s H1") % {"year": year}
+    # Translators: the second half of a year (July to December), e.g. "2026年下半年".
+    return pgettext("half-year", "%(year)s H2") % {"year": year}
 
 
 def quarter_name(quarter) -> str:

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 from django.utils.functional import Promise
 
-from portal.core.words import join_list, quarter_label
+from portal.core.words import half_year_label, join_list, quarter_label
 from portal.permissions import ROLES
 
 
@@ -115,6 +115,9 @@ def render_title(code: str, params: dict) -> str:
     # A year and a quarter are also named as the reader's language names a quarter.
     if "year" in values and "quarter" in values:
         values.setdefault("period", quarter_label(values["year"], values["quarter"]))
+    # A half-year's code (2026H1) is named as the reader's language names a half-year.
+    if "period" in values:
+        values["period"] = half_year_label(values["period"])
     for name, enum in kind.choices:
         if name in values:
             try:

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from portal.core.errors import add_to_form, message_text
 from portal.core.pdf import render_pdf, sign_pdf
 from portal.core.uploads import serve_private_file
+from portal.core.words import half_year_label
 from portal.organisations.models import OrgKind
 from portal.permissions import gate, scope_q
 from property.registry import selectors as registry_selectors
@@ -297,7 +298,7 @@ def statement_pdf(request, estate, period: str):
     if ctx["published"] is None:
         raise Http404
     ctx["title"] = _("Shared revenue statement %(period)s · %(name)s") % {
-        "period": ctx["half"],
+        "period": half_year_label(ctx["half"]),
         "name": estate.name,
     }
     pdf = sign_pdf(

@@ -70,3 +70,47 @@ def test_a_notice_names_its_quarter_in_the_readers_language(language, title):
 
     with translation.override(language):
         assert render_title("credit.rating_published", {"year": 2026, "quarter": 4}) == title
+
+
+@pytest.mark.parametrize(
+    "language, first, second, notice",
+    [
+        (
+            "zh-hans",
+            "2026年上半年",
+            "2026年下半年",
+            "滨江花园：2026年上半年公共收益报表已公示，公示至2026-07-19",
+        ),
+        (
+            "en",
+            "2026 H1",
+            "2026 H2",
+            "滨江花园: the shared revenue statement for 2026 H1 is posted until 2026-07-19",
+        ),
+    ],
+)
+def test_a_half_year_reads_as_the_readers_language_names_it(language, first, second, notice):
+    """A statement's half-year is coded 2026H1 in URLs and exports; pages, PDFs and notices
+    name it in the reader's language (the estate ledger's list printed "2026H1")."""
+    from django.template import Context, Template
+
+    from portal.core.words import half_year_label
+    from portal.notifications.kinds import render_title
+
+    with translation.override(language):
+        assert half_year_label("2026H1") == first
+        assert half_year_label("2026H2") == second
+        assert half_year_label("not a half") == "not a half"
+        html = Template("{% load words %}{{ p|half_year }}").render(Context({"p": "2026H2"}))
+        assert html == second
+        title = render_title(
+            "revenue.statement_posted",
+            {
+                "estate": "滨江花园",
+                "period": "2026H1",
+                "until": "2026-07-19",
+                "income": "1.00",
+                "balance": "1.00",
+            },
+        )
+        assert title.startswith(notice)

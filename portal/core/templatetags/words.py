@@ -1,6 +1,7 @@
 """``{% load words %}``: ``{{ names|join_list }}`` joins a list the way the active language does
 (网上投票、纸质投票 / Online, Paper ballot); ``{% quarter year q %}`` names a quarter
-(2026年第4季度 / 2026 Q4), ``{% quarter year q as label %}`` for a translated sentence."""
+(2026年第4季度 / 2026 Q4), ``{% quarter year q as label %}`` for a translated sentence;
+``{{ period|half_year }}`` names a half-year of statements (2026H1: 2026年上半年 / 2026 H1)."""
 
 from django import template
 
@@ -24,3 +25,8 @@ def list_separator():
 @register.simple_tag
 def quarter(year, q):
     return words.quarter_label(year, q)
+
+
+@register.filter
+def half_year(period):
+    return words.half_year_label(period)

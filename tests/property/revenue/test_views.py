@@ -215,3 +215,14 @@ def test_statement_command_json(c, booked):
     out = StringIO()
     call_command("revenue_statement", c.estate.code, "2026H2", stdout=out)
     assert "not published" in out.getvalue()
+
+
+def test_pages_name_the_half_year_in_chinese(client, c, booked):
+    """The ledger lists and the statement heads its half-year as 2026年上半年, not 2026H1 (the
+    code stays in the URLs)."""
+    client.force_login(c.owner)
+    p = pages(c, booked)
+    ledger = client.get(p["estate"], **ZH).content.decode()
+    assert ">2026年上半年</a>" in ledger and ">2026H1<" not in ledger
+    statement = client.get(p["statement"], **ZH).content.decode()
+    assert "<h1>2026年上半年公共收益报表 · " in statement
