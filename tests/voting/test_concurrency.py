@@ -108,7 +108,10 @@ def test_cast_waiting_for_the_close_is_refused(world, monkeypatch):
                     cursor.execute("SELECT pg_stat_clear_snapshot()")  # fresh, in a transaction
                     cursor.execute(
                         "SELECT count(*) FROM pg_stat_activity "
-                        "WHERE wait_event_type = 'Lock' AND pid <> pg_backend_pid()"
+                        "WHERE wait_event_type = 'Lock' AND pid <> pg_backend_pid() "
+                        # this worker's test database only: another pytest-xdist worker's
+                        # lock wait let the close commit before the cast had read the vote
+                        "AND datname = current_database()"
                     )
                     if cursor.fetchone()[0]:
                         waiting.set()
