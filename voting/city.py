@@ -72,8 +72,9 @@ class _Writers:
         self.ballots = Buffer(
             ctx,
             Ballot,
+            # No "id": the ballots take their keys from the table's sequence, which the count
+            # uses too when it rewrites them in party order (services._cut_links).
             [
-                "id",
                 "vote_id",
                 "party_id",
                 "pseudonym",
@@ -137,7 +138,6 @@ def _cast(
     public = bytes(vote.public_key)
     vid = vote.board_id
     entry_ids = ctx.ids(BoardEntry, len(voters))
-    ballot_ids = ctx.ids(Ballot, len(voters))
     paper_ids = ctx.ids(PaperBallot, len(voters))
     for n, ((party_id, pseudonym, area), t) in enumerate(zip(voters, times, strict=True)):
         r = rng.random()
@@ -161,7 +161,6 @@ def _cast(
         )
         out.ballots.add(
             (
-                ballot_ids[n],
                 vote.pk,
                 party_id,
                 pseudonym,
