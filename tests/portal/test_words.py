@@ -114,3 +114,37 @@ def test_a_half_year_reads_as_the_readers_language_names_it(language, first, sec
             },
         )
         assert title.startswith(notice)
+
+
+def test_a_date_in_a_translated_sentence_stays_on_one_line():
+    """On a phone the ranking's lead sentence broke its date at the hyphen (2026-09-/30): the
+    ``nowrap`` filter wraps the date, escaped, in a no-wrap span that ``blocktranslate`` keeps."""
+    from datetime import date
+
+    from django.template import Context, Template
+
+    template = Template(
+        '{% load words %}{% blocktranslate with date=day|date:"Y-m-d"|nowrap %}'
+        "As of {{ date }}{% endblocktranslate %} {{ text|nowrap }}"
+    )
+    with translation.override("en"):
+        html = template.render(Context({"day": date(2026, 9, 30), "text": "<b>"}))
+    assert (
+        html == 'As of <span class="nowrap">2026-09-30</span> <span class="nowrap">&lt;b&gt;</span>'
+    )
+
+
+def test_no_translated_sentence_takes_a_date_that_may_break():
+    """Every ``blocktranslate`` that takes a Y-m-d date keeps it whole with ``nowrap``."""
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    tag = re.compile(r"\{% blocktranslate[^%]*%\}")
+    bare = re.compile(r'\|date:"Y-m-d"(?!\|nowrap)')
+    found = [
+        str(path.relative_to(root))
+        for path in (root / "themes").rglob("*.html")
+        if any(bare.search(m.group(0)) for m in tag.finditer(path.read_text("utf-8")))
+    ]
+    assert found == []

@@ -1,9 +1,12 @@
 """``{% load words %}``: ``{{ names|join_list }}`` joins a list the way the active language does
 (网上投票、纸质投票 / Online, Paper ballot); ``{% quarter year q %}`` names a quarter
 (2026年第4季度 / 2026 Q4), ``{% quarter year q as label %}`` for a translated sentence;
-``{{ period|half_year }}`` names a half-year of statements (2026H1: 2026年上半年 / 2026 H1)."""
+``{{ period|half_year }}`` names a half-year of statements (2026H1: 2026年上半年 / 2026 H1);
+``{{ day|date:"Y-m-d"|nowrap }}`` keeps a date (or any short value) on one line inside a translated
+sentence, so a phone never breaks 2026-09-30 at its hyphen."""
 
 from django import template
+from django.utils.html import format_html
 
 from portal.core import words
 
@@ -30,3 +33,9 @@ def quarter(year, q):
 @register.filter
 def half_year(period):
     return words.half_year_label(period)
+
+
+@register.filter
+def nowrap(value):
+    """``value`` escaped, in a ``span.nowrap``: safe to pass into ``blocktranslate``."""
+    return format_html('<span class="nowrap">{}</span>', value)
