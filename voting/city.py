@@ -214,7 +214,9 @@ def _counted_vote(ctx, out, estate, committee, rng, opens_on) -> Vote:
         owner_party=None,
     )
     services.vote_close(vote=vote, now=closes + timedelta(minutes=1))
-    services.vote_count(vote=vote, now=closes + timedelta(minutes=3), queue_export=False)
+    services.vote_count(
+        vote=vote, now=closes + timedelta(minutes=3), queue_export=False, bulk_load=ctx.copy
+    )
     services.vote_publicise(vote=vote, now=closes + timedelta(hours=2), notify=False)
     if vote.publicity_ends_at < aware(ctx.today, 0):
         services.vote_finalise(vote=vote, now=vote.publicity_ends_at + timedelta(minutes=1))
