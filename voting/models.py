@@ -41,7 +41,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from portal.core.objections import ObjectionBase
+from portal.core.objections import ObjectionBase, answer_fields
 from portal.core.uploads import PrivateUploadTo, private_storage, validate_upload
 from portal.organisations.models import Organisation
 from property.registry.models import Estate, OwnerParty, Unit
@@ -727,22 +727,12 @@ class Objection(ObjectionBase):
     vote = models.ForeignKey(
         Vote, on_delete=models.CASCADE, related_name="objections", verbose_name=_("vote")
     )
-    status = models.CharField(
-        _("status"),
-        max_length=10,
-        choices=ObjectionStatus.choices,
-        default=ObjectionStatus.OPEN,
+    status, answer, answered_by, answered_at = answer_fields(
+        status_choices=ObjectionStatus,
+        answer=_("reason for the ruling"),
+        answered_by=_("ruled by"),
+        answered_at=_("ruled"),
     )
-    answer = models.TextField(_("reason for the ruling"), blank=True)
-    answered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("ruled by"),
-    )
-    answered_at = models.DateTimeField(_("ruled"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("objection")

@@ -36,6 +36,7 @@ from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 
+from .board_format import b64
 from .sealing import HPKE_SUITE, canonical_json, vote_public_key
 
 KEY_FILE_FORMAT = "gongzhi-trustee-key/1"
@@ -55,10 +56,6 @@ class TrusteeKeyError(ValueError):
     def __init__(self, code: str, message: str = ""):
         super().__init__(message or code)
         self.code = code
-
-
-def _b64(data: bytes) -> str:
-    return base64.b64encode(data).decode("ascii")
 
 
 def _unb64(text: object) -> bytes:
@@ -90,7 +87,7 @@ def _file_header(vote_id: str, trustee: int, public: bytes) -> dict:
         "format": KEY_FILE_FORMAT,
         "vote": str(vote_id),
         "trustee": trustee,
-        "public": _b64(public),
+        "public": b64(public),
     }
 
 
@@ -111,9 +108,9 @@ def make_trustee_keys(*, vote_id: str, trustee: int, passphrase: str) -> Trustee
     sealed = AESGCM(key).encrypt(nonce, private.private_bytes_raw(), canonical_json(header))
     document = {
         **header,
-        "kdf": {"name": "scrypt", "n": SCRYPT_N, "r": SCRYPT_R, "p": SCRYPT_P, "salt": _b64(salt)},
-        "nonce": _b64(nonce),
-        "sealed": _b64(sealed),
+        "kdf": {"name": "scrypt", "n": SCRYPT_N, "r": SCRYPT_R, "p": SCRYPT_P, "salt": b64(salt)},
+        "nonce": b64(nonce),
+        "sealed": b64(sealed),
     }
     return TrusteeKeys(
         public=public, key_file=json.dumps(document, indent=1).encode("utf-8") + b"\n"
@@ -192,7 +189,7 @@ def split_vote_key(
         zip(first, second, trustee_publics, strict=True), start=1
     ):
         assert i == j == number
-        share = canonical_json({"index": number, "a": _b64(a), "b": _b64(b)})
+        share = canonical_json({"index": number, "a": b64(a), "b": b64(b)})
         recipient = X25519PublicKey.from_public_bytes(bytes(public))
         info = _share_info(vote_id, number, purpose)
         sealed.append(HPKE_SUITE.encrypt(share, recipient, info=info))

@@ -807,18 +807,7 @@ def verify_export(data: dict, *, signing_key: bytes | None = None) -> VerifyRepo
     board = _check_format(data, problems)
     if board is None:
         return done()
-    summary.update(
-        vote=board.vote_id,
-        title=data["vote"]["title"],
-        estate=data["vote"]["estate"],
-        matter=board.matter,
-        entries=len(board.entries),
-        heads=len(board.heads),
-        closed=board.vote_private_key is not None,
-    )
-    if board.format in TRUSTEE_FORMATS:
-        summary["trustees"] = board.trustees
-        summary["no_trustees"] = board.no_trustees
+    summary.update(_describe(data, board))
     if signing_key is not None and signing_key != board.signing_key:
         problems.add("the export is signed with another key than the one given to check against")
         return done()
@@ -846,11 +835,36 @@ def verify_export(data: dict, *, signing_key: bytes | None = None) -> VerifyRepo
     summary["ballots"] = len(current) - blank
     summary["superseded"] = len(board.entries) - len(current)
     summary["channels"] = _channels(board, current)
-    if board.vote_private_key is None:
-        return done()
+    if board.vote_private_key is not None:
+        _check_result(data, board, current, problems, summary)
+    return done()
+
+
+def _describe(data: dict, board: _Board) -> dict:
+    """What the report says of the board once its format is checked."""
+    summary = {
+        "vote": board.vote_id,
+        "title": data["vote"]["title"],
+        "estate": data["vote"]["estate"],
+        "matter": board.matter,
+        "entries": len(board.entries),
+        "heads": len(board.heads),
+        "closed": board.vote_private_key is not None,
+    }
+    if board.format in TRUSTEE_FORMATS:
+        summary["trustees"] = board.trustees
+        summary["no_trustees"] = board.no_trustees
+    return summary
+
+
+def _check_result(
+    data: dict, board: _Board, current: dict, problems: _Problems, summary: dict
+) -> None:
+    """A closed board: open every counted ballot, recount, and compare with the published
+    result (and with the result digest a final head signs)."""
     choices = _open_all(board, problems)
     if problems:
-        return done()
+        return
     recount = _recount(board, current, choices)
     summary["result"] = recount
     diff = _first_difference(data["result"], recount)
@@ -861,7 +875,6 @@ def verify_export(data: dict, *, signing_key: bytes | None = None) -> VerifyRepo
             f"the final signed head (head {len(board.heads) - 1}) signs another result than the "
             "one in the export"
         )
-    return done()
 
 
 # --- receipts -----------------------------------------------------------------------------------

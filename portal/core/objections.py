@@ -33,12 +33,52 @@ class ObjectionStatus(models.TextChoices):
 OPEN = ObjectionStatus.OPEN
 
 
+def answer_fields(
+    *,
+    status_choices: type[models.TextChoices] = ObjectionStatus,
+    answer: str = _("answer"),
+    answered_by: str = _("answered by"),
+    answered_at: str = _("answered at"),
+    answer_max_length: int | None = None,
+):
+    """The four fields of an objection's answer or ruling, as ``(status, answer, answered_by,
+    answered_at)``: :class:`ObjectionBase` declares them with the defaults; a model whose
+    objections are ruled on rather than answered declares them again from here with its own
+    status choices (``"open"`` stays the status awaiting the answer or ruling), labels and limit
+    on the answer's length, so the fields keep one definition::
+
+        status, answer, answered_by, answered_at = answer_fields(
+            status_choices=RulingStatus, answered_by=_("ruled by"), ...
+        )
+
+    Labels, choices and the limit are not stored by the database: changing them gives an
+    ``AlterField`` migration without a change of the schema."""
+    return (
+        models.CharField(
+            _("status"),
+            max_length=10,
+            choices=status_choices.choices,
+            default=status_choices("open"),
+        ),
+        models.TextField(answer, blank=True, max_length=answer_max_length),
+        models.ForeignKey(
+            settings.AUTH_USER_MODEL,
+            on_delete=models.PROTECT,
+            null=True,
+            blank=True,
+            related_name="+",
+            verbose_name=answered_by,
+        ),
+        models.DateTimeField(answered_at, null=True, blank=True),
+    )
+
+
 class ObjectionBase(models.Model):
     """Who objected, what they wrote and when; the answer or ruling, by whom and when.
 
-    Subclasses name the object objected to, may replace ``status`` with their own choices
-    (``"open"`` stays the status of an objection awaiting its answer), and define
-    ``governing_node`` (the jurisdiction whose officers see and answer it)."""
+    Subclasses name the object objected to and define ``governing_node`` (the jurisdiction
+    whose officers see and answer it); one whose objections are ruled on redeclares the answer's
+    four fields with :func:`answer_fields` (its statuses and labels), nothing else."""
 
     filed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -48,19 +88,7 @@ class ObjectionBase(models.Model):
     )
     text = models.TextField(_("objection"))
     filed_at = models.DateTimeField(_("filed at"), default=timezone.now)
-    status = models.CharField(
-        _("status"), max_length=10, choices=ObjectionStatus.choices, default=OPEN
-    )
-    answer = models.TextField(_("answer"), blank=True)
-    answered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("answered by"),
-    )
-    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    status, answer, answered_by, answered_at = answer_fields()
 
     class Meta:
         abstract = True

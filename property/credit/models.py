@@ -17,7 +17,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from portal.core.objections import ObjectionBase
+from portal.core.objections import ObjectionBase, answer_fields
 from portal.core.uploads import PrivateUploadTo, private_storage
 from portal.core.words import quarter_label
 from portal.organisations.models import Jurisdiction, Organisation, OrgKind
@@ -236,19 +236,13 @@ class Objection(ObjectionBase):
         storage=private_storage,
         blank=True,
     )
-    status = models.CharField(
-        _("status"), max_length=10, choices=ObjectionStatus.choices, default=ObjectionStatus.OPEN
+    status, answer, answered_by, answered_at = answer_fields(
+        status_choices=ObjectionStatus,
+        answer=_("reasons for the decision"),
+        answered_by=_("decided by"),
+        answered_at=_("decided on"),
+        answer_max_length=4000,
     )
-    answer = models.TextField(_("reasons for the decision"), blank=True, max_length=4000)
-    answered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("decided by"),
-    )
-    answered_at = models.DateTimeField(_("decided on"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("objection")

@@ -580,27 +580,9 @@ def fund_request_submit(
     if kind != RequestKind.EMERGENCY:
         category = ""
     cost = money(estimated_cost, what=_("estimated cost"), field="estimated_cost")
-    if scope in (Scope.BUILDING, Scope.STAIRWELL):
-        if building is None or building.estate_id != estate.pk:
-            raise FundError(_("Choose a building of this estate."))
-    if scope == Scope.STAIRWELL and not stairwell:
-        raise FundError(_("Give the stairwell."))
     units = list(units)
-    if scope == Scope.UNITS and (not units or any(u.estate_id != estate.pk for u in units)):
-        raise FundError(_("List the units of this estate that share the cost."))
-
-    akind = applicant_kind(estate)
-    if akind == OrgKind.PROPERTY_COMPANY:
-        applicant = estate.company
-    elif akind == OrgKind.OWNERS_COMMITTEE:
-        applicant = estate.owners_committee()
-    else:
-        community = estate.jurisdiction.get_parent()
-        applicant = Organisation.objects.filter(
-            kind=OrgKind.RESIDENTS_COMMITTEE, jurisdiction=community
-        ).first()
-    if applicant is None:
-        raise FundError(_("This estate has no organisation that may apply."))
+    _check_scope(estate, scope, building, stairwell, units)
+    applicant = _applicant(estate)
     req = FundRequest.objects.create(
         estate=estate,
         kind=kind,
@@ -644,6 +626,34 @@ def fund_request_submit(
     if kind == RequestKind.EMERGENCY:
         notifications.tell(req, "request_filed", notifications.reviewers(req), now=now)
     return req
+
+
+def _check_scope(estate: Estate, scope: str, building, stairwell: str, units: list) -> None:
+    """Refuse a scope outside the estate or missing its building, stairwell or units."""
+    if scope in (Scope.BUILDING, Scope.STAIRWELL):
+        if building is None or building.estate_id != estate.pk:
+            raise FundError(_("Choose a building of this estate."))
+    if scope == Scope.STAIRWELL and not stairwell:
+        raise FundError(_("Give the stairwell."))
+    if scope == Scope.UNITS and (not units or any(u.estate_id != estate.pk for u in units)):
+        raise FundError(_("List the units of this estate that share the cost."))
+
+
+def _applicant(estate: Estate) -> Organisation:
+    """The organisation that applies for the estate (``rules.applicant_kind``, DOMAIN.md §2)."""
+    akind = applicant_kind(estate)
+    if akind == OrgKind.PROPERTY_COMPANY:
+        applicant = estate.company
+    elif akind == OrgKind.OWNERS_COMMITTEE:
+        applicant = estate.owners_committee()
+    else:
+        community = estate.jurisdiction.get_parent()
+        applicant = Organisation.objects.filter(
+            kind=OrgKind.RESIDENTS_COMMITTEE, jurisdiction=community
+        ).first()
+    if applicant is None:
+        raise FundError(_("This estate has no organisation that may apply."))
+    return applicant
 
 
 def _attach(req: FundRequest, kind: str, uploaded) -> Attachment:
@@ -1042,22 +1052,9 @@ def fund_disburse(*, actor, request: FundRequest, now: datetime | None = None) -
     now = _when(now, req.accepted_at, *(d.paid_at for d in req.disbursements.all()))
     _within(req, req.final_cost, what=_("final cost"))
     _cash_covers(req.estate, req.final_cost - req.advance_paid())
-    shares = dict(
-        FundAccount.objects.filter(
-            unit__fund_shares__request=req,
-        )
-        .annotate(
-            share=Subquery(
-                RequestShare.objects.filter(request=req, unit_id=OuterRef("unit_id")).values(
-                    "amount"
-                )[:1]
-            )
-        )
-        .values_list("pk", "share")
-    )
     entries = _post(
         actor=actor,
-        amounts={pk: -amount for pk, amount in shares.items() if amount},
+        amounts={pk: -amount for pk, amount in _shares_by_account(req).items() if amount},
         kind=EntryKind.DEBIT,
         memo=req.title,
         request=req,
@@ -1085,6 +1082,23 @@ def fund_disburse(*, actor, request: FundRequest, now: datetime | None = None) -
         now=now,
     )
     return req
+
+
+def _shares_by_account(req: FundRequest) -> dict[int, Decimal]:
+    """Each ledger of the request's scope (by its pk) with its unit's share of the final cost."""
+    return dict(
+        FundAccount.objects.filter(
+            unit__fund_shares__request=req,
+        )
+        .annotate(
+            share=Subquery(
+                RequestShare.objects.filter(request=req, unit_id=OuterRef("unit_id")).values(
+                    "amount"
+                )[:1]
+            )
+        )
+        .values_list("pk", "share")
+    )
 
 
 # --- the worker's marks (issue 20: domain writes only in services) -----------------------------

@@ -4,7 +4,7 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -247,83 +247,130 @@ def request_detail(request, req):
     )
 
 
-ACTION_PERMS = {
-    "approve": "fund.review_request",
-    "reject": "fund.review_request",
-    "advance": "fund.pay_advance",
-    "accept": "fund.accept_repair",
-    "publicise": "fund.publicise",
-    "object": "fund.file_objection",
-    "answer": "fund.answer_objection",
-    "disburse": "fund.disburse",
-}
+def _step_gate(perm: str):
+    """The gate of one step of a request: the request, and the step's own permission on it."""
+    return gate(
+        perm, model=FundRequest, queryset=lambda: FundRequest.objects.select_related("estate")
+    )
 
 
-@require_POST
-@gate(model=FundRequest, queryset=lambda: FundRequest.objects.select_related("estate"))
-def request_action(request, req: FundRequest, action: str):
-    """One step of a request (``action``). The gate loads the request; the permission depends
-    on the action named in the URL (``ACTION_PERMS``), which the gate cannot express, so it is
-    checked here."""
-    perm = ACTION_PERMS.get(action)
-    if perm is None:
-        raise Http404
-    if not request.user.has_perm(perm, req):
-        raise PermissionDenied
-    user, post = request.user, request.POST
-    note = post.get("note", "")
-    if action in MONEY_ACTIONS and post.get("confirm") != "1":
+def _step(request, req: FundRequest, action: str, do) -> HttpResponse:
+    """Run one step (``do()``) of a request whose gate has passed: a money step first shows
+    what it will pay (``_confirm_money``) until the person confirms; a refusal (a ``FundError``,
+    or a file refused by the upload check) becomes the page's error message."""
+    if action in MONEY_ACTIONS and request.POST.get("confirm") != "1":
         return _confirm_money(request, req, action)
     try:
-        if action == "approve":
-            services.fund_request_approve(
-                actor=user,
-                request=req,
-                note=note,
-                shortfalls_seen=post.get("shortfalls_seen", ""),  # the ticked confirmation
-            )
-        elif action == "reject":
-            services.fund_request_reject(actor=user, request=req, note=note)
-        elif action == "advance":
-            services.fund_advance_pay(actor=user, request=req)
-        elif action == "accept":
-            form = AcceptForm(post, request.FILES)
-            if not form.is_valid():
-                raise services.FundError(
-                    "; ".join(str(e) for errs in form.errors.values() for e in errs)
-                )
-            d = form.cleaned_data
-            files = [(AttachmentKind.INVOICE, d["invoice"])] if d.get("invoice") else []
-            if d.get("report"):
-                files.append((AttachmentKind.ACCEPTANCE, d["report"]))
-            services.fund_repair_accept(
-                actor=user,
-                request=req,
-                final_cost=d["final_cost"],
-                invoice_number=d["invoice_number"],
-                files=files,
-            )
-        elif action == "publicise":
-            services.fund_publicise(actor=user, request=req)
-        elif action == "object":
-            services.fund_objection_file(actor=user, request=req, text=post.get("text", ""))
-        elif action == "answer":
-            form = AnswerForm(post)
-            if not form.is_valid():
-                raise services.FundError(_("Write the answer."))
-            objection = get_object_or_404(Objection, pk=form.cleaned_data["objection"], request=req)
-            services.fund_objection_answer(
-                actor=user, objection=objection, answer=form.cleaned_data["answer"]
-            )
-        elif action == "disburse":
-            services.fund_disburse(actor=user, request=req)
-        else:
-            raise Http404
-    except ValidationError as exc:  # a FundError or a file refused by the upload check
+        do()
+    except ValidationError as exc:
         messages.error(request, message_text(exc))
     else:
         messages.success(request, _("Done."))
     return redirect("fund:request", pk=req.pk)
+
+
+@require_POST
+@_step_gate("fund.review_request")
+def request_approve(request, req: FundRequest):
+    post = request.POST
+    return _step(
+        request,
+        req,
+        "approve",
+        lambda: services.fund_request_approve(
+            actor=request.user,
+            request=req,
+            note=post.get("note", ""),
+            shortfalls_seen=post.get("shortfalls_seen", ""),  # the ticked confirmation
+        ),
+    )
+
+
+@require_POST
+@_step_gate("fund.review_request")
+def request_reject(request, req: FundRequest):
+    note = request.POST.get("note", "")
+    return _step(
+        request,
+        req,
+        "reject",
+        lambda: services.fund_request_reject(actor=request.user, request=req, note=note),
+    )
+
+
+@require_POST
+@_step_gate("fund.pay_advance")
+def request_advance(request, req: FundRequest):
+    return _step(
+        request, req, "advance", lambda: services.fund_advance_pay(actor=request.user, request=req)
+    )
+
+
+@require_POST
+@_step_gate("fund.accept_repair")
+def request_accept(request, req: FundRequest):
+    def accept():
+        form = AcceptForm(request.POST, request.FILES)
+        if not form.is_valid():
+            raise services.FundError(
+                "; ".join(str(e) for errs in form.errors.values() for e in errs)
+            )
+        d = form.cleaned_data
+        files = [(AttachmentKind.INVOICE, d["invoice"])] if d.get("invoice") else []
+        if d.get("report"):
+            files.append((AttachmentKind.ACCEPTANCE, d["report"]))
+        services.fund_repair_accept(
+            actor=request.user,
+            request=req,
+            final_cost=d["final_cost"],
+            invoice_number=d["invoice_number"],
+            files=files,
+        )
+
+    return _step(request, req, "accept", accept)
+
+
+@require_POST
+@_step_gate("fund.publicise")
+def request_publicise(request, req: FundRequest):
+    return _step(
+        request, req, "publicise", lambda: services.fund_publicise(actor=request.user, request=req)
+    )
+
+
+@require_POST
+@_step_gate("fund.file_objection")
+def request_object(request, req: FundRequest):
+    text = request.POST.get("text", "")
+    return _step(
+        request,
+        req,
+        "object",
+        lambda: services.fund_objection_file(actor=request.user, request=req, text=text),
+    )
+
+
+@require_POST
+@_step_gate("fund.answer_objection")
+def request_answer(request, req: FundRequest):
+    def answer():
+        form = AnswerForm(request.POST)
+        if not form.is_valid():
+            raise services.FundError(_("Write the answer."))
+        objection = get_object_or_404(Objection, pk=form.cleaned_data["objection"], request=req)
+        services.fund_objection_answer(
+            actor=request.user, objection=objection, answer=form.cleaned_data["answer"]
+        )
+
+    return _step(request, req, "answer", answer)
+
+
+@require_POST
+@_step_gate("fund.disburse")
+def request_disburse(request, req: FundRequest):
+    return _step(
+        request, req, "disburse", lambda: services.fund_disburse(actor=request.user, request=req)
+    )
 
 
 def _confirm_money(request, req, action: str):
@@ -342,6 +389,7 @@ def _confirm_money(request, req, action: str):
         {
             "req": req,
             "action": action,
+            "post_to": f"fund:request_{action}",
             "amount": amount,
             "shares": req.shares.count() if action == "disburse" else 0,
         },

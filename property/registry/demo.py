@@ -12,9 +12,11 @@ verification: sign up with a phone number, claim the unit, vote in the open vote
 Deterministic per estate (seeded), idempotent.
 """
 
+import csv
 import io
 import random
 import zlib
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
@@ -24,10 +26,10 @@ from stdnum.cn import ric
 
 from portal.accounts.models import User
 from portal.core import demo as core_demo
-from portal.core.crypto import encrypt_text, keyed_hash
+from portal.core.crypto import keyed_hash
 from portal.organisations.models import Organisation, OrgKind
 
-from . import services
+from . import importer, services
 from .models import (
     AreaSource,
     Building,
@@ -40,7 +42,6 @@ from .models import (
     Person,
     Unit,
     UnitUse,
-    mask_identity,
 )
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
@@ -97,20 +98,49 @@ def _unit_plan(code: str, count: int, rng: random.Random):
         yield "P", "", f"P-{i + 1:03d}", UnitUse.PARKING
 
 
-def demo_certificate(estate: Estate, unit: Unit, start: date) -> str:
+def _certificate_number(estate_code: str, unit_code: str, start: date) -> str:
     """A certificate number in the form Anhui issues (皖(year)芜湖市不动产权第nnnnnnn号), derived
     from the estate and unit codes (no draw from the estate's random stream)."""
-    serial = zlib.crc32(f"{estate.code}/{unit.code}".encode()) % 10_000_000
+    serial = zlib.crc32(f"{estate_code}/{unit_code}".encode()) % 10_000_000
     return f"皖({start.year})芜湖市不动产权第{serial:07d}号"
 
 
+@dataclass
+class _Owner:
+    """A demo owner as the registry file lists them (and as ``_link_owner_accounts`` finds them)."""
+
+    name: str
+    identity: str
+    phone: str
+
+    @property
+    def identity_hash(self) -> str:
+        return keyed_hash(self.identity)
+
+
+@dataclass
+class _Holding:
+    """A party of the demo file: its members (none for the developer) and the units it holds."""
+
+    members: list[_Owner]
+    held: list[tuple[str, str, str, str, Decimal, str]]  # building, stair, unit, use, area, source
+
+    @property
+    def label(self) -> str:
+        return "、".join(m.name for m in self.members)
+
+
 def build_estate_registry(estate: Estate, count: int, seed: int, *, journey: bool = False) -> None:
-    """The estate's buildings, units, owners and ownerships, bulk loaded; with ``journey``,
-    the last single owner of one unit becomes the journey owner (README): no account, the
-    name, identity and certificate numbers the README gives."""
+    """The estate's buildings, units, owners and ownerships, imported as a registry file
+    (``importer.plan_import`` and ``services.registry_import``, the path of the import page and
+    its worker) by the city bureau's officer. What the file format has no column for is written
+    beside it: the buildings' names, the developer's organisation, the units' stairwells, the
+    owners' phones and the day the units were sold. With ``journey``, the last single owner of
+    one unit becomes the journey owner (README): no account, the name, identity and
+    certificate numbers the README gives."""
     rng = random.Random(seed)
     buildings: dict[str, Building] = {}
-    units: list[Unit] = []
+    units = []
     for bcode, stair, ucode, use in _unit_plan(estate.code, count, rng):
         if bcode not in buildings:
             name = {"S": "商铺", "P": "地下车库"}.get(bcode, f"{bcode}号楼")
@@ -118,111 +148,122 @@ def build_estate_registry(estate: Estate, count: int, seed: int, *, journey: boo
         source = rng.choices(
             [AreaSource.REGISTERED, AreaSource.SURVEYED, AreaSource.CONTRACT], [85, 10, 5]
         )[0]
-        units.append(
-            Unit(
-                estate=estate,
-                building=buildings[bcode],
-                code=ucode,
-                stairwell=stair,
-                use=use,
-                area=_area(rng, use),
-                area_source=source,
-            )
-        )
-    Unit.objects.bulk_create(units)
-    units = list(Unit.objects.filter(estate=estate).order_by("code"))
+        units.append((bcode, stair, ucode, use, _area(rng, use), source))
+    units.sort(key=lambda u: u[2])  # the order the registry lists them in (by code)
 
     developer_org = Organisation.objects.get(kind=OrgKind.DEVELOPER)
-    developer = OwnerParty.objects.create(
+    OwnerParty.objects.create(
         estate=estate,
         kind=PartyKind.DEVELOPER,
         label=developer_org.name,
         organisation=developer_org,
-        key="developer",
+        key=OwnerParty.key_for(developer=True),
     )
     rng.shuffle(units)
     unsold = units[: max(3, len(units) // 16)]
     rest = units[len(unsold) :]
 
-    persons: list[Person] = []
-    parties: list[tuple[OwnerParty, list[Person], list[Unit]]] = []
-
-    def new_person() -> Person:
+    def new_owner() -> _Owner:
         number = identity_number(rng)
-        p = Person(
-            name=person_name(rng),
-            identity_encrypted=encrypt_text(number),
-            identity_hash=keyed_hash(number),
-            identity_masked=mask_identity(number),
-            phone=f"1{rng.choice('3589')}{rng.randrange(10**8, 10**9)}",
-        )
-        persons.append(p)
-        return p
+        name = person_name(rng)
+        return _Owner(name, number, f"1{rng.choice('3589')}{rng.randrange(10**8, 10**9)}")
 
+    parties: list[_Holding] = []
     i = 0
     while i < len(rest):
         roll = rng.random()
         if roll < 0.08 and i + 2 < len(rest):  # a buyer of several units: one head
-            members, held = [new_person()], rest[i : i + rng.choice((2, 3))]
+            members, held = [new_owner()], rest[i : i + rng.choice((2, 3))]
         elif roll < 0.20:  # co-owners of one unit: one party
-            members, held = [new_person(), new_person()], rest[i : i + 1]
+            members, held = [new_owner(), new_owner()], rest[i : i + 1]
         else:
-            members, held = [new_person()], rest[i : i + 1]
+            members, held = [new_owner()], rest[i : i + 1]
         i += len(held)
-        party = OwnerParty(
-            estate=estate,
-            kind=PartyKind.CO_OWNERS if len(members) > 1 else PartyKind.PERSON,
-            label="、".join(m.name for m in members),
-        )
-        parties.append((party, members, held))
+        parties.append(_Holding(members, held))
 
-    journey_held = None
+    journey_code = None
     if journey:
-        party, members, held = next(
-            t for t in reversed(parties) if len(t[1]) == 1 and len(t[2]) == 1
-        )
-        person, journey_held = members[0], held[0]
-        person.name = party.label = JOURNEY_NAME
-        person.identity_encrypted = encrypt_text(JOURNEY_IDENTITY)
-        person.identity_hash = keyed_hash(JOURNEY_IDENTITY)
-        person.identity_masked = mask_identity(JOURNEY_IDENTITY)
-    # Guarantee the account kinds exist: first multi-unit party, first co-owned party, first single.
-    Person.objects.bulk_create(persons, batch_size=1000)
-    for party, members, _ in parties:
-        party.key = OwnerParty.key_for(identity_hashes=[m.identity_hash for m in members])
-    OwnerParty.objects.bulk_create([p for p, _, _ in parties], batch_size=1000)
-    Through = OwnerParty.members.through
-    Through.objects.bulk_create(
-        [Through(ownerparty_id=p.pk, person_id=m.pk) for p, members, _ in parties for m in members],
-        batch_size=2000,
-    )
+        party = next(p for p in reversed(parties) if len(p.members) == 1 and len(p.held) == 1)
+        party.members[0].name = JOURNEY_NAME
+        party.members[0].identity = JOURNEY_IDENTITY
+        journey_code = party.held[0][2]
     start = date(2016 + seed % 5, 6, 1)
-    ownerships = [Ownership(unit=u, party=developer, start=start) for u in unsold]
-    ownerships += [Ownership(unit=u, party=p, start=start) for p, _, held in parties for u in held]
-    for ownership in ownerships:
-        if ownership.unit is journey_held:
-            ownership.set_certificate(JOURNEY_CERTIFICATE)
-        elif ownership.party is not developer:
-            ownership.set_certificate(demo_certificate(estate, ownership.unit, start))
-    Ownership.objects.bulk_create(ownerships, batch_size=2000)
+    _import_file(estate, developer_org.name, unsold, parties, start, journey_code)
+    _beside_the_file(estate, units, parties, start)
     _link_owner_accounts(estate, parties)
 
 
-def _link_owner_accounts(estate: Estate, parties) -> None:
+def _import_file(estate: Estate, developer: str, unsold, parties, start, journey_code) -> None:
+    """The registry file of the estate (unsold units first, then each party's units), checked
+    and imported as a clerk of the city bureau would import it."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(importer.COLUMNS)
+    for bcode, _stair, ucode, use, area, source in unsold:
+        writer.writerow([bcode, ucode, use, f"{area:.2f}", source, developer, "", "yes", ""])
+    for party in parties:
+        for bcode, _stair, ucode, use, area, source in party.held:
+            certificate = (
+                JOURNEY_CERTIFICATE
+                if ucode == journey_code
+                else _certificate_number(estate.code, ucode, start)
+            )
+            writer.writerow(
+                [
+                    bcode,
+                    ucode,
+                    use,
+                    f"{area:.2f}",
+                    source,
+                    ";".join(m.name for m in party.members),
+                    ";".join(m.identity for m in party.members),
+                    "no",
+                    certificate,
+                ]
+            )
+    table = importer.open_table(io.BytesIO(out.getvalue().encode("utf-8")), f"{estate.code}.csv")
+    plan = importer.plan_import(estate, table.headers, table.rows)
+    if not plan.ok:
+        raise RuntimeError(f"demo registry of {estate.code}: {[str(e) for e in plan.errors]}")
+    clerk = User.objects.get(email=core_demo.email("city.officer"))
+    services.registry_import(actor=clerk, plan=plan)
+
+
+def _beside_the_file(estate: Estate, units, parties, start: date) -> None:
+    """What the import format has no column for: the units' stairwells, the owners' phones and
+    the day the estate's units were sold (an import records a holding from the day it runs)."""
+    by_stair: dict[str, list[str]] = {}
+    for _bcode, stair, ucode, *_rest in units:
+        by_stair.setdefault(stair, []).append(ucode)
+    for stair, codes in by_stair.items():
+        if stair:
+            for chunk in range(0, len(codes), 900):
+                Unit.objects.filter(estate=estate, code__in=codes[chunk : chunk + 900]).update(
+                    stairwell=stair
+                )
+    phones = {m.identity_hash: m.phone for p in parties for m in p.members}
+    persons = list(Person.objects.filter(parties__estate=estate).distinct())
+    for person in persons:
+        person.phone = phones[person.identity_hash]
+    Person.objects.bulk_update(persons, ["phone"], batch_size=1000)
+    Ownership.objects.filter(unit__estate=estate, end__isnull=True).update(start=start)
+
+
+def _link_owner_accounts(estate: Estate, parties: list[_Holding]) -> None:
     """Demo owner accounts: a single-unit owner, a multi-unit owner and a co-owner per estate."""
     wanted = {
-        "single": next(p for p in parties if len(p[1]) == 1 and len(p[2]) == 1),
-        "multi": next(p for p in parties if len(p[2]) > 1),
-        "co": next(p for p in parties if len(p[1]) > 1),
+        "single": next(p for p in parties if len(p.members) == 1 and len(p.held) == 1),
+        "multi": next(p for p in parties if len(p.held) > 1),
+        "co": next(p for p in parties if len(p.members) > 1),
     }
     for n, kind in enumerate(OWNER_ACCOUNT_KINDS, start=1):
-        _party, members, held = wanted[kind]
-        person = members[0]
+        holding = wanted[kind]
+        person = Person.objects.get(identity_hash=holding.members[0].identity_hash)
         phone = f"+86139{zlib.crc32(estate.code.encode()) % 10000:04d}{n:04d}"
         local = f"owner{n}.{estate.code}"
         user = core_demo.ensure_user(local, person.name, phone=phone)
         Person.objects.filter(pk=person.pk).update(user=user, phone=phone)
-        units = ", ".join(u.code for u in held)
+        units = ", ".join(code for _b, _s, code, *_rest in holding.held)
         core_demo.ACCOUNTS.append(
             (core_demo.email(local), person.name, f"owner of {units} in {estate.name}")
         )

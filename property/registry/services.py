@@ -457,6 +457,23 @@ def registry_import(*, actor, plan: ImportPlan) -> dict[str, int]:
 @transaction.atomic
 def _registry_import(*, actor, plan: ImportPlan) -> dict[str, int]:
     estate = Estate.objects.select_for_update().get(pk=plan.estate.pk)
+    _refuse_stale_or_guarded(actor, estate, plan)
+    today = timezone.localdate()
+    _write_units(estate, plan)
+    party_ids = _write_parties(estate, plan)
+    _write_holders(estate, plan, party_ids, today)
+    _write_certificates(plan)
+    Estate.objects.filter(pk=estate.pk).update(registry_version=F("registry_version") + 1)
+    figures_changed(Unit, [estate.pk])
+    summary = plan.summary()
+    log_event(actor=actor, action="registry.imported", obj=estate, details=summary)
+    return summary
+
+
+def _refuse_stale_or_guarded(actor, estate: Estate, plan: ImportPlan) -> None:
+    """``ImportRejected`` for a plan compared with an older registry, an area change a guard
+    forbids now, or a holder change by an organisation a scheduled or open vote concerns.
+    Preconditions: ``estate`` is locked."""
     if plan.registry_version is None or estate.registry_version != plan.registry_version:
         raise ImportRejected([_registry_changed()])
     area_codes = [row.code for _pk, row, fields in plan.changed_units if "area" in fields]
@@ -476,8 +493,10 @@ def _registry_import(*, actor, plan: ImportPlan) -> dict[str, int]:
                 )
             ]
         )
-    today = timezone.localdate()
 
+
+def _write_units(estate: Estate, plan: ImportPlan) -> None:
+    """The plan's new buildings and units, and the changed units' building, use and area."""
     buildings = dict(estate.buildings.values_list("code", "pk"))
     new_buildings = Building.objects.bulk_create(
         [Building(estate=estate, code=code) for code in plan.new_buildings]
@@ -511,6 +530,10 @@ def _registry_import(*, actor, plan: ImportPlan) -> dict[str, int]:
         )
     Unit.objects.bulk_update(changed, ["building", "use", "area", "area_source"], batch_size=2000)
 
+
+def _write_parties(estate: Estate, plan: ImportPlan) -> dict[str, int]:
+    """The plan's new persons and parties with their members; returns every party of the
+    estate's pk by its key."""
     # Persons belong to no estate: an import of another estate may be creating the same one.
     Person.objects.bulk_create(
         [
@@ -550,8 +573,11 @@ def _registry_import(*, actor, plan: ImportPlan) -> dict[str, int]:
         ],
         batch_size=4000,
     )
-    party_ids = dict(OwnerParty.objects.filter(estate=estate).values_list("key", "pk"))
+    return dict(OwnerParty.objects.filter(estate=estate).values_list("key", "pk"))
 
+
+def _write_holders(estate: Estate, plan: ImportPlan, party_ids: dict[str, int], today) -> None:
+    """A holder change ends the unit's current ownership today and starts the new one."""
     rows_by_code = {row.code: row for row in plan.rows}
     code_to_id = dict(Unit.objects.filter(estate=estate).values_list("code", "pk"))
     moved_ids = [code_to_id[code] for code, old, _new in plan.owner_changes if old]
@@ -566,6 +592,10 @@ def _registry_import(*, actor, plan: ImportPlan) -> dict[str, int]:
         ],
         batch_size=4000,
     )
+
+
+def _write_certificates(plan: ImportPlan) -> None:
+    """The certificate numbers the file gives for holders who keep their units."""
     updates = []
     current = dict(
         Ownership.objects.filter(
@@ -581,11 +611,6 @@ def _registry_import(*, actor, plan: ImportPlan) -> dict[str, int]:
         ["certificate_encrypted", "certificate_hash", "certificate_masked"],
         batch_size=2000,
     )
-    Estate.objects.filter(pk=estate.pk).update(registry_version=F("registry_version") + 1)
-    figures_changed(Unit, [estate.pk])
-    summary = plan.summary()
-    log_event(actor=actor, action="registry.imported", obj=estate, details=summary)
-    return summary
 
 
 def _new_ownership(unit_id: int, party_ids: dict, row, today) -> Ownership:

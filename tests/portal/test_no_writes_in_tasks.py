@@ -52,31 +52,23 @@ ALLOWED: dict[tuple[str, str, str], str] = {
     ("portal/core/demo.py", "ensure_user", "EmailAddress.create"): "its verified address",
     ("portal/core/demo.py", "org", "Organisation.create"): "a demo organisation (admin-made)",
     ("portal/core/demo.py", "member", "Membership.get_or_create"): "a demo membership",
-    # --- the registry: fixtures of the housing registry, imported from a file in real life ---
-    ("property/registry/demo.py", "load", "Estate.get_or_create"): "a demo estate",
-    ("property/registry/demo.py", "build_estate_registry", "Building.create"): "registry fixture",
-    ("property/registry/demo.py", "build_estate_registry", "Unit.bulk_create"): "registry fixture",
-    ("property/registry/demo.py", "build_estate_registry", "OwnerParty.create"): "registry fixture",
-    (
-        "property/registry/demo.py",
-        "build_estate_registry",
-        "Person.bulk_create",
-    ): "registry fixture",
-    (
-        "property/registry/demo.py",
-        "build_estate_registry",
-        "OwnerParty.bulk_create",
-    ): "registry fixture",
-    (
-        "property/registry/demo.py",
-        "build_estate_registry",
-        "Through.bulk_create",
-    ): "registry fixture",
-    (
-        "property/registry/demo.py",
-        "build_estate_registry",
-        "Ownership.bulk_create",
-    ): "registry fixture",
+    # --- the registry: imported as a file (registry_import); what the format has no column for
+    ("property/registry/demo.py", "load", "Estate.get_or_create"): "a demo estate (admin-made)",
+    ("property/registry/demo.py", "build_estate_registry", "Building.create"): (
+        "a building with its name (楼栋名称): the import format has codes only"
+    ),
+    ("property/registry/demo.py", "build_estate_registry", "OwnerParty.create"): (
+        "the developer's party linked to its organisation: the import format has no column for it"
+    ),
+    ("property/registry/demo.py", "_beside_the_file", "Unit.update"): (
+        "the units' stairwells: the import format has no stairwell column"
+    ),
+    ("property/registry/demo.py", "_beside_the_file", "Person.bulk_update"): (
+        "the owners' phones: the import format has no phone column"
+    ),
+    ("property/registry/demo.py", "_beside_the_file", "Ownership.update"): (
+        "the day the units were sold: an import records a holding from the day it runs"
+    ),
     ("property/registry/demo.py", "_link_owner_accounts", "Person.update"): (
         "links a demo owner's account to the registry person (a verified claim's effect)"
     ),

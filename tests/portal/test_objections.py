@@ -7,6 +7,7 @@ from types import SimpleNamespace
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.utils import translation
 
 from portal.core.errors import DomainError
 from portal.core.objections import (
@@ -16,10 +17,15 @@ from portal.core.objections import (
     objection_record_answer,
     objection_require_open,
 )
+from portal.core.objections import (
+    ObjectionStatus as BaseStatus,
+)
 from property.credit.models import Objection as CreditObjection
+from property.credit.models import ObjectionStatus as CreditStatus
 from property.fund.models import Objection as FundObjection
 from property.revenue.models import EntryObjection
 from voting.models import Objection as VoteObjection
+from voting.models import ObjectionStatus as VoteStatus
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 SHARED = {"filed_by", "text", "filed_at", "status", "answer", "answered_by", "answered_at"}
@@ -82,3 +88,29 @@ def test_an_objection_is_answered_once():
     with pytest.raises(AppError) as info:
         objection_require_open(objection, error=AppError, message="done", code="ruled")
     assert (str(info.value), info.value.code) == ("done", "ruled")
+
+
+def test_ruled_objections_take_their_statuses_and_labels_from_answer_fields_alone():
+    """Voting's and credit's objections are ruled on: they redeclare the answer's fields only
+    through ``answer_fields`` (their statuses, labels, the limit), and the others keep the base's."""
+
+    def labels(model):
+        with translation.override("en"):
+            return tuple(
+                str(model._meta.get_field(name).verbose_name)
+                for name in ("answer", "answered_by", "answered_at")
+            )
+
+    assert labels(VoteObjection) == ("reason for the ruling", "ruled by", "ruled")
+    assert labels(CreditObjection) == ("reasons for the decision", "decided by", "decided on")
+    assert (
+        labels(FundObjection) == labels(EntryObjection) == ("answer", "answered by", "answered at")
+    )
+    assert VoteObjection._meta.get_field("status").choices == VoteStatus.choices
+    assert CreditObjection._meta.get_field("status").choices == CreditStatus.choices
+    assert FundObjection._meta.get_field("status").choices == BaseStatus.choices
+    assert CreditObjection._meta.get_field("answer").max_length == 4000
+    assert FundObjection._meta.get_field("answer").max_length is None
+    for model in (FundObjection, CreditObjection, VoteObjection, EntryObjection):
+        assert model._meta.get_field("status").default == "open"
+        assert model._meta.get_field("answered_by").remote_field.related_name == "+"

@@ -156,7 +156,6 @@ NO_PERMISSION_VIEWS = {
     "voting:cast": "the parties the user may cast for (own or by proxy; none: 403)",
     "voting:trustee_key": "the user must be one of the vote's trustees (else 403)",
     "voting:trustee_open": "the user must be one of the vote's trustees (else 403)",
-    "fund:request_action": "the permission depends on the action named in the URL (ACTION_PERMS)",
 }
 
 

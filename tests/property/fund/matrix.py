@@ -43,6 +43,11 @@ def _attachment(d):
     return {"pk": att.pk}
 
 
+def _step(allow) -> Entry:
+    """A step of 滨江花园's first request, posted (each step is its own URL and permission)."""
+    return Entry(allow=allow, method="post", kwargs=lambda d: {"pk": _request(d).pk})
+
+
 def _year(d):
     from django.utils import timezone
 
@@ -65,8 +70,16 @@ MATRIX = {
     ),
     "fund:requests": Entry(allow=STAFF),
     "fund:request": Entry(allow=PARTIES, kwargs=lambda d: {"pk": _request(d).pk}),
-    "fund:request_action": Entry(  # reviewers: the street office and the bureaus above
-        allow=GOV, method="post", kwargs=lambda d: {"pk": _request(d).pk, "action": "approve"}
-    ),
+    # Each step of a request has its own URL and permission (property/fund/rules.py):
+    # reviewers are the street office and the bureaus above; 滨江花园's committee applies
+    # (its assembly holds the fund); its verified owners may object.
+    "fund:request_approve": _step(GOV),
+    "fund:request_reject": _step(GOV),
+    "fund:request_advance": _step(GOV),
+    "fund:request_answer": _step(GOV),
+    "fund:request_disburse": _step(GOV),
+    "fund:request_accept": _step({COMMITTEE}),
+    "fund:request_publicise": _step({COMMITTEE}),
+    "fund:request_object": _step({OWNER}),
     "fund:attachment": Entry(allow=PARTIES, kwargs=_attachment),
 }
