@@ -55,13 +55,15 @@ from django.utils import timezone
 from portal.audit import log_event
 from portal.core.masking import mask_name
 
-from . import keys
+from . import commitments, keys
 from .board_format import (
+    COMMITTED_FORMATS,
     FINAL_FORMATS,
     TRUSTEE_FORMATS,
     b64,
     board_time,
     build_export,
+    committed_electorate_json,
     electorate_json,
     entry_hash,
     make_consistency,
@@ -460,8 +462,8 @@ def export_available(vote: Vote) -> bool:
 
 
 def board_export(vote: Vote) -> dict:
-    """The public export (in the format the vote was opened with: ``gongzhi-board/5``, or /4,
-    /3, /2 for votes opened before) of a counted vote, straight from the database: every
+    """The public export (in the format the vote was opened with: ``gongzhi-board/6``, or /5,
+    /4, /3, /2 for votes opened before) of a counted vote, straight from the database: every
     entry, every signed head, the consistency proofs between consecutive heads (stored when
     each head was signed), the electorate, the published private key, the stored result and,
     from format 5, the trustees recorded at open. Reads only: it signs nothing.
@@ -478,7 +480,14 @@ def board_export(vote: Vote) -> dict:
         if vote.links_cut_at is not None
         else VoteElector.objects.filter(vote=vote)
     ).order_by("pseudonym")
-    electorate = electorate_json(electors.values_list("pseudonym", "area_centi"))
+    if vote.export_format in COMMITTED_FORMATS:  # format 6: commitments, no area per party
+        electorate = committed_electorate_json(
+            ((p, bytes(c)) for p, c in electors.values_list("pseudonym", "commitment")),
+            vote.total_area_centi,
+            commitments.parse_opening(vote.area_opening),
+        )
+    else:
+        electorate = electorate_json(electors.values_list("pseudonym", "area_centi"))
     entries = list(
         BoardEntry.objects.filter(vote=vote).order_by("n").values_list("entry", flat=True)
     )
