@@ -47,6 +47,7 @@ from portal.organisations.models import Organisation
 from property.registry.models import Estate, OwnerParty, Unit
 
 from . import tally
+from .board_format import COMMITTED_FORMATS
 
 # A cancelled vote's reason is shown to every owner: a paragraph, not a document.
 CANCEL_REASON_MAX_CHARS = 1000
@@ -268,6 +269,12 @@ class Vote(models.Model):
     @property
     def has_result(self) -> bool:
         return self.status in RESULT_STATUSES and self.result is not None
+
+    @property
+    def areas_committed(self) -> bool:
+        """Format 6: the board publishes each party's area behind a commitment, never in the
+        clear (docs/board.md "Areas behind commitments")."""
+        return self.export_format in COMMITTED_FORMATS
 
     @property
     def export_format(self) -> str:
