@@ -217,3 +217,71 @@ def test_make_entry_without_area_is_a_format_6_entry():
         time="2026-11-28T10:00:00+08:00",
     )
     assert "area" not in entry and entry["heads"] == 1
+
+
+# --- the portal: open, cast, the receipt's opening, the count and the export -------------------
+
+
+@pytest.fixture
+def estate(world):
+    from tests.factories import add_units
+
+    e = world.estates[0]
+    add_units(
+        e,
+        [
+            ("1-101", "100.00", "A"),
+            ("1-102", "90.00", "B"),
+            ("1-103", "80.00", "C"),
+            ("1-104", "60.00", "D"),
+        ],
+    )
+    return e
+
+
+@pytest.mark.django_db
+def test_the_receipts_opening_checks_against_the_published_commitment(client, estate):
+    """The owner reads the opening on "My vote" while the vote runs; after the count the
+    export's commitment of their entry's party opens to their registered area with it, a wrong
+    opening or area does not, and the page no longer has it (the portal erased it)."""
+    import re
+    from datetime import timedelta
+
+    from django.urls import reverse
+    from django.utils import translation
+
+    from tests.voting.factories import link_user, open_vote, party
+    from voting import board, services
+    from voting.models import BoardEntry, VoteElector
+
+    vote = open_vote(estate)
+    assert vote.export_format == FORMAT and vote.areas_committed
+    owner = link_user(party(estate, "A"))
+    for label, choice in (("A", "agree"), ("B", "agree"), ("C", "oppose")):
+        services.ballot_cast(actor=None, vote=vote, party=party(estate, label), choice=choice)
+    client.force_login(owner)
+    url = reverse("voting:my_vote", args=[vote.pk])
+    with translation.override("en"):
+        page = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "面积承诺打开值" in page and "（100.00 平方米）" in page, page[page.find("<main") :]
+    opening = re.search(r'<code class="hash">([0-9a-f]{64})</code>\s*</p>', page).group(1)
+    stored = VoteElector.objects.get(vote=vote, party=party(estate, "A"))
+    assert bytes(stored.opening).hex() == opening
+    assert commitments.commit(10000, int(opening, 16)) == bytes(stored.commitment)
+    code = BoardEntry.objects.get(vote=vote, n=0).receipt
+
+    later = vote.closes_at + timedelta(seconds=1)
+    services.vote_close(vote=vote, now=later)
+    services.vote_count(vote=vote, now=later, queue_export=False)
+    vote.refresh_from_db()
+    data = board.board_export(vote)
+    assert verify_export(data).ok
+    assert data["result"]["agree"]["area"] == "190.00"
+    ok, message = check_area_opening(data, code, "100.00", opening)
+    assert ok, message
+    assert not check_area_opening(data, code, "90.00", opening)[0]  # B's area: no
+    other = commitments.opening_hex(commitments.random_opening())
+    assert not check_area_opening(data, code, "100.00", other)[0]
+    with translation.override("en"):
+        page = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert opening not in page and "面积承诺打开值" not in page
