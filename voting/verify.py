@@ -4,13 +4,15 @@ Run ``python -m voting.verify FILE`` on a published export: it prints ``OK: <sum
 0, or prints ``FAIL: <the first discrepancy, in a plain sentence>`` and exits 1 (2 if the file
 cannot be read). ``--key B64`` pins the signing key published elsewhere (e.g. on the notice);
 ``--receipt CODE`` also checks one voter's receipt (code ``XXXXX-XXXXX`` or the 64-hex entry
-hash). It needs only the standard library, ``cryptography`` and ``voting.board_format``,
-``voting.merkle``, ``voting.sealing``, ``voting.tally``; no Django.
+hash). It needs only the standard library, ``cryptography``, pycryptodome and
+``voting.board_format``, ``voting.commitments``, ``voting.merkle``, ``voting.sealing``,
+``voting.tally``; no Django.
 
 The producer side (the Django app) builds exports with ``voting.board_format`` (``make_entry``,
 ``entry_leaf``, ``make_head``, ``build_export`` ...), the module this verifier reads the format
 from, so the two cannot drift; the producer never imports this module. The export format
-(``gongzhi-board/5``: its keys, entries, heads, proofs and trustees) is specified there.
+(``gongzhi-board/6``: its keys, entries, heads, proofs, trustees and area commitments) is
+specified there.
 
 Rules (each checked, in this order; the first broken one is reported):
 
@@ -69,11 +71,22 @@ format does not verify an export claiming another.
 The signing key in the export is trusted unless ``--key`` pins it: compare it with the key the
 portal publishes outside the export.
 
+Format ``gongzhi-board/6`` hides each party's area behind a Pedersen commitment
+(``voting.commitments``): the electorate lists ``{pseudonym, commitment}`` with the total
+``area`` and the sum of the openings ``opening``; entries carry no area; the result adds
+``openings``, one per choice. Rule 5 then checks that the sum of every party's commitment opens
+to ``electorate.area`` with ``electorate.opening`` (not each party's area, which is hidden), and
+rule 8 that, for each choice, the sum of the commitments of the parties counted for it opens to
+the result's area for that choice with the result's opening for it; the outcome is then decided
+from those totals and the heads counted from the opened choices. ``--receipt CODE --area A
+--opening R`` also checks that the commitment of the receipt's party opens to the voter's area.
+
 Privacy: once the private key is published, every entry's choice is readable next to its
-pseudonym and area. Pseudonyms are per vote (HMAC), but a party with a distinctive area can be
-recognised by whoever knows the areas of the estate. That is the design of DOMAIN.md section 1
-(publish the key at close); hiding individual choices needs a homomorphic tally or a mix-net
-(Helios, Belenios), which this format does not do.
+pseudonym. Up to format 5 also its area, so a party with a distinctive area could be recognised
+by whoever knows the areas of the estate; format 6 publishes only each choice's area total,
+which still narrows down the parties of a choice very few made. That is the design of DOMAIN.md
+section 1 (publish the key at close); hiding individual choices needs a homomorphic tally or a
+mix-net (Helios, Belenios), which this format does not do.
 """
 
 from __future__ import annotations
@@ -1003,15 +1016,23 @@ def verify_export(data: dict, *, signing_key: bytes | None = None) -> VerifyRepo
     summary["ballots"] = len(current) - blank
     summary["superseded"] = len(board.entries) - len(current)
     summary["channels"] = _channels(board, current)
-    if board.vote_private_key is None:
-        return done()
+    if board.vote_private_key is not None:
+        _check_result(data, board, current, summary, problems)
+    return done()
+
+
+def _check_result(
+    data: dict, board: _Board, current: dict[str, int], summary: dict, problems: _Problems
+) -> None:
+    """Rules 7 and 8: open every choice, recount (format 6: from the commitments' sums), compare
+    with the published result, and check that the final head signs it."""
     choices = _open_all(board, problems)
     if problems:
-        return done()
+        return
     if board.committed:
         recount = _recount_committed(board, current, choices, data["result"], problems)
         if recount is None:
-            return done()
+            return
     else:
         recount = _recount(board, current, choices)
     summary["result"] = recount
@@ -1023,7 +1044,6 @@ def verify_export(data: dict, *, signing_key: bytes | None = None) -> VerifyRepo
             f"the final signed head (head {len(board.heads) - 1}) signs another result than the "
             "one in the export"
         )
-    return done()
 
 
 # --- receipts -----------------------------------------------------------------------------------
