@@ -85,6 +85,7 @@ from .models import (
     VoteTrustee,
 )
 from .sealing import normalize_receipt_code, verify_tree_head
+from .tally import parse_area
 
 log = logging.getLogger(__name__)
 
@@ -454,6 +455,35 @@ def check_receipt(vote: Vote, text: str) -> ReceiptCheck:
         proof_length=len(proof),
         superseded_by=later,
     )
+
+
+def area_opens(vote: Vote, entry: BoardEntry, area: str, opening: str) -> bool:
+    """Format 6: whether the published area commitment of ``entry``'s party opens to ``area``
+    (m², as typed) with ``opening`` (64 hex, from the voter's receipt). The commitment is read
+    where it is published: the electorate signed at open (``VoteElector`` until the count,
+    ``BoardElector`` after). False for a malformed area or opening, or an older format."""
+    if not vote.areas_committed:
+        return False
+    try:
+        centi = parse_area((area or "").strip().replace(",", ""))
+    except ValueError:
+        return False
+    r = commitments.parse_opening((opening or "").strip().lower())
+    pseudonym = (entry.entry or {}).get("pseudonym")
+    if r is None or not pseudonym:
+        return False
+    published = BoardElector if vote.links_cut_at is not None else VoteElector
+    raw = (
+        published.objects.filter(vote=vote, pseudonym=pseudonym)
+        .values_list("commitment", flat=True)
+        .first()
+    )
+    if raw is None:
+        return False
+    try:
+        return commitments.check_opening([bytes(raw)], centi, r)
+    except commitments.CommitmentError:
+        return False
 
 
 def export_available(vote: Vote) -> bool:

@@ -285,3 +285,14 @@ def test_the_receipts_opening_checks_against_the_published_commitment(client, es
     with translation.override("en"):
         page = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert opening not in page and "面积承诺打开值" not in page
+    # The receipt page checks it too, from the published copy of the electorate.
+    receipt = reverse("voting:receipt")
+    form = {"vote": vote.pk, "code": code, "area": "100.00", "opening": opening}
+    checked = client.post(receipt, form).content.decode()
+    assert "您的面积与承诺值相符" in checked and "不符" not in checked
+    checked = client.post(receipt, {**form, "area": "90.00"}).content.decode()
+    assert "您的面积与承诺值不符" in checked
+    checked = client.post(receipt, {**form, "opening": other}).content.decode()
+    assert "您的面积与承诺值不符" in checked
+    checked = client.post(receipt, {**form, "opening": ""}).content.decode()
+    assert "请同时填写面积和打开值" in checked
