@@ -296,3 +296,29 @@ def test_the_receipts_opening_checks_against_the_published_commitment(client, es
     assert "您的面积与承诺值不符" in checked
     checked = client.post(receipt, {**form, "opening": ""}).content.decode()
     assert "请同时填写面积和打开值" in checked
+
+
+@pytest.mark.django_db
+def test_the_count_refuses_when_a_stored_opening_no_longer_opens(estate):
+    """An opening (or a commitment) changed in the database after open: the count checks each
+    choice's sum before publishing it, and refuses rather than publish a result the verifier
+    would reject."""
+    from datetime import timedelta
+
+    from tests.voting.factories import open_vote, party
+    from voting import services
+    from voting.models import VoteElector, VoteStatus
+
+    vote = open_vote(estate)
+    for label, choice in (("A", "agree"), ("B", "oppose")):
+        services.ballot_cast(actor=None, vote=vote, party=party(estate, label), choice=choice)
+    VoteElector.objects.filter(vote=vote, party=party(estate, "A")).update(
+        opening=commitments.random_opening().to_bytes(32, "big")
+    )
+    later = vote.closes_at + timedelta(seconds=1)
+    services.vote_close(vote=vote, now=later)
+    with pytest.raises(services.VoteError) as exc:
+        services.vote_count(vote=vote, now=later, queue_export=False)
+    assert exc.value.code == "board_mismatch"
+    vote.refresh_from_db()
+    assert vote.status == VoteStatus.CLOSED and not vote.result
