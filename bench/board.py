@@ -23,6 +23,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey 
 
 from voting import tally  # noqa: E402
 from voting.board_format import (  # noqa: E402
+    FORMAT_5,
     build_export,
     electorate_json,
     entry_hash,
@@ -118,8 +119,8 @@ def generate_export(n: int, rng: random.Random) -> dict:
     electorate = electorate_json(areas)
     private, public = generate_vote_keypair()
     signing = Ed25519PrivateKey.generate()
-    manifest = manifest_hash(
-        vote, electorate, base64.b64encode(public).decode(), no_trustees="none"
+    manifest = manifest_hash(  # format 5 (areas in the clear): the verifier's common path
+        vote, electorate, base64.b64encode(public).decode(), format=FORMAT_5, no_trustees="none"
     )
     choices = ("agree", "oppose", "abstain")
     channels = ("online", "online", "online", "paper", "proxy")
@@ -177,6 +178,7 @@ def generate_export(n: int, rng: random.Random) -> dict:
         entries=entries,
         heads=heads,
         result=result,
+        format=FORMAT_5,
         no_trustees="none",
     )
 

@@ -55,13 +55,15 @@ from django.utils import timezone
 from portal.audit import log_event
 from portal.core.masking import mask_name
 
-from . import keys
+from . import commitments, keys
 from .board_format import (
+    COMMITTED_FORMATS,
     FINAL_FORMATS,
     TRUSTEE_FORMATS,
     b64,
     board_time,
     build_export,
+    committed_electorate_json,
     electorate_json,
     entry_hash,
     make_consistency,
@@ -83,6 +85,7 @@ from .models import (
     VoteTrustee,
 )
 from .sealing import normalize_receipt_code, verify_tree_head
+from .tally import parse_area
 
 log = logging.getLogger(__name__)
 
@@ -454,14 +457,43 @@ def check_receipt(vote: Vote, text: str) -> ReceiptCheck:
     )
 
 
+def area_opens(vote: Vote, entry: BoardEntry, area: str, opening: str) -> bool:
+    """Format 6: whether the published area commitment of ``entry``'s party opens to ``area``
+    (m², as typed) with ``opening`` (64 hex, from the voter's receipt). The commitment is read
+    where it is published: the electorate signed at open (``VoteElector`` until the count,
+    ``BoardElector`` after). False for a malformed area or opening, or an older format."""
+    if not vote.areas_committed:
+        return False
+    try:
+        centi = parse_area((area or "").strip().replace(",", ""))
+    except ValueError:
+        return False
+    r = commitments.parse_opening((opening or "").strip().lower())
+    pseudonym = (entry.entry or {}).get("pseudonym")
+    if r is None or not pseudonym:
+        return False
+    published = BoardElector if vote.links_cut_at is not None else VoteElector
+    raw = (
+        published.objects.filter(vote=vote, pseudonym=pseudonym)
+        .values_list("commitment", flat=True)
+        .first()
+    )
+    if raw is None:
+        return False
+    try:
+        return commitments.check_opening([bytes(raw)], centi, r)
+    except commitments.CommitmentError:
+        return False
+
+
 def export_available(vote: Vote) -> bool:
     """The export is published once the vote is counted (the private key and result exist)."""
     return vote.status in RESULT_STATUSES and vote.private_key is not None and bool(vote.result)
 
 
 def board_export(vote: Vote) -> dict:
-    """The public export (in the format the vote was opened with: ``gongzhi-board/5``, or /4,
-    /3, /2 for votes opened before) of a counted vote, straight from the database: every
+    """The public export (in the format the vote was opened with: ``gongzhi-board/6``, or /5,
+    /4, /3, /2 for votes opened before) of a counted vote, straight from the database: every
     entry, every signed head, the consistency proofs between consecutive heads (stored when
     each head was signed), the electorate, the published private key, the stored result and,
     from format 5, the trustees recorded at open. Reads only: it signs nothing.
@@ -478,7 +510,14 @@ def board_export(vote: Vote) -> dict:
         if vote.links_cut_at is not None
         else VoteElector.objects.filter(vote=vote)
     ).order_by("pseudonym")
-    electorate = electorate_json(electors.values_list("pseudonym", "area_centi"))
+    if vote.export_format in COMMITTED_FORMATS:  # format 6: commitments, no area per party
+        electorate = committed_electorate_json(
+            ((p, bytes(c)) for p, c in electors.values_list("pseudonym", "commitment")),
+            vote.total_area_centi,
+            commitments.parse_opening(vote.area_opening),
+        )
+    else:
+        electorate = electorate_json(electors.values_list("pseudonym", "area_centi"))
     entries = list(
         BoardEntry.objects.filter(vote=vote).order_by("n").values_list("entry", flat=True)
     )

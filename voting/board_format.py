@@ -1,14 +1,34 @@
 """The bulletin board's format, in one place: what an entry, a signed tree head, a consistency
 proof and the public export are, byte for byte (DOMAIN.md section 1, Verifiability).
 
-Pure: the standard library, ``cryptography`` and the pure modules ``voting.merkle``,
-``voting.sealing`` and ``voting.tally``; no Django. The writer (``voting.services`` appends
+Pure: the standard library, ``cryptography``, pycryptodome and the pure modules
+``voting.commitments``, ``voting.merkle``, ``voting.sealing`` and ``voting.tally``; no Django. The writer (``voting.services`` appends
 entries, ``voting.board`` signs heads and writes the export) and the reader (the standalone
 verifier, ``voting.verify``, which checks the rules) both import it, so they cannot drift; the
 writer never imports the verifier.
 
-Export format ``gongzhi-board/5``
+Export format ``gongzhi-board/6``
 =================================
+
+Format 6 is format 5 with each party's area behind a Pedersen commitment
+(``voting.commitments``; docs/board.md, "Areas behind commitments"). Its differences::
+
+     "electorate": {"heads": int, "area": "10000.00", "opening": "<64 hex>",
+                    "parties": [{"pseudonym": str, "commitment": "<base64, 33 bytes>"}, ...]},
+     "entries": [{"n": 0, "pseudonym": str, "heads": 1, "sealed_choice": ..., "channel": ...,
+                  "time": ..., "supersedes": ...}, ...],          # no "area"
+     "result": {...result_to_json..., "openings": {"agree": "<64 hex>", "oppose": "<64 hex>",
+                                                   "abstain": "<64 hex>"}} | null
+
+A party's ``commitment`` is ``area·G + r·H`` on P-256 (area in centi-m², ``r`` its random
+opening), compressed SEC1, base64. The electorate's ``opening`` is the sum of every ``r``
+modulo the group order: the sum of all commitments opens to ``area``. An entry's hash covers its
+pseudonym, which names one party of the electorate, whose commitment the manifest signs; the
+entry itself carries no area. The result's ``openings`` give, per choice, the sum of the ``r``
+of the parties whose counted ballot has that choice: the sum of their commitments opens to the
+choice's ``area`` in the result. The final head signs the result with its openings.
+
+Format 5 (below) is what votes opened before format 6 export:
 
 A JSON object with exactly these keys (no others)::
 
@@ -62,16 +82,25 @@ from zoneinfo import ZoneInfo
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+from voting import commitments
 from voting import tally as tally_mod
 from voting.merkle import MerkleTree, leaf_hash
 from voting.sealing import ballot_context, canonical_json, seal_choice, sign_tree_head
 
-FORMAT = "gongzhi-board/5"
+FORMAT = "gongzhi-board/6"
+FORMAT_5 = "gongzhi-board/5"  # trustees, areas in the clear
 FORMAT_4 = "gongzhi-board/4"  # final heads, no trustees
 FORMAT_3 = "gongzhi-board/3"  # void entries, no final head
-FORMATS = ("gongzhi-board/2", FORMAT_3, FORMAT_4, FORMAT)  # every format the verifier reads
-FINAL_FORMATS = (FORMAT_4, FORMAT)  # formats whose heads say which one is final and sign the result
-TRUSTEE_FORMATS = (FORMAT,)  # formats whose export (and manifest) names the vote's trustees
+FORMATS = (
+    "gongzhi-board/2",
+    FORMAT_3,
+    FORMAT_4,
+    FORMAT_5,
+    FORMAT,
+)  # every format the verifier reads
+FINAL_FORMATS = (FORMAT_4, FORMAT_5, FORMAT)  # heads say which one is final and sign the result
+TRUSTEE_FORMATS = (FORMAT_5, FORMAT)  # the export (and manifest) names the vote's trustees
+COMMITTED_FORMATS = (FORMAT,)  # each party's area behind a Pedersen commitment (format 6)
 TOP_FIELDS = (
     "format",
     "vote",
@@ -89,6 +118,13 @@ VOTE_FIELDS = ("id", "estate", "title", "matter")
 ELECTORATE_FIELDS = ("heads", "area", "parties")
 PARTY_FIELDS = ("pseudonym", "area")
 ENTRY_FIELDS = ("n", "pseudonym", "area", "heads", "sealed_choice", "channel", "time", "supersedes")
+#: Format 6: the electorate's total area and the sum of its openings; each party's commitment.
+COMMITTED_ELECTORATE_FIELDS = ("heads", "area", "opening", "parties")
+COMMITTED_PARTY_FIELDS = ("pseudonym", "commitment")
+#: Format 6: an entry carries no area (its party's commitment is in the electorate).
+COMMITTED_ENTRY_FIELDS = tuple(f for f in ENTRY_FIELDS if f != "area")
+#: Format 6: the result's openings, one per choice, of the sum of its counted parties' commitments.
+RESULT_OPENINGS = "openings"
 HEAD_FIELDS = ("vote", "size", "root", "time", "manifest", "signature")
 FINAL_HEAD_FIELDS = ("vote", "size", "root", "time", "manifest", "final", "result", "signature")
 CONSISTENCY_FIELDS = ("from", "to", "proof")
@@ -139,10 +175,16 @@ def parse_time(text: object) -> datetime | None:
 # --- entries, hashes and the manifest ----------------------------------------------------------
 
 
+def entry_fields(format: str) -> tuple[str, ...]:  # noqa: A002
+    """The fields of an entry in an export of ``format`` (format 6: no area)."""
+    return COMMITTED_ENTRY_FIELDS if format in COMMITTED_FORMATS else ENTRY_FIELDS
+
+
 def entry_leaf(entry: dict) -> bytes:
-    """The leaf bytes of a board entry: canonical JSON of exactly ``ENTRY_FIELDS``."""
-    if set(entry) != set(ENTRY_FIELDS):
-        raise ValueError(f"a board entry has exactly the fields {ENTRY_FIELDS}")
+    """The leaf bytes of a board entry: canonical JSON of exactly ``ENTRY_FIELDS`` (formats 2
+    to 5) or ``COMMITTED_ENTRY_FIELDS`` (format 6, no area)."""
+    if set(entry) != set(ENTRY_FIELDS) and set(entry) != set(COMMITTED_ENTRY_FIELDS):
+        raise ValueError(f"a board entry has exactly the fields {ENTRY_FIELDS}, area optional")
     return canonical_json(entry)
 
 
@@ -156,6 +198,36 @@ def electorate_json(parties: Iterable[tuple[str, int]]) -> dict:
     rows = [{"pseudonym": p, "area": tally_mod.format_area(a)} for p, a in parties]
     total = sum(tally_mod.parse_area(r["area"]) for r in rows)
     return {"heads": len(rows), "area": tally_mod.format_area(total), "parties": rows}
+
+
+def committed_electorate_json(
+    parties: Iterable[tuple[str, bytes]], area: int, opening: int
+) -> dict:
+    """The export's ``electorate`` of format 6 from (pseudonym, commitment) pairs, in the given
+    order, the total area (centi-m²) and the sum of the openings (``voting.commitments``)."""
+    rows = [{"pseudonym": p, "commitment": b64(c)} for p, c in parties]
+    return {
+        "heads": len(rows),
+        "area": tally_mod.format_area(area),
+        "opening": commitments.opening_hex(opening),
+        "parties": rows,
+    }
+
+
+def electorate_fields(format: str) -> tuple[tuple[str, ...], tuple[str, ...]]:  # noqa: A002
+    """The fields of the electorate and of each of its parties in an export of ``format``."""
+    if format in COMMITTED_FORMATS:
+        return COMMITTED_ELECTORATE_FIELDS, COMMITTED_PARTY_FIELDS
+    return ELECTORATE_FIELDS, PARTY_FIELDS
+
+
+def result_with_openings(result: dict, openings: dict[str, int]) -> dict:
+    """A format 6 result: ``tally.result_to_json``'s figures and, under ``openings``, for each
+    choice the sum (modulo the group order) of the openings of its counted parties, so that the
+    sum of their commitments opens to the choice's area."""
+    if set(openings) != set(CHOICES):
+        raise ValueError(f"a format 6 result has one opening per choice {CHOICES}")
+    return {**result, RESULT_OPENINGS: {c: commitments.opening_hex(openings[c]) for c in CHOICES}}
 
 
 def trustees_json(k: int, rows: Iterable[tuple[int, str, str, bytes]]) -> dict:
@@ -218,13 +290,14 @@ def make_entry(
     *,
     n: int,
     pseudonym: str,
-    area: int,
+    area: int | None,
     sealed_choice: bytes,
     channel: str,
     time: str,
     supersedes: int | None = None,
 ) -> dict:
-    """A board entry (``area`` in centi-m²; ``time`` ISO 8601 with offset, set when ``n`` is
+    """A board entry (``area`` in centi-m², or None for format 6, whose entries carry no area;
+    ``time`` ISO 8601 with offset, set when ``n`` is
     assigned, under the same lock, so times do not decrease along the board). A ``void`` entry
     supersedes the entry it voids and carries either no sealed choice (``b""``) or the one of
     the earlier ballot that counts again."""
@@ -234,16 +307,19 @@ def make_entry(
         raise ValueError("a void entry supersedes the entry it voids")
     if parse_time(time) is None:
         raise ValueError("time must be ISO 8601 with seconds and an offset")
-    return {
+    entry = {
         "n": n,
         "pseudonym": pseudonym,
-        "area": tally_mod.format_area(area),
+        "area": None if area is None else tally_mod.format_area(area),
         "heads": 1,
         "sealed_choice": b64(sealed_choice),
         "channel": channel,
         "time": time,
         "supersedes": supersedes,
     }
+    if area is None:
+        del entry["area"]
+    return entry
 
 
 # --- heads and consistency proofs --------------------------------------------------------------

@@ -70,6 +70,30 @@ class ReceiptForm(forms.Form):
         help_text=gettext_lazy("Like 7K3QD-M9XAF; or the full entry hash."),
         widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters"}),
     )
+    # Format 6, optional: check the area commitment of the receipt's party too.
+    area = forms.CharField(
+        label=gettext_lazy("Your area in m² (optional)"),
+        required=False,
+        max_length=20,
+        help_text=gettext_lazy("Your registered area, as on “My vote and receipts”."),
+    )
+    opening = forms.CharField(
+        label=gettext_lazy("Area commitment opening (optional)"),
+        required=False,
+        max_length=80,
+        help_text=gettext_lazy(
+            "The 64 characters shown on “My vote and receipts” before the count."
+        ),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if bool(data.get("area")) != bool(data.get("opening")):
+            raise forms.ValidationError(
+                _("To check your area, give both your area and the opening; or neither.")
+            )
+        return data
 
     def clean_vote(self):
         pk = self.cleaned_data["vote"]
@@ -99,12 +123,21 @@ def receipt_page(request):
         initial["code"] = request.GET["code"][:80]
     form = ReceiptForm(request.POST or None, initial=initial)
     check = None
+    area_opens = None
     if request.method == "POST" and form.is_valid():
-        check = board.check_receipt(form.cleaned_data["vote"], form.cleaned_data["code"])
+        data = form.cleaned_data
+        check = board.check_receipt(data["vote"], data["code"])
+        if check.found and data["opening"]:
+            area_opens = board.area_opens(data["vote"], check.entry, data["area"], data["opening"])
     return render(
         request,
         "voting/board/receipt.html",
-        {"form": form, "check": check, "vote": form.cleaned_data.get("vote") if check else None},
+        {
+            "form": form,
+            "check": check,
+            "area_opens": area_opens,
+            "vote": form.cleaned_data.get("vote") if check else None,
+        },
     )
 
 

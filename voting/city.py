@@ -36,6 +36,7 @@ from property.registry.models import Estate, OwnerParty
 
 from . import board, services
 from .board_format import (
+    COMMITTED_FORMATS,
     entry_hash,
     make_entry,
     seal_for_entry,
@@ -149,7 +150,7 @@ def _cast(
         entry = make_entry(
             n=n,
             pseudonym=pseudonym,
-            area=area,
+            area=None if vote.export_format in COMMITTED_FORMATS else area,
             sealed_choice=sealed,
             channel=channel,
             time=services.board_time(t),

@@ -47,6 +47,7 @@ from portal.organisations.models import Organisation
 from property.registry.models import Estate, OwnerParty, Unit
 
 from . import tally
+from .board_format import COMMITTED_FORMATS
 
 # A cancelled vote's reason is shown to every owner: a paragraph, not a document.
 CANCEL_REASON_MAX_CHARS = 1000
@@ -174,6 +175,9 @@ class Vote(models.Model):
     board_trustees = models.JSONField(
         _("trustees on the board"), null=True, blank=True, editable=False
     )  # set at open from format 5: the export's trustees or why none (board.trustees_record)
+    area_opening = models.CharField(
+        _("sum of the area openings"), max_length=64, blank=True, editable=False
+    )  # set at open from format 6: the electorate's opening (public, in the export)
 
     # Closing, counting and publication.
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
@@ -265,6 +269,12 @@ class Vote(models.Model):
     @property
     def has_result(self) -> bool:
         return self.status in RESULT_STATUSES and self.result is not None
+
+    @property
+    def areas_committed(self) -> bool:
+        """Format 6: the board publishes each party's area behind a commitment, never in the
+        clear (docs/board.md "Areas behind commitments")."""
+        return self.export_format in COMMITTED_FORMATS
 
     @property
     def export_format(self) -> str:
@@ -374,6 +384,11 @@ class VoteElector(models.Model):
     pseudonym = models.CharField(_("pseudonym"), max_length=64, null=True, blank=True)
     area_centi = models.BigIntegerField(_("area (centi-m²)"))
     units = models.PositiveIntegerField(_("units"))
+    # Format 6 (docs/board.md "Areas behind commitments"): the Pedersen commitment to the area
+    # (33 bytes, published in the electorate) and its opening (32 bytes, big-endian, kept for
+    # the voter's receipt); both erased at the count with the pseudonym.
+    commitment = models.BinaryField(_("area commitment"), null=True, blank=True, editable=False)
+    opening = models.BinaryField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("elector")
@@ -394,14 +409,17 @@ class VoteElector(models.Model):
 
 
 class BoardElector(models.Model):
-    """The published electorate of a counted vote (pseudonym and area, no party), in pseudonym
+    """The published electorate of a counted vote (pseudonym and area, or from format 6 the
+    area's commitment; no party), in pseudonym
     order: written at the count when the links are cut (``Vote.links_cut_at``), so the export
     still lists the electorate once ``VoteElector.pseudonym`` is erased. Its ids follow the
     pseudonyms, never the parties."""
 
     vote = models.ForeignKey(Vote, on_delete=models.CASCADE, related_name="+")
     pseudonym = models.CharField(_("pseudonym"), max_length=64)
-    area_centi = models.BigIntegerField(_("area (centi-m²)"))
+    # Formats 2 to 5 publish each party's area; format 6 only its commitment (no area here).
+    area_centi = models.BigIntegerField(_("area (centi-m²)"), null=True, blank=True)
+    commitment = models.BinaryField(_("area commitment"), null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("published elector")

@@ -132,6 +132,18 @@ def party_entries(vote: Vote, party) -> list[BoardEntry]:
     )
 
 
+def area_receipt(vote: Vote, party) -> dict | None:
+    """Format 6: what the party's receipt adds to its receipt codes while the vote runs: its
+    frozen area and the opening of its published area commitment (64 hex), with which the
+    verifier checks that the count weighed the party's ballot with that area
+    (``python -m voting.verify --receipt CODE --area A --opening R``). None once the count
+    erased the opening, or for a vote of an older format."""
+    elector = elector_for(vote, party)
+    if elector is None or elector.opening is None:
+        return None
+    return {"area": elector.area, "opening": bytes(elector.opening).hex()}
+
+
 def parties_entries(votes, parties) -> dict[tuple[int, int], list[BoardEntry]]:
     """``party_entries`` of every (vote, party) pair in two queries, whatever the number of
     votes and parties: {(vote pk, party pk): its entries, oldest first}; a pair without an

@@ -57,18 +57,22 @@ from portal.notifications.models import Delivery, Notification
 from property.registry.models import SUSPENDING, ClaimDispute, Estate, OwnerParty, Ownership
 from property.registry.selectors import electorate_units, suspended_account_ids
 
-from . import board, keys, notifications, trustees
+from . import board, commitments, keys, notifications, trustees
 from .board_format import (
+    CHOICES,
+    COMMITTED_FORMATS,
     FORMAT,
     TRUSTEE_FORMATS,
     BoardInconsistent,
     b64,
     board_time,
+    committed_electorate_json,
     electorate_json,
     entry_hash,
     make_entry,
     manifest_hash,
     read_board,
+    result_with_openings,
     seal_for_entry,
 )
 from .merkle import MerkleTree
@@ -403,22 +407,35 @@ def vote_open(
             key=lambda row: row[1],
         )
         del secret
+        # Format 6: each party's area behind a Pedersen commitment (docs/board.md "Areas behind
+        # commitments"); the opening is kept for the voter's receipt until the count.
+        committed = FORMAT in COMMITTED_FORMATS
+        hidden = {}
+        if committed:
+            for _p, party, area, _n in frozen:
+                opening = commitments.random_opening()
+                hidden[party] = (commitments.commit(area, opening), opening)
+        columns = ["vote_id", "party_id", "pseudonym", "area_centi", "units"]
+        if committed:
+            columns += ["commitment", "opening"]
+
+        def elector_row(pseudonym, party, area, n):
+            row = (vote.pk, party, pseudonym, area, n)
+            if committed:
+                commitment, opening = hidden[party]
+                row += (commitment, opening.to_bytes(32, "big"))
+            return row
+
         if bulk_load is None:
             VoteElector.objects.bulk_create(
                 (
-                    VoteElector(
-                        vote=vote, party_id=party, pseudonym=pseudonym, area_centi=area, units=n
-                    )
-                    for pseudonym, party, area, n in frozen
+                    VoteElector(**dict(zip(columns, elector_row(*row), strict=True)))
+                    for row in frozen
                 ),
                 batch_size=2000,
             )
         else:
-            bulk_load(
-                VoteElector,
-                ["vote_id", "party_id", "pseudonym", "area_centi", "units"],
-                ((vote.pk, party, pseudonym, area, n) for pseudonym, party, area, n in frozen),
-            )
+            bulk_load(VoteElector, columns, (elector_row(*row) for row in frozen))
         elector_ids = dict(
             VoteElector.objects.filter(vote=vote).values_list("party_id", "pk").iterator()
         )
@@ -443,7 +460,18 @@ def vote_open(
         vote.total_heads = len(frozen)
         vote.total_area_centi = sum(area for _p, _party, area, _n in frozen)
         vote.total_units = len(rows)
-        electorate = electorate_json(sorted((p, area) for p, _party, area, _n in frozen))
+        if committed:
+            vote.area_opening = commitments.opening_hex(
+                commitments.add_openings(opening for _c, opening in hidden.values())
+            )
+            electorate = committed_electorate_json(
+                sorted((p, hidden[party][0]) for p, party, _a, _n in frozen),
+                vote.total_area_centi,
+                commitments.parse_opening(vote.area_opening),
+            )
+        else:
+            electorate = electorate_json(sorted((p, area) for p, _party, area, _n in frozen))
+        hidden.clear()  # the openings stay only on the electors (the receipts), until the count
         vote.board_format = FORMAT
         signed = board.trustees_record(vote) if FORMAT in TRUSTEE_FORMATS else {}
         vote.board_trustees = signed or None  # format 5: the trustees, signed in every head
@@ -816,7 +844,7 @@ def _append_ballot(
         entry = make_entry(
             n=n,
             pseudonym=elector["pseudonym"],
-            area=elector["area_centi"],
+            area=None if vote.export_format in COMMITTED_FORMATS else elector["area_centi"],
             sealed_choice=sealed,
             channel=channel,
             time=board_time(t),
@@ -1057,7 +1085,7 @@ def _void_uncounted(vote: Vote, now: datetime) -> int:
         entry = make_entry(
             n=n,
             pseudonym=ballot.pseudonym,
-            area=ballot.area_centi,
+            area=None if vote.export_format in COMMITTED_FORMATS else ballot.area_centi,
             sealed_choice=sealed,
             channel=VOID,
             time=board_time(t),
@@ -1095,12 +1123,43 @@ def count_sealed(vote: Vote, private_key: bytes, rows) -> tuple[Weight, Weight, 
     ``rows`` is an iterable of (pseudonym, area, sealed), read from the board. One
     ``ChoiceOpener`` opens each data key's envelope once (``voting.sealing``), so the cost per
     ballot is one AES-GCM decryption; memory holds one row at a time plus the opened keys."""
+    return _count_sealed(vote, private_key, rows)[0]
+
+
+def _count_sealed(
+    vote: Vote, private_key: bytes, rows, *, by_choice: bool = False
+) -> tuple[tuple[Weight, Weight, Weight], dict[str, list[str]]]:
+    """``count_sealed``, and with ``by_choice`` (format 6) the pseudonyms counted per choice."""
     opener = ChoiceOpener(private_key)
     vid = vote.board_id
-    return count_choices(
-        (opener.open(sealed, context=ballot_context(vid, pseudonym)), area)
-        for pseudonym, area, sealed in rows
-    )
+    members: dict[str, list[str]] = {c: [] for c in CHOICES}
+
+    def opened():
+        for pseudonym, area, sealed in rows:
+            choice = opener.open(sealed, context=ballot_context(vid, pseudonym))
+            if by_choice and choice in members:
+                members[choice].append(pseudonym)
+            yield choice, area
+
+    return count_choices(opened()), members
+
+
+def _area_openings(vote: Vote, members: dict[str, list[str]], weights) -> dict[str, int]:
+    """Format 6: per choice, the sum (modulo the group order) of the area openings of the
+    parties counted for it, checked as the verifier will check it: the sum of their commitments
+    opens to the choice's area with it. Raises ``_BoardMismatch`` if not (a commitment or an
+    opening was changed in the database since open)."""
+    rows = VoteElector.objects.filter(vote=vote).values_list("pseudonym", "commitment", "opening")
+    stored = {p: (bytes(c), int.from_bytes(bytes(o), "big")) for p, c, o in rows.iterator()}
+    sums = {}
+    for choice, weight in zip(CHOICES, weights, strict=True):
+        sums[choice] = commitments.add_openings(stored[p][1] for p in members[choice])
+        points = (stored[p][0] for p in members[choice])
+        if not commitments.check_opening(points, weight.area, sums[choice]):
+            raise _BoardMismatch(
+                f"the area commitments of the {choice} ballots do not open to their area"
+            )
+    return sums
 
 
 class _BoardMismatch(Exception):
@@ -1145,9 +1204,12 @@ def _counted_from_board(vote: Vote) -> tuple[MerkleTree, list[tuple[str, int, by
             "was changed after it was signed"
         )
     areas = dict(VoteElector.objects.filter(vote=vote).values_list("pseudonym", "area_centi"))
+    committed = vote.export_format in COMMITTED_FORMATS  # format 6: entries carry no area
     counted = {}
     for pseudonym, entry in current.items():
-        if areas.get(pseudonym) is None or entry["area"] != format_area(areas[pseudonym]):
+        if areas.get(pseudonym) is None or (
+            ("area" in entry) if committed else entry.get("area") != format_area(areas[pseudonym])
+        ):
             raise _BoardMismatch(f"entry {entry['n']}: not a party of the electorate, or its area")
         sealed = base64.b64decode(entry["sealed_choice"])
         if sealed:  # a void entry with nothing reinstated: the party did not take part
@@ -1254,7 +1316,10 @@ def vote_count(
             _require(vote, VoteStatus.CLOSED)
             tree, ballots = _counted_from_board(vote)
             private = _count_key(vote, private_key)
-            agree, oppose, abstain = count_sealed(vote, private, ballots)
+            committed = vote.export_format in COMMITTED_FORMATS  # format 6: area openings
+            (agree, oppose, abstain), members = _count_sealed(
+                vote, private, ballots, by_choice=committed
+            )
             result = tally_counts(
                 int(vote.matter),
                 Weight(vote.total_heads, vote.total_area_centi),
@@ -1265,6 +1330,9 @@ def vote_count(
             vote.result = result_to_json(result)
             vote.outcome = result.outcome.value
             vote.private_key = private
+            if committed:  # the result carries each choice's opening; the final head signs it
+                sums = _area_openings(vote, members, (agree, oppose, abstain))
+                vote.result = result_with_openings(vote.result, sums)
             vote.status = VoteStatus.COUNTED
             vote.counted_at = now
             vote.save(update_fields=["result", "outcome", "private_key", "status", "counted_at"])
@@ -1296,7 +1364,8 @@ def _cut_links(vote: Vote, *, actor, now: datetime, bulk_load: Callable | None =
 
     - the vote's pseudonym secret (no secret left recomputes the published pseudonyms);
     - ``VoteElector.pseudonym`` (the published electorate moves to ``BoardElector``, which has
-      no party and ids in pseudonym order);
+      no party and ids in pseudonym order), and from format 6 its area commitment and opening
+      (``BoardElector`` then keeps the commitment and no area);
     - the ``Ballot`` rows' pseudonym, entry, cast time, changes and sealed choice; the rows are
       written again in party order, so their ids no longer follow the order of casting;
     - ``BoardEntry.voter``; who entered each paper ballot and when; the entry of every settled
@@ -1332,20 +1401,24 @@ def _cut_links(vote: Vote, *, actor, now: datetime, bulk_load: Callable | None =
             key, keys.wrapping_key(), context=_wrap_context(vote, "dispute-links")
         )
     del key, pairs
+    # Format 6 publishes each party's commitment, never its area: the published copy has none.
+    committed = vote.export_format in COMMITTED_FORMATS
     _load(
         bulk_load,
         BoardElector,
-        ["vote_id", "pseudonym", "area_centi"],
+        ["vote_id", "pseudonym", "area_centi", "commitment"],
         # A list, not a cursor: a COPY holds the connection (one estate's electorate).
         [
-            (vote.pk, p, a)
-            for p, a in VoteElector.objects.filter(vote=vote)
+            (vote.pk, p, None if committed else a, None if c is None else bytes(c))
+            for p, a, c in VoteElector.objects.filter(vote=vote)
             .order_by("pseudonym")
-            .values_list("pseudonym", "area_centi")
+            .values_list("pseudonym", "area_centi", "commitment")
         ],
     )
     del party_of
-    VoteElector.objects.filter(vote=vote).update(pseudonym=None)
+    # The commitment is published beside the pseudonym, so it goes too; and the opening (the
+    # voter's receipt carries it), which would open each commitment to its area.
+    VoteElector.objects.filter(vote=vote).update(pseudonym=None, commitment=None, opening=None)
     kept = list(
         Ballot.objects.filter(vote=vote)
         .order_by("party_id")

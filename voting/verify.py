@@ -4,13 +4,15 @@ Run ``python -m voting.verify FILE`` on a published export: it prints ``OK: <sum
 0, or prints ``FAIL: <the first discrepancy, in a plain sentence>`` and exits 1 (2 if the file
 cannot be read). ``--key B64`` pins the signing key published elsewhere (e.g. on the notice);
 ``--receipt CODE`` also checks one voter's receipt (code ``XXXXX-XXXXX`` or the 64-hex entry
-hash). It needs only the standard library, ``cryptography`` and ``voting.board_format``,
-``voting.merkle``, ``voting.sealing``, ``voting.tally``; no Django.
+hash). It needs only the standard library, ``cryptography``, pycryptodome and
+``voting.board_format``, ``voting.commitments``, ``voting.merkle``, ``voting.sealing``,
+``voting.tally``; no Django.
 
 The producer side (the Django app) builds exports with ``voting.board_format`` (``make_entry``,
 ``entry_leaf``, ``make_head``, ``build_export`` ...), the module this verifier reads the format
 from, so the two cannot drift; the producer never imports this module. The export format
-(``gongzhi-board/5``: its keys, entries, heads, proofs and trustees) is specified there.
+(``gongzhi-board/6``: its keys, entries, heads, proofs, trustees and area commitments) is
+specified there.
 
 Rules (each checked, in this order; the first broken one is reported):
 
@@ -69,11 +71,22 @@ format does not verify an export claiming another.
 The signing key in the export is trusted unless ``--key`` pins it: compare it with the key the
 portal publishes outside the export.
 
+Format ``gongzhi-board/6`` hides each party's area behind a Pedersen commitment
+(``voting.commitments``): the electorate lists ``{pseudonym, commitment}`` with the total
+``area`` and the sum of the openings ``opening``; entries carry no area; the result adds
+``openings``, one per choice. Rule 5 then checks that the sum of every party's commitment opens
+to ``electorate.area`` with ``electorate.opening`` (not each party's area, which is hidden), and
+rule 8 that, for each choice, the sum of the commitments of the parties counted for it opens to
+the result's area for that choice with the result's opening for it; the outcome is then decided
+from those totals and the heads counted from the opened choices. ``--receipt CODE --area A
+--opening R`` also checks that the commitment of the receipt's party opens to the voter's area.
+
 Privacy: once the private key is published, every entry's choice is readable next to its
-pseudonym and area. Pseudonyms are per vote (HMAC), but a party with a distinctive area can be
-recognised by whoever knows the areas of the estate. That is the design of DOMAIN.md section 1
-(publish the key at close); hiding individual choices needs a homomorphic tally or a mix-net
-(Helios, Belenios), which this format does not do.
+pseudonym. Up to format 5 also its area, so a party with a distinctive area could be recognised
+by whoever knows the areas of the estate; format 6 publishes only each choice's area total,
+which still narrows down the parties of a choice very few made. That is the design of DOMAIN.md
+section 1 (publish the key at close); hiding individual choices needs a homomorphic tally or a
+mix-net (Helios, Belenios), which this format does not do.
 """
 
 from __future__ import annotations
@@ -88,24 +101,28 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from voting import commitments
 from voting import tally as tally_mod
 from voting.board_format import (
     CHANNELS,
     CHOICES,
+    COMMITTED_FORMATS,
     CONSISTENCY_FIELDS,
     ELECTORATE_FIELDS,
-    ENTRY_FIELDS,
     FINAL_FORMATS,
     FORMATS,
     MIN_THRESHOLD,
     NO_TRUSTEES,
     PARTY_FIELDS,
+    RESULT_OPENINGS,
     TRUSTEE_FIELDS,
     TRUSTEE_FORMATS,
     TRUSTEE_ROLES,
     TRUSTEES_FIELDS,
     VOID,
     VOTE_FIELDS,
+    electorate_fields,
+    entry_fields,
     entry_hash,
     entry_leaf,
     head_fields,
@@ -227,6 +244,19 @@ class _Board:
     manifest: str
     trustees: dict | None = None  # format 5: the export's trustees, checked
     no_trustees: str | None = None  # format 5: why the vote had none
+    # Format 6: each party's area commitment (``party_area`` is then empty), the electorate's
+    # total area and the sum of its openings.
+    party_commitment: dict[str, bytes] | None = None
+    total_area: int = 0
+    total_opening: int = 0
+
+    @property
+    def committed(self) -> bool:
+        return self.format in COMMITTED_FORMATS
+
+    @property
+    def parties(self):
+        return self.party_commitment if self.committed else self.party_area
 
 
 def _check_format(data: object, problems: _Problems) -> _Board | None:
@@ -236,9 +266,21 @@ def _check_format(data: object, problems: _Problems) -> _Board | None:
         return None
     channels = CHANNELS if data["format"] == FORMATS[0] else (*CHANNELS, VOID)
     _check_vote(data["vote"], problems)
-    party_area = _check_electorate(data["electorate"], problems)
+    committed = data["format"] in COMMITTED_FORMATS
+    if committed:
+        party_area = {}
+        party_commitment, total_area, total_opening = _check_committed_electorate(
+            data["electorate"], problems
+        )
+    else:
+        party_area = _check_electorate(data["electorate"], problems)
+        party_commitment, total_area, total_opening = None, 0, 0
     keys, private = _check_keys(data, problems)
-    entries = _check_entries(data["entries"], channels, problems)
+    if committed and isinstance(data["result"], dict):
+        _check_result_openings(data["result"], problems)
+    entries = _check_entries(
+        data["entries"], channels, problems, fields=entry_fields(data["format"])
+    )
     heads = _check_head_fields(data["heads"], data["format"], problems)
     consistency = _check_consistency_fields(data["consistency"], problems)
     signed_trustees = {}
@@ -276,6 +318,9 @@ def _check_format(data: object, problems: _Problems) -> _Board | None:
         head_time=heads.time,
         consistency=consistency,
         manifest=manifest,
+        party_commitment=party_commitment,
+        total_area=total_area,
+        total_opening=total_opening,
         **signed_trustees,
     )
 
@@ -376,6 +421,55 @@ def _check_electorate(electorate: object, problems: _Problems) -> dict[str, int]
     return party_area
 
 
+def _check_committed_electorate(electorate: object, problems: _Problems):
+    """Format 6: the electorate's fields; returns each well-formed party's commitment by
+    pseudonym, the total area and the sum of the openings."""
+    party_commitment: dict[str, bytes] = {}
+    fields, party_fields = electorate_fields(COMMITTED_FORMATS[0])
+    if not _keys("electorate", electorate, fields, problems):
+        return party_commitment, 0, 0
+    if not _is_int(electorate["heads"]):
+        problems.add("electorate.heads is not an integer")
+    area = _area(electorate["area"])
+    if area is None:
+        problems.add(f"electorate.area {_show(electorate['area'])} is not an area like 98.12")
+    opening = commitments.parse_opening(electorate["opening"])
+    if opening is None:
+        problems.add("electorate.opening is not 64 lowercase hex digits below the group order")
+    if not isinstance(electorate["parties"], list):
+        problems.add("electorate.parties is not a list")
+        return party_commitment, area or 0, opening or 0
+    for i, party in enumerate(electorate["parties"]):
+        where = f"electorate party {i}"
+        if not _keys(where, party, party_fields, problems):
+            continue
+        if not isinstance(party["pseudonym"], str) or not party["pseudonym"]:
+            problems.add(f"{where} has no pseudonym string")
+            continue
+        raw = _parse_b64(party["commitment"], commitments.POINT_SIZE)
+        if raw is None:
+            problems.add(f"{where}: commitment is not a base64 33-byte compressed point")
+        elif party["pseudonym"] in party_commitment:
+            problems.add(f"{where}: pseudonym {party['pseudonym']} appears twice")
+        else:
+            party_commitment[party["pseudonym"]] = raw
+    return party_commitment, area or 0, opening or 0
+
+
+def _check_result_openings(result: dict, problems: _Problems) -> None:
+    """Format 6: the result carries one opening per choice (64 hex, below the group order)."""
+    openings = result.get(RESULT_OPENINGS)
+    if not isinstance(openings, dict) or set(openings) != set(CHOICES):
+        problems.add(f"result.{RESULT_OPENINGS} does not give one opening for each of {CHOICES}")
+        return
+    for choice in CHOICES:
+        if commitments.parse_opening(openings[choice]) is None:
+            problems.add(
+                f"result.{RESULT_OPENINGS}.{choice} is not 64 lowercase hex digits below the "
+                "group order"
+            )
+
+
 def _check_keys(data: dict, problems: _Problems) -> tuple[dict, bytes | None]:
     """The keys, and the private key and result present or absent together."""
     keys = {}
@@ -406,13 +500,15 @@ class _Entries:
     leaf_hashes: list[bytes] = field(default_factory=list)
 
 
-def _check_entries(entries: object, channels: tuple, problems: _Problems) -> _Entries:
+def _check_entries(
+    entries: object, channels: tuple, problems: _Problems, *, fields: tuple[str, ...]
+) -> _Entries:
     if not isinstance(entries, list):
         problems.add("entries is not a list")
         entries = []
     parsed = _Entries(rows=entries)
     for i, entry in enumerate(entries):
-        if _keys(f"entry at position {i}", entry, ENTRY_FIELDS, problems):
+        if _keys(f"entry at position {i}", entry, fields, problems):
             _check_entry(i, entry, channels, parsed, problems)
     return parsed
 
@@ -426,10 +522,11 @@ def _check_entry(i: int, entry: dict, channels: tuple, parsed: _Entries, problem
     where = f"entry {i}"
     if not isinstance(entry["pseudonym"], str) or not entry["pseudonym"]:
         problems.add(f"{where}: pseudonym is not a non-empty string")
-    area = _area(entry["area"])
-    if area is None:
-        problems.add(f"{where}: area {_show(entry['area'])} is not an area like 98.12")
-    parsed.area.append(area or 0)
+    if "area" in entry:  # formats 2 to 5 (format 6 has none: its keys were checked)
+        area = _area(entry["area"])
+        if area is None:
+            problems.add(f"{where}: area {_show(entry['area'])} is not an area like 98.12")
+        parsed.area.append(area or 0)
     if not _is_int(entry["heads"]):
         problems.add(f"{where}: heads is not an integer")
     raw = _parse_b64(entry["sealed_choice"])
@@ -646,30 +743,58 @@ def _check_consistency(board: _Board, problems: _Problems) -> None:
 
 def _check_weights(data: dict, board: _Board, problems: _Problems) -> None:
     electorate = data["electorate"]
-    total = sum(board.party_area.values())
-    if electorate["heads"] != len(board.party_area):
+    parties = board.parties
+    if electorate["heads"] != len(parties):
         problems.add(
             f"electorate.heads is {electorate['heads']} but it lists "
-            f"{len(board.party_area)} parties (one head each)"
+            f"{len(parties)} parties (one head each)"
         )
-    if _area(electorate["area"]) != total:
-        problems.add(
-            f"electorate.area is {electorate['area']} but its parties add up to "
-            f"{tally_mod.format_area(total)}"
-        )
+    if board.committed:  # format 6: the commitments add up to the total area
+        _check_committed_total(board, problems)
+    else:
+        total = sum(board.party_area.values())
+        if _area(electorate["area"]) != total:
+            problems.add(
+                f"electorate.area is {electorate['area']} but its parties add up to "
+                f"{tally_mod.format_area(total)}"
+            )
     for i, entry in enumerate(board.entries):
-        party = board.party_area.get(entry["pseudonym"])
-        if party is None:
+        if entry["pseudonym"] not in parties:
             problems.add(f"entry {i}: pseudonym {entry['pseudonym']} is not in the electorate")
-        elif board.entry_area[i] != party:
+        elif not board.committed and board.entry_area[i] != board.party_area[entry["pseudonym"]]:
             problems.add(
                 f"entry {i}: area {entry['area']} does not match the electorate's "
-                f"{tally_mod.format_area(party)} for its party"
+                f"{tally_mod.format_area(board.party_area[entry['pseudonym']])} for its party"
             )
         if entry["heads"] != 1:
             problems.add(f"entry {i}: heads is {entry['heads']}, but a party is one head")
         if i and board.entry_time[i] < board.entry_time[i - 1]:
             problems.add(f"entry {i}: time {entry['time']} is before entry {i - 1}'s")
+
+
+def _check_committed_total(board: _Board, problems: _Problems) -> None:
+    """Format 6: the sum of every party's commitment opens to ``electorate.area`` with
+    ``electorate.opening``."""
+    try:
+        ok = commitments.check_opening(
+            board.party_commitment.values(), board.total_area, board.total_opening
+        )
+    except commitments.CommitmentError:
+        for i, (pseudonym, raw) in enumerate(board.party_commitment.items()):
+            try:
+                commitments.check_opening([raw], 0, 0)
+            except commitments.CommitmentError:
+                problems.add(
+                    f"electorate party {i} ({pseudonym}): its commitment is not a point of P-256"
+                )
+                return
+        raise
+    if not ok:
+        problems.add(
+            f"the parties' area commitments do not add up to the electorate's area "
+            f"{tally_mod.format_area(board.total_area)} with its opening: a commitment, the "
+            "area or the opening was changed"
+        )
 
 
 def _check_supersedes(board: _Board, problems: _Problems) -> dict[str, int]:
@@ -774,6 +899,51 @@ def _recount(board: _Board, current: dict[str, int], choices: list) -> dict:
     return tally_mod.result_to_json(tally_mod.tally(board.matter, board.party_area, ballots))
 
 
+def _recount_committed(
+    board: _Board, current: dict[str, int], choices: list, result: dict, problems: _Problems
+) -> dict | None:
+    """Format 6: heads per choice from the opened ballots; each choice's area is the result's,
+    checked against the sum of its counted parties' commitments with the result's opening for
+    that choice (so no single area is needed); then the double-majority rule over those sums.
+    None (with a problem) when an area does not open."""
+    voters: dict[str, list[str]] = {c: [] for c in CHOICES}
+    for pseudonym, i in current.items():
+        if choices[i] is not None:
+            voters[choices[i]].append(pseudonym)
+    weights = []
+    for choice in CHOICES:
+        claimed = result.get(choice) if isinstance(result.get(choice), dict) else {}
+        area = _area(claimed.get("area"))
+        opening = commitments.parse_opening(result[RESULT_OPENINGS][choice])
+        if area is None:
+            problems.add(f"result.{choice}.area is not an area like 98.12")
+            return None
+        points = [board.party_commitment[p] for p in voters[choice]]
+        try:
+            opens = commitments.check_opening(points, area, opening)
+        except commitments.CommitmentError as exc:
+            problems.add(f"a commitment of a party that chose {choice} is broken: {exc}")
+            return None
+        if not opens:
+            problems.add(
+                f"the {choice} area in the result ({claimed.get('area')} m²) is not what the "
+                f"area commitments of the {len(points)} parties counted as {choice} open to with "
+                f"its opening: the area or the opening was changed, or a ballot was moved"
+            )
+            return None
+        weights.append(tally_mod.Weight(len(points), area))
+    try:
+        recount = tally_mod.tally_counts(
+            board.matter,
+            tally_mod.Weight(len(board.party_commitment), board.total_area),
+            *weights,
+        )
+    except tally_mod.TallyInputError as exc:
+        problems.add(f"the result's figures cannot be counted: {exc}")
+        return None
+    return {**tally_mod.result_to_json(recount), RESULT_OPENINGS: result[RESULT_OPENINGS]}
+
+
 def _channels(board: _Board, current: dict[str, int]) -> dict[str, int]:
     """Counted ballots per channel; a void entry counts under the channel of the ballot it
     reinstates, or as ``void`` when it reinstates none (format 3)."""
@@ -836,7 +1006,7 @@ def verify_export(data: dict, *, signing_key: bytes | None = None) -> VerifyRepo
     summary["superseded"] = len(board.entries) - len(current)
     summary["channels"] = _channels(board, current)
     if board.vote_private_key is not None:
-        _check_result(data, board, current, problems, summary)
+        _check_result(data, board, current, summary, problems)
     return done()
 
 
@@ -858,14 +1028,19 @@ def _describe(data: dict, board: _Board) -> dict:
 
 
 def _check_result(
-    data: dict, board: _Board, current: dict, problems: _Problems, summary: dict
+    data: dict, board: _Board, current: dict[str, int], summary: dict, problems: _Problems
 ) -> None:
-    """A closed board: open every counted ballot, recount, and compare with the published
-    result (and with the result digest a final head signs)."""
+    """Rules 7 and 8: open every choice, recount (format 6: from the commitments' sums), compare
+    with the published result, and check that the final head signs it."""
     choices = _open_all(board, problems)
     if problems:
         return
-    recount = _recount(board, current, choices)
+    if board.committed:
+        recount = _recount_committed(board, current, choices, data["result"], problems)
+        if recount is None:
+            return
+    else:
+        recount = _recount(board, current, choices)
     summary["result"] = recount
     diff = _first_difference(data["result"], recount)
     if diff:
@@ -923,6 +1098,47 @@ def check_receipt(data: dict, receipt: str) -> tuple[bool, str]:
     )
 
 
+def check_area_opening(data: dict, receipt: str, area: str, opening: str) -> tuple[bool, str]:
+    """Format 6: whether the commitment the electorate publishes for the party of a receipt's
+    entry opens to ``area`` (m², e.g. "98.12": the party's registered area) with ``opening``
+    (the 64-hex opening the voter's receipt carries). Returns (opens, a plain sentence)."""
+    if data.get("format") not in COMMITTED_FORMATS:
+        return False, f"this export ({data.get('format')}) publishes areas, not commitments"
+    try:
+        centi = tally_mod.parse_area((area or "").strip())
+    except ValueError:
+        return False, f"{area!r} is not an area in m² like 98.12"
+    r = commitments.parse_opening((opening or "").strip().lower())
+    if r is None:
+        return False, "the opening is not 64 hex digits (as on the receipt)"
+    full = _hex(receipt.strip().lower())
+    code = None if full else normalize_receipt_code(receipt)
+    matches = [
+        e
+        for e in data["entries"]
+        if (entry_hash(e) == full if full else receipt_code(entry_hash(e)) == code)
+    ]
+    if len(matches) != 1:
+        return False, f"receipt {receipt}: no single entry on the board has this receipt"
+    pseudonym = matches[0]["pseudonym"]
+    published = {p["pseudonym"]: p["commitment"] for p in data["electorate"]["parties"]}
+    raw = _parse_b64(published.get(pseudonym), commitments.POINT_SIZE)
+    try:
+        opens = raw is not None and commitments.check_opening([raw], centi, r)
+    except commitments.CommitmentError:
+        opens = False
+    shown = tally_mod.format_area(centi)
+    if not opens:
+        return False, (
+            f"the area commitment of this entry's party does not open to {shown} m² with this "
+            "opening: check both against your receipt, or report it"
+        )
+    return True, (
+        f"the area commitment of this entry's party opens to {shown} m² with your opening: "
+        "the count weighed your ballot with that area"
+    )
+
+
 # --- command line -------------------------------------------------------------------------------
 
 
@@ -976,11 +1192,17 @@ def trustees_line(trustees: dict | None, no_trustees: str | None) -> str:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m voting.verify",
-        description="Verify a Gongzhi vote bulletin board export (gongzhi-board/2 to /5).",
+        description="Verify a Gongzhi vote bulletin board export (gongzhi-board/2 to /6).",
     )
     parser.add_argument("file", help="the export (JSON)")
     parser.add_argument("--key", help="the portal's signing key (base64) to pin")
     parser.add_argument("--receipt", help="also check a receipt: code XXXXX-XXXXX or entry hash")
+    parser.add_argument(
+        "--area", help="with --receipt and --opening (format 6): your registered area in m²"
+    )
+    parser.add_argument(
+        "--opening", help="with --receipt and --area (format 6): the opening on your receipt"
+    )
     args = parser.parse_args(list(sys.argv[1:] if argv is None else argv))
     try:
         with open(args.file, "rb") as f:
@@ -1009,6 +1231,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.receipt is not None:
         found, message = check_receipt(data, args.receipt)
         print(("OK: " if found else "FAIL: ") + message)
+        if found and (args.area is not None or args.opening is not None):
+            found, message = check_area_opening(
+                data, args.receipt, args.area or "", args.opening or ""
+            )
+            print(("OK: " if found else "FAIL: ") + message)
         return 0 if found else 1
     return 0
 

@@ -285,6 +285,7 @@ def my_vote(request, vote):
                 "channel": channel,
                 "ballot": selectors.ballot_of(vote, party),
                 "entries": selectors.party_entries(vote, party),
+                "area_receipt": selectors.area_receipt(vote, party),
             }
         )
     if not rows:

@@ -26,7 +26,7 @@ def digest() -> list[str]:
     """The generated rows by their natural keys (codes, not database ids: a second run in the
     same database draws new ids from the sequences for the rows the services create), leaving
     out only what is random by design: vote keys, sealed choices and the hashes over them,
-    encrypted identity numbers."""
+    the area openings of a result (board format 6), encrypted identity numbers."""
     queries = [
         "SELECT path, code, name, level, numchild FROM organisations_jurisdiction ORDER BY path",
         "SELECT o.name, o.kind, j.code, coalesce(o.credit_code, '') FROM organisations_organisation o"
@@ -52,7 +52,7 @@ def digest() -> list[str]:
         "SELECT e.code, r.title, r.scope, r.estimated_cost, r.final_cost, r.submitted_at"
         " FROM fund_fundrequest r JOIN registry_estate e ON e.id = r.estate_id ORDER BY 1, 6",
         "SELECT e.code, v.title, v.matter, v.status, v.opens_at, v.closes_at, v.total_heads,"
-        " v.total_area_centi, v.outcome, v.result::text,"
+        " v.total_area_centi, v.outcome, (v.result - 'openings')::text,"
         " (SELECT count(*) FROM voting_ballot b WHERE b.vote_id = v.id)"
         " FROM voting_vote v JOIN registry_estate e ON e.id = v.estate_id ORDER BY 1, 5",
     ]

@@ -65,7 +65,9 @@ def test_receipt_page_explains_and_checks(client, setup):
     assert "查阅平台审计日志的工作人员只能知道您参加了表决" in page
     # What the count cuts, and what it cannot (issue 18, links cut at the count).
     assert "计票时，平台删除公示记录与业主之间的全部关联" in page
-    assert "纸质选票的扫描件本身就显示选择" in page
+    assert "纸质选票的扫描件能看出其选择" in page
+    # Format 6: no area on the board; each choice's total stays public (the residual).
+    assert "公告板上的记录不显示面积" in page and "只有一票弃权" in page
     assert "运行平台数据库的人能分辨哪一条记录是您的" in page  # before the count, said plainly
     pending = client.post(url, {"vote": vote.pk, "code": first.receipt}).content.decode()
     assert "您的选票已在公告板上" in pending and "签名" in pending

@@ -24,7 +24,7 @@ from tests.voting.test_trustee_flow import (
     _trustee,
 )
 from voting import board, services, tasks, trustee_services
-from voting.board_format import FORMAT, FORMAT_4
+from voting.board_format import FORMAT, FORMAT_4, FORMAT_5
 from voting.sealing import generate_vote_keypair
 from voting.verify import main, verify_export
 
@@ -63,7 +63,7 @@ def _run(tmp_path, capsys, data) -> tuple[int, str]:
 
 def test_format_5_export_names_the_trustees_and_verifies(setup, counted, tmp_path, capsys):
     vote, data = counted
-    assert data["format"] == FORMAT == "gongzhi-board/5"
+    assert data["format"] == FORMAT == "gongzhi-board/6"  # format 6 names them as 5 did
     assert data["no_trustees"] is None
     rows = list(vote.trustees.select_related("user").order_by("number"))
     assert data["trustees"] == {
@@ -141,14 +141,18 @@ def test_a_truncated_or_malformed_trustee_record_fails(counted, change, words):
     assert not report.ok and words in report.problems[0], report.problems
 
 
-def test_passing_format_5_off_as_format_4_fails(counted):
-    """Dropping the trustees and calling the export format 4: the heads signed format 5."""
+def test_passing_format_6_off_as_format_5_or_4_fails(counted):
+    """Calling the export format 5, or dropping the trustees and calling it format 4: its
+    electorate is a format 6 one (commitments), and the heads signed format 6."""
     _vote, data = counted
     bad = copy.deepcopy(data)
-    bad["format"] = FORMAT_4
-    del bad["trustees"], bad["no_trustees"]
+    bad["format"] = FORMAT_5
     report = verify_export(bad)
-    assert not report.ok and "signs another vote setup" in report.problems[0]
+    assert not report.ok and "electorate has an unknown key 'opening'" in report.problems
+    del bad["trustees"], bad["no_trustees"]
+    bad["format"] = FORMAT_4
+    report = verify_export(bad)
+    assert not report.ok and "electorate has an unknown key 'opening'" in report.problems
 
 
 def test_a_truncated_export_file_fails(counted, tmp_path, capsys):

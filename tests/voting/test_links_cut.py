@@ -8,6 +8,7 @@ an owner reads after the count."""
 
 from __future__ import annotations
 
+import base64
 import json
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -30,6 +31,7 @@ from tests.factories import add_units, make_user, staff
 from tests.voting.factories import draft_vote, link_user, party
 from tests.voting.test_trustee_flow import PASSPHRASES, _draft_with_trustees, _open, _trustee
 from voting import board, keys, services, tasks, trustee_services
+from voting.board_format import COMMITTED_ENTRY_FIELDS
 from voting.management.commands import vote_dispute_links
 from voting.models import (
     Ballot,
@@ -42,6 +44,8 @@ from voting.models import (
     VoteStatus,
 )
 from voting.sealing import derive_key, party_pseudonym, unwrap_private_key
+from voting.tally import format_area
+from voting.verify import verify_export
 
 pytestmark = pytest.mark.django_db
 
@@ -115,6 +119,13 @@ def counted(setup, django_capture_on_commit_callbacks):
             VoteElector.objects.filter(vote=vote).values_list("party_id", "pseudonym")
         ),
         "notices": Notification.objects.filter(kind="voting.ballot_entered").count(),
+        # Format 6: each party's area commitment (published) and opening (its receipt's).
+        "hidden": {
+            party_id: (bytes(c), bytes(o), area)
+            for party_id, c, o, area in VoteElector.objects.filter(vote=vote).values_list(
+                "party_id", "commitment", "opening", "area_centi"
+            )
+        },
         "texts": Delivery.objects.filter(
             kind="voting.ballot_entered", notification__isnull=True
         ).count(),
@@ -227,6 +238,10 @@ def test_nothing_the_server_holds_after_the_count_links_an_entry_to_a_party(coun
     secrets = set(published)
     for e in entries:
         secrets |= {e.entry_hash, e.receipt, e.receipt.replace("-", "")}
+    # Format 6: the published area commitments (hex as the dump shows bytes, and base64 as the
+    # export writes them) name no party either.
+    for commitment, _opening, _area in counted["before"]["hidden"].values():
+        secrets |= {commitment.hex(), base64.b64encode(commitment).decode()}
     entry_ids = {e.pk for e in entries}
     minutes = {_minute(e.time) for e in entries}
 
@@ -257,6 +272,9 @@ def test_nothing_the_server_holds_after_the_count_links_an_entry_to_a_party(coun
 
     # The rows that carried the links, one by one.
     assert not VoteElector.objects.filter(vote=vote, pseudonym__isnull=False).exists()
+    assert not VoteElector.objects.filter(vote=vote, commitment__isnull=False).exists()
+    assert not VoteElector.objects.filter(vote=vote, opening__isnull=False).exists()
+    assert not BoardElector.objects.filter(vote=vote, area_centi__isnull=False).exists()
     ballots = list(Ballot.objects.filter(vote=vote).order_by("pk"))
     assert [b.party_id for b in ballots] == sorted(p.pk for p in counted["parties"])  # party order
     assert all(
@@ -297,6 +315,47 @@ def test_nothing_the_server_holds_after_the_count_links_an_entry_to_a_party(coun
             continue
         text = data.decode("latin-1")
         assert not [s for s in secrets if s in text or s in path], path
+
+
+def test_no_area_can_be_matched_to_an_entry_after_the_count(counted):
+    """Format 6 (issue 18's last gap): with the registry's areas in hand, nothing public or
+    stored matches an entry or a published party to an area. The export carries no area per
+    entry or per party and no party's opening; no table and no file holds an opening any more
+    (the voters' receipts are the only copies); the published electorate holds commitments
+    only. What stays public are the sums the law needs: the electorate's total and each
+    choice's total (with one opening each)."""
+    data = json.loads(counted["export"].read_text(encoding="utf-8"))
+    assert data["format"] == "gongzhi-board/6"
+    assert all(set(e) == set(COMMITTED_ENTRY_FIELDS) for e in data["entries"])
+    assert all(set(p) == {"pseudonym", "commitment"} for p in data["electorate"]["parties"])
+    hidden = counted["before"]["hidden"]
+    assert {p["commitment"] for p in data["electorate"]["parties"]} == {
+        base64.b64encode(c).decode() for c, _o, _a in hidden.values()
+    }
+    # Every party's area appears nowhere as a per-party figure: only totals are published.
+    figures = {
+        (choice, data["result"][choice]["area"]) for choice in ("agree", "oppose", "abstain")
+    }
+    assert figures == {("agree", "190.00"), ("oppose", "120.00"), ("abstain", "0.00")}
+    text = json.dumps({k: v for k, v in data.items() if k != "result"})
+    for _c, _o, area in hidden.values():
+        assert f'"{format_area(area)}"' not in text  # no party's area outside the result
+    assert data["electorate"]["area"] == "310.00"
+    # No opening of a party anywhere: the export, any table, any file. The residual the docs
+    # state: B alone opposed, so the oppose total is B's area and its opening B's own.
+    pa, pb, pc = counted["parties"]
+    assert data["result"]["openings"]["oppose"] == hidden[pb.pk][1].hex()
+    openings = {hidden[p.pk][1].hex() for p in (pa, pc)}  # A and C agreed: a sum of two
+    assert not [o for o in openings if o in json.dumps(data)]
+    for table, rows in _dump().items():
+        for row in rows:
+            for column, value in row.items():
+                found = [o for o in openings if o in _as_text(value)]
+                assert not found, (table, column)
+    for path, content in _files().items():
+        assert not [o for o in openings if bytes.fromhex(o) in content or o.encode() in content]
+    # The sums open, and nothing else does: the verifier's checks pass on this export.
+    assert verify_export(data).ok
 
 
 def _candidate_secrets(dump: dict, files: dict[str, bytes]) -> set[bytes]:

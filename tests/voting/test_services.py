@@ -20,7 +20,7 @@ from tests.voting.factories import developer, draft_vote, finish, link_user, ope
 from voting import keys, services, signals
 from voting.board_format import (
     build_export,
-    electorate_json,
+    committed_electorate_json,
     entry_hash,
     make_head,
 )
@@ -307,7 +307,13 @@ def test_board_export_verifies(estate):
     tree = MerkleTree(entry_hash(e) for e in entries)
     # The count cut the links: the published electorate has no party.
     electors = list(BoardElector.objects.filter(vote=vote).order_by("pseudonym"))
-    electorate = electorate_json((e.pseudonym, e.area_centi) for e in electors)
+    # Format 6: each party's area commitment, the total area and the sum of the openings.
+    assert all(e.area_centi is None and len(bytes(e.commitment)) == 33 for e in electors)
+    electorate = committed_electorate_json(
+        ((e.pseudonym, bytes(e.commitment)) for e in electors),
+        vote.total_area_centi,
+        int(vote.area_opening, 16),
+    )
     from voting.board_format import (
         manifest_hash,
     )

@@ -1,5 +1,7 @@
 """voting.verify: the public verifier of a vote's bulletin board (DOMAIN.md section 1,
-Verifiability), on exports built with the same producer helpers the Django side uses."""
+Verifiability), on exports built with the same producer helpers the Django side uses. These
+boards are format 5 (areas in the clear), whose rules format 6 shares but for the areas;
+format 6's own checks are in ``test_area_commitments``."""
 
 from __future__ import annotations
 
@@ -12,6 +14,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from voting import tally
 from voting.board_format import (
+    FORMAT_5,
     build_export,
     electorate_json,
     entry_hash,
@@ -83,7 +86,11 @@ def build_board(
         areas[pseudo(p)] = a
     electorate = electorate_json(areas.items())
     manifest = manifest_hash(
-        VOTE, electorate, base64.b64encode(public).decode(), no_trustees="no_online_channel"
+        VOTE,
+        electorate,
+        base64.b64encode(public).decode(),
+        format=FORMAT_5,
+        no_trustees="no_online_channel",
     )
     entries, last = [], {}
     for n, (party, choice, channel) in enumerate(ballots):
@@ -147,6 +154,7 @@ def build_board(
         entries=entries,
         heads=heads,
         result=result if closed else None,
+        format=FORMAT_5,
         no_trustees="no_online_channel",
     )
     return export, signing

@@ -9,19 +9,23 @@ import base64
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from voting import tally
+from voting import commitments, tally
 from voting.board_format import (
+    COMMITTED_FORMATS,
     FINAL_FORMATS,
     FORMAT,
     FORMAT_3,
     FORMAT_4,
+    FORMAT_5,
     TRUSTEE_FORMATS,
     build_export,
+    committed_electorate_json,
     electorate_json,
     entry_hash,
     make_entry,
     make_head,
     manifest_hash,
+    result_with_openings,
     seal_for_entry,
 )
 from voting.merkle import MerkleTree
@@ -39,11 +43,21 @@ def ps(p):
     return party_pseudonym(b"s" * 32, VOTE["id"], p)
 
 
-def build(spec, *, fmt=FORMAT):
-    """spec: (party, choice or None, channel, supersedes, reinstate-from-n or None)."""
+def build(spec, *, fmt=FORMAT, openings=None):
+    """spec: (party, choice or None, channel, supersedes, reinstate-from-n or None).
+    ``openings`` (format 6): each party's area opening, else random ones."""
     signing = Ed25519PrivateKey.generate()
     private, public = generate_vote_keypair()
-    electorate = electorate_json(sorted((ps(p), a) for p, a in AREAS.items()))
+    committed = fmt in COMMITTED_FORMATS  # format 6: areas behind commitments
+    openings = openings or {p: commitments.random_opening() for p in AREAS}
+    if committed:
+        electorate = committed_electorate_json(
+            sorted((ps(p), commitments.commit(a, openings[p])) for p, a in AREAS.items()),
+            sum(AREAS.values()),
+            commitments.add_openings(openings.values()),
+        )
+    else:
+        electorate = electorate_json(sorted((ps(p), a) for p, a in AREAS.items()))
     # Format 5 says why there are no trustees (signed in the manifest).
     signed = {"no_trustees": "no_online_channel"} if fmt in TRUSTEE_FORMATS else {}
     manifest = manifest_hash(
@@ -57,28 +71,39 @@ def build(spec, *, fmt=FORMAT):
             seal = seal_for_entry(choice, public, VOTE["id"], ps(party))
         sealed[n] = seal
         entries.append(
-            {
-                "n": n,
-                "pseudonym": ps(party),
-                "area": tally.format_area(AREAS[party]),
-                "heads": 1,
-                "sealed_choice": base64.b64encode(seal).decode(),
-                "channel": channel,
-                "time": f"2026-11-28T10:{n:02d}:00+08:00",
-                "supersedes": sup,
-            }
+            make_entry(
+                n=n,
+                pseudonym=ps(party),
+                area=None if committed else AREAS[party],
+                sealed_choice=seal,
+                channel=channel,
+                time=f"2026-11-28T10:{n:02d}:00+08:00",
+                supersedes=sup,
+            )
         )
     counted = {}
     for party, choice, channel, _sup, reinstate in spec:
         if channel == "void":
-            counted.pop(ps(party), None)
+            counted.pop(party, None)
             if reinstate is not None:
-                counted[ps(party)] = spec[reinstate][1]
+                counted[party] = spec[reinstate][1]
         else:
-            counted[ps(party)] = choice
+            counted[party] = choice
     result = tally.result_to_json(
-        tally.tally(VOTE["matter"], {ps(p): a for p, a in AREAS.items()}, counted)
+        tally.tally(
+            VOTE["matter"],
+            {ps(p): a for p, a in AREAS.items()},
+            {ps(p): c for p, c in counted.items()},
+        )
     )
+    if committed:  # each choice's opening: the sum of its counted parties' openings
+        result = result_with_openings(
+            result,
+            {
+                c: commitments.add_openings(openings[p] for p, x in counted.items() if x == c)
+                for c in ("agree", "oppose", "abstain")
+            },
+        )
     tree = MerkleTree(entry_hash(e) for e in entries)
     head = make_head(
         signing,
@@ -129,7 +154,7 @@ HONEST = [
 ]
 
 
-@pytest.mark.parametrize("fmt", [FORMAT, FORMAT_4, FORMAT_3])
+@pytest.mark.parametrize("fmt", [FORMAT, FORMAT_5, FORMAT_4, FORMAT_3])
 def test_void_entries_verify_and_recount(fmt):
     report = verify_export(build(HONEST, fmt=fmt))
     assert report.ok, report.problems
@@ -154,7 +179,7 @@ def test_void_must_supersede_an_entry():
         make_entry(
             n=6,
             pseudonym=ps("p3"),
-            area=AREAS["p3"],
+            area=None,
             sealed_choice=b"",
             channel="void",
             time="2026-11-28T10:59:00+08:00",
