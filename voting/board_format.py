@@ -20,7 +20,7 @@ Format 6 is format 5 with each party's area behind a Pedersen commitment
      "result": {...result_to_json..., "openings": {"agree": "<64 hex>", "oppose": "<64 hex>",
                                                    "abstain": "<64 hex>"}} | null
 
-A party's ``commitment`` is ``area·G + r·H`` on P-256 (area in centi-m², ``r`` its random
+A party's ``commitment`` is ``r·G + area·H`` on P-256 (area in centi-m², ``r`` its random
 opening), compressed SEC1, base64. The electorate's ``opening`` is the sum of every ``r``
 modulo the group order: the sum of all commitments opens to ``area``. An entry's hash covers its
 pseudonym, which names one party of the electorate, whose commitment the manifest signs; the

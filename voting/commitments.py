@@ -1,9 +1,9 @@
 """Pedersen commitments to the electors' areas on P-256 (board format 6, docs/board.md
 "Areas behind commitments").
 
-A commitment to an area ``a`` (centi-m²) with opening ``r`` is the point ``C = a·G + r·H``:
+A commitment to an area ``a`` (centi-m²) with opening ``r`` is the point ``C = r·G + a·H``:
 G is P-256's generator and H a second generator nobody knows the discrete logarithm of (below).
-Commitments add up: ``Σ C_i = (Σ a_i)·G + (Σ r_i)·H``, so the public checks a sum of areas
+Commitments add up: ``Σ C_i = (Σ r_i)·G + (Σ a_i)·H``, so the public checks a sum of areas
 from the published commitments and the sum of the openings, never seeing one area.
 
 - *Hiding*: for every area there is an opening giving the same point, so a commitment alone says
@@ -14,10 +14,13 @@ from the published commitments and the sum of the openings, never seeing one are
 No well-kept Python library offers Pedersen commitments; this module composes them from the
 group operations of two: pycryptodome's points (``Crypto.PublicKey._point.EccPoint`` through
 ``Crypto.PublicKey.ECC``: ``+`` and scalar ``*``) and ``cryptography``'s (OpenSSL's) decoding of
-a compressed point, which checks it is on the curve, and its fixed-base ``a·G`` (a key
-derivation), about twenty times faster than pycryptodome's generic multiplication. Our own
-arithmetic is only sums of scalars modulo the group order. Pure: the standard library,
-pycryptodome and ``cryptography``; no Django.
+a compressed point, which checks it is on the curve, and its fixed-base ``r·G`` (a key
+derivation), ten times faster than pycryptodome's generic multiplication, which takes as long
+for a small scalar as for a large one. An area is small (under 2^40 centi-m²), so ``a·H`` is
+the sum, by pycryptodome's additions, of the doublings ``2^i·H`` for the bits set in ``a``
+(computed once): 0.1 ms a commitment instead of 0.7. Our own arithmetic is only sums of scalars
+modulo the group order. Pure: the standard library, pycryptodome and ``cryptography``; no
+Django.
 """
 
 from __future__ import annotations
@@ -101,23 +104,50 @@ def _scalar(value: int, what: str) -> int:
     return value
 
 
+#: Areas below 2^SMALL_BITS centi-m² take ``a·H`` from the doublings of H (``_h_doublings``).
+SMALL_BITS = 40
+
+
+@lru_cache(maxsize=1)
+def _h_doublings() -> tuple:
+    """``2^i·H`` for i below ``SMALL_BITS``, each doubled from the one before."""
+    points = [ECC.EccPoint(*_h_xy(), CURVE)]
+    for _i in range(1, SMALL_BITS):
+        twice = ECC.EccPoint(*(int(v) for v in points[-1].xy), CURVE)
+        twice += points[-1]
+        points.append(twice)
+    return tuple(points)
+
+
+def _times_h(a: int):
+    """``a·H``: a small area as the sum of the doublings for its set bits; else one
+    multiplication (on a fresh point: ``H() * a`` copies H, slowly)."""
+    if a >= 1 << SMALL_BITS:
+        point = ECC.EccPoint(*_h_xy(), CURVE)
+        point *= a
+        return point
+    point = G.point_at_infinity()
+    for i, doubling in enumerate(_h_doublings()):
+        if a >> i & 1:
+            point += doubling
+    return point
+
+
 def _point(area: int, opening: int):
     a = _scalar(area, "an area")
     r = _scalar(opening, "an opening")
-    if a:  # a·G: OpenSSL's fixed-base multiplication (the public key of the "private key" a)
-        numbers = ec.derive_private_key(a, _SECP256R1).public_key().public_numbers()
+    if r:  # r·G: OpenSSL's fixed-base multiplication (the public key of the "private key" r)
+        numbers = ec.derive_private_key(r, _SECP256R1).public_key().public_numbers()
         point = ECC.EccPoint(numbers.x, numbers.y, CURVE)
     else:
         point = G.point_at_infinity()
-    if r:  # r·H on a fresh point made from H's coordinates (``H() * r`` copies H, slowly)
-        hr = ECC.EccPoint(*_h_xy(), CURVE)
-        hr *= r
-        point += hr
+    if a:
+        point += _times_h(a)
     return point
 
 
 def commit(area: int, opening: int) -> bytes:
-    """The commitment ``area·G + opening·H`` (area in centi-m²), 33 bytes compressed."""
+    """The commitment ``opening·G + area·H`` (area in centi-m²), 33 bytes compressed."""
     return encode(_point(area, opening))
 
 
