@@ -6,6 +6,7 @@ from decimal import Decimal
 from django.db.models import Count, Q, Sum
 
 from portal.accounts.models import User
+from portal.core.memo import remembered
 from portal.organisations.models import OrgKind
 from portal.permissions import organisation_ids, scope_q
 from voting.tally import party_areas
@@ -88,14 +89,23 @@ def estates_of_user(user):
 
 
 def is_verified_owner(user, estate: Estate | None = None, unit: Unit | None = None) -> bool:
+    """The user holds a unit now (of ``unit``, of ``estate``, or any) through their verified
+    person record. Several permissions of one page ask it (the vote page: seeing the vote and
+    casting in it), so it is read once per request, and again after anything the request writes
+    (``portal.core.memo``: a claim verified or an ownership ended in this request counts)."""
     if not user.is_authenticated:
         return False
-    qs = Ownership.objects.filter(end__isnull=True, party__members__user=user)
-    if unit is not None:
-        qs = qs.filter(unit=unit)
-    elif estate is not None:
-        qs = qs.filter(unit__estate=estate)
-    return qs.exists()
+
+    def ask() -> bool:
+        qs = Ownership.objects.filter(end__isnull=True, party__members__user=user)
+        if unit is not None:
+            qs = qs.filter(unit=unit)
+        elif estate is not None:
+            qs = qs.filter(unit__estate=estate)
+        return qs.exists()
+
+    place = ("unit", unit.pk) if unit is not None else ("estate", getattr(estate, "pk", None))
+    return remembered(("registry.verified_owner", user.pk, place), ask)
 
 
 def estates_in_scope(user):
