@@ -26,7 +26,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save, pre_de
 from portal.core.signals import estate_figures_changed
 from property.fund.models import FundAccount
 from property.registry.models import OwnerParty, Ownership, Person, Unit
-from voting.models import Ballot
+from voting.models import Ballot, VoteStatus
 
 from .models import CountedVoteBallots, EstateFigures
 
@@ -87,6 +87,12 @@ def _account(sender, instance, **kwargs):
 
 
 def _ballot(sender, instance, **kwargs):
+    """Drop the counted vote's row. Not for a ballot cast in an open vote (every ballot the
+    board takes): rows exist only for votes with a result, which a vote never leaves, and the
+    cast checked the vote open under the board lock. This DELETE ran inside that lock."""
+    vote = Ballot.vote.field.get_cached_value(instance, None)
+    if vote is not None and vote.status == VoteStatus.OPEN:
+        return
     CountedVoteBallots.objects.filter(vote_id=instance.vote_id).delete()
 
 
