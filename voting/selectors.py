@@ -209,6 +209,75 @@ _CASTABLE_SQL = (
 )
 
 
+# The same, and the approved authorizations naming the user for this vote, in one statement: a
+# cast and the vote page ask both on every request (``cast_options``). ``proxy_named`` in SQL;
+# the phone alternative is added when the user's number is verified.
+_PROXIES_SQL = (
+    "SELECT 1, a.id, a.party_id, NULL, a.requested_by_id, NULL, "  # noqa: S608
+    "op.estate_id, op.kind, op.label, op.organisation_id, op.key, NULL, NULL "
+    f"FROM {ProxyAuthorization._meta.db_table} a "
+    f"JOIN {OwnerParty._meta.db_table} op ON op.id = a.party_id "
+    "WHERE a.vote_id = %s AND a.status = %s AND (a.proxy_id = %s{phones})"
+)
+
+
+def _elector(vote, row) -> VoteElector | None:
+    """A ``castable_electors`` row as the elector it names, or None if the user may not cast
+    for it (neither a member of the frozen party nor, the party having sold, a new holder)."""
+    eid, party_id, pseudonym, area, units, estate_id, kind, label, org, key, member, holds = row
+    if not (member or not holds):
+        return None
+    elector = VoteElector(
+        pk=eid, vote=vote, party_id=party_id, pseudonym=pseudonym, area_centi=area, units=units
+    )
+    elector.party = OwnerParty(
+        pk=party_id, estate_id=estate_id, kind=kind, label=label, organisation_id=org, key=key
+    )
+    elector.member, elector.holds = bool(member), bool(holds)
+    elector.successor = not member
+    return elector
+
+
+def cast_options(user, vote: Vote) -> tuple[list[VoteElector], list[ProxyAuthorization]]:
+    """``(castable_electors(user, vote), approved_proxies_for(vote, user))`` in one query (and
+    the proxies' validity query when an authorization names the user, as there)."""
+    if not user.is_authenticated:
+        return [], []
+    phones = sorted(phone_candidates(user.phone)) if user.phone and user.phone_verified else []
+    alternative = (
+        f" OR (a.proxy_id IS NULL AND a.proxy_phone IN ({', '.join(['%s'] * len(phones))}))"
+        if phones
+        else ""
+    )
+    own = _CASTABLE_SQL.replace("SELECT DISTINCT ", "SELECT DISTINCT 0, ", 1).replace(
+        " ORDER BY e.id", ""
+    )
+    sql = f"{own} UNION ALL {_PROXIES_SQL.format(phones=alternative)} ORDER BY 1, 2"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [vote.pk, user.pk, vote.pk, ProxyStatus.APPROVED, user.pk, *phones])
+        rows = cursor.fetchall()
+    electors, found = [], []
+    for source, *row in rows:
+        if source == 0:
+            elector = _elector(vote, row)
+            if elector is not None:
+                electors.append(elector)
+            continue
+        pk, party_id, _, requested_by_id, _, estate_id, kind, label, org, key, _, _ = row
+        auth = ProxyAuthorization(
+            pk=pk,
+            vote=vote,
+            party_id=party_id,
+            requested_by_id=requested_by_id,
+            status=ProxyStatus.APPROVED,
+        )
+        auth.party = OwnerParty(
+            pk=party_id, estate_id=estate_id, kind=kind, label=label, organisation_id=org, key=key
+        )
+        found.append(auth)
+    return electors, _still_speaking(vote, found)
+
+
 def castable_electors(user, vote: Vote) -> list[VoteElector]:
     """The frozen parties ``user`` may cast for online now (DOMAIN.md §1: a frozen party keeps
     its vote), each with ``party`` loaded and ``successor`` set. One query.
@@ -223,38 +292,7 @@ def castable_electors(user, vote: Vote) -> list[VoteElector]:
     with connection.cursor() as cursor:
         cursor.execute(_CASTABLE_SQL, [vote.pk, user.pk])
         rows = cursor.fetchall()
-    out = []
-    for (
-        eid,
-        party_id,
-        pseudonym,
-        area,
-        units,
-        estate_id,
-        kind,
-        label,
-        org,
-        key,
-        member,
-        holds,
-    ) in rows:
-        if not (member or not holds):
-            continue
-        elector = VoteElector(
-            pk=eid, vote=vote, party_id=party_id, pseudonym=pseudonym, area_centi=area, units=units
-        )
-        elector.party = OwnerParty(
-            pk=party_id,
-            estate_id=estate_id,
-            kind=kind,
-            label=label,
-            organisation_id=org,
-            key=key,
-        )
-        elector.member, elector.holds = bool(member), bool(holds)
-        elector.successor = not member
-        out.append(elector)
-    return out
+    return [e for e in (_elector(vote, row) for row in rows) if e is not None]
 
 
 def frozen_memberships(user, vote: Vote):
@@ -299,6 +337,12 @@ def approved_proxies_for(vote: Vote, user) -> list[ProxyAuthorization]:
         .select_related("party")
         .order_by("pk")
     )
+    return _still_speaking(vote, found)
+
+
+def _still_speaking(vote: Vote, found: list[ProxyAuthorization]) -> list[ProxyAuthorization]:
+    """Those of ``found`` whose owner still holds one of the party's frozen units and is not
+    suspended (``approved_proxies_for``); no query when there are none."""
     if not found:
         return []
     owner_holds = VoteElectorUnit.objects.filter(
