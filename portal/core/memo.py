@@ -39,7 +39,7 @@ class _Memo:
         self.values: dict[Hashable, object] = {}
 
     def watch(self, execute, sql, params, many, context):
-        head = sql.lstrip()[:6].upper()
+        head = sql.lstrip()[:6].upper() if isinstance(sql, str) else ""  # composed: a write
         if not head.startswith(_READS) or (head == "WITH" and _writes(sql)):
             self.values.clear()
         return execute(sql, params, many, context)
