@@ -426,33 +426,16 @@ def vote_open(
                 row += (commitment, opening.to_bytes(32, "big"))
             return row
 
-        if bulk_load is None:
-            VoteElector.objects.bulk_create(
-                (
-                    VoteElector(**dict(zip(columns, elector_row(*row), strict=True)))
-                    for row in frozen
-                ),
-                batch_size=2000,
-            )
-        else:
-            bulk_load(VoteElector, columns, (elector_row(*row) for row in frozen))
+        _load(bulk_load, VoteElector, columns, (elector_row(*row) for row in frozen))
         elector_ids = dict(
             VoteElector.objects.filter(vote=vote).values_list("party_id", "pk").iterator()
         )
-        if bulk_load is None:
-            VoteElectorUnit.objects.bulk_create(
-                (
-                    VoteElectorUnit(vote=vote, elector_id=elector_ids[party], unit_id=unit)
-                    for unit, _area, party in rows
-                ),
-                batch_size=5000,
-            )
-        else:
-            bulk_load(
-                VoteElectorUnit,
-                ["vote_id", "elector_id", "unit_id"],
-                ((vote.pk, elector_ids[party], unit) for unit, _area, party in rows),
-            )
+        _load(
+            bulk_load,
+            VoteElectorUnit,
+            ["vote_id", "elector_id", "unit_id"],
+            ((vote.pk, elector_ids[party], unit) for unit, _area, party in rows),
+        )
         private, public = generate_vote_keypair()
         vote.public_key = public
         _keep_vote_key(vote, private)
