@@ -1,5 +1,7 @@
 """Test settings: fast hasher, locmem cache and email, tasks run inline."""
 
+import os
+
 from .base import *  # noqa: F403
 
 DEBUG = False
@@ -11,9 +13,13 @@ SMS_BACKEND = "portal.accounts.sms.LocmemSMSBackend"
 Q_SYNC = True
 Q_CLUSTER = {**Q_CLUSTER, "sync": True}
 ALLOWED_HOSTS = ["*"]
-MEDIA_ROOT = VAR_DIR / "test-media"
-PRIVATE_MEDIA_ROOT = VAR_DIR / "test-private"
-BOARD_KEY_DIR = VAR_DIR / "test-keys"
+# One set of folders per xdist worker: the workers' databases reuse the same vote ids, so a sweep
+# of stashed paper scans in one worker deleted another's ("the vote no longer exists"), and a
+# test that reads every file under a folder would read the other workers' files.
+_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "main")
+MEDIA_ROOT = VAR_DIR / "test-media" / _WORKER
+PRIVATE_MEDIA_ROOT = VAR_DIR / "test-private" / _WORKER
+BOARD_KEY_DIR = VAR_DIR / "test-keys" / _WORKER
 STORAGES = {
     **STORAGES,
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
