@@ -260,4 +260,5 @@ def test_estate_page_shows_company_credit_grade(client, site, world):
     )
     html = client.get(site.estate_pages[0].url).content.decode()
     assert "AAA" in html and "91.50" in html
-    assert "AAA" not in client.get(site.estate_pages[1].url).content.decode()
+    # the score, not "AAA": the page's random CSRF tokens can hold "AAA" by chance
+    assert "91.50" not in client.get(site.estate_pages[1].url).content.decode()
