@@ -3,8 +3,9 @@
 Everything goes through ``voting.services`` with times in the past where needed, so the
 bulletin boards, receipts and results are real:
 
-- 滨江花园 (binjiang): an OPEN vote (matter 4) with about 45% turnout so far (online, paper and
-  proxy ballots) where the demo owners owner1..3.binjiang have NOT voted yet, its notice
+- 滨江花园 (binjiang): an OPEN vote (matter 4), its key held by three trustees, with about 45%
+  turnout so far (online, paper and proxy ballots) where the demo owners owner1..3.binjiang
+  have NOT voted yet, its notice
   delivered on every channel with some parties not reached (``demo_delivery``), and one
   round of reminders sent by hand; a FINAL passed
   vote (matter 5); a DRAFT; a SCHEDULED vote; a FINAL passed vote (matter 9) spending shared
@@ -78,7 +79,8 @@ def _make(estate, *, title, matter, motion, opens_at, closes_at, allow_change=Tr
 def _open(vote: Vote, actor) -> Vote:
     """Schedule and open a demo vote. The demo's past votes are shown as held before trustees
     were required (their key held by the server, ``VOTE_ONLINE_NEEDS_TRUSTEES`` off for them);
-    the closed vote waiting for its trustees and the scheduled ones have trustees."""
+    the open vote, the closed vote waiting for its trustees and the scheduled ones have
+    trustees."""
     if vote.has_trustees:
         services.vote_schedule(actor=actor, vote=vote, now=vote.opens_at - timedelta(days=8))
     else:
@@ -215,6 +217,9 @@ def _binjiang(estate: Estate, rng: random.Random) -> None:
     services.attachment_add(
         actor=committee, vote=v, file=ContentFile(PNG, name="选聘方案.png"), title="选聘方案"
     )
+    # Held as the portal holds votes now: its key split among three trustees, so its page and
+    # its board show them, and no one on the server can open a choice before the count.
+    _give_trustees(v, committee)
     _open(v, committee)
     parties = [p for p, _ in _electors(v) if p.pk not in skip]
     rng.shuffle(parties)
