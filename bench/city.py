@@ -486,16 +486,24 @@ def bench(url: str, args) -> None:
         )
         row("page", "role", "p50 ms", "p95 ms", "queries", "target", "ratio", "")
         misses = 0
+        peak = peak_mb(worker_pids(server.pid))
+        print(f"  workers' peak memory after start: {peak:.0f} MB")
         for name, role, path in found:
             if path is None:
                 row(name, role, "-", "-", "-", "", "", "not in this city")
                 continue
             r = measure(clients[role], path, args.requests)
+            # Which page makes the workers grow: the high-water mark after each page, printed
+            # where it rose by 10 MB or more.
+            now_peak = peak_mb(worker_pids(server.pid))
+            grew = f"  (workers' peak {now_peak:.0f} MB, +{now_peak - peak:.0f})"
+            grew, peak = (grew if now_peak - peak >= 10 else ""), now_peak
             bad = r["status"] - {200}
             ratio = f"{r['p95'] / TARGET_P95_MS:.2f} / {r['queries'] / TARGET_QUERIES:.2f}"
             ok = not bad and r["p95"] < TARGET_P95_MS and 0 <= r["queries"] < TARGET_QUERIES
             misses += not ok
             verdict = "meets" if ok else "MISSES" + (f" (HTTP {sorted(bad)})" if bad else "")
+            verdict += grew
             row(
                 name,
                 role,
