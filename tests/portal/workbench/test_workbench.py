@@ -152,6 +152,18 @@ def test_owner_sees_their_units_and_not_anothers(world, client):
     assert 'href="/dashboard/me/"' in html  # the owner's own dashboard
 
 
+def test_owners_link_to_the_votes_reads_as_a_place_not_a_count(world, client):
+    """The link to the votes list is "业主投票", as in the main menu; "Votes" was once translated
+    for a table's column of counts only ("表决数"), and the link read "number of votes"."""
+    user, _unit = make_owner(world.estates[0], "3-301")
+    client.force_login(user)
+    html = client.get("/workbench/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert '<a href="/votes/">业主投票</a>' in " ".join(html.split()).replace("> ", ">").replace(
+        " <", "<"
+    )
+    assert "表决数" not in html
+
+
 def test_a_person_with_several_roles_gets_a_section_each(world):
     user = committee_member(world, 0)
     from portal.organisations.models import Membership
