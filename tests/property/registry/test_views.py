@@ -27,6 +27,8 @@ def test_resident_claims_and_committee_verifies_through_the_web(client, world):
     unit, person = registered_unit(estate, "3-2-1501")
     resident = make_user()
     client.force_login(resident)
+    before = client.get(reverse("registry:my_property"), HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert "申请业主认证" in before.content.decode()  # not yet verified: claim a unit
     assert client.get(reverse("registry:claim_new")).status_code == 200
     response = client.post(
         reverse("registry:claim_new"),
@@ -57,8 +59,11 @@ def test_resident_claims_and_committee_verifies_through_the_web(client, world):
     assert is_verified_owner(resident, unit=unit)
 
     client.force_login(resident)
-    mine = client.get(reverse("registry:my_property")).content.decode()
+    mine = client.get(reverse("registry:my_property"), HTTP_ACCEPT_LANGUAGE="zh-hans")
+    mine = mine.content.decode()
     assert "3-2-1501" in mine and str(unit.area) in mine
+    # verified: the same button now offers another unit, not a verification they already have
+    assert "认证其他房屋" in mine and "申请业主认证" not in mine
 
 
 def test_form_errors_for_unknown_unit_and_bad_identity(client, world):
