@@ -82,10 +82,34 @@ def canonical_json(obj: object) -> bytes:
     (JCS) serialisation as long as keys are in the Basic Multilingual Plane (Python sorts by code
     point, JCS by UTF-16 unit; the two differ only for keys with astral characters).
     """
-    _check_canonical(obj, "$")
-    return json.dumps(
+    if not _flat(obj):
+        _check_canonical(obj, "$")
+    text = json.dumps(
         obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
-    ).encode("utf-8")
+    )
+    try:
+        return text.encode("utf-8")
+    except UnicodeEncodeError:
+        _check_canonical(obj, "$")  # names the string that is not valid Unicode
+        raise
+
+
+#: The exact types of the values a flat object or array may hold to skip the walk of
+#: ``_check_canonical`` (a subclass, such as a string enum, takes the walk).
+_FLAT_TYPES = frozenset({str, int, bool, type(None)})
+
+
+def _flat(obj: object) -> bool:
+    """Whether ``obj`` is an object with string keys, or an array, of strings, integers,
+    booleans and nulls only: nothing ``_check_canonical`` would refuse but a string that is not
+    valid Unicode, which the encoding to UTF-8 refuses anyway. Board entries, ballot contexts
+    and pseudonym inputs are such, some hundred thousand an estate's history (issue 21)."""
+    kind = type(obj)
+    if kind is dict:
+        return all(type(k) is str and type(v) in _FLAT_TYPES for k, v in obj.items())
+    if kind is list or kind is tuple:
+        return all(type(v) in _FLAT_TYPES for v in obj)
+    return False
 
 
 # --- keys -----------------------------------------------------------------------------------
