@@ -151,6 +151,13 @@ def commit(area: int, opening: int) -> bytes:
     return encode(_point(area, opening))
 
 
+def commit_all(pairs: Iterable[tuple[int, int]]) -> list[bytes]:
+    """``commit(area, opening)`` of each (area, opening) pair, in order: a vote's electorate at
+    open. A module-level function on plain values, so that a process pool can run it on parts
+    of an electorate (the city generator, ``voting.city``)."""
+    return [commit(area, opening) for area, opening in pairs]
+
+
 def add_openings(openings: Iterable[int]) -> int:
     """The sum of openings modulo the group order: the opening of the sum of commitments."""
     return sum(openings) % ORDER

@@ -369,6 +369,7 @@ def vote_open(
     now: datetime | None = None,
     notify: bool = True,
     bulk_load: Callable | None = None,
+    commit_all: Callable | None = None,
 ) -> Vote:
     """scheduled → open, at or after ``opens_at``. Freezes the electorate (one ``VoteElector``
     per owner party currently holding units, with its summed area and unit count; totals on the
@@ -378,7 +379,10 @@ def vote_open(
     ``voting.selectors.castable_electors``.
 
     ``bulk_load(model, columns, rows)``, when given, loads the frozen electorate instead of
-    ``bulk_create`` (the city generator passes PostgreSQL COPY): the same rows, faster."""
+    ``bulk_create`` (the city generator passes PostgreSQL COPY): the same rows, faster.
+    ``commit_all(pairs)``, when given, makes the area commitments instead of
+    ``commitments.commit_all`` (the generator passes one that spreads them over its cores):
+    the same list of commitments, in order."""
     now = _now(now)
     with transaction.atomic():
         _locked(vote)
@@ -412,9 +416,12 @@ def vote_open(
         committed = FORMAT in COMMITTED_FORMATS
         hidden = {}
         if committed:
-            for _p, party, area, _n in frozen:
-                opening = commitments.random_opening()
-                hidden[party] = (commitments.commit(area, opening), opening)
+            openings = [commitments.random_opening() for _row in frozen]
+            made = (commit_all or commitments.commit_all)(
+                [(row[2], opening) for row, opening in zip(frozen, openings, strict=True)]
+            )
+            for row, commitment, opening in zip(frozen, made, openings, strict=True):
+                hidden[row[1]] = (commitment, opening)
         columns = ["vote_id", "party_id", "pseudonym", "area_centi", "units"]
         if committed:
             columns += ["commitment", "opening"]

@@ -128,6 +128,15 @@ class CityContext:
         self._next_id[model] = n + 1
         return n
 
+    def beside_another(self) -> None:
+        """For a stage built in a second process beside another (``make_city``): no progress
+        bars (they would overwrite the other stage's on the same terminal), and
+        ``reset_sequences`` moves only the sequences of the keys counted from now on (this
+        stage's own tables), not those of the layers below, which the other stage may be
+        drawing from."""
+        self.quiet = True
+        self._explicit.clear()
+
     def reset_sequences(self) -> None:
         """Move the sequences of the models given explicit keys past the highest key."""
         if not self._explicit:

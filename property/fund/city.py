@@ -46,6 +46,10 @@ from .models import (
     Status,
 )
 
+#: ``make_city`` builds the fund in a second process while the voting stage runs: the fund
+#: reads only the registry and the organisations and writes only its own tables (no service,
+#: no audit event), so its rows and keys are those of a sequential run.
+BUILD_BESIDE = "voting"
 WORKS_PER_YEAR = 0.25
 TITLES = {
     Category.ELEVATOR: "电梯故障紧急维修",

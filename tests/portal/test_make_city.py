@@ -120,6 +120,35 @@ def test_make_city_builds_a_deterministic_city_that_reconciles_and_verifies():
 
 
 @pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_the_fund_built_beside_the_votes_gives_the_same_city():
+    """Run on its own (no caller's transaction), the command builds the fund in a second
+    process while the voting stage runs, and the area commitments on a pool of processes; the
+    rows are those of the one-process run (which a caller's transaction forces)."""
+    from property.fund.models import LedgerEntry
+    from voting import commitments
+    from voting.models import VoteElector
+
+    with transaction.atomic():  # one process: the rows below are in this transaction
+        report = _make()
+        one = digest()
+        transaction.set_rollback(True)
+    assert "beside voting" not in report
+    report = _make()
+    assert "fund:" in report and "beside voting" in report, report
+    assert digest() == one, "the fund built beside the votes gave other rows"
+    assert LedgerEntry.objects.exists()
+    # The open vote's electors' commitments, made by the pool, open to their areas.
+    checked = 0
+    for c, area, opening in VoteElector.objects.exclude(opening=None).values_list(
+        "commitment", "area_centi", "opening"
+    )[:50]:
+        assert bytes(c) == commitments.commit(area, int.from_bytes(bytes(opening), "big"))
+        checked += 1
+    assert checked == 50
+
+
+@pytest.mark.postgres
 @pytest.mark.django_db
 def test_make_city_refuses_a_database_that_is_not_empty():
     from portal.organisations.models import Jurisdiction, Level

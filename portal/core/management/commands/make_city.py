@@ -8,12 +8,14 @@ core finds each app's module by name without importing upwards.
 """
 
 import importlib
+import multiprocessing
 import time
+import traceback
 from datetime import date
 
 from django.apps import apps
 from django.core.management.base import BaseCommand, CommandError
-from django.db import connection, transaction
+from django.db import connection, connections, transaction
 
 from portal.core.city import DEFAULT_TODAY, CityContext
 
@@ -88,31 +90,33 @@ class Command(BaseCommand):
         )
         started = time.perf_counter()
         with connection.cursor() as cur:
-            cur.execute("SET maintenance_work_mem TO '256MB'")
             unchecked = _superuser(cur)
-        for config, module in city_modules():
-            t0 = time.perf_counter()
-            with transaction.atomic():
-                with connection.cursor() as cur:
-                    # For this app's transaction only (SET LOCAL: kept even if the connection
-                    # was closed and opened again between apps, as django-q's enqueue may do):
-                    # its commit returns before the WAL reaches the disk (a crash loses a
-                    # generation that is then made again); and, for a superuser, foreign keys
-                    # are checked once per key at the end (``check_foreign_keys``, a set-based
-                    # anti-join) instead of row by row: Django's keys are deferred, so every
-                    # loaded row queued a check run at the commit.
-                    cur.execute("SET LOCAL synchronous_commit TO off")
-                    if unchecked:
-                        cur.execute("SET LOCAL session_replication_role TO replica")
-                module.build(ctx)
-                ctx.reset_sequences()
-            with connection.cursor() as cur:
-                # Statistics for the next layer's queries: the tables just loaded were
-                # empty when autovacuum last looked (at 1.3 million units, without this,
-                # each vote's electorate query was a parallel scan of every ownership).
-                cur.execute("ANALYZE")
-            ctx.timings[config.label] = time.perf_counter() - t0
-            self.stdout.write(f"  {config.label}: {ctx.timings[config.label]:.1f} s")
+        modules = list(city_modules())
+        # Inside a caller's transaction (a test's) a second process could not see the rows of
+        # the layers below: then every app is built here, one after another.
+        two = not connection.in_atomic_block
+        for config, module in modules:
+            if two and getattr(module, "BUILD_BESIDE", None):
+                continue  # built in a second process beside the app it names (below)
+            beside = [
+                _start_beside(ctx, c, m, unchecked)
+                for c, m in modules
+                if two and getattr(m, "BUILD_BESIDE", None) == config.label
+            ]
+            seconds, cpu = build_app(ctx, module, unchecked)
+            ctx.timings[config.label] = seconds
+            # The generator's own CPU beside the wall time: the rest is waiting for PostgreSQL
+            # (or, on a shared machine, for a core).
+            self.stdout.write(f"  {config.label}: {seconds:.1f} s ({cpu:.1f} s CPU)")
+            for label, process, pipe in beside:
+                seconds, cpu, error = pipe.recv()
+                process.join()
+                if error:
+                    raise CommandError(f"{label} (built beside {config.label}) failed:\n{error}")
+                ctx.timings[label] = seconds
+                self.stdout.write(
+                    f"  {label}: {seconds:.1f} s ({cpu:.1f} s CPU), beside {config.label}"
+                )
         if unchecked:
             t0 = time.perf_counter()
             broken = check_foreign_keys()
@@ -133,6 +137,55 @@ class Command(BaseCommand):
         )
         for table, rows in table_counts():
             self.stdout.write(f"  {table:<40} {rows:>12,}")
+
+
+def build_app(ctx: CityContext, module, unchecked: bool) -> tuple[float, float]:
+    """One app's ``build(ctx)`` in its own transaction, then ``ANALYZE``: (wall, CPU) seconds."""
+    t0, c0 = time.perf_counter(), time.process_time()
+    with transaction.atomic():
+        with connection.cursor() as cur:
+            # For this app's transaction only (SET LOCAL: kept even if the connection was
+            # closed and opened again between apps, as django-q's enqueue may do): its commit
+            # returns before the WAL reaches the disk (a crash loses a generation that is then
+            # made again); and, for a superuser, foreign keys are checked once per key at the
+            # end (``check_foreign_keys``, a set-based anti-join) instead of row by row:
+            # Django's keys are deferred, so every loaded row queued a check run at the commit.
+            cur.execute("SET LOCAL synchronous_commit TO off")
+            cur.execute("SET LOCAL maintenance_work_mem TO '256MB'")
+            if unchecked:
+                cur.execute("SET LOCAL session_replication_role TO replica")
+        module.build(ctx)
+        ctx.reset_sequences()
+    with connection.cursor() as cur:
+        # Statistics for the next layer's queries: the tables just loaded were empty when
+        # autovacuum last looked (at 1.3 million units, without this, each vote's electorate
+        # query was a parallel scan of every ownership).
+        cur.execute("ANALYZE")
+    return time.perf_counter() - t0, time.process_time() - c0
+
+
+def _start_beside(ctx: CityContext, config, module, unchecked: bool):
+    """Build ``module`` in a forked process of its own while this one builds the app its
+    ``BUILD_BESIDE`` names (an app that reads only the layers below both and writes only its own
+    tables: its keys, counted in its own process, are the same as in a sequential run). Two
+    processes keep both cores busy: one stage waits for PostgreSQL while the other computes.
+    Returns (label, process, pipe); the pipe brings (wall, CPU, error text or None)."""
+    connections.close_all()  # the child opens its own connection; this one reopens on use
+    receive, send = multiprocessing.get_context("fork").Pipe(duplex=False)
+
+    def run() -> None:
+        try:
+            ctx.beside_another()  # this process's copy of the context
+            seconds, cpu = build_app(ctx, module, unchecked)
+            send.send((seconds, cpu, None))
+        except BaseException:  # noqa: BLE001 - reported to the parent, which raises
+            send.send((0.0, 0.0, traceback.format_exc()))
+        finally:
+            connections.close_all()
+
+    process = multiprocessing.get_context("fork").Process(target=run, name=config.label)
+    process.start()
+    return config.label, process, receive
 
 
 def table_counts() -> list[tuple[str, int]]:
