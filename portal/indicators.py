@@ -99,10 +99,11 @@ def live_unit_figures(estate_ids) -> dict[int, dict]:
 def scope_under(prefix: str, length: int) -> Scope:
     """The estates under ``prefix`` rolled up to path prefixes of ``length``, with their fresh
     materialised figures (``EstateFigures``, the estate's ``figures``) and the domain apps'
-    per-estate annotations (shared revenue, complaints), in one query."""
+    per-estate annotations (shared revenue, complaints, the votes' version), in one query."""
     extra = {
         **revenue_indicators.estate_annotations(),
         **credit_indicators.estate_annotations(),
+        **voting_indicators.estate_annotations(),
     }
     info = [f for f in credit_indicators.ESTATE_FIELDS if f not in extra]
     rows = (

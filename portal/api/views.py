@@ -33,7 +33,7 @@ from property.registry.models import Estate
 from property.revenue.selectors import public_rows
 from voting.indicators import adoption_of
 from voting.models import Vote, VoteStatus
-from voting.selectors import final_result
+from voting.selectors import cached_on_votes, final_result
 
 from . import serializers as s
 from .permissions import IsGovernmentStaff
@@ -51,10 +51,14 @@ class PublicMixin:
 
 class OpenDataList(PublicMixin, generics.ListAPIView):
     """A public list: ``rows()`` gives every row (plain dicts) for the API page and for the
-    nightly open-data export alike; subclasses name their ``dataset`` and serializer."""
+    nightly open-data export alike; subclasses name their ``dataset`` and serializer.
+
+    ``of_votes``: the rows are computed from votes only (their published fields, and the
+    estate's code and name), so they are cached on the votes' version instead of for a time."""
 
     dataset = ""
     filter_backends: list = []
+    of_votes = False
 
     @classmethod
     def rows(cls, request=None) -> list[dict]:
@@ -62,10 +66,20 @@ class OpenDataList(PublicMixin, generics.ListAPIView):
 
     def get_queryset(self):
         """The rows, kept for ``OPEN_DATA_CACHE_SECONDS`` (default 60): open data changes slowly
-        and every page of a list is then cut from one computation."""
+        and every page of a list is then cut from one computation. Rows of votes (``of_votes``)
+        are kept until a vote's published fields change (``voting.selectors.cached_on_votes``:
+        one query a request), so the list is computed once per change, and at the latest
+        ``OPEN_DATA_VOTES_CACHE_SECONDS`` (default an hour) after an estate's name changed.
+        0 for ``OPEN_DATA_CACHE_SECONDS`` caches nothing, votes included."""
         seconds = getattr(settings, "OPEN_DATA_CACHE_SECONDS", 60)
         if not seconds:
             return self.rows(self.request)
+        if self.of_votes:
+            return cached_on_votes(
+                f"api:open-data:{self.dataset}",
+                self.rows,
+                getattr(settings, "OPEN_DATA_VOTES_CACHE_SECONDS", 3600),
+            )
         return cache.get_or_set(f"api:open-data:{self.dataset}", self.rows, seconds)
 
 
@@ -178,6 +192,7 @@ class PublicVoteResults(OpenDataList):
 
     dataset = "vote_results"
     serializer_class = s.VoteResultSerializer
+    of_votes = True
 
     @classmethod
     def rows(cls, request=None) -> list[dict]:
