@@ -69,8 +69,11 @@ def scope_key(scope: Scope, *, grouped: bool = True) -> str:
         items = sorted((pk, path[: scope.length]) for pk, path, _c in scope.estates)
     else:
         items = sorted(pk for pk, _path, _c in scope.estates)
-    digest = hashlib.blake2b(repr(items).encode(), digest_size=12).hexdigest()
-    return f"{scope.prefix}:{scope.length if grouped else ''}:{digest}"
+    return f"{scope.prefix}:{scope.length if grouped else ''}:{_digest(items)}"
+
+
+def _digest(items) -> str:
+    return hashlib.blake2b(repr(items).encode(), digest_size=12).hexdigest()
 
 
 def _months(count: int = 12) -> list[str]:
@@ -132,20 +135,27 @@ def vote_rows(scope: Scope):
         yield (*head, *live)
 
 
-def adoption_row(estate_id, status, result, counted_at, ballots) -> adoption.VoteRow:
-    """A counted vote as the adoption module's row: the participation condition as the stored
-    tally result says (never recomputed), turnout figures, ballots by channel."""
-    return adoption.VoteRow(
-        estate=estate_id,
-        counted_on=timezone.localdate(counted_at),
-        participation_met=bool(result["participation_met"]),
-        set_aside=status == VoteStatus.SET_ASIDE,
-        heads=result["participating"]["heads"],
-        total_heads=result["total"]["heads"],
-        area=parse_area(result["participating"]["area"]),
-        total_area=parse_area(result["total"]["area"]),
-        ballots={c: n or 0 for c, n in zip(ALL_CHANNELS, ballots, strict=True)},
+def adoption_fields(estate_id, status, result, counted_at, ballots) -> tuple:
+    """A counted vote as the adoption module's row's fields, in order (``adoption.VoteRow``):
+    the participation condition as the stored tally result says (never recomputed), turnout
+    figures, ballots by channel. Cached as such: a tuple unpickles several times faster than
+    the frozen row."""
+    return (
+        estate_id,
+        timezone.localdate(counted_at),
+        bool(result["participation_met"]),
+        status == VoteStatus.SET_ASIDE,
+        result["participating"]["heads"],
+        result["total"]["heads"],
+        parse_area(result["participating"]["area"]),
+        parse_area(result["total"]["area"]),
+        {c: n or 0 for c, n in zip(ALL_CHANNELS, ballots, strict=True)},
     )
+
+
+def adoption_row(estate_id, status, result, counted_at, ballots) -> adoption.VoteRow:
+    """A counted vote as the adoption module's row (``adoption_fields``)."""
+    return adoption.VoteRow(*adoption_fields(estate_id, status, result, counted_at, ballots))
 
 
 def counted_adoption_rows(scope: Scope) -> list[adoption.VoteRow]:
@@ -155,13 +165,14 @@ def counted_adoption_rows(scope: Scope) -> list[adoption.VoteRow]:
 
     def compute():
         return [
-            adoption_row(estate_id, status, result, counted_at, ballots)
+            adoption_fields(estate_id, status, result, counted_at, ballots)
             for estate_id, status, _o, _c, result, counted_at, *ballots in vote_rows(scope)
             if status in RESULT_STATUSES and result and counted_at
         ]
 
     key = f"adoption-rows:{scope_key(scope, grouped=False)}"
-    return cached_on_votes(key, compute, version=scope_version(scope))
+    rows = cached_on_votes(key, compute, version=scope_version(scope))
+    return [adoption.VoteRow(*fields) for fields in rows]
 
 
 def adoption_of(scope: Scope, votes: list[adoption.VoteRow], prefix: str) -> adoption.Adoption:
@@ -172,6 +183,23 @@ def adoption_of(scope: Scope, votes: list[adoption.VoteRow], prefix: str) -> ado
         [v for v in votes if v.estate in ids],
         today=timezone.localdate(),
         channels=ALL_CHANNELS,
+    )
+
+
+def adoption_by_prefix(
+    scope: Scope, votes: list[adoption.VoteRow], prefixes: list[str]
+) -> dict[str, adoption.Adoption]:
+    """``adoption_of`` the estates under each of ``prefixes``, by prefix, cached on the votes'
+    version, the day (the 12-month window ends today, Asia/Shanghai) and the scope's estates
+    with whether each is on the platform: no query (the scope's query read the version).
+    ``votes``: the scope's counted votes (``extras.adoption_votes``), read only when not
+    cached. The medians sort every counted vote of a place: 50 ms a city page at 3,000 votes."""
+    estates = sorted((pk, path, pk in scope.registered) for pk, path, _c in scope.estates)
+    key = f"adoption:{scope.prefix}:{_digest(estates)}:{_digest(prefixes)}:{timezone.localdate()}"
+    return cached_on_votes(
+        key,
+        lambda: {p: adoption_of(scope, votes, p) for p in prefixes},
+        version=scope_version(scope),
     )
 
 
@@ -190,7 +218,7 @@ def voting_figures(scope: Scope, extras: Extras) -> dict[str, dict]:
         lambda: counted_figures(scope, months),
         version=scope_version(scope),
     )
-    extras.adoption_votes.extend(votes)
+    extras.adoption_votes.extend(adoption.VoteRow(*fields) for fields in votes)
     extras.breakdowns["vote_outcomes"] = {
         "type": "stack",
         "integer": True,  # counts: whole-number axis
@@ -213,22 +241,23 @@ def voting_figures(scope: Scope, extras: Extras) -> dict[str, dict]:
 
 def counted_figures(
     scope: Scope, months: list[str]
-) -> tuple[dict[str, dict], dict[str, dict], list[adoption.VoteRow]]:
+) -> tuple[dict[str, dict], dict[str, dict], list[tuple]]:
     """What ``voting_figures`` shows, computed (one query): the figures by group, the sums by
-    month of closing over ``months`` (YYYY-MM), and the counted votes as adoption rows."""
+    month of closing over ``months`` (YYYY-MM), and the counted votes as adoption rows' fields
+    (``adoption_fields``)."""
     group_of = scope.group_of
     by_month = {
         m: {"passed": 0, "failed": 0, "invalid": 0, "part": 0, "total": 0, "hp": 0, "ht": 0}
         for m in months
     }
     out: dict[str, dict] = {}
-    votes: list[adoption.VoteRow] = []
+    votes: list[tuple] = []
     for estate_id, status, outcome, closes_at, result, counted_at, *ballots in vote_rows(scope):
         group = group_of.get(estate_id)
         if group is None:
             continue
         if status in RESULT_STATUSES and result and counted_at:
-            votes.append(adoption_row(estate_id, status, result, counted_at, ballots))
+            votes.append(adoption_fields(estate_id, status, result, counted_at, ballots))
         t = out.setdefault(
             group,
             {

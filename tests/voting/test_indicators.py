@@ -152,3 +152,27 @@ def test_an_estate_added_to_the_scope_gets_a_copy_of_its_own(world, estate):
     smaller.estates = [e for e in smaller.estates if e[0] != vote.estate_id]
     assert VotingVersion.current() == before
     assert indicators.voting_figures(smaller, Extras()) == {}
+
+
+def test_cached_adoption_follows_the_registry_and_the_votes(world, estate):
+    """The adoption indicators are cached with the votes' version and the scope's estates as
+    they are on the platform: a registry imported elsewhere shows at once, with no vote moved,
+    and so does a vote counted."""
+    path = world.city.path
+
+    def city_adoption():
+        scope = scope_under(path, (world.city.depth + 1) * STEP)
+        extras = Extras()
+        indicators.voting_figures(scope, extras)
+        return indicators.adoption_by_prefix(scope, extras.adoption_votes, [path])[path]
+
+    assert (city_adoption().estates_on_platform, city_adoption().votes_counted) == (1, 0)
+    add_units(world.estates[1], [("9-901", "80.00", "Z")])
+    assert city_adoption().estates_on_platform == 2
+    vote = open_vote(estate, closes_at=timezone.now() + timedelta(minutes=1))  # counted today
+    services.ballot_cast(actor=None, vote=vote, party=party(estate, "A"), choice="agree")
+    later = vote.closes_at + timedelta(seconds=1)
+    services.vote_close(vote=vote, now=later)
+    assert city_adoption().votes_counted == 0
+    services.vote_count(vote=vote, now=later)
+    assert city_adoption().votes_counted == 1
