@@ -186,6 +186,20 @@ class PublicCompanyRatings(PublicMixin, APIView):
         return Response(s.CompanyHistorySerializer(data).data)
 
 
+RESULT_FIELDS = (
+    "estate__code",
+    "estate__name",
+    "title",
+    "matter",
+    "opens_at",
+    "closes_at",
+    "finalised_at",
+    "status",
+    "outcome",
+    "result",
+)
+
+
 class PublicVoteResults(OpenDataList):
     """Results of final votes (after the publicity period): the tally figures only, never a
     ballot, a party or a person; votes that are not final are not listed."""
@@ -199,6 +213,7 @@ class PublicVoteResults(OpenDataList):
         votes = (
             Vote.objects.filter(status=VoteStatus.FINAL)
             .select_related("estate")
+            .only(*RESULT_FIELDS)  # not the keys, the manifest and the sealed links
             .order_by("-finalised_at", "-pk")
         )
         rows = []
