@@ -46,6 +46,9 @@ INDICATORS: list[Indicator] = [
 
 # The votes' version (``VotingVersion.token``), read by the scope's own query.
 VERSION = "votes_version"
+# The shape of what this module caches: raise it whenever that shape changes, or a deployment
+# would read its predecessor's copies (Redis outlives the workers) until the next vote moves.
+CACHE_FORMAT = 2
 
 
 def estate_annotations() -> dict:
@@ -170,7 +173,7 @@ def counted_adoption_rows(scope: Scope) -> list[adoption.VoteRow]:
             if status in RESULT_STATUSES and result and counted_at
         ]
 
-    key = f"adoption-rows:{scope_key(scope, grouped=False)}"
+    key = f"adoption-rows/{CACHE_FORMAT}:{scope_key(scope, grouped=False)}"
     rows = cached_on_votes(key, compute, version=scope_version(scope))
     return [adoption.VoteRow(*fields) for fields in rows]
 
@@ -195,7 +198,8 @@ def adoption_by_prefix(
     ``votes``: the scope's counted votes (``extras.adoption_votes``), read only when not
     cached. The medians sort every counted vote of a place: 50 ms a city page at 3,000 votes."""
     estates = sorted((pk, path, pk in scope.registered) for pk, path, _c in scope.estates)
-    key = f"adoption:{scope.prefix}:{_digest(estates)}:{_digest(prefixes)}:{timezone.localdate()}"
+    places = f"{_digest(estates)}:{_digest(prefixes)}"
+    key = f"adoption/{CACHE_FORMAT}:{scope.prefix}:{places}:{timezone.localdate()}"
     return cached_on_votes(
         key,
         lambda: {p: adoption_of(scope, votes, p) for p in prefixes},
@@ -214,7 +218,7 @@ def voting_figures(scope: Scope, extras: Extras) -> dict[str, dict]:
     which the scope's query read (``estate_annotations``): no query when cached, else one."""
     months = _months()
     out, by_month, votes = cached_on_votes(
-        f"figures:{scope_key(scope)}:{months[-1]}",
+        f"figures/{CACHE_FORMAT}:{scope_key(scope)}:{months[-1]}",
         lambda: counted_figures(scope, months),
         version=scope_version(scope),
     )

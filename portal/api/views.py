@@ -59,6 +59,7 @@ class OpenDataList(PublicMixin, generics.ListAPIView):
     dataset = ""
     filter_backends: list = []
     of_votes = False
+    rows_format = 1  # raise when the rows' shape changes: cached on votes, they outlive a deploy
 
     @classmethod
     def rows(cls, request=None) -> list[dict]:
@@ -76,7 +77,7 @@ class OpenDataList(PublicMixin, generics.ListAPIView):
             return self.rows(self.request)
         if self.of_votes:
             return cached_on_votes(
-                f"api:open-data:{self.dataset}",
+                f"api:open-data:{self.dataset}/{self.rows_format}",
                 self.rows,
                 getattr(settings, "OPEN_DATA_VOTES_CACHE_SECONDS", 3600),
             )
