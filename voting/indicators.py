@@ -6,9 +6,9 @@ Figures come from the counted result (the tally JSON) only: choices of a vote th
 counted are sealed and never read here.
 
 The figures of a scope are cached on the version of the votes (``selectors.cached_on_votes``):
-walking every counted vote of the city took about 250 ms a request at 1.3 million units; a
-cached copy costs no query (the scope's query reads the version), and any vote that opens, closes, is counted, publicised, made
-final or set aside replaces it.
+walking every counted vote of the city took about 250 ms a request at 1.3 million units. A
+cached copy costs no query (the scope's query reads the version), and any vote that opens,
+closes, is counted, publicised, made final or set aside replaces it.
 """
 
 from __future__ import annotations

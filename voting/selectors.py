@@ -82,7 +82,7 @@ _MISSING = object()
 
 
 def cached_on_votes(
-    key: str, compute, seconds: int = VOTES_CACHE_SECONDS, version: str | None = None
+    key: str, compute, *, seconds: int = VOTES_CACHE_SECONDS, version: str | None = None
 ):
     """``compute()``'s value, cached under ``key`` and the version of every vote's published
     fields (``VotingVersion``): a hit costs one query (the version; none when the caller read

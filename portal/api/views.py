@@ -82,7 +82,7 @@ class OpenDataList(PublicMixin, generics.ListAPIView):
             return cached_on_votes(
                 f"api:open-data:{self.dataset}/{self.rows_format}",
                 lambda: PickledRows(self.rows()),
-                getattr(settings, "OPEN_DATA_VOTES_CACHE_SECONDS", 3600),
+                seconds=getattr(settings, "OPEN_DATA_VOTES_CACHE_SECONDS", 3600),
             )
         return cache.get_or_set(f"api:open-data:{self.dataset}", self.rows, seconds)
 

@@ -55,3 +55,13 @@ def test_no_cache_computes_each_time(client, world, settings, django_assert_max_
     settings.OPEN_DATA_CACHE_SECONDS = 0
     with django_assert_max_num_queries(1):
         assert listed(client) == []
+
+
+def test_pickled_rows_read_like_a_list():
+    """The cached rows (one pickle each) page like the list they were made from."""
+    from portal.api.views import PickledRows
+
+    rows = [{"id": n, "result": {"total": {"heads": n}}} for n in range(7)]
+    kept = PickledRows(rows)
+    assert len(kept) == 7 and kept[3] == rows[3] and kept[2:5] == rows[2:5]
+    assert list(kept) == rows
