@@ -161,7 +161,8 @@ class VotingVersion(models.Model):
 
     Writes bump it without the caller's help: ``Vote.save`` (when its ``update_fields`` are
     none or include a published field), ``Vote.delete`` and the vote query set's ``update``,
-    ``bulk_create``, ``bulk_update`` and ``delete``."""
+    ``bulk_create``, ``bulk_update`` and ``delete``. Only raw SQL and ``loaddata``'s raw saves
+    would not (``tests/voting/test_voting_version.py`` keeps raw SQL out of voting)."""
 
     ROW = 1
 
