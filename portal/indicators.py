@@ -99,10 +99,11 @@ def live_unit_figures(estate_ids) -> dict[int, dict]:
 def scope_under(prefix: str, length: int) -> Scope:
     """The estates under ``prefix`` rolled up to path prefixes of ``length``, with their fresh
     materialised figures (``EstateFigures``, the estate's ``figures``) and the domain apps'
-    per-estate annotations (shared revenue, complaints), in one query."""
+    per-estate annotations (shared revenue, complaints, the votes' version), in one query."""
     extra = {
         **revenue_indicators.estate_annotations(),
         **credit_indicators.estate_annotations(),
+        **voting_indicators.estate_annotations(),
     }
     info = [f for f in credit_indicators.ESTATE_FIELDS if f not in extra]
     rows = (
@@ -196,8 +197,12 @@ def estate_figures(estates: list[Estate], prefix: str = "") -> dict[int, dict]:
 
 def adoption_table(max_depth: int) -> list[tuple[Jurisdiction, adoption.Adoption]]:
     """The adoption indicators of every node down to ``max_depth`` (the city is depth 1), in
-    path order: 3 queries (the nodes, the estates, the votes) whatever the size of the city."""
+    path order: 3 queries (the nodes, the estates, the votes; 2 once the votes' rows and the
+    indicators are cached on their version, ``voting.indicators.adoption_by_prefix``) whatever
+    the size of the city."""
     scope = scope_under("", ESTATE_DEPTH * STEP)
-    votes = voting_indicators.counted_adoption_rows(scope)
-    nodes = Jurisdiction.objects.filter(depth__lte=max_depth).order_by("path")
-    return [(node, voting_indicators.adoption_of(scope, votes, node.path)) for node in nodes]
+    nodes = list(Jurisdiction.objects.filter(depth__lte=max_depth).order_by("path"))
+    adoptions = voting_indicators.adoption_by_prefix(
+        scope, voting_indicators.counted_adoption_rows(scope), [node.path for node in nodes]
+    )
+    return [(node, adoptions[node.path]) for node in nodes]

@@ -28,16 +28,20 @@ Data at a glance
 ``PaperBallot``     the scanned paper ballot behind a ``paper`` board entry.
 ``ProxyAuthorization`` a written authorization naming a proxy for one vote and one party.
 ``Objection``       an objection filed during the publicity period.
+``VotingVersion``   one row: a number every write of a vote's published fields moves on, in the
+                    same transaction (``Vote.save`` and ``VoteQuerySet``); the cached figures of
+                    votes (``selectors.cached_on_votes``) are keyed by it.
 """
 
 from __future__ import annotations
 
+import secrets
 from decimal import Decimal
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
-from django.db.models import Q
+from django.db import models, router, transaction
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -110,6 +114,124 @@ class ChoiceValue(models.TextChoices):
     AGREE = tally.Choice.AGREE.value, _("Agree")
     OPPOSE = tally.Choice.OPPOSE.value, _("Oppose")
     ABSTAIN = tally.Choice.ABSTAIN.value, _("Abstain")
+
+
+# The fields of a vote that its published figures read: the dashboards' voting figures
+# (``voting.indicators``) and the open-data list of results (``portal.api``). Writing any of them
+# moves ``VotingVersion`` on, in the same transaction.
+PUBLISHED_FIELDS = frozenset(
+    {
+        "status",
+        "result",
+        "outcome",
+        "counted_at",
+        "finalised_at",
+        "opens_at",
+        "closes_at",
+        "title",
+        "matter",
+        "estate",
+        "estate_id",
+    }
+)
+
+
+def new_token() -> str:
+    """A fresh random version token (16 hex digits)."""
+    return secrets.token_hex(8)
+
+
+class VotingVersion(models.Model):
+    """The version of every vote's published fields (``PUBLISHED_FIELDS``): one row, whose ``n``
+    moves on and whose random ``token`` is drawn afresh in the transaction of every write of those fields,
+    so a reader never sees a new version before the new status is committed. The figures of
+    votes are cached under it (``selectors.cached_on_votes``), in each web worker's own cache
+    or in Redis alike, and a change in the django-q worker reaches every process.
+
+    Why one row rather than a ``changed_at`` per vote and its ``max()``: timestamps are taken
+    before the commit, so a transaction that stamps earlier and commits later would add a
+    change under a maximum a reader has already seen, and that reader's figures would stay
+    cached without it. The row's ``UPDATE`` locks it until the commit, so versions follow the
+    order of the commits; the lock is taken by the vote's status change, the last of its
+    transaction's locks (the count's cutting of links follows it), a few times a minute across
+    the city at most. The cache keys use the random ``token``, which never names two states: after
+    a restore from a backup, or a test's rollback, ``n`` comes round again but the token does
+    not (``n`` only counts, for people). Reading it is one query by primary key, or none: the
+    dashboards' scope query reads it on the way (``voting.indicators.estate_annotations``).
+
+    Writes bump it without the caller's help: ``Vote.save`` (when its ``update_fields`` are
+    none or include a published field), ``Vote.delete`` and the vote query set's ``update``,
+    ``bulk_create``, ``bulk_update`` and ``delete``. Only raw SQL and ``loaddata``'s raw saves
+    would not (``tests/voting/test_voting_version.py`` keeps raw SQL out of voting)."""
+
+    ROW = 1
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=ROW, editable=False)
+    n = models.BigIntegerField(default=0)
+    token = models.CharField(max_length=16, default=new_token)
+
+    class Meta:
+        verbose_name = "voting version"
+
+    def __str__(self):
+        return f"voting version {self.n}"
+
+    @classmethod
+    def bump(cls, using: str = "default") -> None:
+        """Move the version on; call inside the transaction of the change."""
+        token = new_token()
+        rows = cls.objects.using(using).filter(pk=cls.ROW)
+        if not rows.update(n=F("n") + 1, token=token):  # the row is gone (a flushed database)
+            cls.objects.using(using).get_or_create(pk=cls.ROW)
+            rows.update(n=F("n") + 1, token=token)
+
+    @classmethod
+    def token_query(cls):
+        """The version (its ``token``) as a subquery, for a query that reads it on the way."""
+        return cls.objects.filter(pk=cls.ROW).values("token")[:1]
+
+    @classmethod
+    def current(cls) -> str:
+        """The version as a cache-key part (its ``token``; "-" when the row is gone): one
+        query (on the replica for the replica's pages)."""
+        return cls.objects.filter(pk=cls.ROW).values_list("token", flat=True).first() or "-"
+
+
+def _publishes(fields) -> bool:
+    """Whether a write of ``fields`` (None: every field) changes a published field."""
+    return fields is None or not PUBLISHED_FIELDS.isdisjoint(fields)
+
+
+class VoteQuerySet(models.QuerySet):
+    """Bulk writes of votes move ``VotingVersion`` on like ``Vote.save`` does."""
+
+    def _bumping(self, write, publishes: bool):
+        if not publishes:
+            return write()
+        with transaction.atomic(using=self.db, savepoint=False):
+            done = write()
+            VotingVersion.bump(using=self.db)
+        return done
+
+    def update(self, **kwargs):
+        return self._bumping(lambda: super(VoteQuerySet, self).update(**kwargs), _publishes(kwargs))
+
+    def bulk_create(self, objs, *args, **kwargs):
+        return self._bumping(
+            lambda: super(VoteQuerySet, self).bulk_create(objs, *args, **kwargs), True
+        )
+
+    def bulk_update(self, objs, fields, *args, **kwargs):
+        return self._bumping(
+            lambda: super(VoteQuerySet, self).bulk_update(objs, fields, *args, **kwargs),
+            _publishes(fields),
+        )
+
+    def delete(self):
+        return self._bumping(lambda: super(VoteQuerySet, self).delete(), True)
+
+    delete.alters_data = True
+    delete.queryset_only = True
 
 
 class Vote(models.Model):
@@ -223,6 +345,8 @@ class Vote(models.Model):
     dispute_links_key_wrapped = models.BinaryField(null=True, blank=True, editable=False)
     dispute_links_erased_at = models.DateTimeField(null=True, blank=True, editable=False)
 
+    objects = VoteQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("vote")
         verbose_name_plural = _("votes")
@@ -239,6 +363,23 @@ class Vote(models.Model):
 
     def __str__(self):
         return self.title
+
+    def save(self, *args, **kwargs):
+        """Save; a write of a published field (``PUBLISHED_FIELDS``) moves ``VotingVersion``
+        on in the same transaction."""
+        if not _publishes(kwargs.get("update_fields")):
+            return super().save(*args, **kwargs)
+        using = kwargs.get("using") or router.db_for_write(type(self), instance=self)
+        with transaction.atomic(using=using, savepoint=False):
+            super().save(*args, **kwargs)
+            VotingVersion.bump(using=using)
+
+    def delete(self, *args, **kwargs):
+        using = kwargs.get("using") or router.db_for_write(type(self), instance=self)
+        with transaction.atomic(using=using, savepoint=False):
+            done = super().delete(*args, **kwargs)
+            VotingVersion.bump(using=using)
+        return done
 
     @property
     def governing_node(self):

@@ -7,6 +7,7 @@ import re
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.db import connection
 from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.utils import timezone
@@ -31,6 +32,7 @@ from .models import (
     VoteElectorUnit,
     VoteStatus,
     VoteTrustee,
+    VotingVersion,
 )
 
 VISIBLE_TO_OWNERS = (
@@ -71,6 +73,31 @@ def votes_in_scope(queryset_filter_q: Q):
     """Votes whose estate node matches a filter built on ``estate__jurisdiction__path`` (e.g.
     ``portal.permissions.scope_q(user, "estate__jurisdiction__path")``)."""
     return Vote.objects.filter(queryset_filter_q).select_related("estate")
+
+
+# How long a cached figure of votes is kept: any change of a vote's published fields replaces it
+# at once (a new version); this only frees the entries of versions gone by.
+VOTES_CACHE_SECONDS = 3600
+_MISSING = object()
+
+
+def cached_on_votes(
+    key: str, compute, *, seconds: int = VOTES_CACHE_SECONDS, version: str | None = None
+):
+    """``compute()``'s value, cached under ``key`` and the version of every vote's published
+    fields (``VotingVersion``): a hit costs one query (the version; none when the caller read
+    it already, ``version``), and the value is computed again after any vote opens, closes, is
+    counted, publicised, made final or set aside, in any process. The version is read before
+    computing, so a value is never older than its key.
+
+    For values computed from votes only (and from what else ``key`` names); ``compute`` must
+    return something the cache can pickle, and never None."""
+    full = f"votes:{version or VotingVersion.current()}:{key}"
+    value = cache.get(full, _MISSING)
+    if value is _MISSING:
+        value = compute()
+        cache.set(full, value, seconds)
+    return value
 
 
 def turnout(vote: Vote) -> dict:

@@ -33,7 +33,7 @@ from property.fund.selectors import owner_accounts, requests_for_user
 from property.registry.models import Estate
 from property.registry.selectors import estates_of_user, parties_of_user, units_of_user
 from voting import adoption
-from voting.indicators import adoption_of
+from voting.indicators import adoption_by_prefix
 from voting.selectors import open_votes, parties_entries
 
 # The composition's catalogue is read by the views through this module as well.
@@ -76,11 +76,13 @@ def node_dashboard(node: Jurisdiction) -> NodeDashboard:
 
     Queries: the ancestors and children (1) plus each figure source's grouped queries,
     whatever the size of the subtree (``portal.indicators.node_figures``); the adoption figures
-    and the complaint densities come from the same scope, no query of their own.
+    (cached with the voting figures, ``voting.indicators.adoption_by_prefix``) and the
+    complaint densities come from the same scope, no query of their own.
     """
     extras = Extras()
     figures = node_figures(node, extras)
-    votes = extras.adoption_votes
+    children = [r.node.path for r in figures.children]
+    adoptions = adoption_by_prefix(extras.scope, extras.adoption_votes, [node.path, *children])
     return NodeDashboard(
         node=node,
         total=figures.total,
@@ -88,10 +90,8 @@ def node_dashboard(node: Jurisdiction) -> NodeDashboard:
         breakdowns=extras.breakdowns,
         lists=extras.lists,
         ancestors=figures.ancestors,
-        adoption=adoption_of(extras.scope, votes, node.path),
-        children_adoption={
-            r.node.path: adoption_of(extras.scope, votes, r.node.path) for r in figures.children
-        },
+        adoption=adoptions[node.path],
+        children_adoption={path: adoptions[path] for path in children},
         complaints=complaint_densities(extras.scope),
     )
 

@@ -19,7 +19,7 @@ from portal.organisations.models import OrgKind, Role
 from tests.factories import add_units, staff
 from tests.voting.factories import draft_vote, link_user, party
 from voting import keys, services, tasks, trustee_services
-from voting.models import Ballot, Vote, VoteStatus, VoteTrustee
+from voting.models import Ballot, Vote, VoteStatus, VoteTrustee, VotingVersion
 from voting.sealing import ChoiceOpener, ballot_context, unwrap_private_key
 
 pytestmark = pytest.mark.django_db
@@ -363,6 +363,7 @@ def test_two_of_three_open_the_count_and_every_share_is_erased(setup):
         )
     ) == {setup["committee"].pk, setup["owner_a"].pk}
 
+    version = VotingVersion.current()
     trustee_services.trustee_open(
         actor=setup["owner_a"],
         trustee=_trustee(vote, 3),
@@ -371,6 +372,7 @@ def test_two_of_three_open_the_count_and_every_share_is_erased(setup):
     )
     vote.refresh_from_db()
     assert vote.status == VoteStatus.COUNTED
+    assert VotingVersion.current() != version  # the cached figures of votes are replaced
     assert vote.result["agree"]["heads"] == 1 and vote.result["oppose"]["heads"] == 1
     assert vote.private_key is not None  # published with the result, as before
     rows = list(vote.trustees.values_list("sealed_share", "opened_share"))
@@ -496,7 +498,9 @@ def test_a_vote_its_trustees_cannot_open_is_held_again(client, setup):
     client.force_login(setup["committee"])
     page = client.get(url).content.decode()
     assert 'name="hold_again"' in page
+    version = VotingVersion.current()
     response = client.post(url, {"hold_again": "1"})
+    assert VotingVersion.current() != version  # a new vote: the cached figures are replaced
     new = Vote.objects.exclude(pk=vote.pk).get()
     assert response.status_code == 302 and response["Location"] == reverse(
         "voting:edit", args=[new.pk]
