@@ -149,6 +149,22 @@ def test_the_fund_built_beside_the_votes_gives_the_same_city():
 
 
 @pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_stage_that_fails_beside_another_fails_the_command(monkeypatch):
+    """The fund's process reports its error; the command stops with it, naming the stage."""
+    from property.fund import city as fund_city
+
+    def broken(ctx):
+        raise RuntimeError("the fund stage broke")
+
+    monkeypatch.setattr(fund_city, "build", broken)
+    with pytest.raises(
+        CommandError, match=r"(?s)fund \(built beside voting\) failed.*fund stage broke"
+    ):
+        _make()
+
+
+@pytest.mark.postgres
 @pytest.mark.django_db
 def test_make_city_refuses_a_database_that_is_not_empty():
     from portal.organisations.models import Jurisdiction, Level

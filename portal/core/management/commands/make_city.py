@@ -109,8 +109,13 @@ class Command(BaseCommand):
             # (or, on a shared machine, for a core).
             self.stdout.write(f"  {config.label}: {seconds:.1f} s ({cpu:.1f} s CPU)")
             for label, process, pipe in beside:
-                seconds, cpu, error = pipe.recv()
                 process.join()
+                if not pipe.poll():  # killed before it could say (the out-of-memory killer)
+                    raise CommandError(
+                        f"{label} (built beside {config.label}) ended with exit code "
+                        f"{process.exitcode} and no report"
+                    )
+                seconds, cpu, error = pipe.recv()
                 if error:
                     raise CommandError(f"{label} (built beside {config.label}) failed:\n{error}")
                 ctx.timings[label] = seconds
@@ -172,7 +177,8 @@ def _start_beside(ctx: CityContext, config, module, unchecked: bool):
     ``BUILD_BESIDE`` names (an app that reads only the layers below both and writes only its own
     tables: its keys, counted in its own process, are the same as in a sequential run). Two
     processes keep both cores busy: one stage waits for PostgreSQL while the other computes.
-    Returns (label, process, pipe); the pipe brings (wall, CPU, error text or None)."""
+    Returns (label, process, pipe); the pipe brings (wall, CPU, error text or None), a few
+    kilobytes at most (under the pipe's buffer), so the parent may join the process first."""
     connections.close_all()  # the child opens its own connection; this one reopens on use
     receive, send = multiprocessing.get_context("fork").Pipe(duplex=False)
 
@@ -189,7 +195,10 @@ def _start_beside(ctx: CityContext, config, module, unchecked: bool):
         finally:
             connections.close_all()
 
-    process = multiprocessing.get_context("fork").Process(target=run, name=config.label)
+    # Daemonic: if this process fails first, its exit ends the other stage and rolls it back.
+    process = multiprocessing.get_context("fork").Process(
+        target=run, name=config.label, daemon=True
+    )
     process.start()
     return config.label, process, receive
 
