@@ -120,7 +120,7 @@ def test_make_city_builds_a_deterministic_city_that_reconciles_and_verifies():
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_the_fund_built_beside_the_votes_gives_the_same_city():
     """Run on its own (no caller's transaction), the command builds the fund in a second
     process while the voting stage runs, and the area commitments on a pool of processes; the
@@ -149,7 +149,7 @@ def test_the_fund_built_beside_the_votes_gives_the_same_city():
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_stage_that_fails_beside_another_fails_the_command(monkeypatch):
     """The fund's process reports its error; the command stops with it, naming the stage."""
     from property.fund import city as fund_city
