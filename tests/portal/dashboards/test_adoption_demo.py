@@ -208,6 +208,24 @@ def test_staff_node_endpoint_carries_the_node_s_adoption_and_refuses_other_areas
 
 
 @pytest.mark.django_db
+def test_staff_node_endpoint_reads_the_adoption_cached_on_the_votes_version(
+    client, demo, monkeypatch
+):
+    """Asked again with no vote changed, the endpoint does not walk the counted votes again."""
+    from voting import indicators
+
+    district = Jurisdiction.objects.filter(level=Level.DISTRICT).order_by("path").first()
+    officer = staff(OrgKind.BUREAU, district)
+    url = reverse("api:staff-node", kwargs={"version": "v1", "code": district.code})
+    walks = []
+    real = indicators.adoption_of
+    monkeypatch.setattr(indicators, "adoption_of", lambda *a, **k: walks.append(1) or real(*a, **k))
+    first = client.get(url, **token_header(officer)).json()["adoption"]
+    assert client.get(url, **token_header(officer)).json()["adoption"] == first
+    assert len(walks) == 1
+
+
+@pytest.mark.django_db
 def test_csv_export_carries_the_adoption_table(client, demo):
     """The CSV has the page's adoption figures: the node's row, then each child's."""
     import csv
