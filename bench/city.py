@@ -496,8 +496,10 @@ def bench(url: str, args) -> None:
             # Which page makes the workers grow: the high-water mark after each page, printed
             # where it rose by 10 MB or more.
             now_peak = peak_mb(worker_pids(server.pid))
-            grew = f"  (workers' peak {now_peak:.0f} MB, +{now_peak - peak:.0f})"
-            grew, peak = (grew if now_peak - peak >= 10 else ""), now_peak
+            grew = ""
+            if now_peak - peak >= 10:
+                grew = f"  (workers' peak {now_peak:.0f} MB, +{now_peak - peak:.0f})"
+            peak = now_peak
             bad = r["status"] - {200}
             ratio = f"{r['p95'] / TARGET_P95_MS:.2f} / {r['queries'] / TARGET_QUERIES:.2f}"
             ok = not bad and r["p95"] < TARGET_P95_MS and 0 <= r["queries"] < TARGET_QUERIES

@@ -180,7 +180,8 @@ def _start_beside(ctx: CityContext, config, module, unchecked: bool):
     Returns (label, process, pipe); the pipe brings (wall, CPU, error text or None), a few
     kilobytes at most (under the pipe's buffer), so the parent may join the process first."""
     connections.close_all()  # the child opens its own connection; this one reopens on use
-    receive, send = multiprocessing.get_context("fork").Pipe(duplex=False)
+    fork = multiprocessing.get_context("fork")
+    receive, send = fork.Pipe(duplex=False)
 
     def run() -> None:
         try:
@@ -196,9 +197,7 @@ def _start_beside(ctx: CityContext, config, module, unchecked: bool):
             connections.close_all()
 
     # Daemonic: if this process fails first, its exit ends the other stage and rolls it back.
-    process = multiprocessing.get_context("fork").Process(
-        target=run, name=config.label, daemon=True
-    )
+    process = fork.Process(target=run, name=config.label, daemon=True)
     process.start()
     return config.label, process, receive
 
